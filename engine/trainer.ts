@@ -1,0 +1,192 @@
+// The training loop: data → split/standardise → init → epochs of minibatch SGD on a backend, with the schedule,
+// early stopping, divergence detection, per-epoch metrics and checkpoints. Host-agnostic: callbacks report out.
+import { resolveHeadAndLoss, type ExperimentConfig } from './config.ts';
+import type { TrainingBackend } from './backends/backend.ts';
+import { prepareData } from './data/prepare.ts';
+import { initWeights } from './model/init.ts';
+import { learningRateAt } from './model/schedules.ts';
+import { Rng } from './rng.ts';
+import type { BackendInfo, DataInfo, Dataset, EpochMetrics, LayerWeights, ModelSnapshot, RunSummary } from './types.ts';
+
+export interface TrainCallbacks {
+  onStart?(info: { backend: BackendInfo; data: DataInfo; initial: ModelSnapshot }): void;
+  onEpoch?(metrics: EpochMetrics): void | Promise<void>;
+  onProgress?(p: { epoch: number; batch: number; batches: number; samplesPerSec: number }): void;
+  /** `best`: a new best validation epoch; `final`: the weights the run ends with (last good epoch). */
+  onCheckpoint?(kind: 'best' | 'final', epoch: number, snapshot: ModelSnapshot): void | Promise<void>;
+  shouldCancel?(): boolean;
+}
+
+export interface TrainResult {
+  summary: RunSummary;
+  final: ModelSnapshot;
+  best: ModelSnapshot | null;
+  data: DataInfo;
+  backend: BackendInfo;
+}
+
+const PROGRESS_EVERY_MS = 250;
+
+export async function train(
+  config: ExperimentConfig,
+  dataset: Dataset,
+  backend: TrainingBackend,
+  cb: TrainCallbacks = {},
+): Promise<TrainResult> {
+  const { head, loss } = resolveHeadAndLoss(config, dataset.task, dataset.outputs);
+  const data = prepareData(dataset, config.validationSplit, config.standardize, config.dataset.seed);
+  const dataInfo: DataInfo = {
+    dataset: dataset.name,
+    task: dataset.task,
+    features: dataset.features,
+    outputs: dataset.outputs,
+    trainSamples: data.train.n,
+    valSamples: data.val.n,
+    classLabels: dataset.classLabels,
+    head,
+    loss,
+  };
+  const snapshot = (layers: LayerWeights[]): ModelSnapshot => ({
+    task: dataset.task,
+    head,
+    loss,
+    layers,
+    standardize: data.standardize,
+    classLabels: dataset.classLabels,
+    featureNames: dataset.featureNames,
+  });
+
+  const weights = initWeights(config, dataset.features, dataset.outputs, head);
+  const spec = {
+    features: dataset.features,
+    outputs: dataset.outputs,
+    head,
+    loss,
+    layers: weights.map((w, i) => ({ inputs: w.inputs, units: w.units, activation: w.activation, dropout: config.model.layers[i]?.dropout ?? 0 })),
+    optimizer: config.optimizer,
+    seed: config.seed,
+  };
+  await backend.init(spec, weights, data);
+  cb.onStart?.({ backend: backend.info, data: dataInfo, initial: snapshot(weights) });
+
+  const shuffle = new Rng(config.seed);
+  const hasVal = data.val.n > 0;
+  const started = performance.now();
+  let step = 0;
+  let status: RunSummary['status'] = 'completed';
+  let error: string | undefined;
+  let lastGood = weights;
+  let lastGoodEpoch = 0;
+  let best: { metrics: EpochMetrics; snapshot: ModelSnapshot } | null = null;
+  let final: EpochMetrics | null = null;
+  let sinceImprovement = 0;
+  let stoppedEarly = false;
+  let trainSeconds = 0;
+  let trainSamples = 0;
+
+  for (let epoch = 0; epoch < config.epochs; epoch++) {
+    if (cb.shouldCancel?.()) {
+      status = 'cancelled';
+      break;
+    }
+    const order = shuffle.permutation(data.train.n);
+    const lr = learningRateAt(config, epoch);
+    const t0 = performance.now();
+    let lastProgress = t0;
+    const sums = await backend.trainEpoch(
+      { order, batchSize: config.batchSize, lr, step },
+      {
+        onBatch(done, batches) {
+          const now = performance.now();
+          if (cb.onProgress && now - lastProgress > PROGRESS_EVERY_MS) {
+            lastProgress = now;
+            const sps = (Math.min(done * config.batchSize, order.length) / (now - t0)) * 1000;
+            cb.onProgress({ epoch: epoch + 1, batch: done, batches, samplesPerSec: sps });
+          }
+          return cb.shouldCancel?.() ?? false;
+        },
+      },
+    );
+    if (sums === null) {
+      status = 'cancelled';
+      break;
+    }
+    const trainMs = performance.now() - t0;
+    step += Math.ceil(order.length / config.batchSize);
+    const val = hasVal ? await backend.evaluate('val') : null;
+    const durationMs = performance.now() - t0;
+    const metrics: EpochMetrics = {
+      epoch: epoch + 1,
+      trainLoss: sums.lossSum / sums.count,
+      valLoss: val ? val.lossSum / val.count : null,
+      trainAcc: dataset.task === 'classification' ? sums.correct / sums.count : null,
+      valAcc: val && dataset.task === 'classification' ? val.correct / val.count : null,
+      lr,
+      durationMs,
+      samplesPerSec: (sums.count / trainMs) * 1000,
+    };
+    const current = await backend.getWeights();
+    const finite =
+      Number.isFinite(metrics.trainLoss) &&
+      (metrics.valLoss === null || Number.isFinite(metrics.valLoss)) &&
+      current.every((l) => allFinite(l.W) && allFinite(l.b));
+    if (!finite) {
+      status = 'diverged';
+      error = `loss or weights became non-finite in epoch ${epoch + 1} (train loss ${metrics.trainLoss}); kept epoch ${lastGoodEpoch}`;
+      await backend.setWeights(lastGood);
+      break;
+    }
+    trainSeconds += trainMs / 1000;
+    trainSamples += sums.count;
+    lastGood = current;
+    lastGoodEpoch = epoch + 1;
+    final = metrics;
+    await cb.onEpoch?.(metrics);
+
+    const score = monitorValue(config, metrics);
+    const bestScore = best ? monitorValue(config, best.metrics) : null;
+    if (bestScore === null || improved(config, metrics, score, bestScore)) {
+      best = { metrics, snapshot: snapshot(current) };
+      sinceImprovement = 0;
+      await cb.onCheckpoint?.('best', metrics.epoch, best.snapshot);
+    } else {
+      sinceImprovement++;
+    }
+    if (config.earlyStopping.enabled && sinceImprovement >= config.earlyStopping.patience) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+
+  const finalSnapshot = snapshot(lastGood);
+  await cb.onCheckpoint?.('final', lastGoodEpoch, finalSnapshot);
+  const summary: RunSummary = {
+    status,
+    epochs: lastGoodEpoch,
+    bestEpoch: best?.metrics.epoch ?? null,
+    best: best?.metrics ?? null,
+    final,
+    durationMs: performance.now() - started,
+    samplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
+    stoppedEarly,
+    error,
+  };
+  return { summary, final: finalSnapshot, best: best?.snapshot ?? null, data: dataInfo, backend: backend.info };
+}
+
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
+/** The early-stopping / best-checkpoint metric; without a validation split, the training loss. */
+function monitorValue(config: ExperimentConfig, m: EpochMetrics): number {
+  if (config.earlyStopping.metric === 'val_acc' && m.valAcc !== null) return m.valAcc;
+  return m.valLoss ?? m.trainLoss;
+}
+
+function improved(config: ExperimentConfig, m: EpochMetrics, score: number, best: number): boolean {
+  const delta = config.earlyStopping.minDelta;
+  const maximize = config.earlyStopping.metric === 'val_acc' && m.valAcc !== null;
+  return maximize ? score > best + delta : score < best - delta;
+}
