@@ -1,0 +1,141 @@
+// `mlpw train`: one run in an engine worker thread, a progress bar and a line per epoch (or one JSON object).
+import { runInWorker, type RunHandlers } from '../../engine/host/node/engine-client.ts';
+import type { ExperimentConfig } from '../../engine/config.ts';
+import type { EpochMetrics, RunSummary } from '../../engine/types.ts';
+import { parseFlags } from '../args.ts';
+import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
+import { fmt, fmtDuration, fmtInt, progressBar } from '../format.ts';
+import type { Command, CommandContext } from '../command.ts';
+
+export const TRAIN_USAGE = `mlpw train [--config FILE] [--dataset NAME] [--layers 32,32] [--activation relu] [--loss L]
+           [--optimizer sgd|momentum|nesterov|adam] [--lr 0.1] [--batch 32] [--epochs 100] [--seed 1]
+           [--backend auto|cpu|webgpu] [--json] [--quiet]`;
+
+export function metricsLine(m: EpochMetrics, epochs: number): string {
+  const parts = [`epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}`, `loss ${fmt(m.trainLoss)}`];
+  if (m.trainAcc !== null) parts.push(`acc ${fmt(m.trainAcc, 3)}`);
+  if (m.valLoss !== null) parts.push(`val_loss ${fmt(m.valLoss)}`);
+  if (m.valAcc !== null) parts.push(`val_acc ${fmt(m.valAcc, 3)}`);
+  parts.push(`lr ${fmt(m.lr)}`, `${fmtInt(m.samplesPerSec)} samples/s`);
+  return parts.join('  ');
+}
+
+function pick(m: EpochMetrics | null) {
+  if (!m) return null;
+  const out: Record<string, number> = { epoch: m.epoch, trainLoss: m.trainLoss };
+  if (m.valLoss !== null) out.valLoss = m.valLoss;
+  if (m.trainAcc !== null) out.trainAcc = m.trainAcc;
+  if (m.valAcc !== null) out.valAcc = m.valAcc;
+  return out;
+}
+
+export function summaryJson(summary: RunSummary, extra: Record<string, unknown>) {
+  return {
+    ...extra,
+    status: summary.status,
+    epochs: summary.epochs,
+    bestEpoch: summary.bestEpoch,
+    final: pick(summary.final),
+    best: pick(summary.best),
+    samplesPerSecond: summary.samplesPerSecond,
+    durationMs: summary.durationMs,
+    stoppedEarly: summary.stoppedEarly,
+    ...(summary.error ? { error: summary.error } : {}),
+  };
+}
+
+/** Extra per-run work the store adds (recording epochs, checkpoints); kept out of the printing logic. */
+export interface TrainHooks extends RunHandlers {
+  onFinished?(summary: RunSummary): void | Promise<void>;
+  onFailed?(error: unknown): void | Promise<void>;
+  extraJson?(): Record<string, unknown>;
+}
+
+/** Runs a config in a worker with terminal output; returns the summary. Ctrl-C cancels the run cleanly. */
+export async function trainWithOutput(
+  config: ExperimentConfig,
+  ctx: CommandContext,
+  opts: { json: boolean; quiet: boolean; hooks?: TrainHooks },
+): Promise<{ summary: RunSummary; backend: string }> {
+  const { json, quiet, hooks = {} } = opts;
+  const tty = ctx.stderr.isTTY === true && !json && !quiet;
+  let backendName = config.backend;
+  let barShown = false;
+  const clearBar = () => {
+    if (barShown) ctx.stderr.write('\r\x1b[2K');
+    barShown = false;
+  };
+  const run = runInWorker(config, {
+    onStarted: async (backend, data) => {
+      backendName = backend.backend === 'cpu' ? `cpu (${backend.kernels})` : `webgpu (${backend.adapter?.description ?? 'adapter'})`;
+      if (!json && !quiet)
+        ctx.stdout.write(
+          `training ${data.dataset}: ${data.trainSamples} train / ${data.valSamples} validation samples, ` +
+            `${data.features} → ${config.model.layers.map((l) => l.units).join(' → ') || '·'} → ${data.outputs} ` +
+            `(${data.head}, ${data.loss}), backend ${backendName}\n`,
+        );
+      await hooks.onStarted?.(backend, data);
+    },
+    onEpoch: async (m) => {
+      await hooks.onEpoch?.(m);
+      if (json || quiet) return;
+      clearBar();
+      ctx.stdout.write(metricsLine(m, config.epochs) + '\n');
+    },
+    onProgress: (p) => {
+      hooks.onProgress?.(p);
+      if (!tty) return;
+      const frac = (p.epoch - 1 + p.batch / p.batches) / config.epochs;
+      ctx.stderr.write(`\r${progressBar(frac)} epoch ${p.epoch}/${config.epochs} batch ${p.batch}/${p.batches} ${fmtInt(p.samplesPerSec)} samples/s`);
+      barShown = true;
+    },
+    onCheckpoint: (kind, epoch, snapshot) => hooks.onCheckpoint?.(kind, epoch, snapshot),
+  });
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      clearBar();
+      if (!json) ctx.stderr.write('cancelling… (Ctrl-C again to quit at once)\n');
+      run.cancel();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const { summary } = await run.result;
+    clearBar();
+    await hooks.onFinished?.(summary);
+    if (json) {
+      ctx.stdout.write(JSON.stringify(summaryJson(summary, { ...hooks.extraJson?.(), backend: backendName })) + '\n');
+    } else if (!quiet) {
+      const f = summary.final;
+      const b = summary.best;
+      ctx.stdout.write(
+        `${summary.status}: ${summary.epochs} epochs in ${fmtDuration(summary.durationMs)}, ${fmtInt(summary.samplesPerSecond)} samples/s` +
+          (f ? `; final val_loss ${fmt(f.valLoss)}${f.valAcc !== null ? ` val_acc ${fmt(f.valAcc, 3)}` : ''}` : '') +
+          (b ? `; best val_loss ${fmt(b.valLoss)} at epoch ${b.epoch}` : '') +
+          (summary.error ? `\n${summary.error}` : '') +
+          '\n',
+      );
+    }
+    return { summary, backend: backendName };
+  } catch (e) {
+    clearBar();
+    await hooks.onFailed?.(e);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export const train: Command = {
+  name: 'train',
+  summary: 'train one run',
+  usage: TRAIN_USAGE,
+  async run(argv, ctx) {
+    const { values } = parseFlags(argv, { ...CONFIG_FLAGS, json: { type: 'boolean' }, quiet: { type: 'boolean' } }, false);
+    const config = configFromFlags(values);
+    const { summary } = await trainWithOutput(config, ctx, { json: values.json === true, quiet: values.quiet === true });
+    return summary.status === 'completed' || summary.status === 'cancelled' ? 0 : 1;
+  },
+};

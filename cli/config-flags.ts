@@ -1,0 +1,118 @@
+// Builds an ExperimentConfig from `--config FILE` plus flags; flags override the file, then the schema validates.
+import { readFileSync } from 'node:fs';
+import { ConfigError, parseConfig, type ExperimentConfig, type ExperimentConfigInput } from '../engine/config.ts';
+import { intFlag, numberFlag, unitsList, type Options } from './args.ts';
+import { UsageError } from './errors.ts';
+
+export const CONFIG_FLAGS = {
+  config: { type: 'string' },
+  dataset: { type: 'string' },
+  samples: { type: 'string' },
+  noise: { type: 'string' },
+  classes: { type: 'string' },
+  layers: { type: 'string' },
+  activation: { type: 'string' },
+  dropout: { type: 'string' },
+  head: { type: 'string' },
+  loss: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  momentum: { type: 'string' },
+  nesterov: { type: 'boolean' },
+  'weight-decay': { type: 'string' },
+  schedule: { type: 'string' },
+  batch: { type: 'string' },
+  epochs: { type: 'string' },
+  seed: { type: 'string' },
+  'val-split': { type: 'string' },
+  'early-stopping': { type: 'string' },
+  backend: { type: 'string' },
+  precision: { type: 'string' },
+  name: { type: 'string' },
+} as const satisfies Options;
+
+type Values = { [K in keyof typeof CONFIG_FLAGS]?: (typeof CONFIG_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+
+export function readConfigFile(path: string): ExperimentConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--config: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as ExperimentConfigInput;
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos ? ` at line ${text.slice(0, Number(pos[1])).split('\n').length}` : '';
+    throw new UsageError(`--config: ${path} is not valid JSON${where}: ${msg}`);
+  }
+}
+
+type Plain = Record<string, unknown>;
+const obj = (parent: Plain, key: string): Plain => {
+  const v = parent[key];
+  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Plain;
+  const fresh: Plain = {};
+  parent[key] = fresh;
+  return fresh;
+};
+
+/** The config the flags describe, validated. Throws UsageError (flag syntax) or ConfigError (schema). */
+export function configFromFlags(values: Values, base?: ExperimentConfigInput): ExperimentConfig {
+  const input: Plain = structuredClone((values.config ? readConfigFile(values.config) : base ?? {}) as Plain);
+  const dataset = obj(input, 'dataset');
+  if (values.dataset !== undefined) dataset.name = values.dataset;
+  if (values.samples !== undefined) dataset.samples = intFlag('samples', values.samples);
+  if (values.noise !== undefined) dataset.noise = numberFlag('noise', values.noise);
+  if (values.classes !== undefined) dataset.classes = intFlag('classes', values.classes);
+
+  const model = obj(input, 'model');
+  const units = unitsList('layers', values.layers);
+  const existing = Array.isArray(model.layers) ? (model.layers as Plain[]) : undefined;
+  if (units) model.layers = units.map((u, i) => ({ ...(existing?.[i] ?? existing?.[0] ?? {}), units: u }));
+  if (values.activation !== undefined || values.dropout !== undefined) {
+    const layers = Array.isArray(model.layers)
+      ? (model.layers as Plain[])
+      : (model.layers = [{ units: 16 }, { units: 16 }] as Plain[]);
+    for (const l of layers) {
+      if (values.activation !== undefined) l.activation = values.activation;
+      if (values.dropout !== undefined) l.dropout = numberFlag('dropout', values.dropout);
+    }
+  }
+  if (values.head !== undefined) model.head = values.head;
+  if (values.loss !== undefined) input.loss = values.loss;
+
+  const optimizer = obj(input, 'optimizer');
+  if (values.optimizer !== undefined) {
+    if (values.optimizer === 'nesterov') {
+      optimizer.type = 'momentum';
+      optimizer.nesterov = true;
+    } else optimizer.type = values.optimizer;
+  }
+  if (values.lr !== undefined) optimizer.lr = numberFlag('lr', values.lr);
+  if (values.momentum !== undefined) optimizer.momentum = numberFlag('momentum', values.momentum);
+  if (values.nesterov) optimizer.nesterov = true;
+  if (values['weight-decay'] !== undefined) optimizer.weightDecay = numberFlag('weight-decay', values['weight-decay']);
+  if (values.schedule !== undefined) obj(input, 'schedule').type = values.schedule;
+  if (values.batch !== undefined) input.batchSize = intFlag('batch', values.batch);
+  if (values.epochs !== undefined) input.epochs = intFlag('epochs', values.epochs);
+  if (values.seed !== undefined) input.seed = intFlag('seed', values.seed);
+  if (values['val-split'] !== undefined) input.validationSplit = numberFlag('val-split', values['val-split']);
+  if (values['early-stopping'] !== undefined) {
+    const es = obj(input, 'earlyStopping');
+    es.enabled = true;
+    es.patience = intFlag('early-stopping', values['early-stopping']);
+  }
+  if (values.backend !== undefined) input.backend = values.backend;
+  if (values.precision !== undefined) input.precision = values.precision;
+  if (values.name !== undefined) input.name = values.name;
+  for (const key of ['dataset', 'model', 'optimizer'] as const) if (Object.keys(input[key] as Plain).length === 0) delete input[key];
+  try {
+    return parseConfig(input);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(values.config ? `${values.config}: ${e.message}` : e.message, e.code);
+    throw e;
+  }
+}

@@ -1,0 +1,59 @@
+// mlpw: the command line of MLP Workbench. Dispatches to one module per command; user mistakes exit 2 with one line.
+import { ConfigError } from '../engine/config.ts';
+import { EngineError } from '../engine/host/node/engine-client.ts';
+import type { Command, CommandContext } from './command.ts';
+import { datasets } from './commands/datasets.ts';
+import { train } from './commands/train.ts';
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
+
+export const COMMANDS: Command[] = [train, datasets];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'mlpw — MLP Workbench from the command line',
+    '',
+    'usage: mlpw <command> [flags]   (mlpw <command> --help for its flags)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+  ].join('\n');
+}
+
+/** User errors (exit 2): bad flags, bad config, bad files. Engine config errors arrive from the worker as EngineError. */
+function isUserError(e: unknown): e is Error {
+  return (
+    e instanceof UsageError ||
+    e instanceof ConfigError ||
+    (e instanceof EngineError && e.code === 'invalid_config') ||
+    (typeof (e as { exitCode?: unknown })?.exitCode === 'number' && (e as { exitCode: number }).exitCode === EXIT_USAGE)
+  );
+}
+
+export async function main(argv: string[], ctx: CommandContext = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    ctx.stdout.write(help());
+    return name ? 0 : EXIT_USAGE;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    ctx.stderr.write(`mlpw: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.stdout.write(`usage: ${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, ctx);
+  } catch (e) {
+    if (isUserError(e)) {
+      ctx.stderr.write(`mlpw ${name}: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    ctx.stderr.write(`mlpw ${name}: ${(e as Error)?.message ?? String(e)}\n`);
+    if (ctx.env.MLPW_DEBUG) ctx.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    return EXIT_FAILED;
+  }
+}

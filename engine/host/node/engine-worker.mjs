@@ -1,0 +1,5 @@
+// Bootstraps the TypeScript engine worker under Node: registers tsx's loader in this thread, then loads the worker.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./engine-worker.ts');

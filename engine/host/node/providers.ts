@@ -1,0 +1,2 @@
+// Backends available to the engine under Node; modules register themselves with engine/backends/select.ts.
+export {};
