@@ -1,0 +1,93 @@
+// A ModelSnapshot plus the run's facts → the bytes of an .onnx file. Pure: no Node built-ins, so the renderer can
+// export too. Opset 13 (Softmax on one axis, Gemm with a broadcast bias) with IR version 7, the pair ONNX 1.8 shipped.
+import type { ExperimentConfig } from '../../engine/config.ts';
+import type { EpochMetrics, ModelSnapshot } from '../../engine/types.ts';
+import { BATCH_DIM, INPUT_NAME, mlpGraph } from './graph.ts';
+import { DataType, encodeModel, type ModelMsg, type ValueInfoMsg } from './proto.ts';
+
+export const PRODUCER_NAME = 'mlp-workbench';
+export const OPSET_VERSION = 13;
+export const IR_VERSION = 7;
+/** Bumped when the graph's layout changes in a way the reader must know about. */
+export const FORMAT_VERSION = '1';
+
+export interface OnnxExportMeta {
+  runId: string;
+  /** the run's full config; stored as JSON in metadata_props["config"]. */
+  config: ExperimentConfig;
+  /** dataset name (config.dataset.name, or the imported dataset's name). */
+  dataset: string;
+  checkpoint: 'final' | 'best';
+  /** the run's best and final epoch metrics (RunSummary.best / .final). */
+  metrics: { best: EpochMetrics | null; final: EpochMetrics | null };
+  /** package.json's version; node/export-run.ts fills it in for Node callers. */
+  producerVersion: string;
+}
+
+/** metadata_props keys; values are strings, JSON where marked. */
+export const META = {
+  format: 'mlpw.format',
+  runId: 'run_id',
+  config: 'config', // JSON
+  dataset: 'dataset',
+  checkpoint: 'checkpoint',
+  task: 'task',
+  head: 'head',
+  loss: 'loss',
+  classLabels: 'class_labels', // JSON array or null
+  featureNames: 'feature_names', // JSON array or null
+  metrics: 'metrics', // JSON {best, final}
+} as const;
+
+function tensorInfo(name: string, columns: number): ValueInfoMsg {
+  return {
+    name,
+    type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimParam: BATCH_DIM }, { dimValue: columns }] } } },
+  };
+}
+
+function describe(snapshot: ModelSnapshot, meta: OnnxExportMeta, features: number, output: string, units: number): string {
+  const sizes = [features, ...snapshot.layers.map((l) => l.units)].join('-');
+  const acts = snapshot.layers.slice(0, -1).map((l) => l.activation).join(', ') || 'none';
+  const pre = snapshot.standardize ? 'raw features (standardisation is in the graph)' : 'features as in the dataset';
+  return (
+    `MLP ${sizes} (hidden activations: ${acts}; head: ${snapshot.head}) from MLP Workbench run ${meta.runId} ` +
+    `on ${meta.dataset}, ${meta.checkpoint} checkpoint. Input "${INPUT_NAME}" [batch, ${features}]: ${pre}. ` +
+    `Output "${output}" [batch, ${units}].`
+  );
+}
+
+export function buildOnnxModel(snapshot: ModelSnapshot, meta: OnnxExportMeta): Uint8Array {
+  const graph = mlpGraph(snapshot);
+  const props: Record<string, string> = {
+    [META.format]: FORMAT_VERSION,
+    [META.runId]: meta.runId,
+    [META.config]: JSON.stringify(meta.config),
+    [META.dataset]: meta.dataset,
+    [META.checkpoint]: meta.checkpoint,
+    [META.task]: snapshot.task,
+    [META.head]: snapshot.head,
+    [META.loss]: snapshot.loss,
+    [META.classLabels]: JSON.stringify(snapshot.classLabels ?? null),
+    [META.featureNames]: JSON.stringify(snapshot.featureNames ?? null),
+    [META.metrics]: JSON.stringify(meta.metrics),
+  };
+  const model: ModelMsg = {
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET_VERSION }],
+    producerName: PRODUCER_NAME,
+    producerVersion: meta.producerVersion,
+    domain: 'org.mlp-workbench',
+    modelVersion: 1,
+    docString: describe(snapshot, meta, graph.features, graph.output, graph.outputUnits),
+    graph: {
+      name: `mlp_${meta.runId}`,
+      node: graph.nodes,
+      initializer: graph.initializers,
+      input: [tensorInfo(INPUT_NAME, graph.features)],
+      output: [tensorInfo(graph.output, graph.outputUnits)],
+    },
+    metadataProps: Object.entries(props).map(([key, value]) => ({ key, value })),
+  };
+  return encodeModel(model);
+}
