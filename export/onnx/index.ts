@@ -1,0 +1,26 @@
+/**
+ * ONNX export of a trained MLP (issue 4). This entry point is pure (no Node built-ins): the renderer may import it.
+ * Node callers (CLI, store host) import `export/onnx/node/index.ts`, which re-exports all of this plus onnxruntime.
+ *
+ * The file: opset 13, IR 7, producer_name "mlp-workbench". Input `input` float32 [batch, features] of RAW features
+ * (standardisation is baked in as standardize.sub/div); per layer i: Gemm `layer{i}.gemm` over `layer{i}.weight`
+ * [inputs, units] and `layer{i}.bias`, then its activation (`layer{i}.relu`, …; GELU spelled out in tanh form;
+ * LeakyRelu alpha 0.01); the head `head.softmax` (axis −1) or `head.sigmoid` → output `probabilities`
+ * [batch, classes | 1], or for regression the last Gemm writes `output` [batch, targets]. No dropout.
+ * metadata_props: mlpw.format, run_id, config (JSON), dataset, checkpoint, task, head, loss, class_labels (JSON),
+ * feature_names (JSON), metrics (JSON {best, final}).
+ *
+ * Exporting a run (Node):
+ *   const rows = validationRows(config, dataset);                   // raw validation features
+ *   const { bytes, verification } = await exportVerified(snapshot,  // result.final or result.best
+ *     { runId, config, dataset: dataset.name, checkpoint: 'final', metrics: { best, final } }, rows);
+ *   await writeOnnxFile(outPath, bytes);                            // verification: {maxAbsDiff, samples, ortVersion, tolerance}
+ * Predicting from a file (Node): `await predictWithOnnx(bytes, rawX, n, path)`.
+ * Reading a file: `readOnnxModel(bytes, path)` → the snapshot and metadata, or OnnxError 'not_onnx' / 'not_ours'.
+ * Every failure is an OnnxError {code, message, details}; see errors.ts for the codes.
+ */
+export { buildOnnxModel, FORMAT_VERSION, IR_VERSION, META, OPSET_VERSION, PRODUCER_NAME, type OnnxExportMeta } from './build.ts';
+export { enginePredict } from './engine-predict.ts';
+export { OnnxError, type OnnxErrorCode } from './errors.ts';
+export { BATCH_DIM, INPUT_NAME, mlpGraph, outputName } from './graph.ts';
+export { readOnnxModel, type OnnxModelInfo } from './read.ts';

@@ -1,0 +1,146 @@
+// .onnx bytes → the MLP inside, if it is one of ours: producer_name "mlp-workbench" and exactly the graph that
+// graph.ts writes for the snapshot recovered from the initializers. Anything else is rejected with a message that
+// says what was found. Pure: no Node built-ins.
+import { ACTIVATIONS, parseConfig, type Activation, type ExperimentConfig, type ResolvedHead, type ResolvedLoss } from '../../engine/config.ts';
+import type { EpochMetrics, LayerWeights, ModelSnapshot } from '../../engine/types.ts';
+import { FORMAT_VERSION, META, PRODUCER_NAME } from './build.ts';
+import { OnnxError } from './errors.ts';
+import { INPUT_NAME, mlpGraph, outputName } from './graph.ts';
+import { AttributeType, decodeModel, tensorFloats, type AttributeMsg, type ModelMsg, type NodeMsg, type TensorMsg } from './proto.ts';
+
+export interface OnnxModelInfo {
+  /** the network as the engine holds it: CpuBackend/Mlp can run it, buildOnnxModel writes it back. */
+  snapshot: ModelSnapshot;
+  runId: string;
+  dataset: string;
+  checkpoint: string;
+  /** the run's config, or null when the stored JSON no longer validates. */
+  config: ExperimentConfig | null;
+  metrics: { best: EpochMetrics | null; final: EpochMetrics | null } | null;
+  producerVersion: string;
+  irVersion: number;
+  opset: number;
+  docString: string;
+  input: { name: string; features: number };
+  output: { name: 'probabilities' | 'output'; units: number };
+}
+
+function notOurs(source: string, why: string): OnnxError {
+  return new OnnxError('not_ours', `${source} is an ONNX model but not an MLP exported by MLP Workbench: ${why}`);
+}
+
+function parseJson<T>(text: string | undefined, fallback: T): T {
+  if (text === undefined) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** A node reduced to what defines it, attribute values in float32 as stored, for comparing graphs. */
+function nodeKey(n: NodeMsg): string {
+  const attr = (a: AttributeMsg) =>
+    a.type === AttributeType.FLOAT ? [a.name, a.type, Math.fround(a.f ?? 0)] : a.type === AttributeType.INT ? [a.name, a.type, Number(a.i ?? 0)] : [a.name, a.type];
+  return JSON.stringify([n.name, n.opType, n.domain ?? '', n.input, n.output, (n.attribute ?? []).map(attr)]);
+}
+
+function layerActivation(nodes: NodeMsg[], prefix: string, source: string): Activation {
+  const own = nodes.filter((n) => n.name.startsWith(`${prefix}.`) && n.name !== `${prefix}.gemm`);
+  if (own.length === 0) return 'identity';
+  const kind = own[0]!.name.slice(prefix.length + 1).split('.')[0]!;
+  if (!(ACTIVATIONS as readonly string[]).includes(kind)) throw notOurs(source, `node "${own[0]!.name}" is no activation we write`);
+  return kind as Activation;
+}
+
+function recoverLayers(m: ModelMsg, source: string): LayerWeights[] {
+  const init = new Map<string, TensorMsg>(m.graph.initializer.map((t) => [t.name, t]));
+  const layers: LayerWeights[] = [];
+  for (let i = 1; init.has(`layer${i}.weight`); i++) {
+    const p = `layer${i}`;
+    const w = init.get(`${p}.weight`)!;
+    const b = init.get(`${p}.bias`);
+    const [inputs, units] = w.dims.map(Number);
+    if (w.dims.length !== 2 || !inputs || !units) throw notOurs(source, `${p}.weight has shape [${w.dims.join(', ')}], not [inputs, units]`);
+    if (!b || b.dims.length !== 1 || Number(b.dims[0]) !== units) throw notOurs(source, `${p}.bias is missing or is not [${units}]`);
+    const W = tensorFloats(w);
+    const bias = tensorFloats(b);
+    if (W.length !== inputs * units || bias.length !== units) throw notOurs(source, `${p}'s initializers hold the wrong number of values`);
+    layers.push({ inputs, units, activation: layerActivation(m.graph.node, p, source), W, b: bias });
+  }
+  if (layers.length === 0) throw notOurs(source, 'it has no layer1.weight initializer');
+  return layers;
+}
+
+function recoverHead(m: ModelMsg): ResolvedHead {
+  if (m.graph.node.some((n) => n.name === 'head.softmax')) return 'softmax';
+  if (m.graph.node.some((n) => n.name === 'head.sigmoid')) return 'sigmoid';
+  return 'identity';
+}
+
+/** Parses an .onnx file's bytes; `source` (e.g. the path) names the file in errors. */
+export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): OnnxModelInfo {
+  const m = decodeModel(bytes, source);
+  if (m.producerName !== PRODUCER_NAME) {
+    const by = m.producerName ? `"${m.producerName}"${m.producerVersion ? ` ${m.producerVersion}` : ''}` : 'an unnamed producer';
+    throw notOurs(source, `it was written by ${by} (mlpw reads only models written by \`mlpw export\`)`);
+  }
+  const meta = new Map(m.metadataProps.map((p) => [p.key, p.value]));
+  const format = meta.get(META.format);
+  if (format !== FORMAT_VERSION)
+    throw notOurs(source, `its format version is ${JSON.stringify(format ?? null)}; this mlpw reads version ${FORMAT_VERSION}`);
+
+  const init = new Map(m.graph.initializer.map((t) => [t.name, t]));
+  const mean = init.get('standardize.mean');
+  const std = init.get('standardize.std');
+  const head = recoverHead(m);
+  const classLabels = parseJson<string[] | null>(meta.get(META.classLabels), null);
+  const featureNames = parseJson<string[] | null>(meta.get(META.featureNames), null);
+  const snapshot: ModelSnapshot = {
+    task: head === 'identity' ? 'regression' : 'classification',
+    head,
+    loss: (meta.get(META.loss) ?? (head === 'softmax' ? 'cross_entropy' : head === 'sigmoid' ? 'binary_cross_entropy' : 'mse')) as ResolvedLoss,
+    layers: recoverLayers(m, source),
+    standardize: mean && std ? { mean: tensorFloats(mean), std: tensorFloats(std) } : null,
+    ...(classLabels ? { classLabels } : {}),
+    ...(featureNames ? { featureNames } : {}),
+  };
+
+  // The structure check: the graph must be exactly the one we would write for this snapshot.
+  const expected = mlpGraph(snapshot);
+  const found = m.graph.node;
+  for (let i = 0; i < Math.max(found.length, expected.nodes.length); i++) {
+    const e = expected.nodes[i];
+    const f = found[i];
+    if (!e || !f || nodeKey(e) !== nodeKey(f))
+      throw notOurs(source, `node ${i} is ${f ? `"${f.name}" (${f.opType})` : 'missing'}, expected ${e ? `"${e.name}" (${e.opType})` : 'none'}`);
+  }
+  const names = (ts: { name: string; dims: number[] }[]) => ts.map((t) => `${t.name}[${t.dims.map(Number).join(',')}]`).sort().join(' ');
+  if (names(m.graph.initializer) !== names(expected.initializers)) throw notOurs(source, 'its initializers differ from the layout we write');
+  const input = m.graph.input.filter((v) => !init.has(v.name));
+  if (input.length !== 1 || input[0]!.name !== INPUT_NAME) throw notOurs(source, `its input is not a single tensor named "${INPUT_NAME}"`);
+  if (m.graph.output.length !== 1 || m.graph.output[0]!.name !== outputName(head))
+    throw notOurs(source, `its output is not a single tensor named "${outputName(head)}"`);
+
+  const config = parseJson<unknown>(meta.get(META.config), null);
+  let validConfig: ExperimentConfig | null = null;
+  try {
+    validConfig = config === null ? null : parseConfig(config);
+  } catch {
+    validConfig = null;
+  }
+  return {
+    snapshot,
+    runId: meta.get(META.runId) ?? '',
+    dataset: meta.get(META.dataset) ?? '',
+    checkpoint: meta.get(META.checkpoint) ?? '',
+    config: validConfig,
+    metrics: parseJson(meta.get(META.metrics), null),
+    producerVersion: m.producerVersion,
+    irVersion: m.irVersion,
+    opset: m.opsetImport.find((o) => !o.domain)?.version ?? 0,
+    docString: m.docString ?? '',
+    input: { name: INPUT_NAME, features: expected.features },
+    output: { name: expected.output, units: expected.outputUnits },
+  };
+}
