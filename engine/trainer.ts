@@ -6,6 +6,7 @@ import { prepareData } from './data/prepare.ts';
 import { initWeights } from './model/init.ts';
 import { learningRateAt } from './model/schedules.ts';
 import { Rng } from './rng.ts';
+import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.ts';
 import type { BackendInfo, DataInfo, Dataset, EpochMetrics, LayerWeights, ModelSnapshot, RunSummary } from './types.ts';
 
 export interface TrainCallbacks {
@@ -84,7 +85,12 @@ export async function train(
   let trainSeconds = 0;
   let trainSamples = 0;
 
+  let lastYield = performance.now();
   for (let epoch = 0; epoch < config.epochs; epoch++) {
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
     if (cb.shouldCancel?.()) {
       status = 'cancelled';
       break;

@@ -5,13 +5,8 @@ import { optimizerStep, stateSlots } from '../../model/optimizers.ts';
 import type { BackendInfo, LayerWeights } from '../../types.ts';
 import { batchCount, type EpochHooks, type EpochPlan, type LossSums, type ModelSpec, type TrainingBackend } from '../backend.ts';
 import { Mlp, type Precision } from './mlp.ts';
+import { YIELD_EVERY_MS, yieldToEventLoop } from '../../yield.ts';
 
-const YIELD_EVERY_MS = 100;
-
-/** Let the worker's event loop run (a cancel message may be waiting). */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 export class CpuBackend implements TrainingBackend {
   readonly info: BackendInfo;
