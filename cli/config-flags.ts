@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, parseConfig, type ExperimentConfig, type ExperimentConfigInput } from '../engine/config.ts';
 import { intFlag, numberFlag, unitsList, type Options } from './args.ts';
 import { UsageError } from './errors.ts';
+import { jsonErrorLocation } from './json-location.ts';
 
 export const CONFIG_FLAGS = {
   config: { type: 'string' },
@@ -43,10 +44,9 @@ export function readConfigFile(path: string): ExperimentConfigInput {
   try {
     return JSON.parse(text) as ExperimentConfigInput;
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos ? ` at line ${text.slice(0, Number(pos[1])).split('\n').length}` : '';
-    throw new UsageError(`--config: ${path} is not valid JSON${where}: ${msg}`);
+    const at = jsonErrorLocation(text);
+    const where = at ? ` at line ${at.line}, column ${at.column}` : '';
+    throw new UsageError(`--config: ${path} is not valid JSON${where}: ${(e as Error).message.split('\n')[0]}`);
   }
 }
 
