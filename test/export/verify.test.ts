@@ -1,19 +1,19 @@
 // Every activation and every head: train with the engine, export, verify in onnxruntime-web (max |diff| ≤ 1e-5 on
 // the validation rows), and read the file back to the same snapshot.
 import { describe, expect, it } from 'vitest';
-import type { ExperimentConfigInput } from '../../engine/config.ts';
+import { ACTIVATIONS, type Activation, type ExperimentConfigInput } from '../../engine/config.ts';
 import { exportVerified, readOnnxModel, validationRows, VERIFY_TOLERANCE } from '../../export/onnx/node/index.ts';
 import { trainTiny } from './train-tiny.ts';
 
-const hidden = (activation: string, units = 8) => [
+const hidden = (activation: Activation, units = 8) => [
   { units, activation },
   { units, activation },
 ];
 
 const cases: { name: string; config: ExperimentConfigInput; output: 'probabilities' | 'output'; units: number }[] = [
-  ...(['identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu'] as const).map((activation) => ({
+  ...ACTIVATIONS.map((activation) => ({
     name: `${activation} hidden layers, softmax + cross-entropy on xor`,
-    config: { dataset: { name: 'xor', samples: 200 }, model: { layers: hidden(activation) } } as ExperimentConfigInput,
+    config: { dataset: { name: 'xor', samples: 200 }, model: { layers: hidden(activation) } },
     output: 'probabilities' as const,
     units: 2,
   })),
