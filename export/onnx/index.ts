@@ -15,12 +15,14 @@
  *   const { bytes, verification } = await exportVerified(snapshot,  // result.final or result.best
  *     { runId, config, dataset: dataset.name, checkpoint: 'final', metrics: { best, final } }, rows);
  *   await writeOnnxFile(outPath, bytes);                            // verification: {maxAbsDiff, samples, ortVersion, tolerance}
- * Predicting from a file (Node): `await predictWithOnnx(bytes, rawX, n, path)`.
+ * Predicting from a file (Node): `await predictWithOnnx(bytes, rawX, n, path)`; from a run (anywhere):
+ *   `toPredictions(snapshot, await enginePredict(snapshot, rawX, n), n)`; either → `predictionsToCsv(p)` for --out.
  * Reading a file: `readOnnxModel(bytes, path)` → the snapshot and metadata, or OnnxError 'not_onnx' / 'not_ours'.
  * Every failure is an OnnxError {code, message, details}; see errors.ts for the codes.
  */
 export { buildOnnxModel, FORMAT_VERSION, IR_VERSION, META, OPSET_VERSION, PRODUCER_NAME, type OnnxExportMeta } from './build.ts';
 export { enginePredict } from './engine-predict.ts';
 export { OnnxError, type OnnxErrorCode } from './errors.ts';
+export { predictionsToCsv, toPredictions, type Predictions } from './predictions.ts';
 export { BATCH_DIM, INPUT_NAME, mlpGraph, outputName } from './graph.ts';
 export { readOnnxModel, type OnnxModelInfo } from './read.ts';

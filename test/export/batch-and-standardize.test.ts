@@ -8,7 +8,13 @@ import { prepareData } from '../../engine/data/prepare.ts';
 import { train } from '../../engine/trainer.ts';
 import type { Dataset } from '../../engine/types.ts';
 import { decodeModel } from '../../export/onnx/proto.ts';
-import { buildOnnxModel, enginePredict, exportVerified, predictWithOnnx, validationRows } from '../../export/onnx/node/index.ts';
+import {
+  buildOnnxModel,
+  enginePredict,
+  exportVerified,
+  predictWithOnnx,
+  validationRows,
+} from '../../export/onnx/node/index.ts';
 import { trainTiny } from './train-tiny.ts';
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
