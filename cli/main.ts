@@ -5,6 +5,7 @@ import type { Command, CommandContext } from './command.ts';
 import { datasets } from './commands/datasets.ts';
 import { train } from './commands/train.ts';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
+import { StoreError } from '../db/index.ts';
 
 export const COMMANDS: Command[] = [train, datasets];
 
@@ -24,6 +25,7 @@ function help(): string {
 function isUserError(e: unknown): e is Error {
   return (
     e instanceof UsageError ||
+    e instanceof StoreError ||
     e instanceof ConfigError ||
     (e instanceof EngineError && e.code === 'invalid_config') ||
     (typeof (e as { exitCode?: unknown })?.exitCode === 'number' && (e as { exitCode: number }).exitCode === EXIT_USAGE)

@@ -1,15 +1,18 @@
 // `mlpw train`: one run in an engine worker thread, a progress bar and a line per epoch (or one JSON object).
 import { runInWorker, type RunHandlers } from '../../engine/host/node/engine-client.ts';
+import { keepAlive, recordRun, type RunStore } from '../../db/index.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
 import type { EpochMetrics, RunSummary } from '../../engine/types.ts';
 import { parseFlags } from '../args.ts';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
 import { fmt, fmtDuration, fmtInt, progressBar } from '../format.ts';
 import type { Command, CommandContext } from '../command.ts';
+import { DB_FLAG, withStore } from '../store-path.ts';
 
 export const TRAIN_USAGE = `mlpw train [--config FILE] [--dataset NAME] [--layers 32,32] [--activation relu] [--loss L]
            [--optimizer sgd|momentum|nesterov|adam] [--lr 0.1] [--batch 32] [--epochs 100] [--seed 1]
-           [--backend auto|cpu|webgpu] [--json] [--quiet]`;
+           [--backend auto|cpu|webgpu] [--db FILE] [--json] [--quiet]
+  records the run in the store (--db, else $MLPW_DB, else the desktop app's database) and prints its id`;
 
 export function metricsLine(m: EpochMetrics, epochs: number): string {
   const parts = [`epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}`, `loss ${fmt(m.trainLoss)}`];
@@ -59,7 +62,7 @@ export async function trainWithOutput(
 ): Promise<{ summary: RunSummary; backend: string }> {
   const { json, quiet, hooks = {} } = opts;
   const tty = ctx.stderr.isTTY === true && !json && !quiet;
-  let backendName = config.backend;
+  let backendName: string = config.backend;
   let barShown = false;
   const clearBar = () => {
     if (barShown) ctx.stderr.write('\r\x1b[2K');
@@ -128,14 +131,37 @@ export async function trainWithOutput(
   }
 }
 
+/** One run trained with terminal output and recorded in the store (train, rerun); returns the exit code. */
+export async function trainRecorded(
+  store: RunStore,
+  config: ExperimentConfig,
+  ctx: CommandContext,
+  opts: { json: boolean; quiet: boolean; rerunOf?: string },
+): Promise<number> {
+  const runId = store.createRun(config, { status: 'running', rerunOf: opts.rerunOf });
+  if (opts.quiet && !opts.json) ctx.stdout.write(`${runId}\n`);
+  else if (!opts.json) ctx.stdout.write(`run ${runId}${opts.rerunOf ? ` (rerun of ${opts.rerunOf})` : ''} → ${store.path}\n`);
+  const stopBeating = keepAlive(store);
+  try {
+    const { summary } = await trainWithOutput(config, ctx, {
+      json: opts.json,
+      quiet: opts.quiet,
+      hooks: { ...recordRun(store, runId), extraJson: () => ({ runId }) },
+    });
+    return summary.status === 'completed' || summary.status === 'cancelled' ? 0 : 1;
+  } finally {
+    stopBeating();
+  }
+}
+
 export const train: Command = {
   name: 'train',
   summary: 'train one run',
   usage: TRAIN_USAGE,
   async run(argv, ctx) {
-    const { values } = parseFlags(argv, { ...CONFIG_FLAGS, json: { type: 'boolean' }, quiet: { type: 'boolean' } }, false);
+    const flags = { ...CONFIG_FLAGS, ...DB_FLAG, json: { type: 'boolean' }, quiet: { type: 'boolean' } } as const;
+    const { values } = parseFlags(argv, flags, false);
     const config = configFromFlags(values);
-    const { summary } = await trainWithOutput(config, ctx, { json: values.json === true, quiet: values.quiet === true });
-    return summary.status === 'completed' || summary.status === 'cancelled' ? 0 : 1;
+    return withStore(values.db, ctx.env, (store) => trainRecorded(store, config, ctx, { json: values.json === true, quiet: values.quiet === true }));
   },
 };

@@ -1,0 +1,125 @@
+// The mapping between rows and records: the indexed hyperparameter columns a config yields, and a runs row read back.
+import type { ExperimentConfig } from '../engine/config.ts';
+import type { RunStatus } from '../engine/types.ts';
+import type { RunRecord } from './types.ts';
+
+export function hyperColumns(config: ExperimentConfig) {
+  const acts = [...new Set(config.model.layers.map((l) => l.activation))];
+  const { type, nesterov } = config.optimizer;
+  return {
+    name: config.name ?? null,
+    dataset: config.dataset.name,
+    layers: config.model.layers.map((l) => l.units).join('x'),
+    activation: acts.length <= 1 ? (acts[0] ?? 'identity') : config.model.layers.map((l) => l.activation).join(','),
+    optimizer: type === 'momentum' && nesterov ? 'nesterov' : type,
+    lr: config.optimizer.lr,
+    batch_size: config.batchSize,
+    epochs: config.epochs,
+    seed: config.seed,
+    backend: config.backend,
+  };
+}
+
+/** A runs row as SELECTed by RUN_COLUMNS. */
+export interface RunRow {
+  id: string;
+  name: string | null;
+  status: string;
+  config: string;
+  dataset: string;
+  layers: string;
+  activation: string;
+  optimizer: string;
+  lr: number;
+  batch_size: number;
+  epochs: number;
+  seed: number;
+  backend: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  error: string | null;
+  app_version: string;
+  sweep_id: string | null;
+  rerun_of: string | null;
+  backend_info: string | null;
+  data_info: string | null;
+  epochs_done: number;
+  best_val_loss: number | null;
+  best_epoch: number | null;
+  final_train_loss: number | null;
+  final_val_loss: number | null;
+  final_val_acc: number | null;
+  duration_ms: number | null;
+  samples_per_sec: number | null;
+  stopped_early: number | null;
+  tags: string | null;
+}
+
+// Tags come back in one column, separated by the ASCII unit separator (a tag cannot contain it).
+export const TAG_SEPARATOR = '\x1f';
+export const RUN_COLUMNS = `runs.id, runs.name, runs.status, runs.config, runs.dataset, runs.layers, runs.activation,
+  runs.optimizer, runs.lr, runs.batch_size, runs.epochs, runs.seed, runs.backend, runs.created_at, runs.started_at,
+  runs.finished_at, runs.error, runs.app_version, runs.sweep_id, runs.rerun_of, runs.backend_info, runs.data_info,
+  runs.epochs_done, runs.best_val_loss, runs.best_epoch, runs.final_train_loss, runs.final_val_loss, runs.final_val_acc,
+  runs.duration_ms, runs.samples_per_sec, runs.stopped_early,
+  (SELECT group_concat(tag, char(31)) FROM tags WHERE tags.run_id = runs.id) AS tags`;
+
+export function toRunRecord(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    status: r.status as RunStatus,
+    config: JSON.parse(r.config) as ExperimentConfig,
+    dataset: r.dataset,
+    layers: r.layers,
+    activation: r.activation,
+    optimizer: r.optimizer,
+    lr: r.lr,
+    batchSize: r.batch_size,
+    epochs: r.epochs,
+    seed: r.seed,
+    backend: r.backend,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    error: r.error,
+    appVersion: r.app_version,
+    sweepId: r.sweep_id,
+    rerunOf: r.rerun_of,
+    backendInfo: r.backend_info ? JSON.parse(r.backend_info) : null,
+    dataInfo: r.data_info ? JSON.parse(r.data_info) : null,
+    epochsDone: r.epochs_done,
+    bestValLoss: r.best_val_loss,
+    bestEpoch: r.best_epoch,
+    finalTrainLoss: r.final_train_loss,
+    finalValLoss: r.final_val_loss,
+    finalValAcc: r.final_val_acc,
+    durationMs: r.duration_ms,
+    samplesPerSec: r.samples_per_sec,
+    stoppedEarly: r.stopped_early === null ? null : r.stopped_early !== 0,
+    tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
+  };
+}
+
+/** Column and natural direction of each sort field; ties fall back to newest first. */
+export const SORT_COLUMNS: Record<string, { column: string; descending: boolean }> = {
+  created: { column: 'created_at', descending: true },
+  started: { column: 'started_at', descending: true },
+  finished: { column: 'finished_at', descending: true },
+  val_loss: { column: 'best_val_loss', descending: false },
+  val_acc: { column: 'final_val_acc', descending: true },
+  train_loss: { column: 'final_train_loss', descending: false },
+  duration: { column: 'duration_ms', descending: false },
+  lr: { column: 'lr', descending: false },
+  batch: { column: 'batch_size', descending: false },
+  epochs: { column: 'epochs', descending: false },
+  seed: { column: 'seed', descending: false },
+  status: { column: 'status', descending: false },
+  dataset: { column: 'dataset', descending: false },
+  layers: { column: 'layers', descending: false },
+  optimizer: { column: 'optimizer', descending: false },
+  activation: { column: 'activation', descending: false },
+  name: { column: 'name', descending: false },
+  id: { column: 'id', descending: false },
+};

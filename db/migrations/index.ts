@@ -1,0 +1,15 @@
+// The schema's history, oldest first. A migration is never edited once released: add the next number instead.
+import { sql as initial } from './001_initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** PRAGMA application_id of a Workbench database ('MLPW' in ASCII), so a foreign SQLite file is recognised. */
+export const APPLICATION_ID = 0x4d4c5057;

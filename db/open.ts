@@ -1,0 +1,111 @@
+// Opening a database file safely: look before writing. A file that is not ours, is damaged, or comes from a newer
+// schema is reported and left byte-for-byte as it was; only then is it opened read-write, switched to WAL and migrated.
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError, sqliteCode } from './errors.ts';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** ms a write waits for another process's write lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+  /** better-sqlite3's native addon built for another ABI (Electron); the CLI and tests leave it unset. */
+  nativeBinding?: string;
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+function readHeader(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const n = readSync(fd, buf, 0, 16, 0);
+    return buf.subarray(0, n).toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read-only checks of an existing file; throws StoreError without writing anything. */
+function probe(path: string, options: OpenOptions): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    throw new StoreError('cannot_open', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (size === 0) return; // SQLite treats an empty file as an empty database
+  if (readHeader(path) !== SQLITE_HEADER) throw new StoreError('not_a_database', `${path} is not an SQLite database`);
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding });
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if ((appId !== 0 && appId !== APPLICATION_ID) || (appId === 0 && tables.n > 0))
+      throw new StoreError('foreign_database', `${path} is an SQLite database of another application, not an MLP Workbench store`);
+    if (version > SCHEMA_VERSION)
+      throw new StoreError(
+        'newer_schema',
+        `${path} has schema version ${version}, newer than this MLP Workbench understands (${SCHEMA_VERSION}); update the app`,
+      );
+    // Touch every page of the schema and the run table's b-tree root so a damaged file fails here, read-only.
+    if (version > 0) db.prepare('SELECT count(*) FROM runs').get();
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    const code = sqliteCode(e);
+    if (code === 'SQLITE_NOTADB') throw new StoreError('not_a_database', `${path} is not an SQLite database`);
+    if (code === 'SQLITE_CORRUPT') throw new StoreError('damaged', `${path} is damaged (${(e as Error).message})`);
+    throw new StoreError('cannot_open', `cannot open ${path}: ${(e as Error).message}`);
+  } finally {
+    db?.close();
+  }
+}
+
+function migrate(db: Db): void {
+  // IMMEDIATE: two processes opening a fresh file at once serialise here; the loser sees the new version.
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+  }).immediate();
+}
+
+/** Opens (creating if needed) a store file: checked, WAL, foreign keys on, migrated to SCHEMA_VERSION. */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (path !== ':memory:') {
+    if (existsSync(path)) probe(path, options);
+    else {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (e) {
+        throw new StoreError('cannot_open', `cannot create the folder of ${path}: ${(e as NodeJS.ErrnoException).code}`);
+      }
+    }
+  }
+  let db: Db;
+  try {
+    db = new Database(path, { nativeBinding: options.nativeBinding });
+  } catch (e) {
+    throw new StoreError('cannot_open', `cannot open ${path}: ${(e as Error).message}`);
+  }
+  try {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a commit survives a killed process; only a power loss can drop the last commits.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof StoreError) throw e;
+    throw new StoreError('cannot_open', `cannot open ${path}: ${(e as Error).message}`);
+  }
+}

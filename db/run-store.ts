@@ -1,0 +1,327 @@
+// RunStore: every run kept in one SQLite file. Synchronous by design (better-sqlite3): statements are prepared once,
+// multi-row writes run in one transaction, and nothing awaits inside one. Callers own the async parts (training).
+import type { ExperimentConfig } from '../engine/config.ts';
+import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, RunStatus, RunSummary } from '../engine/types.ts';
+import { hyperColumns, RUN_COLUMNS, SORT_COLUMNS, toRunRecord, type RunRow } from './columns.ts';
+import { StoreError, sqliteCode } from './errors.ts';
+import { isIdPrefix, newId } from './ids.ts';
+import { currentOwner, ownerAlive, type OwnerRecord } from './liveness.ts';
+import { openDatabase, type Db, type OpenOptions } from './open.ts';
+import { decodeSnapshot, encodeSnapshot, type SnapshotModel } from './snapshot-codec.ts';
+import { createStatements, type Statements } from './statements.ts';
+import type { Artifact, CheckpointInfo, GridAxis, Note, RunDetail, RunFilter, RunRecord, SweepRecord } from './types.ts';
+
+export interface StoreOptions extends OpenOptions {
+  /** recorded with every run created through this store */
+  appVersion?: string;
+}
+
+export interface CreateRunOptions {
+  /** 'running' for a run that starts now (owned by this process); 'queued' for one waiting in a sweep. */
+  status?: 'queued' | 'running';
+  sweepId?: string;
+  rerunOf?: string;
+}
+
+const ACTIVE: readonly RunStatus[] = ['queued', 'running'];
+
+export class RunStore {
+  readonly db: Db;
+  readonly path: string;
+  private readonly st: Statements;
+  private readonly appVersion: string;
+  private readonly listCache = new Map<string, ReturnType<Db['prepare']>>();
+  /** runs marked interrupted when this store opened */
+  readonly recovered: string[];
+
+  constructor(path: string, options: StoreOptions = {}) {
+    this.path = path;
+    this.db = openDatabase(path, options);
+    this.st = createStatements(this.db);
+    this.appVersion = options.appVersion ?? '0.0.0';
+    this.recovered = this.recoverInterrupted();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ── writing a run's life ──────────────────────────────────────────────────────────────────────────────────────
+
+  createRun(config: ExperimentConfig, options: CreateRunOptions = {}): string {
+    const status = options.status ?? 'running';
+    return this.insertWithFreshId((id) => this.insertRun(id, config, status, options.sweepId ?? null, options.rerunOf ?? null));
+  }
+
+  /** A queued run starts: this process owns it from now on. */
+  markRunning(id: string): void {
+    const owner = currentOwner();
+    const now = Date.now();
+    this.expectChange(this.st.markRunning.run({ id, now, pid: owner.pid, host: owner.host, token: owner.token }), id);
+  }
+
+  /** What actually ran: the backend the engine chose and the data it prepared. */
+  recordStarted(id: string, backend: BackendInfo, data: DataInfo): void {
+    this.expectChange(
+      this.st.recordStarted.run({
+        id,
+        backendUsed: backend.backend,
+        kernels: backend.kernels,
+        backendInfo: JSON.stringify(backend),
+        dataInfo: JSON.stringify(data),
+        now: Date.now(),
+      }),
+      id,
+    );
+  }
+
+  /** One epoch and the run's running summary, committed together: a killed process loses only the epoch in flight. */
+  recordEpoch(id: string, m: EpochMetrics): void {
+    this.db.transaction(() => {
+      this.st.insertEpoch.run({ id, ...m });
+      this.expectChange(this.st.afterEpoch.run({ id, epoch: m.epoch, trainLoss: m.trainLoss, valLoss: m.valLoss, valAcc: m.valAcc, durationMs: m.durationMs, now: Date.now() }), id);
+    })();
+  }
+
+  /** Keeps the newest checkpoint of each kind ('best' is overwritten on every improvement). */
+  saveCheckpoint(id: string, kind: 'best' | 'final', epoch: number, snapshot: ModelSnapshot): void {
+    const { model, weights } = encodeSnapshot(snapshot);
+    this.st.upsertCheckpoint.run({ id, kind, epoch, model: JSON.stringify(model), weights, now: Date.now() });
+  }
+
+  finishRun(id: string, summary: RunSummary): void {
+    this.expectChange(
+      this.st.finish.run({
+        id,
+        status: summary.status,
+        now: Date.now(),
+        error: summary.error ?? null,
+        durationMs: summary.durationMs,
+        samplesPerSec: summary.samplesPerSecond,
+        stoppedEarly: summary.stoppedEarly ? 1 : 0,
+      }),
+      id,
+    );
+  }
+
+  failRun(id: string, error: string): void {
+    this.expectChange(this.st.fail.run({ id, status: 'failed', error, now: Date.now() }), id);
+  }
+
+  /** Queued runs that will not start (a sweep cancelled with Ctrl-C). */
+  cancelQueued(ids: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const id of ids) this.st.cancelQueued.run({ id, now: Date.now() });
+    })();
+  }
+
+  /** Tells other processes that this one still trains the runs it owns; call every few seconds. */
+  heartbeat(): number {
+    return this.st.heartbeat.run({ token: currentOwner().token, now: Date.now() }).changes;
+  }
+
+  // ── reading runs ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The full id of a run from its id or a unique prefix of it. */
+  resolveRunId(ref: string): string {
+    const text = ref.trim().toLowerCase();
+    if (!isIdPrefix(text)) throw new StoreError('unknown_run', `no run "${ref}" in ${this.path}`);
+    const ids = (this.st.idsWithPrefix.all({ lo: text, hi: text + '{' }) as { id: string }[]).map((r) => r.id);
+    if (ids.includes(text)) return text;
+    if (ids.length === 0) throw new StoreError('unknown_run', `no run "${ref}" in ${this.path}`);
+    if (ids.length > 1)
+      throw new StoreError('ambiguous_run', `run id "${ref}" matches ${ids.length > 5 ? 'more than 5' : ids.length} runs (${ids.slice(0, 5).join(', ')}); give more characters`);
+    return ids[0]!;
+  }
+
+  getRun(ref: string): RunRecord {
+    const id = this.resolveRunId(ref);
+    return toRunRecord(this.st.getRun.get({ id }) as RunRow);
+  }
+
+  getRunDetail(ref: string): RunDetail {
+    const run = this.getRun(ref);
+    const notes = (this.st.notes.all({ id: run.id }) as { id: number; created_at: number; text: string }[]).map((n) => ({ id: n.id, createdAt: n.created_at, text: n.text }));
+    const checkpoints = (this.st.checkpointInfo.all({ id: run.id }) as { kind: 'best' | 'final'; epoch: number; bytes: number; created_at: number }[]).map(
+      (c): CheckpointInfo => ({ kind: c.kind, epoch: c.epoch, bytes: c.bytes, createdAt: c.created_at }),
+    );
+    return { ...run, notes, artifacts: this.listArtifacts(run.id), checkpoints };
+  }
+
+  getEpochs(ref: string): EpochMetrics[] {
+    const id = this.resolveRunId(ref);
+    return this.st.epochs.all({ id }) as EpochMetrics[];
+  }
+
+  getCheckpoint(ref: string, kind: 'best' | 'final'): { epoch: number; snapshot: ModelSnapshot } | null {
+    const id = this.resolveRunId(ref);
+    const row = this.st.checkpoint.get({ id, kind }) as { epoch: number; model: string; weights: Buffer } | undefined;
+    if (!row) return null;
+    return { epoch: row.epoch, snapshot: decodeSnapshot(JSON.parse(row.model) as SnapshotModel, row.weights) };
+  }
+
+  listRuns(filter: RunFilter = {}): RunRecord[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (filter.status?.length) {
+      where.push(`runs.status IN (${filter.status.map((_, i) => `@status${i}`).join(', ')})`);
+      filter.status.forEach((s, i) => (params[`status${i}`] = s));
+    }
+    if (filter.dataset !== undefined) {
+      where.push('runs.dataset = @dataset');
+      params.dataset = filter.dataset;
+    }
+    if (filter.tag !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM tags WHERE tags.run_id = runs.id AND tags.tag = @tag)');
+      params.tag = filter.tag;
+    }
+    if (filter.sweepId !== undefined) {
+      where.push('runs.sweep_id = @sweep');
+      params.sweep = this.resolveSweepId(filter.sweepId);
+    }
+    const sort = SORT_COLUMNS[filter.sort ?? 'created'];
+    if (!sort) throw new StoreError('invalid_argument', `cannot sort runs by "${filter.sort}" (fields: ${Object.keys(SORT_COLUMNS).join(', ')})`);
+    const dir = (filter.descending ?? sort.descending) ? 'DESC' : 'ASC';
+    params.limit = filter.limit ?? -1;
+    params.offset = filter.offset ?? 0;
+    const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY runs.${sort.column} ${dir} NULLS LAST, runs.created_at DESC, runs.id LIMIT @limit OFFSET @offset`;
+    let stmt = this.listCache.get(sql);
+    if (!stmt) this.listCache.set(sql, (stmt = this.db.prepare(sql)));
+    return (stmt.all(params) as RunRow[]).map(toRunRecord);
+  }
+
+  countRuns(): number {
+    return (this.st.countRuns.get() as { n: number }).n;
+  }
+
+  // ── tags, notes, artifacts ────────────────────────────────────────────────────────────────────────────────────
+
+  addTags(ref: string, tags: readonly string[]): string[] {
+    const id = this.resolveRunId(ref);
+    for (const t of tags)
+      if (t.trim() === '' || t.includes('\x1f')) throw new StoreError('invalid_argument', `tag ${JSON.stringify(t)}: a tag needs visible text`);
+    this.db.transaction(() => {
+      for (const tag of tags) this.st.addTag.run({ id, tag: tag.trim() });
+    })();
+    return this.getRun(id).tags;
+  }
+
+  removeTags(ref: string, tags: readonly string[]): string[] {
+    const id = this.resolveRunId(ref);
+    this.db.transaction(() => {
+      for (const tag of tags) this.st.removeTag.run({ id, tag: tag.trim() });
+    })();
+    return this.getRun(id).tags;
+  }
+
+  addNote(ref: string, text: string): Note {
+    const id = this.resolveRunId(ref);
+    if (text.trim() === '') throw new StoreError('invalid_argument', 'a note needs text');
+    const now = Date.now();
+    const info = this.st.addNote.run({ id, text, now });
+    return { id: Number(info.lastInsertRowid), createdAt: now, text };
+  }
+
+  /** An exported file of a run (e.g. ONNX), with what its exporter wants to keep (e.g. the verification result). */
+  addArtifact(ref: string, artifact: { kind: string; path: string; details?: unknown }): Artifact {
+    const id = this.resolveRunId(ref);
+    const now = Date.now();
+    const details = artifact.details === undefined ? null : JSON.stringify(artifact.details);
+    const info = this.st.addArtifact.run({ id, kind: artifact.kind, path: artifact.path, details, now });
+    return { id: Number(info.lastInsertRowid), kind: artifact.kind, path: artifact.path, details: artifact.details ?? null, createdAt: now };
+  }
+
+  listArtifacts(ref: string): Artifact[] {
+    const id = this.resolveRunId(ref);
+    return (this.st.artifacts.all({ id }) as { id: number; kind: string; path: string; details: string | null; created_at: number }[]).map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      path: a.path,
+      details: a.details === null ? null : JSON.parse(a.details),
+      createdAt: a.created_at,
+    }));
+  }
+
+  /** Removes runs with their epochs, checkpoints, tags, notes and artifacts; refuses any that is being trained. */
+  deleteRuns(refs: readonly string[]): string[] {
+    const ids = [...new Set(refs.map((r) => this.resolveRunId(r)))];
+    return this.db.transaction(() => {
+      for (const id of ids) {
+        const row = this.st.owner.get({ id }) as (OwnerRecord & { status: RunStatus }) | undefined;
+        if (row && ACTIVE.includes(row.status) && ownerAlive(row, Date.now()))
+          throw new StoreError('run_active', `run ${id} is ${row.status} (pid ${row.pid} on ${row.host}); cancel it before removing it`);
+      }
+      for (const id of ids) this.st.deleteRun.run({ id });
+      return ids;
+    })();
+  }
+
+  // ── sweeps ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** A sweep and one queued run per grid point, in one transaction; returns the ids in grid order. */
+  createSweep(sweep: { baseConfig: ExperimentConfig; grid: GridAxis[]; parallel: number; configs: ExperimentConfig[] }): { sweepId: string; runIds: string[] } {
+    return this.db.transaction(() => {
+      const sweepId = this.insertWithFreshId((id) =>
+        this.st.insertSweep.run({ id, now: Date.now(), base: JSON.stringify(sweep.baseConfig), grid: JSON.stringify(sweep.grid), parallel: sweep.parallel, size: sweep.configs.length }),
+      );
+      const runIds = sweep.configs.map((c) => this.createRun(c, { status: 'queued', sweepId }));
+      return { sweepId, runIds };
+    }).immediate();
+  }
+
+  resolveSweepId(ref: string): string {
+    const text = ref.trim().toLowerCase();
+    const ids = isIdPrefix(text) ? (this.st.sweepIdsWithPrefix.all({ lo: text, hi: text + '{' }) as { id: string }[]).map((r) => r.id) : [];
+    if (ids.includes(text)) return text;
+    if (ids.length !== 1) throw new StoreError(ids.length ? 'invalid_argument' : 'unknown_sweep', ids.length ? `sweep id "${ref}" is ambiguous (${ids.slice(0, 5).join(', ')})` : `no sweep "${ref}" in ${this.path}`);
+    return ids[0]!;
+  }
+
+  getSweep(ref: string): SweepRecord {
+    const id = this.resolveSweepId(ref);
+    const r = this.st.getSweep.get({ id }) as { id: string; created_at: number; base_config: string; grid: string; parallel: number; size: number };
+    return { id: r.id, createdAt: r.created_at, baseConfig: JSON.parse(r.base_config), grid: JSON.parse(r.grid), parallel: r.parallel, size: r.size };
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private insertRun(id: string, config: ExperimentConfig, status: 'queued' | 'running', sweepId: string | null, rerunOf: string | null): void {
+    const owner = currentOwner();
+    const now = Date.now();
+    this.st.insertRun.run({
+      id, ...hyperColumns(config), config: JSON.stringify(config), status, now, started: status === 'running' ? now : null,
+      appVersion: this.appVersion, sweepId, rerunOf, pid: owner.pid, host: owner.host, token: owner.token,
+    });
+  }
+
+  /** Retries on the (rare) id clash instead of checking first: the primary key is the only race-free check. */
+  private insertWithFreshId(insert: (id: string) => unknown): string {
+    for (let attempt = 0; ; attempt++) {
+      const id = newId();
+      try {
+        insert(id);
+        return id;
+      } catch (e) {
+        if (sqliteCode(e) !== 'SQLITE_CONSTRAINT_PRIMARYKEY' || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  private expectChange(info: { changes: number }, id: string): void {
+    if (info.changes === 0) throw new StoreError('unknown_run', `no run "${id}" in ${this.path}`);
+  }
+
+  /** Runs left queued or running by a process that is gone become 'interrupted'; live owners' runs are left alone. */
+  private recoverInterrupted(): string[] {
+    const now = Date.now();
+    const candidates = this.st.activeRuns.all() as (OwnerRecord & { id: string })[];
+    const dead = candidates.filter((r) => !ownerAlive(r, now));
+    if (dead.length === 0) return [];
+    this.db.transaction(() => {
+      for (const r of dead)
+        this.st.interrupt.run({ id: r.id, now, heartbeatAt: r.heartbeatAt, error: `the process training it (pid ${r.pid ?? '?'} on ${r.host ?? '?'}) stopped before it finished` });
+    })();
+    return dead.map((r) => r.id);
+  }
+}

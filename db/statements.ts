@@ -1,0 +1,68 @@
+// Every fixed SQL statement of the store, prepared once when it opens. Named parameters (@name) throughout.
+import { RUN_COLUMNS } from './columns.ts';
+import type { Db } from './open.ts';
+
+export function createStatements(db: Db) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    insertRun: p(`INSERT INTO runs (id, name, config, dataset, layers, activation, optimizer, lr, batch_size, epochs, seed,
+        backend, status, created_at, started_at, app_version, sweep_id, rerun_of, owner_pid, owner_host, owner_token, heartbeat_at)
+      VALUES (@id, @name, @config, @dataset, @layers, @activation, @optimizer, @lr, @batch_size, @epochs, @seed,
+        @backend, @status, @now, @started, @appVersion, @sweepId, @rerunOf, @pid, @host, @token, @now)`),
+    markRunning: p(`UPDATE runs SET status = 'running', started_at = @now, owner_pid = @pid, owner_host = @host,
+        owner_token = @token, heartbeat_at = @now WHERE id = @id`),
+    recordStarted: p(`UPDATE runs SET backend_used = @backendUsed, kernels = @kernels, backend_info = @backendInfo,
+        data_info = @dataInfo, heartbeat_at = @now WHERE id = @id`),
+    insertEpoch: p(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_acc, val_acc, lr, duration_ms, samples_per_sec)
+      VALUES (@id, @epoch, @trainLoss, @valLoss, @trainAcc, @valAcc, @lr, @durationMs, @samplesPerSec)`),
+    // SET expressions all see the row as it was, so best_epoch compares against the previous best_val_loss.
+    afterEpoch: p(`UPDATE runs SET
+        epochs_done = @epoch, heartbeat_at = @now,
+        best_epoch = CASE WHEN @valLoss IS NOT NULL AND (best_val_loss IS NULL OR @valLoss < best_val_loss) THEN @epoch ELSE best_epoch END,
+        best_val_loss = CASE WHEN @valLoss IS NOT NULL AND (best_val_loss IS NULL OR @valLoss < best_val_loss) THEN @valLoss ELSE best_val_loss END,
+        final_train_loss = @trainLoss, final_val_loss = @valLoss, final_val_acc = @valAcc,
+        duration_ms = coalesce(duration_ms, 0) + @durationMs
+      WHERE id = @id`),
+    upsertCheckpoint: p(`INSERT INTO checkpoints (run_id, kind, epoch, model, weights, created_at)
+      VALUES (@id, @kind, @epoch, @model, @weights, @now)
+      ON CONFLICT (run_id, kind) DO UPDATE SET epoch = excluded.epoch, model = excluded.model, weights = excluded.weights,
+        created_at = excluded.created_at`),
+    finish: p(`UPDATE runs SET status = @status, finished_at = @now, error = @error, duration_ms = @durationMs,
+        samples_per_sec = @samplesPerSec, stopped_early = @stoppedEarly, owner_pid = NULL, owner_host = NULL,
+        owner_token = NULL WHERE id = @id`),
+    fail: p(`UPDATE runs SET status = @status, finished_at = @now, error = @error, owner_pid = NULL, owner_host = NULL,
+        owner_token = NULL WHERE id = @id`),
+    cancelQueued: p(`UPDATE runs SET status = 'cancelled', finished_at = @now, owner_pid = NULL, owner_host = NULL,
+        owner_token = NULL WHERE id = @id AND status = 'queued'`),
+    heartbeat: p(`UPDATE runs SET heartbeat_at = @now WHERE owner_token = @token AND status IN ('queued', 'running')`),
+    activeRuns: p(`SELECT id, owner_pid AS pid, owner_host AS host, owner_token AS token, heartbeat_at AS heartbeatAt
+      FROM runs WHERE status IN ('queued', 'running') AND owner_token IS NOT NULL`),
+    // Guarded by the heartbeat read a moment ago, so a run whose owner just beat or finished is not touched.
+    interrupt: p(`UPDATE runs SET status = 'interrupted', finished_at = @now, error = @error, owner_pid = NULL,
+        owner_host = NULL, owner_token = NULL
+      WHERE id = @id AND status IN ('queued', 'running') AND heartbeat_at IS @heartbeatAt`),
+    owner: p(`SELECT status, owner_pid AS pid, owner_host AS host, owner_token AS token, heartbeat_at AS heartbeatAt
+      FROM runs WHERE id = @id`),
+    idsWithPrefix: p('SELECT id FROM runs WHERE id >= @lo AND id < @hi ORDER BY id LIMIT 6'),
+    getRun: p(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = @id`),
+    epochs: p(`SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, train_acc AS trainAcc, val_acc AS valAcc, lr,
+        duration_ms AS durationMs, samples_per_sec AS samplesPerSec FROM epochs WHERE run_id = @id ORDER BY epoch`),
+    checkpoint: p('SELECT epoch, model, weights FROM checkpoints WHERE run_id = @id AND kind = @kind'),
+    checkpointInfo: p(`SELECT kind, epoch, length(weights) AS bytes, created_at FROM checkpoints WHERE run_id = @id
+      ORDER BY kind`),
+    countRuns: p('SELECT count(*) AS n FROM runs'),
+    addTag: p('INSERT OR IGNORE INTO tags (run_id, tag) VALUES (@id, @tag)'),
+    removeTag: p('DELETE FROM tags WHERE run_id = @id AND tag = @tag'),
+    addNote: p('INSERT INTO notes (run_id, created_at, text) VALUES (@id, @now, @text)'),
+    notes: p('SELECT id, created_at, text FROM notes WHERE run_id = @id ORDER BY created_at, id'),
+    addArtifact: p(`INSERT INTO artifacts (run_id, kind, path, details, created_at) VALUES (@id, @kind, @path, @details, @now)`),
+    artifacts: p('SELECT id, kind, path, details, created_at FROM artifacts WHERE run_id = @id ORDER BY created_at, id'),
+    deleteRun: p('DELETE FROM runs WHERE id = @id'),
+    insertSweep: p(`INSERT INTO sweeps (id, created_at, base_config, grid, parallel, size)
+      VALUES (@id, @now, @base, @grid, @parallel, @size)`),
+    sweepIdsWithPrefix: p('SELECT id FROM sweeps WHERE id >= @lo AND id < @hi ORDER BY id LIMIT 6'),
+    getSweep: p('SELECT id, created_at, base_config, grid, parallel, size FROM sweeps WHERE id = @id'),
+  };
+}
+
+export type Statements = ReturnType<typeof createStatements>;

@@ -1,0 +1,101 @@
+// What the store hands out: plain data, safe to send over IPC or HTTP as JSON (times are Unix milliseconds).
+import type { ExperimentConfig } from '../engine/config.ts';
+import type { BackendInfo, DataInfo, EpochMetrics, RunStatus } from '../engine/types.ts';
+
+export interface RunRecord {
+  id: string;
+  name: string | null;
+  status: RunStatus;
+  config: ExperimentConfig;
+  /** copied out of config for filtering and sorting */
+  dataset: string;
+  layers: string;
+  activation: string;
+  optimizer: string;
+  lr: number;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+  backend: string;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: string | null;
+  appVersion: string;
+  sweepId: string | null;
+  rerunOf: string | null;
+  backendInfo: BackendInfo | null;
+  dataInfo: DataInfo | null;
+  epochsDone: number;
+  /** lowest validation loss over the recorded epochs, and the epoch that reached it */
+  bestValLoss: number | null;
+  bestEpoch: number | null;
+  finalTrainLoss: number | null;
+  finalValLoss: number | null;
+  finalValAcc: number | null;
+  durationMs: number | null;
+  samplesPerSec: number | null;
+  stoppedEarly: boolean | null;
+  tags: string[];
+}
+
+export interface Note {
+  id: number;
+  createdAt: number;
+  text: string;
+}
+
+export interface Artifact {
+  id: number;
+  kind: string;
+  path: string;
+  details: unknown;
+  createdAt: number;
+}
+
+export interface CheckpointInfo {
+  kind: 'best' | 'final';
+  epoch: number;
+  bytes: number;
+  createdAt: number;
+}
+
+export interface RunDetail extends RunRecord {
+  notes: Note[];
+  artifacts: Artifact[];
+  checkpoints: CheckpointInfo[];
+}
+
+export const RUN_SORT_FIELDS = [
+  'created', 'started', 'finished', 'val_loss', 'val_acc', 'train_loss', 'duration', 'lr', 'batch', 'epochs', 'seed',
+  'status', 'dataset', 'layers', 'optimizer', 'activation', 'name', 'id',
+] as const;
+export type RunSortField = (typeof RUN_SORT_FIELDS)[number];
+
+export interface RunFilter {
+  status?: RunStatus[];
+  dataset?: string;
+  tag?: string;
+  sweepId?: string;
+  sort?: RunSortField;
+  /** default: the field's natural order (losses ascending, accuracy and times descending) */
+  descending?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export interface GridAxis {
+  key: string;
+  values: unknown[];
+}
+
+export interface SweepRecord {
+  id: string;
+  createdAt: number;
+  baseConfig: ExperimentConfig;
+  grid: GridAxis[];
+  parallel: number;
+  size: number;
+}
+
+export type { EpochMetrics };
