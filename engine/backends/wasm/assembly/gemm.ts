@@ -1,0 +1,200 @@
+// Blocked, register-tiled matrix product C = A·B in three layouts (forward and the two products of backprop):
+//   NN: A m×k (row stride lda), B k×n (ldb)   — H = X·W
+//   TN: A stored k×m (lda), B k×n (ldb)       — dW = Xᵀ·dY
+//   NT: A m×k (lda), B stored n×k (ldb)       — dX = dY·Wᵀ
+// Geometry: C in 4×8 tiles held in eight v128 accumulators; B packed into 8-column strips of KC rows ([p][8]),
+// A packed into 4-row panels ([p][4]); K in blocks of KC = 256, columns in blocks of NC = 512.
+// Every C element is summed over k in increasing order by one thread, so the result does not depend on how work
+// is split: threads take whole 8-column strips (or whole 4-row panels when there are few strips).
+import { applyActivation, ACT_NONE } from './activations';
+
+export const LAYOUT_NN: i32 = 0;
+export const LAYOUT_TN: i32 = 1;
+export const LAYOUT_NT: i32 = 2;
+
+/** How C starts: zero, a bias row broadcast down the rows, or C's current contents. */
+export const INIT_ZERO: i32 = 0;
+export const INIT_BIAS: i32 = 1;
+export const INIT_LOAD: i32 = 2;
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const NC: i32 = 512;
+
+// Per-thread scratch: A panel (MR·KC floats), B pack (KC·NC), an edge tile (MR·NR) and an edge bias (NR).
+const A_PANEL_BYTES: usize = <usize>(MR * KC * 4);
+const B_PACK_BYTES: usize = <usize>(KC * NC * 4);
+const TILE_BYTES: usize = <usize>(MR * NR * 4);
+export const GEMM_SCRATCH_BYTES: usize = A_PANEL_BYTES + B_PACK_BYTES + TILE_BYTES + <usize>(NR * 4);
+
+/** Bytes of scratch each thread needs, so the host can allocate `threads ×` this. */
+export function gemmScratchBytes(): usize {
+  return GEMM_SCRATCH_BYTES;
+}
+
+/** The 4×8 tile: c (row stride ldc bytes) ← init + Σ_p a[p][r]·b[p][c] over kc steps. */
+function kernel4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, init: i32, bias: usize): void {
+  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+  if (init == INIT_LOAD) {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
+  } else if (init == INIT_BIAS) {
+    c00 = v128.load(bias); c01 = v128.load(bias, 16);
+    c10 = c00; c11 = c01; c20 = c00; c21 = c01; c30 = c00; c31 = c01;
+  } else {
+    c00 = f32x4.splat(0); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+  }
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0));
+    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0));
+    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    a += 16;
+    b += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+/** A tile with fewer than 4 rows or 8 columns: run the full kernel on a zero-padded copy, write back the valid part. */
+function edgeTile(a: usize, b: usize, kc: i32, c: usize, ldc: usize, init: i32, bias: usize, mr: i32, nr: i32, tile: usize, tileBias: usize): void {
+  memory.fill(tile, 0, TILE_BYTES);
+  if (init == INIT_LOAD) {
+    for (let r = 0; r < mr; r++) memory.copy(tile + <usize>(r * NR * 4), c + <usize>r * ldc, <usize>(nr * 4));
+  } else if (init == INIT_BIAS) {
+    memory.fill(tileBias, 0, <usize>(NR * 4));
+    memory.copy(tileBias, bias, <usize>(nr * 4));
+  }
+  kernel4x8(a, b, kc, tile, <usize>(NR * 4), init, tileBias);
+  for (let r = 0; r < mr; r++) memory.copy(c + <usize>r * ldc, tile + <usize>(r * NR * 4), <usize>(nr * 4));
+}
+
+/** Pack rows i..i+mr of A, columns k0..k0+kc, into [p][4] (rows past mr are zero). */
+function packA(layout: i32, A: usize, lda: i32, i: i32, mr: i32, k0: i32, kc: i32, dst: usize): void {
+  if (layout == LAYOUT_TN) {
+    // A stored k×m: the 4 values of one p are adjacent.
+    for (let p = 0; p < kc; p++) {
+      const src = A + (<usize>(k0 + p) * <usize>lda + <usize>i) * 4;
+      const d = dst + <usize>(p * 16);
+      if (mr == MR) v128.store(d, v128.load(src));
+      else for (let r = 0; r < MR; r++) store<f32>(d + <usize>(r * 4), r < mr ? load<f32>(src + <usize>(r * 4)) : 0);
+    }
+    return;
+  }
+  for (let r = 0; r < MR; r++) {
+    const d = dst + <usize>(r * 4);
+    if (r < mr) {
+      const src = A + (<usize>(i + r) * <usize>lda + <usize>k0) * 4;
+      for (let p = 0; p < kc; p++) store<f32>(d + <usize>(p * 16), load<f32>(src + <usize>(p * 4)));
+    } else {
+      for (let p = 0; p < kc; p++) store<f32>(d + <usize>(p * 16), 0);
+    }
+  }
+}
+
+/** Pack columns j0..j0+nc of B, rows k0..k0+kc, into 8-column strips [strip][p][8] (columns past nc are zero). */
+function packB(layout: i32, B: usize, ldb: i32, j0: i32, nc: i32, k0: i32, kc: i32, dst: usize): void {
+  for (let s = 0; s * NR < nc; s++) {
+    const j = j0 + s * NR;
+    const nr = min(NR, nc - s * NR);
+    const strip = dst + <usize>(s * kc * NR * 4);
+    if (layout == LAYOUT_NT) {
+      // B stored n×k: column j of the product is row j of B, contiguous in p.
+      for (let c = 0; c < NR; c++) {
+        const d = strip + <usize>(c * 4);
+        if (c < nr) {
+          const src = B + (<usize>(j + c) * <usize>ldb + <usize>k0) * 4;
+          for (let p = 0; p < kc; p++) store<f32>(d + <usize>(p * 32), load<f32>(src + <usize>(p * 4)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(d + <usize>(p * 32), 0);
+        }
+      }
+    } else if (nr == NR) {
+      for (let p = 0; p < kc; p++) {
+        const src = B + (<usize>(k0 + p) * <usize>ldb + <usize>j) * 4;
+        const d = strip + <usize>(p * 32);
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const src = B + (<usize>(k0 + p) * <usize>ldb + <usize>j) * 4;
+        const d = strip + <usize>(p * 32);
+        for (let c = 0; c < NR; c++) store<f32>(d + <usize>(c * 4), c < nr ? load<f32>(src + <usize>(c * 4)) : 0);
+      }
+    }
+  }
+}
+
+/**
+ * C (m×n, row stride ldc) = init + A·B in the given layout; with `act` ≥ 0 also Out = act(C) (same layout as C).
+ * `part` of `parts` threads computes its own strips or panels; `scratch` holds `parts` GEMM_SCRATCH_BYTES blocks.
+ */
+export function gemm(
+  layout: i32, m: i32, n: i32, k: i32,
+  A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+  init: i32, bias: usize, act: i32, out: usize, scratch: usize,
+  part: i32, parts: i32,
+): void {
+  const strips = (n + NR - 1) / NR;
+  const panels = (m + MR - 1) / MR;
+  let i0 = 0, i1 = m, j0 = 0, j1 = n;
+  if (strips >= 2 * parts || panels < parts) {
+    j0 = <i32>((<i64>strips * part) / parts) * NR;
+    j1 = min(n, <i32>((<i64>strips * (part + 1)) / parts) * NR);
+  } else {
+    i0 = <i32>((<i64>panels * part) / parts) * MR;
+    i1 = min(m, <i32>((<i64>panels * (part + 1)) / parts) * MR);
+  }
+  if (i0 >= i1 || j0 >= j1) return;
+  const own = scratch + <usize>part * GEMM_SCRATCH_BYTES;
+  const aPanel = own;
+  const bPack = own + A_PANEL_BYTES;
+  const tile = bPack + B_PACK_BYTES;
+  const tileBias = tile + TILE_BYTES;
+  const ldcBytes = <usize>ldc * 4;
+  const blocks = max(1, (k + KC - 1) / KC);
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
+    for (let kb = 0; kb < blocks; kb++) {
+      const k0 = kb * KC;
+      const kc = min(KC, k - k0);
+      const tileInit = kb == 0 ? init : INIT_LOAD;
+      packB(layout, B, ldb, jc, nc, k0, kc, bPack);
+      for (let i = i0; i < i1; i += MR) {
+        const mr = min(MR, i1 - i);
+        packA(layout, A, lda, i, mr, k0, kc, aPanel);
+        for (let s = 0; s * NR < nc; s++) {
+          const j = jc + s * NR;
+          const nr = min(NR, nc - s * NR);
+          const c = C + <usize>i * ldcBytes + <usize>(j * 4);
+          const b = bPack + <usize>(s * kc * NR * 4);
+          const bj = bias + <usize>(j * 4);
+          if (mr == MR && nr == NR) kernel4x8(aPanel, b, kc, c, ldcBytes, tileInit, bj);
+          else edgeTile(aPanel, b, kc, c, ldcBytes, tileInit, bj, mr, nr, tile, tileBias);
+        }
+        if (kb == blocks - 1 && act != ACT_NONE) {
+          for (let r = 0; r < mr; r++) {
+            const offset = <usize>(i + r) * ldcBytes + <usize>(jc * 4);
+            applyActivation(act, C + offset, out + offset, nc);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,311 @@
+// The fast CPU backend: the reference MLP's forward, loss, backward and optimizer steps as WebAssembly SIMD kernels
+// over one memory that holds the weights, optimizer state, activations and (when it fits) the whole dataset, so a
+// step only crosses into JavaScript to dispatch kernels. float32 only; the typed-array backend stays the reference.
+import type { PreparedData, Split } from '../../data/prepare.ts';
+import type { BackendInfo, LayerWeights } from '../../types.ts';
+import { YIELD_EVERY_MS, yieldToEventLoop } from '../../yield.ts';
+import { batchCount, type EpochHooks, type EpochPlan, type LossSums, type ModelSpec, type TrainingBackend } from '../backend.ts';
+import { ACT_NONE, ACTIVATION_CODES, HEAD_CODES, INIT, LAYOUT, LOSS_CODES, OPTIMIZER_CODES } from './kernel-abi.ts';
+import type { KernelModule } from './module.ts';
+import { KernelRuntime } from './runtime.ts';
+
+/** rows per evaluate/predict chunk, and the smallest activation capacity. */
+const CHUNK = 1024;
+/** datasets larger than this stay in JavaScript and are copied in a batch at a time. */
+const MAX_RESIDENT_DATA_BYTES = 1 << 30;
+
+interface Layer {
+  inputs: number;
+  units: number;
+  act: number;
+  dropout: number;
+  W: number;
+  b: number;
+  dW: number;
+  db: number;
+}
+
+/** Per-layer activations for `capacity` rows: pre-activation Z, A = f(Z) (A = Z for identity), dropout mask and output. */
+interface Buffers {
+  capacity: number;
+  Z: number[];
+  A: number[];
+  mask: number[];
+  D: number[];
+  P: number;
+  dA: number;
+  dZ: number;
+  x: number;
+  labels: number;
+  targets: number;
+}
+
+/** A split as the kernels see it: pointers when resident, else the JavaScript arrays. */
+interface SplitData {
+  split: Split;
+  x: number;
+  labels: number;
+  targets: number;
+}
+
+export class WasmBackend implements TrainingBackend {
+  info: BackendInfo;
+  private rt!: KernelRuntime;
+  private spec!: ModelSpec;
+  private layers: Layer[] = [];
+  private buf!: Buffers;
+  private params = { w: 0, g: 0, s0: 0, s1: 0, count: 0, weights: 0 };
+  private resident = false;
+  private train!: SplitData;
+  private val!: SplitData;
+  private order = { ptr: 0, length: 0 };
+  private lossOut = 0;
+  private features = 0;
+  private outputs = 0;
+
+  constructor(
+    private readonly kernels: KernelModule,
+    private readonly options: { threads: number },
+  ) {
+    this.info = { backend: 'cpu', kernels: 'wasm-simd', precision: 'float32', threads: 1 };
+  }
+
+  async init(spec: ModelSpec, weights: LayerWeights[], data: PreparedData): Promise<void> {
+    this.rt?.dispose();
+    this.rt = await KernelRuntime.create(this.kernels, this.options.threads);
+    this.info = { ...this.info, threads: this.rt.threads };
+    this.spec = spec;
+    this.features = spec.features;
+    const heap = this.rt.heap;
+    // One flat parameter vector (all W, then all b) so the optimizer is a single kernel over it.
+    const weightCount = weights.reduce((s, w) => s + w.W.length, 0);
+    const count = weightCount + weights.reduce((s, w) => s + w.b.length, 0);
+    const slots = spec.optimizer.type === 'adam' ? 2 : spec.optimizer.type === 'momentum' ? 1 : 0;
+    const w = heap.alloc(count * 4);
+    const g = heap.alloc(count * 4);
+    const s0 = slots > 0 ? heap.alloc(count * 4) : 0;
+    const s1 = slots > 1 ? heap.alloc(count * 4) : 0;
+    this.params = { w, g, s0, s1, count, weights: weightCount };
+    let wOffset = 0;
+    let bOffset = weightCount * 4;
+    this.layers = weights.map((lw, i) => {
+      const layer: Layer = {
+        inputs: lw.inputs,
+        units: lw.units,
+        act: ACTIVATION_CODES[lw.activation],
+        dropout: spec.layers[i]!.dropout,
+        W: w + wOffset,
+        b: w + bOffset,
+        dW: g + wOffset,
+        db: g + bOffset,
+      };
+      wOffset += lw.W.length * 4;
+      bOffset += lw.b.length * 4;
+      return layer;
+    });
+    await this.setWeights(weights);
+    this.outputs = this.layers[this.layers.length - 1]!.units;
+    this.lossOut = heap.alloc(8);
+    const bytes = (data.train.n + data.val.n) * (data.features + data.outputs) * 4;
+    this.resident = bytes <= MAX_RESIDENT_DATA_BYTES;
+    this.train = this.place(data.train);
+    this.val = this.place(data.val);
+    this.ensure(CHUNK);
+  }
+
+  private place(split: Split): SplitData {
+    if (!this.resident) return { split, x: 0, labels: 0, targets: 0 };
+    return {
+      split,
+      x: this.rt.upload(split.x),
+      labels: split.labels ? this.rt.upload(split.labels) : 0,
+      targets: split.targets ? this.rt.upload(split.targets) : 0,
+    };
+  }
+
+  private ensure(n: number): void {
+    if (this.buf && n <= this.buf.capacity) return;
+    const heap = this.rt.heap;
+    const f32 = (count: number) => heap.alloc(count * 4);
+    const widest = Math.max(...this.layers.map((l) => Math.max(l.units, l.inputs)));
+    const Z = this.layers.map((l) => f32(n * l.units));
+    this.buf = {
+      capacity: n,
+      Z,
+      A: this.layers.map((l, i) => (l.act === ACTIVATION_CODES.identity ? Z[i]! : f32(n * l.units))),
+      mask: this.layers.map((l) => (l.dropout > 0 ? f32(n * l.units) : 0)),
+      D: this.layers.map((l) => (l.dropout > 0 ? f32(n * l.units) : 0)),
+      P: f32(n * this.outputs),
+      dA: f32(n * widest),
+      dZ: f32(n * widest),
+      x: f32(n * this.features),
+      labels: f32(n),
+      targets: f32(n * this.spec.outputs),
+    };
+  }
+
+  /** Rows `index[first..first+n)` of the training split (or rows first..first+n of `data` when index is null). */
+  private batch(data: SplitData, first: number, n: number, index: Uint32Array | null): { x: number; labels: number; targets: number } {
+    const f = this.features;
+    const o = this.spec.outputs;
+    const { split } = data;
+    const heap = this.rt.heap;
+    if (this.resident && index === null) {
+      return { x: data.x + first * f * 4, labels: data.labels && data.labels + first * 4, targets: data.targets && data.targets + first * o * 4 };
+    }
+    const b = this.buf;
+    if (this.resident) {
+      const rows = this.order.ptr + first * 4;
+      this.rt.run('gatherRows', [data.x, rows, b.x, n, f * 4]);
+      if (data.labels) this.rt.exports.gatherRows(data.labels, rows, b.labels, n, 4, 0, 1);
+      if (data.targets) this.rt.exports.gatherRows(data.targets, rows, b.targets, n, o * 4, 0, 1);
+    } else {
+      const x = heap.f32(b.x, n * f);
+      const labels = heap.u32(b.labels, n);
+      const targets = heap.f32(b.targets, n * o);
+      for (let i = 0; i < n; i++) {
+        const r = index ? index[first + i]! : first + i;
+        x.set(split.x.subarray(r * f, r * f + f), i * f);
+        if (split.labels) labels[i] = split.labels[r]!;
+        if (split.targets) targets.set(split.targets.subarray(r * o, r * o + o), i * o);
+      }
+    }
+    return { x: b.x, labels: data.split.labels ? b.labels : 0, targets: data.split.targets ? b.targets : 0 };
+  }
+
+  /** Forward pass of n rows at x; with `step` set, dropout is applied (training). */
+  private forward(x: number, n: number, step: number | null): void {
+    const b = this.buf;
+    let input = x;
+    this.layers.forEach((l, li) => {
+      const act = b.A[li] === b.Z[li] ? ACT_NONE : l.act;
+      this.rt.gemm(LAYOUT.NN, n, l.units, l.inputs, input, l.inputs, l.W, l.units, b.Z[li]!, l.units, INIT.BIAS, l.b, act, b.A[li]!);
+      input = b.A[li]!;
+      if (step !== null && l.dropout > 0) {
+        this.rt.run('dropoutForward', [b.A[li]!, b.mask[li]!, b.D[li]!, n, l.units, l.dropout, this.spec.seed, step, li]);
+        input = b.D[li]!;
+      }
+    });
+    this.rt.exports.headForward(HEAD_CODES[this.spec.head], b.Z[this.layers.length - 1]!, b.P, n, this.outputs);
+  }
+
+  private loss(n: number, labels: number, targets: number, backward: boolean): { lossSum: number; correct: number } {
+    const b = this.buf;
+    const last = this.layers.length - 1;
+    const lossSum = this.rt.exports.headLoss(
+      HEAD_CODES[this.spec.head], LOSS_CODES[this.spec.loss], b.Z[last]!, b.P, n, this.outputs, labels, targets, backward ? b.dZ : 0, n, this.lossOut,
+    );
+    return { lossSum, correct: this.rt.heap.f64(this.lossOut, 1)[0]! };
+  }
+
+  /** dW, db for every layer from dZ of the output layer, walking back (mirrors Mlp.lossAndBackward). */
+  private backward(x: number, n: number, training: boolean): void {
+    const b = this.buf;
+    for (let li = this.layers.length - 1; li >= 0; li--) {
+      const l = this.layers[li]!;
+      const prev = this.layers[li - 1];
+      const dropped = training && prev !== undefined && prev.dropout > 0;
+      const input = li === 0 ? x : dropped ? b.D[li - 1]! : b.A[li - 1]!;
+      this.rt.gemm(LAYOUT.TN, l.inputs, l.units, n, input, l.inputs, b.dZ, l.units, l.dW, l.units);
+      this.rt.run('columnSums', [b.dZ, l.db, n, l.units]);
+      if (!prev) break;
+      this.rt.gemm(LAYOUT.NT, n, l.inputs, l.units, b.dZ, l.units, l.W, l.units, b.dA, l.inputs);
+      this.rt.run('activationBackward', [prev.act, b.Z[li - 1]!, b.A[li - 1]!, b.dA, dropped ? b.mask[li - 1]! : 0, b.dZ, n, prev.units]);
+    }
+  }
+
+  private optimize(lr: number, t: number): void {
+    const o = this.spec.optimizer;
+    const p = this.params;
+    const c1 = 1 - Math.pow(o.beta1, t);
+    const c2 = 1 - Math.pow(o.beta2, t);
+    this.rt.run('optimizerStep', [
+      OPTIMIZER_CODES[o.type], p.w, p.g, p.s0, p.s1, p.count, p.weights, lr, o.weightDecay, o.momentum, o.nesterov ? 1 : 0,
+      o.beta1, o.beta2, o.epsilon, c1, c2,
+    ]);
+  }
+
+  async trainEpoch(plan: EpochPlan, hooks?: EpochHooks): Promise<LossSums | null> {
+    const total = plan.order.length;
+    const batches = batchCount(total, plan.batchSize);
+    this.ensure(Math.min(plan.batchSize, Math.max(total, 1)));
+    if (this.resident) {
+      if (this.order.length < total) this.order = { ptr: this.rt.heap.alloc(total * 4), length: total };
+      this.rt.heap.u32(this.order.ptr, total).set(plan.order);
+    }
+    const sums: LossSums = { lossSum: 0, correct: 0, count: 0 };
+    let lastYield = performance.now();
+    for (let bi = 0; bi < batches; bi++) {
+      const first = bi * plan.batchSize;
+      const n = Math.min(plan.batchSize, total - first);
+      const step = plan.step + bi;
+      const { x, labels, targets } = this.batch(this.train, first, n, plan.order);
+      this.forward(x, n, step);
+      const r = this.loss(n, labels, targets, true);
+      this.backward(x, n, true);
+      this.optimize(plan.lr, step + 1);
+      sums.lossSum += r.lossSum;
+      sums.correct += r.correct;
+      sums.count += n;
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+        if (hooks?.onBatch?.(bi + 1, batches) === true) return null;
+      }
+    }
+    return sums;
+  }
+
+  async evaluate(which: 'train' | 'val'): Promise<LossSums> {
+    const data = which === 'train' ? this.train : this.val;
+    const sums: LossSums = { lossSum: 0, correct: 0, count: 0 };
+    for (let s = 0; s < data.split.n; s += CHUNK) {
+      const n = Math.min(CHUNK, data.split.n - s);
+      const { x, labels, targets } = this.batch(data, s, n, null);
+      this.forward(x, n, null);
+      const r = this.loss(n, labels, targets, false);
+      sums.lossSum += r.lossSum;
+      sums.correct += r.correct;
+      sums.count += n;
+    }
+    return sums;
+  }
+
+  async predict(x: Float32Array, n: number): Promise<Float32Array> {
+    const f = this.features;
+    const k = this.outputs;
+    const out = new Float32Array(n * k);
+    const heap = this.rt.heap;
+    for (let s = 0; s < n; s += CHUNK) {
+      const m = Math.min(CHUNK, n - s);
+      heap.f32(this.buf.x, m * f).set(x.subarray(s * f, (s + m) * f));
+      this.forward(this.buf.x, m, null);
+      out.set(heap.f32(this.buf.P, m * k), s * k);
+    }
+    return out;
+  }
+
+  async getWeights(): Promise<LayerWeights[]> {
+    const heap = this.rt.heap;
+    return this.layers.map((l, i) => ({
+      inputs: l.inputs,
+      units: l.units,
+      activation: this.spec.layers[i]!.activation,
+      W: Float32Array.from(heap.f32(l.W, l.inputs * l.units)),
+      b: Float32Array.from(heap.f32(l.b, l.units)),
+    }));
+  }
+
+  async setWeights(weights: LayerWeights[]): Promise<void> {
+    const heap = this.rt.heap;
+    weights.forEach((w, i) => {
+      const l = this.layers[i]!;
+      heap.f32(l.W, l.inputs * l.units).set(w.W);
+      heap.f32(l.b, l.units).set(w.b);
+    });
+  }
+
+  dispose(): void {
+    this.rt?.dispose();
+  }
+}

@@ -1,0 +1,69 @@
+// One instance of the kernels: its memory, heap, thread team and per-thread GEMM scratch, with typed calls.
+// The training backend, the kernel tests and the benchmark all go through this.
+import { ACT_NONE, CTRL_BYTES, INIT, kernelImports, type KernelExports, type ParallelKernel } from './kernel-abi.ts';
+import { WasmHeap } from './heap.ts';
+import type { KernelModule } from './module.ts';
+import { ThreadTeam } from './threads.ts';
+
+/** 4 GiB (all of wasm32), else 1 GiB where a large shared reservation is refused. */
+const MAX_PAGES = [65536, 16384];
+
+function createMemory(shared: boolean): WebAssembly.Memory {
+  let last: unknown;
+  for (const maximum of MAX_PAGES) {
+    try {
+      return new WebAssembly.Memory({ initial: 64, maximum, shared });
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last;
+}
+
+export class KernelRuntime {
+  private constructor(
+    readonly exports: KernelExports,
+    readonly heap: WasmHeap,
+    private readonly team: ThreadTeam,
+    private readonly scratch: number,
+  ) {}
+
+  get threads(): number {
+    return this.team.threads;
+  }
+
+  static async create(kernels: KernelModule, threads: number): Promise<KernelRuntime> {
+    const wanted = kernels.shared ? Math.max(1, Math.floor(threads)) : 1;
+    const memory = createMemory(kernels.shared);
+    const instance = await WebAssembly.instantiate(kernels.module, kernelImports(memory));
+    const exports = instance.exports as unknown as KernelExports;
+    const heap = new WasmHeap(memory, exports.heapBase());
+    const ctrl = heap.alloc(CTRL_BYTES);
+    const scratch = heap.alloc(exports.gemmScratchBytes() * wanted);
+    const team = await ThreadTeam.start(exports, kernels.module, memory, ctrl, wanted);
+    return new KernelRuntime(exports, heap, team, scratch);
+  }
+
+  run(kernel: ParallelKernel, args: number[]): void {
+    this.team.run(kernel, args);
+  }
+
+  /** C = init + op(A)·op(B) (layout NN, TN or NT, see assembly/gemm.ts), then out = act(C) when act ≥ 0. */
+  gemm(
+    layout: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number,
+    init: number = INIT.ZERO, bias = 0, act = ACT_NONE, out = 0,
+  ): void {
+    this.team.run('gemm', [layout, m, n, k, A, lda, B, ldb, C, ldc, init, bias, act, out, this.scratch]);
+  }
+
+  /** Copy a Float32Array into fresh memory; returns its pointer. */
+  upload(values: Float32Array | Uint32Array): number {
+    const ptr = this.heap.alloc(values.byteLength);
+    new Uint8Array(this.heap.memory.buffer, ptr, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    return ptr;
+  }
+
+  dispose(): void {
+    this.team.dispose();
+  }
+}

@@ -1,0 +1,46 @@
+// The body of a kernel worker, host-agnostic: instantiate the kernels on the shared memory, then sleep on the
+// control block and run each command's share until told to exit. It blocks its thread, as a compute worker should.
+import { CMD_EXIT, CTRL, CTRL_ARGS_OFFSET, CTRL_INTS, CTRL_MAX_ARGS, kernelImports, PARALLEL_KERNELS, SPIN_POLLS, type KernelExports } from './kernel-abi.ts';
+import type { KernelWorkerInit, KernelWorkerReply } from './threads.ts';
+
+export interface KernelWorkerPort {
+  post(message: KernelWorkerReply): void;
+  onMessage(handler: (message: KernelWorkerInit) => void): void;
+}
+
+export function serveKernelWorker(port: KernelWorkerPort): void {
+  port.onMessage((init) => {
+    let exports: KernelExports;
+    try {
+      exports = new WebAssembly.Instance(init.module, kernelImports(init.memory)).exports as unknown as KernelExports;
+    } catch (e) {
+      port.post({ type: 'failed', message: (e as Error).message });
+      return;
+    }
+    port.post({ type: 'ready' });
+    workLoop(exports, init);
+  });
+}
+
+function workLoop(exports: KernelExports, init: KernelWorkerInit): void {
+  const ctrl = new Int32Array(init.memory.buffer, init.ctrl, CTRL_INTS);
+  const args = new Float64Array(init.memory.buffer, init.ctrl + CTRL_ARGS_OFFSET, CTRL_MAX_ARGS);
+  let seen = Atomics.load(ctrl, CTRL.GEN);
+  for (;;) {
+    let polls = 0;
+    while (Atomics.load(ctrl, CTRL.GEN) === seen) {
+      if (++polls > SPIN_POLLS) Atomics.wait(ctrl, CTRL.GEN, seen);
+    }
+    seen = Atomics.load(ctrl, CTRL.GEN);
+    const cmd = Atomics.load(ctrl, CTRL.CMD);
+    if (cmd === CMD_EXIT) return;
+    const list = Array.from(args.subarray(0, Atomics.load(ctrl, CTRL.ARGC)));
+    try {
+      (exports[PARALLEL_KERNELS[cmd]!] as (...a: number[]) => void)(...list, init.part, init.threads);
+    } catch {
+      Atomics.store(ctrl, CTRL.ERROR, 1);
+    }
+    Atomics.add(ctrl, CTRL.DONE, 1);
+    Atomics.notify(ctrl, CTRL.DONE);
+  }
+}

@@ -1,0 +1,32 @@
+// Shared by the wasm kernel tests: a runtime with 1 or 2 threads, seeded random arrays, and the comparison rule.
+import '../../../engine/host/node/kernel-threads.ts';
+import { loadKernelModule } from '../../../engine/backends/wasm/module.ts';
+import { KernelRuntime } from '../../../engine/backends/wasm/runtime.ts';
+import { Rng } from '../../../engine/rng.ts';
+
+export async function runtime(threads: number): Promise<KernelRuntime> {
+  const kernels = await loadKernelModule();
+  if ('unavailable' in kernels) throw new Error(kernels.unavailable);
+  return KernelRuntime.create(kernels, threads);
+}
+
+export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.uniform(lo, hi));
+}
+
+/** Largest |a − b| relative to the reference's largest magnitude (normwise relative error). */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  if (actual.length !== expected.length) return Infinity;
+  return scale === 0 ? diff : diff / scale;
+}
+
+export function bitsEqual(a: Float32Array, b: Float32Array): boolean {
+  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
