@@ -1,0 +1,14 @@
+// Browser module Web Worker entry of the engine (Vite: `new Worker(new URL('./engine-worker.ts', import.meta.url),
+// { type: 'module' })`): adapts self.postMessage/onmessage to the engine's MessagePortLike and serves runs, with
+// the WebGPU backend registered.
+import '../../backends/webgpu/provider.ts';
+import type { HostToWorker, WorkerToHost } from '../../worker/protocol.ts';
+import { serveEngine } from '../../worker/runner.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+serveEngine({
+  post: (message: WorkerToHost, transfer?: ArrayBufferLike[]) => scope.postMessage(message, (transfer ?? []) as Transferable[]),
+  onMessage: (handler: (m: HostToWorker) => void) => {
+    scope.onmessage = (e: MessageEvent<HostToWorker>) => handler(e.data);
+  },
+});
