@@ -4,10 +4,18 @@ import { EngineError } from '../engine/host/node/engine-client.ts';
 import type { Command, CommandContext } from './command.ts';
 import { datasets } from './commands/datasets.ts';
 import { train } from './commands/train.ts';
+import { runs } from './commands/runs.ts';
+import { show } from './commands/show.ts';
+import { compare } from './commands/compare.ts';
+import { exportCsv } from './commands/export-csv.ts';
+import { tag } from './commands/tag.ts';
+import { note } from './commands/note.ts';
+import { rm } from './commands/rm.ts';
+import { rerun } from './commands/rerun.ts';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { StoreError } from '../db/index.ts';
 
-export const COMMANDS: Command[] = [train, datasets];
+export const COMMANDS: Command[] = [train, runs, show, compare, exportCsv, tag, note, rm, rerun, datasets];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

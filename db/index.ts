@@ -4,3 +4,4 @@ export { StoreError, type StoreErrorCode } from './errors.ts';
 export { recordRun, keepAlive, type RunRecorder } from './recorder.ts';
 export { SCHEMA_VERSION } from './migrations/index.ts';
 export type * from './types.ts';
+export { RUN_SORT_FIELDS } from './types.ts';
