@@ -198,7 +198,7 @@ function lossCases(): Case[] {
       (rows): Case => ({
         kernel: 'loss',
         name: `head ${head} + ${loss ?? 'no loss (predict)'} k=${k} ×${rows}`,
-        async run() {
+        async run(): Promise<Record<string, number>> {
           const Z = random(rows * k, -4, 4);
           const P = new Float64Array(rows * k);
           headForward(head, f64(Z), P, rows, k);

@@ -1,4 +1,5 @@
 // Finding a WebGPU adapter and describing it for BackendInfo (vendor, architecture, description, fallback or not).
+/// <reference types="@webgpu/types" />
 import type { AdapterDescription } from './backend.ts';
 
 export type AdapterResult = { adapter: GPUAdapter; description: AdapterDescription } | { unavailable: string };

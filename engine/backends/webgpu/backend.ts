@@ -1,6 +1,7 @@
 // WebGpuBackend: training on the GPU. The splits are uploaded once at init; each epoch uploads only its order
 // (an index buffer the gather kernel reads) and one 256-byte block per batch; batches are recorded into one compute
 // pass, several per submit, and the only read-back is the epoch's per-batch loss/correct sums.
+/// <reference types="@webgpu/types" />
 import type { PreparedData, Split } from '../../data/prepare.ts';
 import type { BackendInfo, LayerWeights } from '../../types.ts';
 import { batchCount, type EpochHooks, type EpochPlan, type LossSums, type ModelSpec, type TrainingBackend } from '../backend.ts';

@@ -1,5 +1,6 @@
 // The device and what hangs off it: the pipeline cache, buffer helpers, the recorded dispatches of a kernel
 // instance, and the errors that must end a run (device loss, validation errors) surfaced at the next sync point.
+/// <reference types="@webgpu/types" />
 import { PipelineCache } from './pipeline-cache.ts';
 import { BATCH_SLOT_BYTES, packUniforms, type KernelProgram } from './program.ts';
 

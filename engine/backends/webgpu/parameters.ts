@@ -1,4 +1,5 @@
 // What persists on the GPU for the whole run: each layer's W and b, their gradients and the optimizer state.
+/// <reference types="@webgpu/types" />
 import type { LayerWeights } from '../../types.ts';
 import { stateSlots, type OptimizerConfig } from '../../model/optimizers.ts';
 import type { GpuContext } from './gpu-context.ts';

@@ -1,6 +1,7 @@
 // The dispatch lists of one batch, built once per (mode, rows) and replayed: gather → forward (fused bias +
 // activation, dropout) → head and loss → per-batch sums → backward (dW = Xᵀ·dZ, db, dX = dZ·Wᵀ, activation and
 // dropout backward) → optimizer updates.
+/// <reference types="@webgpu/types" />
 import type { ModelSpec } from '../backend.ts';
 import type { Dispatch, GpuContext } from './gpu-context.ts';
 import { KERNELS } from './kernels/index.ts';

@@ -1,4 +1,5 @@
 // One pipeline cache keyed by shader key: a kernel's WGSL is compiled once per device, whichever layer asks.
+/// <reference types="@webgpu/types" />
 import type { KernelProgram } from './program.ts';
 
 export interface CachedPipeline {

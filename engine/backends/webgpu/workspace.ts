@@ -1,6 +1,7 @@
 // Batch-sized buffers, allocated for a row capacity and reused by every batch: the gathered inputs and targets,
 // each layer's pre-activation Z, activation A and dropped output D, the head output P, the backward scratch dA/dZ,
 // the per-row stats and the per-batch sums.
+/// <reference types="@webgpu/types" />
 import type { ModelSpec } from '../backend.ts';
 import type { GpuContext } from './gpu-context.ts';
 
