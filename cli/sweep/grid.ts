@@ -1,0 +1,132 @@
+// Sweep grids: `--grid KEY=V1,V2,…` axes over a base config, expanded to their cartesian product (first axis
+// outermost). Pure functions; every point is validated before any run starts, and errors name the key and value.
+import { ConfigError, parseConfig, type ExperimentConfig } from '../../engine/config.ts';
+import { flattenConfig } from '../config-keys.ts';
+import { UsageError } from '../errors.ts';
+
+export interface GridAxis {
+  key: string;
+  /** parsed values: numbers, booleans, strings; unit lists (number[]) for model.layers */
+  values: unknown[];
+}
+
+export interface GridPoint {
+  /** key → value of this point, in axis order */
+  assignments: { key: string; value: unknown; text: string }[];
+  config: ExperimentConfig;
+}
+
+/** A mistake in the grid flags: a usage error (exit 2) with its own code. */
+export class GridError extends UsageError {
+  constructor(message: string) {
+    super(message, 'invalid_grid');
+    this.name = 'GridError';
+  }
+}
+
+export const MAX_GRID_POINTS = 10_000;
+const LAYERS = 'model.layers';
+
+/** The keys a grid may vary: every config path `show` prints, plus the run name. */
+export function gridKeys(): string[] {
+  return [...flattenConfig(parseConfig({})).keys(), 'name'];
+}
+
+/** "16x16" → [16, 16]; "0" or "none" → [] (no hidden layer). */
+function unitsValue(key: string, text: string): number[] {
+  if (text === '0' || text === 'none') return [];
+  return text.split('x').map((part) => {
+    const n = Number(part);
+    if (!Number.isInteger(n) || n <= 0) throw new GridError(`--grid ${key}=${text}: "${part}" is not a positive number of units (write layers as 16x16)`);
+    return n;
+  });
+}
+
+function scalarValue(text: string): unknown {
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (text.trim() !== '' && Number.isFinite(Number(text))) return Number(text);
+  return text;
+}
+
+export function parseGridFlag(flag: string, known: readonly string[] = gridKeys()): GridAxis {
+  const eq = flag.indexOf('=');
+  if (eq <= 0) throw new GridError(`--grid "${flag}": expected KEY=V1,V2,… (e.g. optimizer.lr=0.1,0.01)`);
+  const key = flag.slice(0, eq).trim();
+  if (!known.includes(key)) throw new GridError(`--grid ${key}: not a config key (keys: ${known.join(', ')})`);
+  const texts = flag.slice(eq + 1).split(',').map((t) => t.trim());
+  if (texts.some((t) => t === '')) throw new GridError(`--grid ${key}: an empty value in "${flag.slice(eq + 1)}"`);
+  const seen = new Set<string>();
+  for (const t of texts) {
+    if (seen.has(t)) throw new GridError(`--grid ${key}: the value ${t} is listed twice`);
+    seen.add(t);
+  }
+  return { key, values: texts.map((t) => (key === LAYERS ? unitsValue(key, t) : scalarValue(t))) };
+}
+
+export function valueText(key: string, value: unknown): string {
+  if (key === LAYERS) return (value as number[]).length ? (value as number[]).join('x') : '0';
+  return String(value);
+}
+
+type Plain = Record<string, unknown>;
+
+/** Writes one grid value into a config input; a layer list keeps each layer's (or the last layer's) other settings. */
+function assign(input: Plain, key: string, value: unknown): void {
+  const model = input.model as Plain;
+  const layers = model.layers as Plain[];
+  if (key === LAYERS) {
+    model.layers = (value as number[]).map((units, i) => ({ ...(layers[i] ?? layers[layers.length - 1] ?? {}), units }));
+  } else if (key === `${LAYERS}.activation` || key === `${LAYERS}.dropout`) {
+    const prop = key.slice(LAYERS.length + 1);
+    model.layers = layers.map((l) => ({ ...l, [prop]: value }));
+  } else {
+    const path = key.split('.');
+    let at = input;
+    for (const part of path.slice(0, -1)) at = at[part] as Plain;
+    at[path[path.length - 1]!] = value;
+  }
+}
+
+/** Every point of the grid over `base`, validated; throws GridError naming the axis key and value at fault. */
+export function expandGrid(base: ExperimentConfig, axes: readonly GridAxis[]): GridPoint[] {
+  const keys = axes.map((a) => a.key);
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (twice) throw new GridError(`--grid ${twice}: the key is given twice; list all its values in one --grid`);
+  const size = axes.reduce((n, a) => n * a.values.length, 1);
+  if (axes.length === 0) throw new GridError('sweep needs at least one --grid KEY=V1,V2,…');
+  if (size > MAX_GRID_POINTS) throw new GridError(`the grid has ${size} points, more than ${MAX_GRID_POINTS}; split it into several sweeps`);
+  // The layer list first, so that a grid over model.layers.activation applies to the new layers.
+  const order = [...axes.keys()].sort((a, b) => Number(axes[b]!.key === LAYERS) - Number(axes[a]!.key === LAYERS));
+  const points: GridPoint[] = [];
+  const index = new Array<number>(axes.length).fill(0);
+  for (let p = 0; p < size; p++) {
+    let rest = p;
+    for (let a = axes.length - 1; a >= 0; a--) {
+      index[a] = rest % axes[a]!.values.length;
+      rest = Math.floor(rest / axes[a]!.values.length);
+    }
+    const assignments = axes.map((axis, a) => {
+      const value = axis.values[index[a]!];
+      return { key: axis.key, value, text: valueText(axis.key, value) };
+    });
+    const input = structuredClone(base) as unknown as Plain;
+    for (const a of order) assign(input, assignments[a]!.key, assignments[a]!.value);
+    points.push({ assignments, config: validatePoint(input, assignments) });
+  }
+  return points;
+}
+
+function validatePoint(input: Plain, assignments: GridPoint['assignments']): ExperimentConfig {
+  try {
+    return parseConfig(input);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    // Blame the axis whose key the bad field lies under (model.layers[0].units → model.layers).
+    const field = (e.field ?? '').replace(/\[\d+\]/g, '');
+    const culprit =
+      assignments.find((a) => field === a.key) ??
+      assignments.find((a) => field.startsWith(a.key + '.') || a.key.startsWith(field + '.'));
+    const where = culprit ? `${culprit.key}=${culprit.text}` : assignments.map((a) => `${a.key}=${a.text}`).join(' ');
+    throw new GridError(`--grid ${where}: ${e.message}`);
+  }
+}

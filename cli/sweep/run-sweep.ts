@@ -1,0 +1,69 @@
+// Runs a sweep's queued runs, at most `parallel` engine workers at a time, each recorded as it goes. Ctrl-C cancels
+// the runs in flight and the queued ones; a second Ctrl-C quits at once (the runs become 'interrupted' on next open).
+import { runInWorker, type WorkerRun } from '../../engine/host/node/engine-client.ts';
+import type { ExperimentConfig } from '../../engine/config.ts';
+import type { RunSummary } from '../../engine/types.ts';
+import { recordRun, type RunStore } from '../../db/index.ts';
+
+export interface SweepJob {
+  runId: string;
+  config: ExperimentConfig;
+  /** "optimizer.lr=0.1 model.layers=16x16" */
+  label: string;
+}
+
+export interface SweepOutcome {
+  job: SweepJob;
+  summary: RunSummary | null;
+  error: string | null;
+}
+
+export async function runSweep(
+  store: RunStore,
+  jobs: readonly SweepJob[],
+  parallel: number,
+  onDone: (outcome: SweepOutcome, finished: number) => void,
+): Promise<SweepOutcome[]> {
+  const outcomes: SweepOutcome[] = [];
+  const inFlight = new Set<WorkerRun>();
+  let next = 0;
+  let stopping = false;
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    stopping = true;
+    for (const run of inFlight) run.cancel();
+  };
+  process.on('SIGINT', onSigint);
+
+  async function worker(): Promise<void> {
+    while (!stopping && next < jobs.length) {
+      const job = jobs[next++]!;
+      store.markRunning(job.runId);
+      const recorder = recordRun(store, job.runId);
+      const run = runInWorker(job.config, recorder);
+      inFlight.add(run);
+      let outcome: SweepOutcome;
+      try {
+        const { summary } = await run.result;
+        recorder.onFinished(summary);
+        outcome = { job, summary, error: summary.error ?? null };
+      } catch (e) {
+        recorder.onFailed(e);
+        outcome = { job, summary: null, error: (e as Error)?.message ?? String(e) };
+      } finally {
+        inFlight.delete(run);
+      }
+      outcomes.push(outcome);
+      onDone(outcome, outcomes.length);
+    }
+  }
+
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (next < jobs.length) store.cancelQueued(jobs.slice(next).map((j) => j.runId));
+  }
+  return outcomes;
+}

@@ -1,0 +1,63 @@
+// `mlpw sweep`: every grid point trained and recorded under one sweep id; a bad point stops it before any run.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { RunStore } from '../../db/index.ts';
+import { tempDir } from '../db/helpers.ts';
+import { cli } from './helpers.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+let db: string;
+beforeEach(() => {
+  tmp = tempDir();
+  db = tmp.file('w.db');
+});
+afterEach(() => tmp.cleanup());
+
+const BASE = ['--dataset', 'xor', '--samples', '200', '--epochs', '3', '--backend', 'cpu', '--activation', 'tanh'];
+
+describe('sweep', () => {
+  it('trains the cartesian product in parallel workers and records it as one sweep', async () => {
+    const r = await cli(['sweep', ...BASE, '--grid', 'optimizer.lr=0.1,0.01', '--grid', 'model.layers=4,8x8', '--parallel', '2', '--json'], { db });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { sweepId: string; runs: { runId: string; point: string; status: string }[] };
+    expect(out.runs.map((x) => x.point).sort()).toEqual([
+      'optimizer.lr=0.01 model.layers=4', 'optimizer.lr=0.01 model.layers=8x8', 'optimizer.lr=0.1 model.layers=4', 'optimizer.lr=0.1 model.layers=8x8',
+    ]);
+    const store = new RunStore(db);
+    const runs = store.listRuns({ sweepId: out.sweepId });
+    expect(runs).toHaveLength(4);
+    for (const run of runs) {
+      expect(run.status).toBe('completed');
+      expect(store.getEpochs(run.id)).toHaveLength(3);
+      expect(run.config.model.layers.every((l) => l.activation === 'tanh')).toBe(true);
+      expect(run.config.dataset.samples).toBe(200);
+    }
+    expect(runs.map((r) => `${r.lr} ${r.layers}`).sort()).toEqual(['0.01 4', '0.01 8x8', '0.1 4', '0.1 8x8']);
+    expect(store.getSweep(out.sweepId)).toMatchObject({ size: 4, parallel: 2, grid: [{ key: 'optimizer.lr', values: [0.1, 0.01] }, { key: 'model.layers', values: [[4], [8, 8]] }] });
+    store.close();
+    const listed = await cli(['runs', '--sweep', out.sweepId.slice(0, 5), '--sort', 'val_loss'], { db });
+    expect(listed.stdout.trim().split('\n')).toHaveLength(6);
+  });
+
+  it('prints one line per finished run and the best one', async () => {
+    const r = await cli(['sweep', ...BASE, '--grid', 'batchSize=16,32'], { db });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^sweep [0-9a-z]{8}: 2 runs over batchSize, 1 at a time/);
+    expect(r.stdout).toMatch(/\[1\/2\]  [0-9a-z]{8}  batchSize=16  completed  best val_loss/);
+    expect(r.stdout).toMatch(/\nbest: [0-9a-z]{8} \(batchSize=(16|32)\)/);
+  });
+
+  it.each([
+    [['--grid', 'optimizer.lr=0.1,-1'], '--grid optimizer.lr=-1: optimizer.lr:'],
+    [['--grid', 'optimizer.lrate=0.1'], '--grid optimizer.lrate: not a config key'],
+    [['--grid', 'model.layers=8,8xq'], '--grid model.layers=8xq:'],
+    [[], 'sweep needs at least one --grid'],
+    [['--grid', 'seed=1,2', '--parallel', '0'], '--parallel: expected 1 to 64, got 0'],
+  ])('validates %j before starting anything (exit 2)', async (flags, message) => {
+    const r = await cli(['sweep', ...BASE, ...flags], { db });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(existsSync(db)).toBe(false);
+  });
+});
