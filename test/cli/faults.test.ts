@@ -1,0 +1,119 @@
+// Faults across a real process boundary: a training process killed with SIGKILL, two processes writing one
+// database at once, and files that must come out of a failed open byte-for-byte unchanged.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { RunStore } from '../../db/index.ts';
+import { config, tempDir } from '../db/helpers.ts';
+import { cli } from './helpers.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/mlpw.mjs', import.meta.url));
+let tmp: ReturnType<typeof tempDir>;
+let db: string;
+beforeEach(() => {
+  tmp = tempDir();
+  db = tmp.file('w.db');
+});
+afterEach(() => tmp.cleanup());
+
+function mlpw(args: string[]) {
+  return spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MLPW_DB: db }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function exited(child: ReturnType<typeof mlpw>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+describe('crash safety', () => {
+  it('a run killed with SIGKILL after two epochs is interrupted, with every reported epoch, and the file is intact', async () => {
+    // About 100-300 ms an epoch on the CPU backend, 1000 epochs: it is always mid-run when killed.
+    const child = mlpw(['train', '--db', db, '--dataset', 'spiral', '--samples', '10000', '--layers', '64,64', '--batch', '8', '--epochs', '1000', '--backend', 'cpu']);
+    const done = new Promise((resolve) => child.on('close', resolve));
+    let runId = '';
+    let reported = 0;
+    for await (const line of createInterface({ input: child.stdout! })) {
+      runId ||= /^run ([0-9a-z]{8})/.exec(line)?.[1] ?? '';
+      if (/^epoch\s+\d+\/1000/.test(line) && ++reported === 2) {
+        child.kill('SIGKILL');
+        break;
+      }
+    }
+    await done;
+    expect(child.signalCode).toBe('SIGKILL');
+    expect(runId).not.toBe('');
+
+    const store = new RunStore(db);
+    expect(store.recovered).toContain(runId);
+    const run = store.getRun(runId);
+    expect(run.status).toBe('interrupted');
+    const epochs = store.getEpochs(runId);
+    expect(epochs.length).toBeGreaterThanOrEqual(reported);
+    expect(epochs.map((e) => e.epoch)).toEqual(epochs.map((_, i) => i + 1));
+    expect(run.epochsDone).toBe(epochs.length);
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.close();
+  });
+
+  it('two processes training into one database both complete with all their epochs', async () => {
+    const args = (seed: string) => ['train', '--db', db, '--dataset', 'xor', '--samples', '400', '--batch', '400', '--epochs', '300', '--backend', 'cpu', '--seed', seed, '--json'];
+    const [a, b] = await Promise.all([exited(mlpw(args('1'))), exited(mlpw(args('2')))]);
+    expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
+    const store = new RunStore(db);
+    for (const r of [a, b]) {
+      const id = (JSON.parse(r.stdout) as { runId: string }).runId;
+      expect(store.getRun(id).status).toBe('completed');
+      expect(store.getEpochs(id)).toHaveLength(300);
+      expect(store.getCheckpoint(id, 'final')).not.toBeNull();
+    }
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.close();
+  });
+});
+
+describe('bad database files through the CLI', () => {
+  function damagedStore(path: string): Buffer {
+    const store = new RunStore(path);
+    store.createRun(config());
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    store.db.pragma('journal_mode = DELETE');
+    store.close();
+    const bytes = readFileSync(path);
+    for (let i = 4096; i < bytes.length; i++) bytes[i] = (i * 31) & 0xff;
+    writeFileSync(path, bytes);
+    return bytes;
+  }
+
+  it.each([
+    ['not a database', (p: string) => (writeFileSync(p, 'epoch,loss\n1,0.5\n'), readFileSync(p)), /is not an SQLite database/],
+    ['damaged', damagedStore, /is damaged/],
+    [
+      'from a newer schema',
+      (p: string) => {
+        new RunStore(p).close();
+        const raw = new Database(p);
+        raw.pragma('user_version = 2');
+        raw.pragma('journal_mode = DELETE');
+        raw.close();
+        return readFileSync(p);
+      },
+      /has schema version 2, newer than this MLP Workbench understands/,
+    ],
+  ])('%s: exit 2, a message naming the file, the file unchanged', async (_, make, message) => {
+    const bytes = make(db);
+    for (const argv of [['runs'], ['show', 'abcd'], ['train', '--epochs', '1', '--backend', 'cpu']]) {
+      const r = await cli([...argv, '--db', db]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(db);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n')).toHaveLength(2);
+    }
+    expect(readFileSync(db).equals(bytes)).toBe(true);
+  });
+});
