@@ -1,5 +1,6 @@
 // The schema's history, oldest first. A migration is never edited once released: add the next number instead.
 import { sql as initial } from './001_initial.ts';
+import { sql as datasets } from './002_datasets.ts';
 
 export interface Migration {
   version: number;
@@ -7,7 +8,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'datasets', sql: datasets },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -1,2 +1,3 @@
-// Backends available to the engine under Node; modules register themselves with engine/backends/select.ts.
-export {};
+// Backends and datasets available to the engine under Node; modules register themselves with
+// engine/backends/select.ts and engine/data/builtin.ts when imported.
+import './mnist.ts';

@@ -1,0 +1,219 @@
+// CSV → features streamed to a RowSink plus the target column (class labels or numbers). Reads any stream of bytes
+// (a file, a browser File's stream) chunk by chunk: memory holds one chunk of text, one chunk of feature rows and
+// a label or target per row, never the file.
+import { ImportError } from '../errors.ts';
+import { GrowableFloat32, GrowableUint32 } from '../growable.ts';
+import type { ImportedData, ImportProgress } from '../imported.ts';
+import type { RowSink } from '../sink.ts';
+import { resolveColumns, type Columns } from './columns.ts';
+import { detectDelimiter, isMissing, looksLikeHeader, parseNumber, type Delimiter } from './sniff.ts';
+import { CsvTokenizer, type CsvRecord } from './tokenizer.ts';
+import { decodeUtf8 } from './text.ts';
+
+export interface CsvImportOptions {
+  /** the target column: its header name, or its 1-based position */
+  target: string;
+  /** default: classification, unless every target is a number and they are not a few integers */
+  task?: 'classification' | 'regression';
+  /** drop rows with an empty or NA field instead of refusing the file */
+  dropMissing?: boolean;
+  /** default: detected */
+  header?: boolean;
+  /** default: detected among comma, semicolon, tab */
+  delimiter?: Delimiter;
+  /** feature rows per chunk handed to the sink; default ≈ 1 MB of float32 */
+  chunkRows?: number;
+  onProgress?(progress: ImportProgress): void;
+}
+
+/** A classifier with more classes than this is almost certainly a mistake (an id or a float column). */
+export const MAX_CLASSES = 1000;
+/** Without --task, integer targets with at most this many distinct values are classes; else regression. */
+export const AUTO_CLASS_LIMIT = 50;
+/** Missing-value lines listed in the error. */
+const LIST_LINES = 10;
+/** Bytes of text used to guess the delimiter and the header. */
+const SNIFF_BYTES = 64 * 1024;
+
+export interface ByteSource {
+  /** shown in messages: the file's path or name */
+  name: string;
+  /** for progress; 0 when unknown */
+  bytes: number;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+class TargetColumn {
+  private readonly index = new Map<string, number>();
+  private readonly seen: string[] = [];
+  private readonly labels = new GrowableUint32();
+  private numbers: GrowableFloat32 | null = new GrowableFloat32();
+  private allIntegers = true;
+  private tooMany = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly name: string,
+    private readonly task: CsvImportOptions['task'],
+    private readonly delimiter: string,
+  ) {}
+
+  add(field: string, line: number): void {
+    const text = field.trim();
+    const v = parseNumber(text, this.delimiter);
+    if (this.task === 'regression' && Number.isNaN(v))
+      throw new ImportError('not_a_number', `${this.file} line ${line}, column "${this.name}": ${JSON.stringify(text)} is not a number (the target of a regression)`, { file: this.file, line, column: this.name });
+    if (Number.isNaN(v)) this.numbers = null;
+    else {
+      this.numbers?.push(v);
+      if (!Number.isInteger(v)) this.allIntegers = false;
+    }
+    if (this.task === 'regression' || this.tooMany) return;
+    const key = Number.isNaN(v) ? text : String(v);
+    let k = this.index.get(key);
+    if (k === undefined) {
+      if (this.index.size >= MAX_CLASSES) {
+        if (this.task === 'classification' || !this.numbers)
+          throw new ImportError('too_many_classes', `${this.file} line ${line}, column "${this.name}": more than ${MAX_CLASSES} distinct values; a classification target has a few classes${this.numbers ? ' (is it a regression target? pass --task regression)' : ''}`, { file: this.file, line, column: this.name });
+        this.tooMany = true;
+        return;
+      }
+      k = this.seen.length;
+      this.index.set(key, k);
+      this.seen.push(key);
+    }
+    this.labels.push(k);
+  }
+
+  finish(): Pick<ImportedData, 'task' | 'outputs' | 'labels' | 'classLabels' | 'targets'> {
+    const regression =
+      this.task === 'regression' ||
+      (this.task === undefined && this.numbers !== null && (!this.allIntegers || this.tooMany || this.seen.length > AUTO_CLASS_LIMIT));
+    if (regression) return { task: 'regression', outputs: 1, targets: this.numbers!.toArray() };
+    if (this.seen.length < 2)
+      throw new ImportError('one_class', `${this.file}: the target column "${this.name}" has one class only (${JSON.stringify(this.seen[0])}); a classifier needs at least two`, { file: this.file, column: this.name });
+    // Classes in a stable order, whatever order the rows come in: numerically when they are numbers.
+    const numeric = this.numbers !== null;
+    const sorted = [...this.seen].sort((a, b) => (numeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
+    const rank = new Map(sorted.map((label, i) => [label, i]));
+    const remap = Uint32Array.from(this.seen, (label) => rank.get(label)!);
+    const labels = this.labels.toArray();
+    for (let i = 0; i < labels.length; i++) labels[i] = remap[labels[i]!]!;
+    return { task: 'classification', outputs: sorted.length, labels, classLabels: sorted };
+  }
+}
+
+export async function importCsvStream(source: ByteSource, options: CsvImportOptions, sink: RowSink): Promise<ImportedData> {
+  const file = source.name;
+  let bytesRead = 0;
+  let tokenizer: CsvTokenizer | undefined;
+  let delimiter: string = options.delimiter ?? ',';
+  let pending = '';
+  let first: CsvRecord | undefined;
+  let columns: Columns | undefined;
+  let target: TargetColumn | undefined;
+  let buffer = new Float32Array(0);
+  let chunkRows = 0;
+  let inChunk = 0;
+  let rows = 0;
+  let dropped = 0;
+  let header = false;
+  const missingLines: number[] = [];
+  let missingRows = 0;
+
+  const setUp = (firstRecord: CsvRecord, second: CsvRecord | undefined) => {
+    header = options.header ?? looksLikeHeader(firstRecord.fields, second?.fields, delimiter, options.target);
+    columns = resolveColumns(file, header ? firstRecord.fields : undefined, firstRecord.fields.length, options.target);
+    target = new TargetColumn(file, columns.targetName, options.task, delimiter);
+    chunkRows = options.chunkRows ?? Math.max(1, Math.floor(262_144 / Math.max(1, columns.features.length)));
+    buffer = new Float32Array(chunkRows * columns.features.length);
+    sink.start({ features: columns.features.length, featureNames: columns.featureNames });
+  };
+
+  const flush = () => {
+    if (inChunk > 0) sink.append(buffer, inChunk);
+    inChunk = 0;
+  };
+
+  const row = (r: CsvRecord) => {
+    const c = columns!;
+    const f = r.fields;
+    if (f.length !== c.width)
+      throw new ImportError('ragged', `${file} line ${r.line}: expected ${c.width} fields${header ? ' (as in the header)' : ' (as in the first row)'}, found ${f.length}`, { file, line: r.line });
+    for (const j of c.all)
+      if (isMissing(f[j]!)) {
+        if (options.dropMissing) dropped++;
+        else {
+          missingRows++;
+          if (missingLines.length < LIST_LINES) missingLines.push(r.line);
+        }
+        return;
+      }
+    const base = inChunk * c.features.length;
+    for (let k = 0; k < c.features.length; k++) {
+      const j = c.features[k]!;
+      const v = parseNumber(f[j]!, delimiter);
+      if (Number.isNaN(v))
+        throw new ImportError('not_a_number', `${file} line ${r.line}, column ${j + 1} ("${c.names[j]}"): ${JSON.stringify(f[j]!.trim())} is not a number (features must be numeric)`, { file, line: r.line, column: c.names[j] });
+      buffer[base + k] = v;
+    }
+    target!.add(f[c.target]!, r.line);
+    rows++;
+    if (++inChunk === chunkRows) flush();
+  };
+
+  const take = (records: CsvRecord[]) => {
+    for (const r of records) {
+      if (columns) row(r);
+      else if (!first) first = r;
+      else {
+        setUp(first, r);
+        if (!header) row(first);
+        row(r);
+      }
+    }
+  };
+
+  const startTokenizer = (final: boolean) => {
+    // Guess from whole lines only: a cut-off last line would look inconsistent.
+    const cut = final ? pending.length : pending.lastIndexOf('\n') + 1;
+    delimiter = options.delimiter ?? detectDelimiter(pending.slice(0, cut || pending.length));
+    tokenizer = new CsvTokenizer(delimiter, file);
+    take(tokenizer.push(pending));
+    pending = '';
+  };
+
+  for await (const text of decodeUtf8(source.chunks, file, (n) => (bytesRead = n))) {
+    if (tokenizer) take(tokenizer.push(text));
+    else {
+      pending += text;
+      if (pending.length >= SNIFF_BYTES) startTokenizer(false);
+    }
+    options.onProgress?.({ bytesRead, totalBytes: source.bytes, rows });
+  }
+  if (!tokenizer) startTokenizer(true);
+  take(tokenizer!.end());
+
+  if (!first) throw new ImportError('empty', `${file} is empty: no rows`, { file });
+  if (!columns) {
+    setUp(first, undefined);
+    if (!header) row(first);
+  }
+  if (missingRows > 0) {
+    const more = missingRows > missingLines.length ? `, … (${missingRows} rows)` : '';
+    throw new ImportError('missing_values', `${file}: missing values (empty or NA fields) on line${missingRows > 1 ? 's' : ''} ${missingLines.join(', ')}${more}; fix them or pass --drop-missing`, { file, line: missingLines[0] });
+  }
+  if (rows === 0)
+    throw new ImportError('no_rows', header ? `${file} has a header but no data rows` : `${file} has no complete rows${dropped ? ` (${dropped} dropped for missing values)` : ''}`, { file });
+  flush();
+  options.onProgress?.({ bytesRead, totalBytes: source.bytes, rows });
+  const c = columns!;
+  return {
+    ...target!.finish(),
+    rows,
+    features: c.features.length,
+    featureNames: c.featureNames,
+    targetName: c.targetName,
+    source: { kind: 'csv', files: [file], bytes: bytesRead, delimiter, header, droppedRows: dropped },
+  };
+}

@@ -1,0 +1,226 @@
+// Imported datasets as immutable snapshots (schema v2): a row per dataset and its features in deflated chunks, so a
+// run refers to exactly the data it trained on however the source file changes later. The content hash (sha256
+// over features, labels or targets, then the columns and classes) names the snapshot; a run records it.
+// Writing is streamed: each chunk commits on its own (no write lock held across an import's await points) under a
+// row marked incomplete, and the last step completes the row in one transaction; a failed import deletes its row.
+import { createHash, type Hash } from 'node:crypto';
+import { deflateSync, inflateSync } from 'node:zlib';
+import type { Dataset } from '../engine/types.ts';
+import { StoreError, sqliteCode } from './errors.ts';
+import type { Db } from './open.ts';
+
+export interface DatasetRecord {
+  id: number;
+  name: string;
+  hash: string;
+  task: 'classification' | 'regression';
+  rows: number;
+  features: number;
+  outputs: number;
+  featureNames: string[];
+  targetName: string | null;
+  classLabels: string[] | null;
+  /** where it came from: {kind: 'csv' | 'idx', files, bytes, …} */
+  source: Record<string, unknown>;
+  createdAt: number;
+  /** compressed size of the features in the store */
+  storedBytes: number;
+}
+
+/** What an importer knows at the end: the targets and the facts that complete the snapshot. */
+export interface SnapshotTargets {
+  task: 'classification' | 'regression';
+  rows: number;
+  outputs: number;
+  targetName: string;
+  labels?: Uint32Array;
+  classLabels?: string[];
+  targets?: Float32Array;
+  source: object;
+}
+
+/** An import in progress: a RowSink (datasets/sink.ts) plus finish/abort. */
+export interface SnapshotWriter {
+  start(columns: { features: number; featureNames: string[] }): void;
+  append(x: Float32Array, rows: number): void;
+  finish(targets: SnapshotTargets): DatasetRecord;
+  abort(): void;
+}
+
+/** An unfinished import older than this was left by a process that died; it is cleared on the next import. */
+const STALE_IMPORT_MS = 6 * 3600_000;
+/** deflate level: the fastest; MNIST-like data (mostly zeros) still shrinks several times. */
+const LEVEL = 1;
+
+const SELECT = `SELECT d.id, d.name, d.hash, d.task, d.rows, d.features, d.outputs, d.feature_names, d.target_name,
+  d.class_labels, d.source, d.created_at,
+  (SELECT coalesce(sum(length(x)), 0) FROM dataset_chunks c WHERE c.dataset_id = d.id) AS stored_bytes
+  FROM datasets d WHERE d.complete = 1`;
+
+interface DatasetRow {
+  id: number;
+  name: string;
+  hash: string;
+  task: 'classification' | 'regression';
+  rows: number;
+  features: number;
+  outputs: number;
+  feature_names: string;
+  target_name: string | null;
+  class_labels: string | null;
+  source: string;
+  created_at: number;
+  stored_bytes: number;
+}
+
+function toRecord(r: DatasetRow): DatasetRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    hash: r.hash,
+    task: r.task,
+    rows: r.rows,
+    features: r.features,
+    outputs: r.outputs,
+    featureNames: JSON.parse(r.feature_names) as string[],
+    targetName: r.target_name,
+    classLabels: r.class_labels === null ? null : (JSON.parse(r.class_labels) as string[]),
+    source: JSON.parse(r.source) as Record<string, unknown>,
+    createdAt: r.created_at,
+    storedBytes: r.stored_bytes,
+  };
+}
+
+const bytesOf = (a: Float32Array | Uint32Array, length = a.length) => new Uint8Array(a.buffer, a.byteOffset, length * 4);
+
+/** Copies inflated bytes into a fresh typed array: SQLite's buffers need not be 4-byte aligned. */
+function inflateTo<T extends Float32Array | Uint32Array>(blob: Uint8Array, make: (n: number) => T): T {
+  const raw = inflateSync(blob);
+  const out = make(raw.byteLength / 4);
+  new Uint8Array(out.buffer).set(raw);
+  return out;
+}
+
+export function validateDatasetName(name: string): string {
+  const t = name.trim();
+  if (t === '' || t.length > 100 || /[\x00-\x1f]/.test(t))
+    throw new StoreError('invalid_argument', `dataset name ${JSON.stringify(name)}: use 1 to 100 visible characters`);
+  return t;
+}
+
+export class DatasetStore {
+  constructor(
+    private readonly db: Db,
+    private readonly path = 'the store',
+  ) {}
+
+  list(): DatasetRecord[] {
+    return (this.db.prepare(`${SELECT} ORDER BY d.name`).all() as DatasetRow[]).map(toRecord);
+  }
+
+  find(name: string): DatasetRecord | undefined {
+    const row = this.db.prepare(`${SELECT} AND d.name = ?`).get(name) as DatasetRow | undefined;
+    return row && toRecord(row);
+  }
+
+  findByHash(hash: string): DatasetRecord | undefined {
+    const row = this.db.prepare(`${SELECT} AND d.hash = ? ORDER BY d.created_at LIMIT 1`).get(hash) as DatasetRow | undefined;
+    return row && toRecord(row);
+  }
+
+  /** The snapshot as an engine Dataset (named by the record); throws StoreError when there is none. */
+  load(ref: { name: string } | { hash: string }): Dataset {
+    const rec = 'name' in ref ? this.find(ref.name) : this.findByHash(ref.hash);
+    if (!rec)
+      throw new StoreError('invalid_argument', 'name' in ref ? `no imported dataset "${ref.name}" in ${this.path}` : `no imported dataset with content hash ${ref.hash.slice(0, 12)}… in ${this.path}`);
+    const x = new Float32Array(rec.rows * rec.features);
+    let at = 0;
+    for (const chunk of this.db.prepare('SELECT rows, x FROM dataset_chunks WHERE dataset_id = ? ORDER BY seq').iterate(rec.id) as Iterable<{ rows: number; x: Buffer }>) {
+      const raw = inflateSync(chunk.x);
+      new Uint8Array(x.buffer, at * 4, raw.byteLength).set(raw);
+      at += chunk.rows * rec.features;
+    }
+    if (at !== x.length) throw new StoreError('damaged', `dataset "${rec.name}" in ${this.path}: ${at / rec.features} rows stored, ${rec.rows} expected`);
+    const blobs = this.db.prepare('SELECT labels, targets FROM datasets WHERE id = ?').get(rec.id) as { labels: Buffer | null; targets: Buffer | null };
+    const d: Dataset = { name: rec.name, task: rec.task, n: rec.rows, features: rec.features, outputs: rec.outputs, x, featureNames: rec.featureNames };
+    if (blobs.labels) d.labels = inflateTo(blobs.labels, (n) => new Uint32Array(n));
+    if (blobs.targets) d.targets = inflateTo(blobs.targets, (n) => new Float32Array(n));
+    if (rec.classLabels) d.classLabels = rec.classLabels;
+    return d;
+  }
+
+  /** Starts an import under `name`; refuses a name an existing snapshot has. */
+  writer(name: string): SnapshotWriter {
+    const dsName = validateDatasetName(name);
+    const db = this.db;
+    const taken = this.find(dsName);
+    if (taken)
+      throw new StoreError('invalid_argument', `a dataset "${dsName}" already exists (imported ${new Date(taken.createdAt).toISOString().slice(0, 10)}, ${taken.rows} rows, hash ${taken.hash.slice(0, 12)}); snapshots are immutable, so choose another --name`);
+    db.prepare('DELETE FROM datasets WHERE complete = 0 AND created_at < ?').run(Date.now() - STALE_IMPORT_MS);
+    const hash: Hash = createHash('sha256');
+    const insertChunk = db.prepare('INSERT INTO dataset_chunks (dataset_id, seq, rows, x) VALUES (?, ?, ?, ?)');
+    let id: number | undefined;
+    let features = 0;
+    let seq = 0;
+    let rows = 0;
+    const remove = () => {
+      if (id !== undefined && db.open) db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+      id = undefined;
+    };
+    return {
+      start(columns) {
+        features = columns.features;
+        const info = db
+          .prepare(`INSERT INTO datasets (name, complete, features, feature_names, source, created_at) VALUES (?, 0, ?, ?, '{}', ?)`)
+          .run(dsName, features, JSON.stringify(columns.featureNames), Date.now());
+        id = Number(info.lastInsertRowid);
+      },
+      append(x, n) {
+        if (id === undefined) throw new Error('SnapshotWriter.append before start');
+        const bytes = bytesOf(x, n * features);
+        hash.update(bytes);
+        insertChunk.run(id, seq++, n, deflateSync(bytes, { level: LEVEL }));
+        rows += n;
+      },
+      finish: (t) => {
+        if (id === undefined) throw new Error('SnapshotWriter.finish before start');
+        if (t.rows !== rows) throw new Error(`SnapshotWriter.finish: ${rows} rows written, ${t.rows} announced`);
+        if (t.labels) hash.update(bytesOf(t.labels));
+        if (t.targets) hash.update(bytesOf(t.targets));
+        const meta = { task: t.task, rows, features, outputs: t.outputs, targetName: t.targetName, classLabels: t.classLabels ?? null };
+        hash.update(JSON.stringify(meta));
+        const row = db.prepare('SELECT feature_names FROM datasets WHERE id = ?').get(id) as { feature_names: string };
+        hash.update(row.feature_names);
+        const digest = hash.digest('hex');
+        try {
+          db.prepare(`UPDATE datasets SET complete = 1, hash = ?, task = ?, rows = ?, outputs = ?, target_name = ?,
+              class_labels = ?, source = ?, labels = ?, targets = ? WHERE id = ?`).run(
+            digest, t.task, rows, t.outputs, t.targetName, t.classLabels ? JSON.stringify(t.classLabels) : null, JSON.stringify(t.source),
+            t.labels ? deflateSync(bytesOf(t.labels), { level: LEVEL }) : null,
+            t.targets ? deflateSync(bytesOf(t.targets), { level: LEVEL }) : null,
+            id,
+          );
+        } catch (e) {
+          remove();
+          if (sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoreError('invalid_argument', `a dataset "${dsName}" was imported meanwhile by another process; choose another --name`);
+          throw e;
+        }
+        const done = this.find(dsName)!;
+        id = undefined;
+        return done;
+      },
+      abort: remove,
+    };
+  }
+
+  /** Records on a run which imported snapshot it trains on. */
+  recordRunDataset(runId: string, hash: string): void {
+    this.db.prepare('UPDATE runs SET dataset_hash = ? WHERE id = ?').run(hash, runId);
+  }
+
+  /** The content hash of the imported snapshot a run trained on, or null (built-in dataset). */
+  runDatasetHash(runId: string): string | null {
+    const row = this.db.prepare('SELECT dataset_hash FROM runs WHERE id = ?').get(runId) as { dataset_hash: string | null } | undefined;
+    return row?.dataset_hash ?? null;
+  }
+}
