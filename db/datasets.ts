@@ -149,6 +149,12 @@ export class DatasetStore {
     return d;
   }
 
+  /** The imported snapshot a run naming `name` trains on, with its hash; null when no import has that name. */
+  snapshotFor(name: string): { dataset: Dataset; hash: string } | null {
+    const rec = this.find(name);
+    return rec ? { dataset: this.load({ name }), hash: rec.hash } : null;
+  }
+
   /** Starts an import under `name`; refuses a name an existing snapshot has. */
   writer(name: string): SnapshotWriter {
     const dsName = validateDatasetName(name);

@@ -1,8 +1,9 @@
 // `mlpw train`: one run in an engine worker thread, a progress bar and a line per epoch (or one JSON object).
 import { runInWorker, type RunHandlers } from '../../engine/host/node/engine-client.ts';
 import { keepAlive, recordRun, type RunStore } from '../../db/index.ts';
+import { DatasetStore } from '../../db/datasets.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
-import type { EpochMetrics, RunSummary } from '../../engine/types.ts';
+import type { Dataset, EpochMetrics, RunSummary } from '../../engine/types.ts';
 import { parseFlags } from '../args.ts';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
 import { fmt, fmtDuration, fmtInt, progressBar } from '../format.ts';
@@ -58,7 +59,7 @@ export interface TrainHooks extends RunHandlers {
 export async function trainWithOutput(
   config: ExperimentConfig,
   ctx: CommandContext,
-  opts: { json: boolean; quiet: boolean; hooks?: TrainHooks },
+  opts: { json: boolean; quiet: boolean; hooks?: TrainHooks; dataset?: Dataset },
 ): Promise<{ summary: RunSummary; backend: string }> {
   const { json, quiet, hooks = {} } = opts;
   const tty = ctx.stderr.isTTY === true && !json && !quiet;
@@ -93,7 +94,7 @@ export async function trainWithOutput(
       barShown = true;
     },
     onCheckpoint: (kind, epoch, snapshot) => hooks.onCheckpoint?.(kind, epoch, snapshot),
-  });
+  }, { dataset: opts.dataset });
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -138,7 +139,11 @@ export async function trainRecorded(
   ctx: CommandContext,
   opts: { json: boolean; quiet: boolean; rerunOf?: string },
 ): Promise<number> {
+  // An imported dataset is loaded from its snapshot here and sent to the worker; the run records its hash.
+  const datasets = new DatasetStore(store.db, store.path);
+  const imported = datasets.snapshotFor(config.dataset.name);
   const runId = store.createRun(config, { status: 'running', rerunOf: opts.rerunOf });
+  if (imported) datasets.recordRunDataset(runId, imported.hash);
   if (opts.quiet && !opts.json) ctx.stdout.write(`${runId}\n`);
   else if (!opts.json) ctx.stdout.write(`run ${runId}${opts.rerunOf ? ` (rerun of ${opts.rerunOf})` : ''} → ${store.path}\n`);
   const stopBeating = keepAlive(store);
@@ -147,6 +152,7 @@ export async function trainRecorded(
       json: opts.json,
       quiet: opts.quiet,
       hooks: { ...recordRun(store, runId), extraJson: () => ({ runId }) },
+      dataset: imported?.dataset,
     });
     return summary.status === 'completed' || summary.status === 'cancelled' ? 0 : 1;
   } finally {
