@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, sqliteCode } from './errors.ts';
-import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.ts';
 
 export type Db = Database.Database;
 
@@ -64,11 +64,12 @@ function probe(path: string, options: OpenOptions): void {
   }
 }
 
-function migrate(db: Db): void {
+/** Applies the migrations above the file's user_version, all in one transaction: a failure leaves the file as it was. */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
   // IMMEDIATE: two processes opening a fresh file at once serialise here; the loser sees the new version.
   db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
-    for (const m of MIGRATIONS) {
+    for (const m of migrations) {
       if (m.version <= current) continue;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);

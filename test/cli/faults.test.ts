@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { RunStore } from '../../db/index.ts';
+import { RunStore, SCHEMA_VERSION } from '../../db/index.ts';
 import { config, tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
 
@@ -98,12 +98,12 @@ describe('bad database files through the CLI', () => {
       (p: string) => {
         new RunStore(p).close();
         const raw = new Database(p);
-        raw.pragma('user_version = 2');
+        raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
         raw.pragma('journal_mode = DELETE');
         raw.close();
         return readFileSync(p);
       },
-      /has schema version 2, newer than this MLP Workbench understands/,
+      /has schema version \d+, newer than this MLP Workbench understands/,
     ],
   ])('%s: exit 2, a message naming the file, the file unchanged', async (_, make, message) => {
     const bytes = make(db);

@@ -1,7 +1,7 @@
 // RunStore against a real SQLite file: a run's life, summaries, checkpoints, queries, tags, notes, artifacts, removal.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { RunStore, StoreError } from '../../db/index.ts';
+import { RunStore, SCHEMA_VERSION, StoreError } from '../../db/index.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { config, epoch, snapshot, tempDir } from './helpers.ts';
 
@@ -33,7 +33,7 @@ describe('RunStore', () => {
   it('opens in WAL mode with foreign keys and the schema version', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   });
 
   it('records a run from start to finish with a running summary', () => {
