@@ -2,7 +2,7 @@
 // database at once, and files that must come out of a failed open byte-for-byte unchanged.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -73,6 +73,37 @@ describe('crash safety', () => {
       expect(store.getCheckpoint(id, 'final')).not.toBeNull();
     }
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.close();
+  });
+});
+
+describe('sweep interrupted', () => {
+  it('Ctrl-C cancels the run in flight and the queued ones', async () => {
+    const child = mlpw(['sweep', '--db', db, '--dataset', 'spiral', '--samples', '10000', '--layers', '64,64', '--batch', '8', '--epochs', '1000', '--backend', 'cpu', '--grid', 'seed=1,2,3']);
+    const result = exited(child);
+    // Wait until the first run has recorded an epoch (the sweep prints a line only when a run ends).
+    let firstRun: string | undefined;
+    for (let i = 0; i < 600 && !firstRun; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (!existsSync(db)) continue;
+      const raw = new Database(db, { readonly: true });
+      try {
+        firstRun = (raw.prepare('SELECT run_id FROM epochs LIMIT 1').get() as { run_id: string } | undefined)?.run_id;
+      } catch {
+        // the schema is being created
+      } finally {
+        raw.close();
+      }
+    }
+    expect(firstRun).toBeDefined();
+    child.kill('SIGINT');
+    const { code, stdout } = await result;
+    expect(code).toBe(0);
+    const sweepId = /^sweep ([0-9a-z]{8})/.exec(stdout)![1]!;
+    const store = new RunStore(db);
+    const runs = store.listRuns({ sweepId });
+    expect(runs.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(store.getRun(firstRun!).epochsDone).toBeGreaterThan(0);
     store.close();
   });
 });
