@@ -2,7 +2,8 @@
 // multi-row writes run in one transaction, and nothing awaits inside one. Callers own the async parts (training).
 import type { ExperimentConfig } from '../engine/config.ts';
 import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, RunStatus, RunSummary } from '../engine/types.ts';
-import { hyperColumns, RUN_COLUMNS, SORT_COLUMNS, toRunRecord, type RunRow } from './columns.ts';
+import { hyperColumns, toRunRecord, type RunRow } from './columns.ts';
+import { listRunsQuery } from './run-query.ts';
 import { StoreError, sqliteCode } from './errors.ts';
 import { isIdPrefix, newId } from './ids.ts';
 import { currentOwner, ownerAlive, type OwnerRecord } from './liveness.ts';
@@ -161,31 +162,8 @@ export class RunStore {
   }
 
   listRuns(filter: RunFilter = {}): RunRecord[] {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (filter.status?.length) {
-      where.push(`runs.status IN (${filter.status.map((_, i) => `@status${i}`).join(', ')})`);
-      filter.status.forEach((s, i) => (params[`status${i}`] = s));
-    }
-    if (filter.dataset !== undefined) {
-      where.push('runs.dataset = @dataset');
-      params.dataset = filter.dataset;
-    }
-    if (filter.tag !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM tags WHERE tags.run_id = runs.id AND tags.tag = @tag)');
-      params.tag = filter.tag;
-    }
-    if (filter.sweepId !== undefined) {
-      where.push('runs.sweep_id = @sweep');
-      params.sweep = this.resolveSweepId(filter.sweepId);
-    }
-    const sort = SORT_COLUMNS[filter.sort ?? 'created'];
-    if (!sort) throw new StoreError('invalid_argument', `cannot sort runs by "${filter.sort}" (fields: ${Object.keys(SORT_COLUMNS).join(', ')})`);
-    const dir = (filter.descending ?? sort.descending) ? 'DESC' : 'ASC';
-    params.limit = filter.limit ?? -1;
-    params.offset = filter.offset ?? 0;
-    const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY runs.${sort.column} ${dir} NULLS LAST, runs.created_at DESC, runs.id LIMIT @limit OFFSET @offset`;
+    const sweepId = filter.sweepId === undefined ? undefined : this.resolveSweepId(filter.sweepId);
+    const { sql, params } = listRunsQuery({ ...filter, sweepId });
     let stmt = this.listCache.get(sql);
     if (!stmt) this.listCache.set(sql, (stmt = this.db.prepare(sql)));
     return (stmt.all(params) as RunRow[]).map(toRunRecord);
