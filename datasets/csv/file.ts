@@ -1,4 +1,4 @@
-// The Node entry point of the CSV importer: a file on disk, read as a stream in 1 MB chunks.
+// The Node entry point of the CSV importer: a file on disk, read as a stream in 64 KB chunks (small chunks keep the garbage per step, and so the heap, small).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { readError } from '../errors.ts';
@@ -15,7 +15,7 @@ export async function importCsvFile(path: string, options: CsvImportOptions, sin
   } catch (e) {
     throw readError(path, e);
   }
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
   const chunks = (async function* () {
     try {
       for await (const chunk of stream) yield chunk as Uint8Array;

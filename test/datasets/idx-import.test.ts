@@ -1,0 +1,61 @@
+// IDX import on files generated here (the MNIST layout, a few tiny 3 × 2 "images"), gzipped or not, and the
+// ways such files go wrong: a wrong magic number, truncated data, counts that disagree.
+import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importIdxFiles } from '../../datasets/idx.ts';
+import { MemorySink } from '../../datasets/sink.ts';
+import { tempDir } from '../db/helpers.ts';
+import { idxBytes } from './helpers.ts';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const pixels = [0, 255, 51, 102, 0, 0, /* image 2 */ 255, 255, 255, 0, 0, 0, /* image 3 */ 1, 2, 3, 4, 5, 6];
+const images = idxBytes([3, 3, 2], pixels);
+const labels = idxBytes([3], [7, 2, 7]);
+
+function write(name: string, bytes: Uint8Array): string {
+  const path = tmp.file(name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+describe('IDX import', () => {
+  it.each([
+    ['plain', false],
+    ['gzipped', true],
+  ])('%s: pixels scaled to [0, 1], labels as classes in numeric order', async (_, gz) => {
+    const sink = new MemorySink();
+    const data = await importIdxFiles(
+      write(`img-${gz}.idx3-ubyte`, gz ? gzipSync(images) : images),
+      write(`lbl-${gz}.idx1-ubyte`, gz ? gzipSync(labels) : labels),
+      sink,
+    );
+    expect(data).toMatchObject({ task: 'classification', rows: 3, features: 6, outputs: 2, classLabels: ['2', '7'], targetName: 'label' });
+    expect(Array.from(data.labels!)).toEqual([1, 0, 1]);
+    expect(Array.from(sink.rows())).toEqual(pixels.map((p) => Math.fround(p / 255)));
+    expect(data.featureNames.slice(0, 3)).toEqual(['px_0_0', 'px_0_1', 'px_1_0']);
+  });
+
+  const good = () => write('good-images.idx3-ubyte', images);
+  const goodLabels = () => write('good-labels.idx1-ubyte', labels);
+  it.each([
+    ['a wrong magic number', () => write('bad-magic', Uint8Array.from([0x50, 0x4b, 3, 4, ...images.subarray(4)])), goodLabels, /bad-magic: not an IDX file \(magic number 0x504b0304; expected 0x00000803\)/],
+    ['labels given as images', goodLabels, goodLabels, /magic number 0x00000801 says 1 dimensions; expected 3/],
+    ['truncated image data', () => write('short-images', images.subarray(0, images.length - 5)), goodLabels, /short-images: truncated: its header says 3 × 3 × 2 = 18 bytes of data, the file has 13/],
+    ['trailing bytes', () => write('long-images', Uint8Array.from([...images, 9, 9])), goodLabels, /long-images: 2 bytes after the 3 × 3 × 2 values/],
+    ['a header cut short', () => write('tiny', images.subarray(0, 9)), goodLabels, /tiny: truncated in its header/],
+    ['counts that disagree', good, () => write('two-labels', idxBytes([2], [1, 2])), /two-labels has 2 labels but .* has 3 images/],
+    ['a broken gzip file', () => write('broken.gz', gzipSync(images).subarray(0, 20)), goodLabels, /broken\.gz: a gzip file that does not decompress/],
+  ])('%s is refused with the file named', async (_, imagesFile, labelsFile, message) => {
+    await expect(importIdxFiles(imagesFile(), labelsFile(), new MemorySink())).rejects.toMatchObject({ code: expect.stringMatching(/bad_idx/), message: expect.stringMatching(message), exitCode: 2 });
+  });
+
+  it('a missing file names the file and the reason', async () => {
+    await expect(importIdxFiles(tmp.file('nope.idx3-ubyte'), tmp.file('nope.idx1-ubyte'), new MemorySink())).rejects.toMatchObject({
+      code: 'cannot_read',
+      message: expect.stringMatching(/cannot read .*nope\.idx3-ubyte: no such file \(ENOENT\)/),
+    });
+  });
+});
