@@ -7,7 +7,7 @@ import type { BackendInfo, LayerWeights } from '../../types.ts';
 import { batchCount, type EpochHooks, type EpochPlan, type LossSums, type ModelSpec, type TrainingBackend } from '../backend.ts';
 import { GpuContext, record, type Dispatch } from './gpu-context.ts';
 import { createParameters, readWeights, writeWeights, type LayerParams } from './parameters.ts';
-import { Passes, type GpuSplit } from './passes.ts';
+import { Passes, type GpuSplit, type Planned } from './passes.ts';
 import { BATCH_SLOT_BYTES } from './program.ts';
 import { Workspace } from './workspace.ts';
 
@@ -95,15 +95,18 @@ export class WebGpuBackend implements TrainingBackend {
     const capacity = Math.max(rows, this.evalRows, this.ws?.capacity ?? 0);
     const labels = this.spec.loss !== 'mse' || this.spec.head !== 'identity';
     this.ws = new Workspace(this.ctx, this.spec, capacity, Math.max(slots, this.evalChunks, this.ws?.slots ?? 0), labels);
-    this.passes = new Passes(this.ctx, this.spec, this.params, this.ws, this.batchUniform);
+    this.passes = new Passes(this.spec, this.params, this.ws);
     this.recipes.clear();
     return this.passes;
   }
 
-  private recipe(key: string, build: () => Dispatch[]): Dispatch[] {
+  /** The dispatches for `key`, built once: pipelines compiled concurrently, bind groups and params made once. */
+  private async recipe(key: string, build: () => Planned[]): Promise<Dispatch[]> {
     let r = this.recipes.get(key);
     if (!r) {
-      r = build();
+      const plan = build();
+      await this.ctx.cache.warm(plan.map((p) => p.program));
+      r = plan.map((p) => this.ctx.prepare(p.program, p.buffers, this.batchUniform));
       this.recipes.set(key, r);
     }
     return r;
@@ -158,7 +161,7 @@ export class WebGpuBackend implements TrainingBackend {
     const full = Math.min(plan.batchSize, n);
     const passes = this.workspace(full, batches);
     this.ctx.device.queue.writeBuffer(this.order, 0, plan.order.buffer, plan.order.byteOffset, plan.order.byteLength);
-    const trainRecipe = (rows: number) =>
+    const recipe = (rows: number) =>
       this.recipe(`train:${rows}`, () => [
         ...passes.gather(rows, this.order, this.train),
         ...passes.forward(rows, true),
@@ -166,12 +169,14 @@ export class WebGpuBackend implements TrainingBackend {
         ...passes.backward(rows),
         ...passes.update(),
       ]);
+    const tail = n - (batches - 1) * plan.batchSize;
+    const fullRecipe = await recipe(full);
+    const tailRecipe = tail === full ? fullRecipe : await recipe(tail);
     const { beta1, beta2 } = this.spec.optimizer;
     const work = Array.from({ length: batches }, (_, bi) => {
-      const rows = Math.min(plan.batchSize, n - bi * plan.batchSize);
       const t = plan.step + bi + 1;
       return {
-        dispatches: trainRecipe(rows),
+        dispatches: bi === batches - 1 ? tailRecipe : fullRecipe,
         slot: { offset: bi * plan.batchSize, step: plan.step + bi, slot: bi, lr: plan.lr, c1: 1 - Math.pow(beta1, t), c2: 1 - Math.pow(beta2, t) },
       };
     });
@@ -186,15 +191,17 @@ export class WebGpuBackend implements TrainingBackend {
     const chunk = Math.min(EVAL_CHUNK, split.n);
     const chunks = Math.ceil(split.n / chunk);
     const passes = this.workspace(chunk, chunks);
-    const work = Array.from({ length: chunks }, (_, ci) => {
-      const rows = Math.min(chunk, split.n - ci * chunk);
-      const dispatches = this.recipe(`eval-${which}:${rows}`, () => [
+    const recipe = (rows: number) =>
+      this.recipe(`eval-${which}:${rows}`, () => [
         ...passes.gather(rows, this.identity, split),
         ...passes.forward(rows, false),
         ...passes.head(rows, true),
       ]);
-      return { dispatches, slot: { offset: ci * chunk, step: 0, slot: ci, lr: 0, c1: 1, c2: 1 } };
-    });
+    const work = [];
+    for (let ci = 0; ci < chunks; ci++) {
+      const dispatches = await recipe(Math.min(chunk, split.n - ci * chunk));
+      work.push({ dispatches, slot: { offset: ci * chunk, step: 0, slot: ci, lr: 0, c1: 1, c2: 1 } });
+    }
     await this.runBatches(work);
     return this.readSums(chunks, split.n);
   }
@@ -207,7 +214,7 @@ export class WebGpuBackend implements TrainingBackend {
     const out = new Float32Array(n * k);
     for (let s = 0; s < n; s += chunk) {
       const rows = Math.min(chunk, n - s);
-      const dispatches = this.recipe(`predict:${rows}`, () => [...passes.forward(rows, false), ...passes.head(rows, false)]);
+      const dispatches = await this.recipe(`predict:${rows}`, () => [...passes.forward(rows, false), ...passes.head(rows, false)]);
       const xs = x.subarray(s * f, (s + rows) * f);
       this.ctx.device.queue.writeBuffer(this.ws!.x, 0, xs.buffer, xs.byteOffset, xs.byteLength);
       await this.runBatches([{ dispatches, slot: { offset: 0, step: 0, slot: 0, lr: 0, c1: 1, c2: 1 } }]);
@@ -231,9 +238,11 @@ export class WebGpuBackend implements TrainingBackend {
     await this.ctx.idle();
   }
 
+  /** Frees the buffers and the device (the backend owns the device its provider made). */
   dispose(): void {
-    this.ctx.destroy();
     this.recipes.clear();
+    this.ctx.destroy();
+    this.ctx.device.destroy();
   }
 }
 

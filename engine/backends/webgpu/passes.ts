@@ -3,11 +3,16 @@
 // dropout backward) → optimizer updates.
 /// <reference types="@webgpu/types" />
 import type { ModelSpec } from '../backend.ts';
-import type { Dispatch, GpuContext } from './gpu-context.ts';
 import { KERNELS } from './kernels/index.ts';
 import type { LayerParams } from './parameters.ts';
 import type { KernelProgram } from './program.ts';
 import type { Workspace } from './workspace.ts';
+
+/** A kernel instance to be: the program and the buffers it binds, in binding order. */
+export interface Planned {
+  program: KernelProgram;
+  buffers: GPUBuffer[];
+}
 
 /** A split resident on the GPU. */
 export interface GpuSplit {
@@ -19,11 +24,9 @@ export interface GpuSplit {
 
 export class Passes {
   constructor(
-    private readonly ctx: GpuContext,
     private readonly spec: ModelSpec,
     private readonly params: LayerParams[],
     private readonly ws: Workspace,
-    private readonly batchUniform: GPUBuffer,
   ) {}
 
   private get labels(): boolean {
@@ -34,16 +37,16 @@ export class Passes {
     return this.spec.layers[this.spec.layers.length - 1]!.units;
   }
 
-  private prepare(program: KernelProgram, buffers: GPUBuffer[]): Dispatch {
-    return this.ctx.prepare(program, buffers, this.batchUniform);
+  private plan(program: KernelProgram, buffers: GPUBuffer[]): Planned {
+    return { program, buffers };
   }
 
   /** The batch's rows of x and t, in the order buffer's order from the batch offset. */
-  gather(rows: number, order: GPUBuffer, split: GpuSplit): Dispatch[] {
+  gather(rows: number, order: GPUBuffer, split: GpuSplit): Planned[] {
     const labels = this.labels;
     return [
-      this.prepare(KERNELS.gather({ rows, width: this.spec.features, type: 'f32' }), [order, split.x, this.ws.x]),
-      this.prepare(KERNELS.gather({ rows, width: labels ? 1 : this.k, type: labels ? 'u32' : 'f32' }), [order, split.t, this.ws.t]),
+      this.plan(KERNELS.gather({ rows, width: this.spec.features, type: 'f32' }), [order, split.x, this.ws.x]),
+      this.plan(KERNELS.gather({ rows, width: labels ? 1 : this.k, type: labels ? 'u32' : 'f32' }), [order, split.t, this.ws.t]),
     ];
   }
 
@@ -54,55 +57,55 @@ export class Passes {
     return train && prev.D ? prev.D : prev.A;
   }
 
-  forward(rows: number, train: boolean): Dispatch[] {
-    const out: Dispatch[] = [];
+  forward(rows: number, train: boolean): Planned[] {
+    const out: Planned[] = [];
     this.spec.layers.forEach((l, li) => {
       const p = this.params[li]!;
       const b = this.ws.layers[li]!;
       const program = KERNELS.matmul({ variant: 'nn', M: rows, N: l.units, K: l.inputs, epilogue: { activation: l.activation } });
       const outputs = l.activation === 'identity' ? [b.Z] : [b.Z, b.A];
-      out.push(this.prepare(program, [this.input(li, train), p.W, p.b, ...outputs]));
+      out.push(this.plan(program, [this.input(li, train), p.W, p.b, ...outputs]));
       if (train && b.D)
-        out.push(this.prepare(KERNELS.dropout({ count: rows * l.units, rate: l.dropout, seed: this.spec.seed, layer: li }), [b.A, b.D]));
+        out.push(this.plan(KERNELS.dropout({ count: rows * l.units, rate: l.dropout, seed: this.spec.seed, layer: li }), [b.A, b.D]));
     });
     return out;
   }
 
   /** Head output P; with `loss`, also dZ and the batch's [loss sum, correct] in its sums slot. */
-  head(rows: number, loss: boolean): Dispatch[] {
+  head(rows: number, loss: boolean): Planned[] {
     const last = this.ws.layers[this.ws.layers.length - 1]!;
     const targets = this.labels ? 'labels' : 'values';
     const program = KERNELS.loss({ head: this.spec.head, loss: loss ? this.spec.loss : null, targets, rows, k: this.k });
-    if (!loss) return [this.prepare(program, [last.Z, this.ws.P])];
+    if (!loss) return [this.plan(program, [last.Z, this.ws.P])];
     return [
-      this.prepare(program, [last.Z, this.ws.P, this.ws.t, this.ws.dZ, this.ws.stats]),
-      this.prepare(KERNELS.reduceSums({ rows }), [this.ws.stats, this.ws.sums]),
+      this.plan(program, [last.Z, this.ws.P, this.ws.t, this.ws.dZ, this.ws.stats]),
+      this.plan(KERNELS.reduceSums({ rows }), [this.ws.stats, this.ws.sums]),
     ];
   }
 
-  backward(rows: number): Dispatch[] {
-    const out: Dispatch[] = [];
+  backward(rows: number): Planned[] {
+    const out: Planned[] = [];
     for (let li = this.spec.layers.length - 1; li >= 0; li--) {
       const l = this.spec.layers[li]!;
       const p = this.params[li]!;
-      out.push(this.prepare(KERNELS.matmul({ variant: 'tn', M: l.inputs, N: l.units, K: rows }), [this.input(li, true), this.ws.dZ, p.dW]));
-      out.push(this.prepare(KERNELS.columnSum({ rows, cols: l.units }), [this.ws.dZ, p.db]));
+      out.push(this.plan(KERNELS.matmul({ variant: 'tn', M: l.inputs, N: l.units, K: rows }), [this.input(li, true), this.ws.dZ, p.dW]));
+      out.push(this.plan(KERNELS.columnSum({ rows, cols: l.units }), [this.ws.dZ, p.db]));
       if (li === 0) break;
-      out.push(this.prepare(KERNELS.matmul({ variant: 'nt', M: rows, N: l.inputs, K: l.units }), [this.ws.dZ, p.W, this.ws.dA]));
+      out.push(this.plan(KERNELS.matmul({ variant: 'nt', M: rows, N: l.inputs, K: l.units }), [this.ws.dZ, p.W, this.ws.dA]));
       const prev = this.spec.layers[li - 1]!;
       const pb = this.ws.layers[li - 1]!;
       const dropout = prev.dropout > 0 ? { rate: prev.dropout, seed: this.spec.seed, layer: li - 1 } : undefined;
       const program = KERNELS.activationBackward({ activation: prev.activation, count: rows * prev.units, dropout });
-      out.push(this.prepare(program, [this.ws.dA, pb.Z, pb.A, this.ws.dZ]));
+      out.push(this.plan(program, [this.ws.dA, pb.Z, pb.A, this.ws.dZ]));
     }
     return out;
   }
 
-  update(): Dispatch[] {
+  update(): Planned[] {
     const opt = this.spec.optimizer;
     return this.params.flatMap((p) => [
-      this.prepare(KERNELS.optimizer({ optimizer: opt, count: p.inputs * p.units, decay: true }), [p.W, p.dW, ...p.stateW]),
-      this.prepare(KERNELS.optimizer({ optimizer: opt, count: p.units, decay: false }), [p.b, p.db, ...p.stateB]),
+      this.plan(KERNELS.optimizer({ optimizer: opt, count: p.inputs * p.units, decay: true }), [p.W, p.dW, ...p.stateW]),
+      this.plan(KERNELS.optimizer({ optimizer: opt, count: p.units, decay: false }), [p.b, p.db, ...p.stateB]),
     ]);
   }
 }

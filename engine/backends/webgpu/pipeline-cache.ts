@@ -26,6 +26,25 @@ export class PipelineCache {
   get(program: KernelProgram): CachedPipeline {
     const hit = this.pipelines.get(program.shaderKey);
     if (hit) return hit;
+    const { layout, descriptor } = this.describe(program);
+    const made = { pipeline: this.device.createComputePipeline(descriptor), layout };
+    this.pipelines.set(program.shaderKey, made);
+    return made;
+  }
+
+  /** Compiles the programs not cached yet, concurrently (shader compilation dominates a run's start). */
+  async warm(programs: KernelProgram[]): Promise<void> {
+    const missing = new Map(programs.filter((p) => !this.pipelines.has(p.shaderKey)).map((p) => [p.shaderKey, p]));
+    await Promise.all(
+      [...missing.values()].map(async (program) => {
+        const { layout, descriptor } = this.describe(program);
+        const pipeline = await this.device.createComputePipelineAsync(descriptor);
+        this.pipelines.set(program.shaderKey, { pipeline, layout });
+      }),
+    );
+  }
+
+  private describe(program: KernelProgram): { layout: GPUBindGroupLayout; descriptor: GPUComputePipelineDescriptor } {
     const entries: GPUBindGroupLayoutEntry[] = program.bindings.map((kind, binding) => ({
       binding,
       visibility: GPUShaderStage.COMPUTE,
@@ -34,13 +53,11 @@ export class PipelineCache {
     entries.push({ binding: program.bindings.length, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
     const layout = this.device.createBindGroupLayout({ label: program.shaderKey, entries });
     const module = this.device.createShaderModule({ label: program.shaderKey, code: program.wgsl() });
-    const pipeline = this.device.createComputePipeline({
+    const descriptor: GPUComputePipelineDescriptor = {
       label: program.shaderKey,
       layout: this.device.createPipelineLayout({ bindGroupLayouts: program.perBatch ? [layout, this.batchLayout] : [layout] }),
       compute: { module, entryPoint: 'main' },
-    });
-    const made = { pipeline, layout };
-    this.pipelines.set(program.shaderKey, made);
-    return made;
+    };
+    return { layout, descriptor };
   }
 }
