@@ -4,6 +4,8 @@ import { EngineError } from '../engine/host/node/engine-client.ts';
 import type { Command, CommandContext } from './command.ts';
 import { datasets } from './commands/datasets.ts';
 import { importCommand } from './commands/import.ts';
+import { exportCommand } from './commands/export.ts';
+import { predict } from './commands/predict.ts';
 import { train } from './commands/train.ts';
 import { runs } from './commands/runs.ts';
 import { show } from './commands/show.ts';
@@ -17,7 +19,7 @@ import { sweep } from './commands/sweep.ts';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { StoreError } from '../db/index.ts';
 
-export const COMMANDS: Command[] = [train, sweep, runs, show, compare, exportCsv, tag, note, rm, rerun, datasets, importCommand];
+export const COMMANDS: Command[] = [train, sweep, runs, show, compare, exportCsv, tag, note, rm, rerun, datasets, importCommand, exportCommand, predict];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,32 @@
+// The records of a CSV byte stream, in order, with the delimiter guessed from the first 64 KB of text: the shared
+// front end of the importer's callers that need rows but no target (predict).
+import { detectDelimiter, type Delimiter } from './sniff.ts';
+import { decodeUtf8 } from './text.ts';
+import { CsvTokenizer, type CsvRecord } from './tokenizer.ts';
+
+const SNIFF_BYTES = 64 * 1024;
+
+export async function* csvRecords(
+  chunks: AsyncIterable<Uint8Array>,
+  file: string,
+  delimiter?: Delimiter,
+): AsyncGenerator<{ records: CsvRecord[]; delimiter: string }> {
+  let tokenizer: CsvTokenizer | undefined;
+  let pending = '';
+  const start = (final: boolean) => {
+    const cut = final ? pending.length : pending.lastIndexOf('\n') + 1;
+    tokenizer = new CsvTokenizer(delimiter ?? detectDelimiter(pending.slice(0, cut || pending.length)), file);
+    const records = tokenizer.push(pending);
+    pending = '';
+    return records;
+  };
+  for await (const text of decodeUtf8(chunks, file, () => {})) {
+    if (tokenizer) yield { records: tokenizer.push(text), delimiter: tokenizer.delimiter };
+    else {
+      pending += text;
+      if (pending.length >= SNIFF_BYTES) yield { records: start(false), delimiter: tokenizer!.delimiter };
+    }
+  }
+  const records = tokenizer ? [] : start(true);
+  yield { records: [...records, ...tokenizer!.end()], delimiter: tokenizer!.delimiter };
+}
