@@ -4,6 +4,7 @@ import { runInWorker, type WorkerRun } from '../../engine/host/node/engine-clien
 import type { ExperimentConfig } from '../../engine/config.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { recordRun, type RunStore } from '../../db/index.ts';
+import { DatasetStore } from '../../db/datasets.ts';
 
 export interface SweepJob {
   runId: string;
@@ -25,6 +26,9 @@ export async function runSweep(
   onDone: (outcome: SweepOutcome, finished: number) => void,
 ): Promise<SweepOutcome[]> {
   const outcomes: SweepOutcome[] = [];
+  // Imported datasets are loaded once from their snapshots and sent to each worker; runs record the hash.
+  const datasets = new DatasetStore(store.db, store.path);
+  const snapshots = new Map<string, ReturnType<DatasetStore['snapshotFor']>>();
   const inFlight = new Set<WorkerRun>();
   let next = 0;
   let stopping = false;
@@ -41,7 +45,11 @@ export async function runSweep(
       const job = jobs[next++]!;
       store.markRunning(job.runId);
       const recorder = recordRun(store, job.runId);
-      const run = runInWorker(job.config, recorder);
+      const name = job.config.dataset.name;
+      if (!snapshots.has(name)) snapshots.set(name, datasets.snapshotFor(name));
+      const imported = snapshots.get(name);
+      if (imported) datasets.recordRunDataset(job.runId, imported.hash);
+      const run = runInWorker(job.config, recorder, { dataset: imported?.dataset });
       inFlight.add(run);
       let outcome: SweepOutcome;
       try {

@@ -62,6 +62,19 @@ describe('mlpw import', () => {
     expect(JSON.parse(row.data_info)).toMatchObject({ dataset: 'iris-csv', features: 4, outputs: 3, trainSamples: 120, classLabels: ['setosa', 'versicolor', 'virginica'] });
   });
 
+  it('a sweep over an imported dataset trains every point on its snapshot', async () => {
+    const db = tmp.file('runs.db'); // holds iris-csv from the test above
+    const r = await cli(['sweep', '--dataset', 'iris-csv', '--layers', '4', '--epochs', '2', '--backend', 'cpu', '--grid', 'optimizer.lr=0.01,0.1', '--json'], { db });
+    expect(r.stderr).toBe('');
+    const { runs } = JSON.parse(r.stdout) as { runs: { runId: string; status: string }[] };
+    expect(runs.map((x) => x.status)).toEqual(['completed', 'completed']);
+    const store = new RunStore(db);
+    const hashes = runs.map((x) => (store.db.prepare('SELECT dataset_hash FROM runs WHERE id = ?').get(x.runId) as { dataset_hash: string }).dataset_hash);
+    store.close();
+    expect(hashes[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashes[1]).toBe(hashes[0]);
+  });
+
   it('imports gzipped IDX images with their labels', async () => {
     const db = tmp.file('idx.db');
     const images = file('tiny-images.idx3-ubyte.gz', gzipSync(idxBytes([4, 2, 2], [0, 255, 0, 255, 255, 0, 255, 0, 0, 0, 0, 0, 255, 255, 255, 255])));
