@@ -1,0 +1,62 @@
+// WorkbenchApi over a RunStore, for the Node side (Electron main process, `mlpw serve`). Input arrives parsed by
+// API_INPUTS (see dispatch.ts), so this file only maps methods onto the store.
+import type { RunStore } from '../db/run-store.ts';
+import { SCHEMA_VERSION } from '../db/migrations/index.ts';
+import type { RunRecord } from '../db/types.ts';
+import { fromWireSnapshot, toWireSnapshot } from './snapshot-wire.ts';
+import type { ApiHandlers, ApiParsedInput, AppInfo, RunPage } from './workbench-api.ts';
+
+export interface StoreApiOptions {
+  mode: AppInfo['mode'];
+  appVersion: string;
+}
+
+function matches(run: RunRecord, needle: string): boolean {
+  const fields = [run.id, run.name ?? '', run.dataset, run.layers, run.optimizer, run.activation, run.status, ...run.tags];
+  return fields.some((f) => f.toLowerCase().includes(needle));
+}
+
+function listRuns(store: RunStore, q: ApiParsedInput<'listRuns'>): RunPage {
+  const { limit, offset, search, ...filter } = q;
+  const needle = search?.trim().toLowerCase();
+  if (needle) {
+    const all = store.listRuns(filter).filter((r) => matches(r, needle));
+    return { runs: all.slice(offset, offset + limit), total: all.length };
+  }
+  const runs = store.listRuns({ ...filter, limit, offset });
+  const unfiltered = !filter.status?.length && filter.dataset === undefined && filter.tag === undefined && filter.sweepId === undefined;
+  // A short first page is the whole answer; otherwise count (the store counts only the unfiltered table).
+  const total = offset === 0 && runs.length < limit ? runs.length : unfiltered ? store.countRuns() : store.listRuns(filter).length;
+  return { runs, total };
+}
+
+export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHandlers {
+  return {
+    info: () => ({
+      mode: options.mode,
+      storePath: store.path,
+      appVersion: options.appVersion,
+      schemaVersion: SCHEMA_VERSION,
+      runCount: store.countRuns(),
+    }),
+    listRuns: (q) => listRuns(store, q),
+    getRun: ({ id }) => store.getRunDetail(id),
+    getEpochs: ({ id }) => store.getEpochs(id),
+    getCheckpoint: ({ id, kind }) => {
+      const found = store.getCheckpoint(id, kind);
+      return found && { epoch: found.epoch, snapshot: toWireSnapshot(found.snapshot) };
+    },
+    createRun: ({ config, rerunOf }) => ({
+      id: store.createRun(config, { status: 'running', rerunOf: rerunOf === undefined ? undefined : store.resolveRunId(rerunOf) }),
+    }),
+    recordStarted: ({ id, backend, data }) => store.recordStarted(id, backend, data),
+    recordEpoch: ({ id, metrics }) => store.recordEpoch(id, metrics),
+    saveCheckpoint: ({ id, kind, epoch, snapshot }) => store.saveCheckpoint(id, kind, epoch, fromWireSnapshot(snapshot)),
+    finishRun: ({ id, summary }) => store.finishRun(id, summary),
+    failRun: ({ id, message }) => store.failRun(id, message),
+    addTags: ({ id, tags }) => store.addTags(id, tags),
+    removeTags: ({ id, tags }) => store.removeTags(id, tags),
+    addNote: ({ id, text }) => store.addNote(id, text),
+    deleteRuns: ({ ids }) => store.deleteRuns(ids),
+  };
+}

@@ -1,0 +1,59 @@
+// WorkbenchApi: the only way the renderer reaches the store. One method per operation, each taking one input object
+// (validated by API_INPUTS on the store side) and resolving to plain JSON-safe data. Two transports carry it:
+// Electron IPC (electron/ipc.ts + preload) and HTTP (server/, for browser mode). Errors arrive as ApiError.
+import type { z } from 'zod';
+import type { EpochMetrics } from '../engine/types.ts';
+import type { Artifact, Note, RunDetail, RunRecord } from '../db/types.ts';
+import type { API_INPUTS, ApiMethod } from './schemas.ts';
+import type { WireSnapshot } from './snapshot-wire.ts';
+
+export interface AppInfo {
+  /** 'electron': the desktop app; 'browser': `mlpw serve` */
+  mode: 'electron' | 'browser';
+  storePath: string;
+  appVersion: string;
+  schemaVersion: number;
+  runCount: number;
+}
+
+export interface RunPage {
+  runs: RunRecord[];
+  /** runs matching the filter, over all pages */
+  total: number;
+}
+
+/** What each method resolves to. */
+export interface ApiOutputs {
+  info: AppInfo;
+  listRuns: RunPage;
+  getRun: RunDetail;
+  getEpochs: EpochMetrics[];
+  getCheckpoint: { epoch: number; snapshot: WireSnapshot } | null;
+  createRun: { id: string };
+  recordStarted: void;
+  recordEpoch: void;
+  saveCheckpoint: void;
+  finishRun: void;
+  failRun: void;
+  addTags: string[];
+  removeTags: string[];
+  addNote: Note;
+  deleteRuns: string[];
+}
+
+export type ApiInput<K extends ApiMethod> = z.input<(typeof API_INPUTS)[K]>;
+export type ApiParsedInput<K extends ApiMethod> = z.output<(typeof API_INPUTS)[K]>;
+
+/** Commands the desktop shell's menu sends to the renderer. */
+export type MenuCommand = 'new-experiment' | 'import-dataset' | 'export-onnx';
+
+/** The renderer's view: every method is async, whatever carries it. */
+export type WorkbenchApi = { [K in ApiMethod]: (input: ApiInput<K>) => Promise<ApiOutputs[K]> } & {
+  /** Desktop shell only: menu commands for the renderer to act on; returns an unsubscribe function. */
+  onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
+};
+
+/** The store host's side: receives parsed input, may answer synchronously (RunStore is synchronous). */
+export type ApiHandlers = { [K in ApiMethod]: (input: ApiParsedInput<K>) => ApiOutputs[K] | Promise<ApiOutputs[K]> };
+
+export type { Artifact, ApiMethod };

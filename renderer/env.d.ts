@@ -1,0 +1,6 @@
+// Types the bundler provides: .vue single-file components and import.meta.url.
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
+}

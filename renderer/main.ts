@@ -1,0 +1,13 @@
+// Renderer entry: connect to the store host, create the training queue, mount the app.
+import { createApp } from 'vue';
+import App from './App.vue';
+import { APP_CONTEXT } from './app-context.ts';
+import './charts/echarts.ts';
+import './styles.css';
+import { createTrainingQueue } from './training/queue.ts';
+import { connectWorkbench } from './workbench.ts';
+
+const { api } = connectWorkbench();
+const app = createApp(App);
+app.provide(APP_CONTEXT, { api, queue: createTrainingQueue(api) });
+app.mount('#app');

@@ -1,0 +1,140 @@
+// The app end to end in Debian's Chromium against `mlpw serve` on a temporary database: design a spiral with two
+// hidden layers, train it, watch it finish, find it in the runs table; a second run with another learning rate;
+// both survive a reload; nothing is served without the token. Screenshots of each view land in
+// test-artifacts/screenshots/.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, type Browser } from './chromium.ts';
+import { startServe, type Served } from './serve-process.ts';
+
+// Small enough for two shared CPU cores: 300 samples, 30 epochs, the CPU backend.
+const EPOCHS = 30;
+const TRAIN_TIMEOUT = 120_000;
+
+let dir: string;
+let served: Served;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function setNumber(testId: string, value: number | string): Promise<void> {
+  await page.getByTestId(testId).fill(String(value));
+}
+
+async function designSpiral(name: string, lr: number): Promise<void> {
+  await page.getByTestId('nav-designer').click();
+  await page.getByTestId('run-name').fill(name);
+  await page.getByTestId('dataset').selectOption('spiral');
+  await setNumber('samples', 300);
+  // Exactly two hidden layers, whatever the design had before.
+  const layers = page.locator('.layer-row');
+  while ((await layers.count()) > 0) await layers.first().getByTestId('remove').click();
+  await page.getByTestId('add-layer').click();
+  await page.getByTestId('add-layer').click();
+  await page.getByLabel('layer 1 units').fill('16');
+  await page.getByLabel('layer 2 units').fill('12');
+  await page.getByLabel('layer 2 activation').selectOption('tanh');
+  await page.getByTestId('optimizer').selectOption('adam');
+  await setNumber('lr', lr);
+  await setNumber('batch', 16);
+  await setNumber('epochs', EPOCHS);
+  await page.getByTestId('backend').selectOption('cpu');
+  await expect.poll(() => page.getByTestId('summary').textContent()).toContain('2 → 16 → 12 → 2');
+}
+
+async function trainAndWait(): Promise<string> {
+  await page.getByTestId('train-now').click();
+  await page.getByTestId('live-run').waitFor();
+  await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: TRAIN_TIMEOUT });
+  expect(await page.getByTestId('epoch').textContent()).toBe(`${EPOCHS} / ${EPOCHS}`);
+  return (await page.locator('.live-run .run-id').textContent())!.trim();
+}
+
+async function runRows(): Promise<string[]> {
+  await page.getByTestId('nav-runs').click();
+  await page.getByTestId('runs-table').waitFor();
+  return page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.run!));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mlpw-e2e-'));
+  served = await startServe(join(dir, 'workbench.db'));
+  browser = await launchChromium();
+  page = browser.page;
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(served.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('MLP Workbench in the browser', () => {
+  it('opens on the Designer with the store and the backend in the top bar', async () => {
+    await page.getByTestId('store-path').filter({ hasText: 'workbench.db' }).waitFor();
+    await expect.poll(() => page.getByTestId('host-backend').textContent()).not.toContain('probing');
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+  });
+
+  it('validates inline with the engine schema and blocks training until fixed', async () => {
+    await setNumber('lr', -1);
+    await expect.poll(() => page.getByTestId('invalid').textContent()).toContain('optimizer.lr');
+    expect(await page.getByTestId('train-now').isDisabled()).toBe(true);
+    await setNumber('lr', 0.01);
+    await page.getByTestId('invalid').waitFor({ state: 'detached' });
+  });
+
+  it('designs a spiral with two hidden layers, trains it, and shows curves, boundary and completion', async () => {
+    await designSpiral('spiral-a', 0.01);
+    await screenshot(page, 'designer');
+    const id = await trainAndWait();
+    expect(id).toMatch(/^[0-9a-z]{8}$/);
+    expect(await page.getByTestId('curve-loss').locator('canvas').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('boundary').locator('canvas').count()).toBeGreaterThan(0);
+    await screenshot(page, 'training');
+    expect(await runRows()).toEqual([id]);
+    const row = page.locator(`[data-run="${id}"]`);
+    expect(await row.locator('.status-badge').textContent()).toBe('completed');
+    expect(await row.textContent()).toContain('16x12');
+  });
+
+  it('trains a second run with another learning rate, and both survive a reload', async () => {
+    await designSpiral('spiral-b', 0.03);
+    const second = await trainAndWait();
+    const before = await runRows();
+    expect(before).toHaveLength(2);
+    expect(before).toContain(second);
+    await page.reload();
+    const after = await runRows();
+    expect(after.sort()).toEqual([...before].sort());
+    const lrs = await page.locator('[data-run] .col-lr').allTextContents();
+    expect(lrs.sort()).toEqual(['0.01', '0.03']);
+    await page.locator(`[data-run="${second}"]`).click();
+    await page.getByTestId('run-detail').locator('canvas').first().waitFor();
+    await page.getByTestId('new-tag').fill('lr-sweep');
+    await page.getByTestId('new-tag').press('Enter');
+    await page.locator('.tag', { hasText: 'lr-sweep' }).waitFor();
+    await screenshot(page, 'runs');
+  });
+
+  it('refuses requests without the token', async () => {
+    expect((await fetch(`${served.origin}/`)).status).toBe(401);
+    const api = await fetch(`${served.origin}/api/listRuns`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(api.status).toBe(401);
+    const withToken = await fetch(`${served.origin}/api/listRuns`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Workbench-Token': served.token },
+      body: '{}',
+    });
+    expect(((await withToken.json()) as { value: { total: number } }).value.total).toBe(2);
+  });
+
+  it('raised no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
