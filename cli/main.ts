@@ -16,10 +16,11 @@ import { note } from './commands/note.ts';
 import { rm } from './commands/rm.ts';
 import { rerun } from './commands/rerun.ts';
 import { sweep } from './commands/sweep.ts';
+import { serve } from './commands/serve.ts';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
 import { StoreError } from '../db/index.ts';
 
-export const COMMANDS: Command[] = [train, sweep, runs, show, compare, exportCsv, tag, note, rm, rerun, datasets, importCommand, exportCommand, predict];
+export const COMMANDS: Command[] = [train, sweep, runs, show, compare, exportCsv, tag, note, rm, rerun, datasets, importCommand, exportCommand, predict, serve];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
