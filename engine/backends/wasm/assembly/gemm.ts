@@ -50,16 +50,18 @@ function kernel4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, init: i32,
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
-    let av = v128.load32_splat(a);
+    // One load of the panel's 4 values, then lane broadcasts (a shuffle each; cheaper here than 4 load-splats).
+    const a4 = v128.load(a);
+    let av = v128.shuffle<f32>(a4, a4, 0, 0, 0, 0);
     c00 = f32x4.add(c00, f32x4.mul(av, b0));
     c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load32_splat(a, 4);
+    av = v128.shuffle<f32>(a4, a4, 1, 1, 1, 1);
     c10 = f32x4.add(c10, f32x4.mul(av, b0));
     c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load32_splat(a, 8);
+    av = v128.shuffle<f32>(a4, a4, 2, 2, 2, 2);
     c20 = f32x4.add(c20, f32x4.mul(av, b0));
     c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load32_splat(a, 12);
+    av = v128.shuffle<f32>(a4, a4, 3, 3, 3, 3);
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
     a += 16;
