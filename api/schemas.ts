@@ -109,6 +109,19 @@ export const API_INPUTS = {
   removeTags: z.object({ id: RunId, tags: z.array(Tag).min(1).max(50) }),
   addNote: z.object({ id: RunId, text: z.string().trim().min(1).max(20_000) }),
   deleteRuns: z.object({ ids: z.array(RunId).min(1).max(10_000) }),
+  listImportedDatasets: z.object({}),
+  loadImportedDataset: z.object({ name: z.string().trim().min(1).max(100) }),
+  /** a file on the store host's machine (the desktop app: chosen in its native open dialog) */
+  importDatasetFile: z.object({
+    path: z.string().trim().min(1).max(4096),
+    /** CSV: the column to predict, by header name or 1-based position */
+    target: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(100).optional(),
+    task: z.enum(['classification', 'regression']).optional(),
+    dropMissing: z.boolean().optional(),
+  }),
+  /** writes a verified ONNX file of the run's checkpoint to `path` and records it as an artifact */
+  exportOnnx: z.object({ id: RunId, checkpoint: BestOrFinal.default('final'), path: z.string().trim().min(1).max(4096) }),
 } as const;
 
 export type ApiMethod = keyof typeof API_INPUTS;

@@ -4,6 +4,7 @@ import type { RunStore } from '../db/run-store.ts';
 import { SCHEMA_VERSION } from '../db/migrations/index.ts';
 import type { RunRecord } from '../db/types.ts';
 import { fromWireSnapshot, toWireSnapshot } from './snapshot-wire.ts';
+import { createDatasetHandlers, recordRunDataset } from './store-datasets.ts';
 import type { ApiHandlers, ApiParsedInput, AppInfo, RunPage } from './workbench-api.ts';
 
 export interface StoreApiOptions {
@@ -46,9 +47,11 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
       const found = store.getCheckpoint(id, kind);
       return found && { epoch: found.epoch, snapshot: toWireSnapshot(found.snapshot) };
     },
-    createRun: ({ config, rerunOf }) => ({
-      id: store.createRun(config, { status: 'running', rerunOf: rerunOf === undefined ? undefined : store.resolveRunId(rerunOf) }),
-    }),
+    createRun: ({ config, rerunOf }) => {
+      const id = store.createRun(config, { status: 'running', rerunOf: rerunOf === undefined ? undefined : store.resolveRunId(rerunOf) });
+      recordRunDataset(store, id, config.dataset.name);
+      return { id };
+    },
     recordStarted: ({ id, backend, data }) => store.recordStarted(id, backend, data),
     recordEpoch: ({ id, metrics }) => store.recordEpoch(id, metrics),
     saveCheckpoint: ({ id, kind, epoch, snapshot }) => store.saveCheckpoint(id, kind, epoch, fromWireSnapshot(snapshot)),
@@ -58,5 +61,6 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     removeTags: ({ id, tags }) => store.removeTags(id, tags),
     addNote: ({ id, text }) => store.addNote(id, text),
     deleteRuns: ({ ids }) => store.deleteRuns(ids),
+    ...createDatasetHandlers(store),
   };
 }

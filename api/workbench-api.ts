@@ -6,6 +6,7 @@ import type { EpochMetrics } from '../engine/types.ts';
 import type { Artifact, Note, RunDetail, RunRecord } from '../db/types.ts';
 import type { API_INPUTS, ApiMethod } from './schemas.ts';
 import type { WireSnapshot } from './snapshot-wire.ts';
+import type { WireDataset } from './dataset-wire.ts';
 
 export interface AppInfo {
   /** 'electron': the desktop app; 'browser': `mlpw serve` */
@@ -39,18 +40,51 @@ export interface ApiOutputs {
   removeTags: string[];
   addNote: Note;
   deleteRuns: string[];
+  listImportedDatasets: ImportedDataset[];
+  loadImportedDataset: WireDataset;
+  importDatasetFile: ImportedDataset;
+  exportOnnx: OnnxExportResult;
+}
+
+/** An imported dataset snapshot as the store describes it (db/datasets.ts DatasetRecord). */
+export interface ImportedDataset {
+  name: string;
+  hash: string;
+  task: 'classification' | 'regression';
+  rows: number;
+  features: number;
+  outputs: number;
+  featureNames: string[];
+  targetName: string | null;
+  classLabels: string[] | null;
+  createdAt: number;
+}
+
+export interface OnnxExportResult {
+  path: string;
+  bytes: number;
+  checkpoint: 'best' | 'final';
+  epoch: number;
+  /** largest |onnxruntime − engine| over the validation rows */
+  maxAbsDiff: number;
+  samples: number;
+  tolerance: number;
 }
 
 export type ApiInput<K extends ApiMethod> = z.input<(typeof API_INPUTS)[K]>;
 export type ApiParsedInput<K extends ApiMethod> = z.output<(typeof API_INPUTS)[K]>;
 
-/** Commands the desktop shell's menu sends to the renderer. */
+/** Commands the desktop shell's menu sends to the renderer; a file chosen in a native dialog comes with them. */
 export type MenuCommand = 'new-experiment' | 'import-dataset' | 'export-onnx';
+export interface MenuEvent {
+  command: MenuCommand;
+  path?: string;
+}
 
 /** The renderer's view: every method is async, whatever carries it. */
 export type WorkbenchApi = { [K in ApiMethod]: (input: ApiInput<K>) => Promise<ApiOutputs[K]> } & {
   /** Desktop shell only: menu commands for the renderer to act on; returns an unsubscribe function. */
-  onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
+  onMenuCommand?(listener: (event: MenuEvent) => void): () => void;
 };
 
 /** The store host's side: receives parsed input, may answer synchronously (RunStore is synchronous). */

@@ -1,0 +1,72 @@
+// Electron main process: a short chain of small modules. Before ready: the app:// scheme and the data folders.
+// On ready: security, the renderer's protocol, the store, IPC, the menu, the window.
+import { join } from 'node:path';
+import { app, dialog, ipcMain, Menu, protocol, session, type BrowserWindow } from 'electron';
+import type { MenuEvent } from '../api/workbench-api.ts';
+import { PRIVILEGED_SCHEME, serveRenderer } from './app-protocol.ts';
+import { MENU_CHANNEL } from './channels.ts';
+import { chooseDatasetFile, chooseOnnxDestination } from './dialogs.ts';
+import { registerIpc } from './ipc.ts';
+import { menuTemplate } from './menu.ts';
+import { nativeBindingPath, requireNativeBinding } from './native-binding.ts';
+import { secureApp } from './security.ts';
+import { APP_FOLDER, openAppStore, type AppStore } from './store.ts';
+import { createMainWindow, windowStateFile } from './window.ts';
+
+protocol.registerSchemesAsPrivileged([PRIVILEGED_SCHEME]);
+// The store sits in userData (shared with the CLI's default); Chromium's caches go to a subfolder of their own.
+app.setPath('userData', join(app.getPath('appData'), APP_FOLDER));
+app.setPath('sessionData', join(app.getPath('userData'), 'chromium'));
+app.enableSandbox();
+
+// Bundled as dist/electron/main.cjs: the renderer build and the preload sit beside it, the app root two up.
+const RENDERER_DIR = join(__dirname, '..', 'renderer');
+const PRELOAD = join(__dirname, 'preload.cjs');
+const APP_ROOT = join(__dirname, '..', '..');
+
+let appStore: AppStore | null = null;
+let win: BrowserWindow | null = null;
+
+function send(event: MenuEvent): void {
+  win?.webContents.send(MENU_CHANNEL, event);
+}
+
+function start(): void {
+  secureApp(app, session.defaultSession);
+  serveRenderer(protocol, RENDERER_DIR);
+  try {
+    const nativeBinding = requireNativeBinding(nativeBindingPath({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot: APP_ROOT }));
+    appStore = openAppStore(app.getPath('userData'), { nativeBinding, appVersion: app.getVersion() });
+  } catch (e) {
+    dialog.showErrorBox('MLP Workbench cannot open its store', (e as Error).message);
+    app.exit(1);
+    return;
+  }
+  registerIpc(ipcMain, appStore.handlers);
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(
+        {
+          newExperiment: () => send({ command: 'new-experiment' }),
+          importDataset: async () => {
+            const path = win && (await chooseDatasetFile(dialog, win));
+            if (path) send({ command: 'import-dataset', path });
+          },
+          exportOnnx: async () => {
+            const path = win && (await chooseOnnxDestination(dialog, win, 'model.onnx'));
+            if (path) send({ command: 'export-onnx', path });
+          },
+          quit: () => app.quit(),
+        },
+        process.platform,
+        !app.isPackaged,
+      ),
+    ),
+  );
+  win = createMainWindow({ preload: PRELOAD, stateFile: windowStateFile(app.getPath('userData')) });
+  win.on('closed', () => (win = null));
+}
+
+app.on('window-all-closed', () => app.quit());
+app.on('will-quit', () => appStore?.close());
+void app.whenReady().then(start);

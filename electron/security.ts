@@ -1,0 +1,28 @@
+// Security beyond the window's webPreferences: no navigation away from the app, no new windows, no webviews, no
+// permission prompts (the app needs none; WebGPU needs no permission).
+import type { App, Session } from 'electron';
+import { APP_ORIGIN } from './app-protocol-url.ts';
+
+/** Only our own page may load in a window; hash changes do not count as navigation. */
+export function allowNavigation(url: string): boolean {
+  try {
+    return new URL(url).origin === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+export function secureApp(app: App, session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!allowNavigation(url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!allowNavigation(url)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+}

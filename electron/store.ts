@@ -1,0 +1,29 @@
+// The desktop app's store: RunStore in the user-data folder (the same file the CLI uses by default), opened with
+// the Electron build of better-sqlite3, with heartbeats so a CLI sees the app's runs as alive.
+import { join } from 'node:path';
+import { createStoreApi } from '../api/store-api.ts';
+import type { ApiHandlers } from '../api/workbench-api.ts';
+import { keepAlive, RunStore } from '../db/index.ts';
+
+/** Same folder and file name as cli/store-path.ts (APP_FOLDER, DB_FILE), so `mlpw runs` lists the app's runs. */
+export const APP_FOLDER = 'mlp-workbench';
+export const DB_FILE = 'workbench.db';
+
+export interface AppStore {
+  store: RunStore;
+  handlers: ApiHandlers;
+  close(): void;
+}
+
+export function openAppStore(userData: string, options: { nativeBinding?: string; appVersion: string }): AppStore {
+  const store = new RunStore(join(userData, DB_FILE), { nativeBinding: options.nativeBinding, appVersion: options.appVersion });
+  const stopBeating = keepAlive(store);
+  return {
+    store,
+    handlers: createStoreApi(store, { mode: 'electron', appVersion: options.appVersion }),
+    close: () => {
+      stopBeating();
+      store.close();
+    },
+  };
+}
