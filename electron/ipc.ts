@@ -4,7 +4,7 @@ import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { dispatch, type DispatchResult } from '../api/dispatch.ts';
 import type { ApiHandlers } from '../api/workbench-api.ts';
 import { INVOKE_CHANNEL } from './channels.ts';
-import { APP_ORIGIN } from './app-protocol-url.ts';
+import { isAppUrl } from './app-protocol-url.ts';
 
 /** The sender facts the check needs; plain data, so tests can build them without Electron. */
 export interface SenderFacts {
@@ -13,12 +13,7 @@ export interface SenderFacts {
 }
 
 export function trustedSender(sender: SenderFacts): boolean {
-  if (!sender.isMainFrame || !sender.url) return false;
-  try {
-    return new URL(sender.url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+  return sender.isMainFrame && isAppUrl(sender.url);
 }
 
 function senderFacts(event: IpcMainInvokeEvent): SenderFacts {

@@ -1,15 +1,11 @@
 // Security beyond the window's webPreferences: no navigation away from the app, no new windows, no webviews, no
 // permission prompts (the app needs none; WebGPU needs no permission).
 import type { App, Session } from 'electron';
-import { APP_ORIGIN } from './app-protocol-url.ts';
+import { isAppUrl } from './app-protocol-url.ts';
 
 /** Only our own page may load in a window; hash changes do not count as navigation. */
 export function allowNavigation(url: string): boolean {
-  try {
-    return new URL(url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+  return isAppUrl(url);
 }
 
 export function secureApp(app: App, session: Session): void {
