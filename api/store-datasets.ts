@@ -1,12 +1,13 @@
 // The dataset and export methods of the WorkbenchApi over the store (Node side): imported snapshots listed, loaded
 // for the renderer's engine worker, imported from a file on this machine; a run's checkpoint exported as verified ONNX.
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DatasetStore, type DatasetRecord } from '../db/datasets.ts';
 import type { RunStore } from '../db/run-store.ts';
 import { importCsvFile } from '../datasets/csv/file.ts';
 import { findDataset, loadBuiltinDataset } from '../engine/data/builtin.ts';
 import type { Dataset } from '../engine/types.ts';
-import { exportVerified, validationRows, writeOnnxFile } from '../export/onnx/node/index.ts';
+import { exportVerified, OnnxError, validationRows, writeOnnxFile } from '../export/onnx/node/index.ts';
 import { MAX_WIRE_VALUES, toWireDataset } from './dataset-wire.ts';
 import { ApiError } from './errors.ts';
 import type { ApiHandlers, ImportedDataset } from './workbench-api.ts';
@@ -59,7 +60,13 @@ export function createDatasetHandlers(store: RunStore): DatasetHandlers {
       const rows = validationRows(run.config, runDataset(datasets, run.id, run.config.dataset));
       const { bytes, verification } = await exportVerified(checkpoint.snapshot, { runId: run.id, config: run.config, dataset: run.dataset, checkpoint: kind, metrics }, rows);
       const out = resolve(path);
-      await writeOnnxFile(out, bytes);
+      try {
+        await mkdir(dirname(out), { recursive: true });
+        await writeOnnxFile(out, bytes);
+      } catch (e) {
+        if (e instanceof OnnxError || (e as NodeJS.ErrnoException).code) throw new ApiError('write_failed', (e as Error).message, 'path');
+        throw e;
+      }
       const details = { ...verification, checkpoint: kind, epoch: checkpoint.epoch, bytes: bytes.length };
       store.addArtifact(run.id, { kind: 'onnx', path: out, details });
       return { path: out, bytes: bytes.length, checkpoint: kind, epoch: checkpoint.epoch, maxAbsDiff: verification.maxAbsDiff, samples: verification.samples, tolerance: verification.tolerance };

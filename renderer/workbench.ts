@@ -3,12 +3,12 @@
 import { createApiClient, type Invoke } from '../api/client.ts';
 import type { DispatchResult } from '../api/dispatch.ts';
 import type { ApiMethod } from '../api/schemas.ts';
-import type { MenuCommand, WorkbenchApi } from '../api/workbench-api.ts';
+import type { MenuEvent, WorkbenchApi } from '../api/workbench-api.ts';
 
 /** What the Electron preload exposes as window.workbench: the API's transport and the menu's commands. */
 export interface WorkbenchBridge {
   invoke(method: ApiMethod, input: unknown): Promise<DispatchResult>;
-  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  onMenuCommand(listener: (event: MenuEvent) => void): () => void;
 }
 
 declare global {

@@ -1,7 +1,7 @@
 // One run in the engine's module Web Worker (WebGPU registered there when the browser has it). Messages come back
 // as callbacks in order; the promise settles with `done` or `failed`.
 import type { ExperimentConfig } from '../../engine/config.ts';
-import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, RunSummary } from '../../engine/types.ts';
+import type { BackendInfo, DataInfo, Dataset, EpochMetrics, ModelSnapshot, RunSummary } from '../../engine/types.ts';
 import type { HostToWorker, WireError, WorkerToHost } from '../../engine/worker/protocol.ts';
 
 export interface EngineHandlers {
@@ -23,7 +23,7 @@ export interface EngineRun {
   cancel(): void;
 }
 
-export function startEngineRun(config: ExperimentConfig, on: EngineHandlers): EngineRun {
+export function startEngineRun(config: ExperimentConfig, on: EngineHandlers, dataset?: Dataset): EngineRun {
   const worker = new Worker(new URL('../../engine/host/browser/engine-worker.ts', import.meta.url), { type: 'module', name: 'engine' });
   const result = new Promise<{ summary: RunSummary; backend: BackendInfo; data: DataInfo }>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<WorkerToHost>) => {
@@ -51,7 +51,7 @@ export function startEngineRun(config: ExperimentConfig, on: EngineHandlers): En
     };
   });
   // A plain copy: the queue's config is a reactive proxy, which structured clone refuses.
-  const start: HostToWorker = { type: 'start', config: JSON.parse(JSON.stringify(config)) as ExperimentConfig, checkpoints: true };
+  const start: HostToWorker = { type: 'start', config: JSON.parse(JSON.stringify(config)) as ExperimentConfig, dataset, checkpoints: true };
   worker.postMessage(start);
   return { result, cancel: () => worker.postMessage({ type: 'cancel' } satisfies HostToWorker) };
 }

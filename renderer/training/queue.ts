@@ -7,6 +7,7 @@ import { toWireSnapshot } from '../../api/snapshot-wire.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
 import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, RunSummary } from '../../engine/types.ts';
 import { boundaryOf, datasetOf, pointsOf, type Boundary, type Points } from '../charts/points.ts';
+import { isImported, loadImported } from '../datasets/imported.ts';
 import { startEngineRun, type EngineRun } from './engine-run.ts';
 
 export type QueueStatus = 'waiting' | 'running' | 'completed' | 'cancelled' | 'diverged' | 'failed';
@@ -80,9 +81,11 @@ export function createTrainingQueue(api: WorkbenchApi) {
   }
 
   async function train(item: QueueItem): Promise<void> {
+    // Imported rows travel with the start message; built-ins are generated in the worker from the config.
+    const imported = isImported(item.config.dataset.name) ? await loadImported(api, item.config.dataset.name) : undefined;
     const { id } = await api.createRun({ config: item.config, rerunOf: item.rerunOf });
     item.runId = id;
-    const dataset = datasetOf(item.config.dataset);
+    const dataset = imported ?? datasetOf(item.config.dataset);
     const live: LiveRun = reactive({
       item, epochs: [], progress: null, backend: null, data: null, points: pointsOf(dataset), boundary: null, summary: null, startedAt: Date.now(),
     });
@@ -115,7 +118,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
         checkpoints[kind] = { epoch, snapshot };
         draw(snapshot);
       },
-    });
+    }, imported);
     try {
       const { summary } = await engine.result;
       live.summary = summary;

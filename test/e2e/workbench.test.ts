@@ -1,8 +1,8 @@
 // The app end to end in Debian's Chromium against `mlpw serve` on a temporary database: design a spiral with two
 // hidden layers, train it, watch it finish, find it in the runs table; a second run with another learning rate;
-// both survive a reload; nothing is served without the token. Screenshots of each view land in
+// both survive a reload; export one as ONNX; nothing is served without the token; train on an imported CSV. Screenshots of each view land in
 // test-artifacts/screenshots/.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -45,11 +45,11 @@ async function designSpiral(name: string, lr: number): Promise<void> {
   await expect.poll(() => page.getByTestId('summary').textContent()).toContain('2 → 16 → 12 → 2');
 }
 
-async function trainAndWait(): Promise<string> {
+async function trainAndWait(epochs = EPOCHS): Promise<string> {
   await page.getByTestId('train-now').click();
   await page.getByTestId('live-run').waitFor();
   await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: TRAIN_TIMEOUT });
-  expect(await page.getByTestId('epoch').textContent()).toBe(`${EPOCHS} / ${EPOCHS}`);
+  expect(await page.getByTestId('epoch').textContent()).toBe(`${epochs} / ${epochs}`);
   return (await page.locator('.live-run .run-id').textContent())!.trim();
 }
 
@@ -122,6 +122,15 @@ describe('MLP Workbench in the browser', () => {
     await screenshot(page, 'runs');
   });
 
+  it('exports the open run as a verified ONNX file', async () => {
+    const path = join(dir, 'exports', 'second.onnx');
+    await page.getByTestId('export-path').fill(path);
+    await page.getByTestId('export-onnx').click();
+    await page.locator('.notice', { hasText: 'Exported' }).waitFor({ timeout: 60_000 });
+    expect(existsSync(path)).toBe(true);
+    await page.locator('.run-detail li', { hasText: path }).waitFor();
+  });
+
   it('refuses requests without the token', async () => {
     expect((await fetch(`${served.origin}/`)).status).toBe(401);
     const api = await fetch(`${served.origin}/api/listRuns`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
@@ -132,6 +141,29 @@ describe('MLP Workbench in the browser', () => {
       body: '{}',
     });
     expect(((await withToken.json()) as { value: { total: number } }).value.total).toBe(2);
+  });
+
+  it('imports a CSV file from the Designer and trains on it', async () => {
+    const csv = join(dir, 'quadrants.csv');
+    const rows = ['x,y,label'];
+    for (let i = 0; i < 160; i++) {
+      const x = Math.sin(i * 12.9898) * 0.9;
+      const y = Math.cos(i * 78.233) * 0.9;
+      rows.push(`${x.toFixed(4)},${y.toFixed(4)},${x * y > 0 ? 'same' : 'opposite'}`);
+    }
+    writeFileSync(csv, rows.join('\n') + '\n');
+    await page.getByTestId('nav-designer').click();
+    await page.getByTestId('import-dataset').click();
+    await page.getByTestId('import-path').fill(csv);
+    await page.getByTestId('import-target').fill('label');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => page.getByTestId('dataset').inputValue()).toBe('quadrants');
+    await expect.poll(() => page.getByTestId('dataset-preview').textContent()).toContain('160 samples');
+    await page.getByTestId('run-name').fill('quadrants-csv');
+    await setNumber('epochs', 10);
+    const id = await trainAndWait(10);
+    expect(await runRows()).toContain(id);
+    await screenshot(page, 'imported-dataset');
   });
 
   it('raised no page errors', () => {
