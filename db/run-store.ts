@@ -3,6 +3,7 @@
 import type { ExperimentConfig } from '../engine/config.ts';
 import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, RunStatus, RunSummary } from '../engine/types.ts';
 import { hyperColumns, toRunRecord, type RunRow } from './columns.ts';
+import { saveLayerStats } from './insight-store.ts';
 import { listRunsQuery } from './run-query.ts';
 import { StoreError, sqliteCode } from './errors.ts';
 import { isIdPrefix, newId } from './ids.ts';
@@ -81,6 +82,7 @@ export class RunStore {
     this.db.transaction(() => {
       this.st.insertEpoch.run({ id, ...m });
       this.expectChange(this.st.afterEpoch.run({ id, epoch: m.epoch, trainLoss: m.trainLoss, valLoss: m.valLoss, valAcc: m.valAcc, durationMs: m.durationMs, now: Date.now() }), id);
+      if (m.layers) saveLayerStats(this.db, id, m.epoch, m.layers);
     })();
   }
 

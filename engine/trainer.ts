@@ -4,6 +4,7 @@ import { resolveHeadAndLoss, type ExperimentConfig } from './config.ts';
 import type { TrainingBackend } from './backends/backend.ts';
 import { prepareData } from './data/prepare.ts';
 import { initWeights } from './model/init.ts';
+import { layerEpochStats } from './layer-stats.ts';
 import { learningRateAt } from './model/schedules.ts';
 import { Rng } from './rng.ts';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.ts';
@@ -132,6 +133,7 @@ export async function train(
       samplesPerSec: (sums.count / trainMs) * 1000,
     };
     const current = await backend.getWeights();
+    const gradNorms = backend.gradientNorms?.();
     const finite =
       Number.isFinite(metrics.trainLoss) &&
       (metrics.valLoss === null || Number.isFinite(metrics.valLoss)) &&
@@ -147,7 +149,8 @@ export async function train(
     lastGood = current;
     lastGoodEpoch = epoch + 1;
     final = metrics;
-    await cb.onEpoch?.(metrics);
+    // The stats ride only on what onEpoch reports, so summaries and ONNX metadata keep plain metrics.
+    await cb.onEpoch?.({ ...metrics, layers: layerEpochStats(current, gradNorms) });
 
     const score = monitorValue(config, metrics);
     const bestScore = best ? monitorValue(config, best.metrics) : null;

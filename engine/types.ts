@@ -51,6 +51,16 @@ export interface EpochMetrics {
   lr: number;
   durationMs: number;
   samplesPerSec: number;
+  /** per layer (hidden then output): what the insight views plot over epochs; absent where nobody computed them. */
+  layers?: LayerEpochStats[];
+}
+
+/** One layer at the end of an epoch. */
+export interface LayerEpochStats {
+  /** histogram of W: counts[i] weights fall in the i-th of counts.length equal bins over [min, max] */
+  weights: { min: number; max: number; counts: number[] };
+  /** mean over the epoch's batches of ‖∂L/∂W‖₂ (the loss gradient, before weight decay); null when the backend has no hook */
+  gradNorm: number | null;
 }
 
 export interface BackendInfo {

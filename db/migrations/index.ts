@@ -1,6 +1,7 @@
 // The schema's history, oldest first. A migration is never edited once released: add the next number instead.
 import { sql as initial } from './001_initial.ts';
 import { sql as datasets } from './002_datasets.ts';
+import { sql as layerStats } from './003_layer_stats.ts';
 
 export interface Migration {
   version: number;
@@ -11,6 +12,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'datasets', sql: datasets },
+  { version: 3, name: 'layer stats', sql: layerStats },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -50,6 +50,11 @@ export interface TrainingBackend {
   /** Head outputs (probabilities or values), n × outputUnits, for raw rows already preprocessed. */
   predict(x: Float32Array, n: number): Promise<Float32Array>;
   getWeights(): Promise<LayerWeights[]>;
+  /**
+   * Optional, for the insight views: per layer, the mean over the batches trained since the last call of ‖∂L/∂W‖₂;
+   * resets the accumulation. A backend without it leaves the trainer's gradNorm null.
+   */
+  gradientNorms?(): number[];
   setWeights(weights: LayerWeights[]): Promise<void>;
   dispose(): void;
 }

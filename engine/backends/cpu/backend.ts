@@ -17,6 +17,9 @@ export class CpuBackend implements TrainingBackend {
   private xBatch!: Float;
   private labelBatch!: Uint32Array;
   private targetBatch!: Float;
+  /** per layer: sum over batches of ‖dW‖₂ since gradientNorms() was last called, and how many batches */
+  private gradNormSums: number[] = [];
+  private gradNormBatches = 0;
 
   constructor(readonly precision: Precision = 'float32') {
     this.info = { backend: 'cpu', kernels: 'js', precision, threads: 1 };
@@ -37,6 +40,8 @@ export class CpuBackend implements TrainingBackend {
       W: Array.from({ length: slots }, () => alloc(l.W.length)),
       b: Array.from({ length: slots }, () => alloc(l.b.length)),
     }));
+    this.gradNormSums = this.mlp.layers.map(() => 0);
+    this.gradNormBatches = 0;
   }
 
   private gather(split: Split, rows: Uint32Array): number {
@@ -78,7 +83,9 @@ export class CpuBackend implements TrainingBackend {
       sums.lossSum += r.lossSum;
       sums.correct += r.correct;
       sums.count += n;
+      this.gradNormBatches++;
       this.mlp.layers.forEach((l, li) => {
+        this.gradNormSums[li]! += l2Norm(l.dW);
         optimizerStep(this.spec.optimizer, l.W, l.dW, this.state[li]!.W, plan.lr, step + 1, true);
         optimizerStep(this.spec.optimizer, l.b, l.db, this.state[li]!.b, plan.lr, step + 1, false);
       });
@@ -122,6 +129,14 @@ export class CpuBackend implements TrainingBackend {
     return out;
   }
 
+  gradientNorms(): number[] {
+    const batches = this.gradNormBatches;
+    const norms = this.gradNormSums.map((s) => (batches > 0 ? s / batches : 0));
+    this.gradNormSums.fill(0);
+    this.gradNormBatches = 0;
+    return norms;
+  }
+
   async getWeights(): Promise<LayerWeights[]> {
     return this.mlp.layers.map((l) => ({
       inputs: l.inputs,
@@ -140,4 +155,10 @@ export class CpuBackend implements TrainingBackend {
   }
 
   dispose(): void {}
+}
+
+function l2Norm(a: Float): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+  return Math.sqrt(s);
 }
