@@ -1,0 +1,127 @@
+// The lecture's homework, runnable on a trained run: backprop's gradient against central finite differences,
+// (L(θ + h) − L(θ − h)) / 2h, in float64 on a few validation rows at a checkpoint's weights. Inference mode (no
+// dropout) and the loss alone (no weight decay), so both sides differentiate the same function. Wide layers are
+// checked on a seeded sample of their parameters: each one costs two forward passes.
+import { Mlp } from '../engine/backends/cpu/mlp.ts';
+import { applyStandardize } from '../engine/data/prepare.ts';
+import { Rng } from '../engine/rng.ts';
+import type { ModelSnapshot } from '../engine/types.ts';
+
+export interface GradCheckRows {
+  /** raw features (the dataset's units), n × features */
+  x: Float32Array;
+  n: number;
+  labels?: Uint32Array;
+  /** regression: n × outputs */
+  targets?: Float32Array;
+}
+
+export interface GradCheckOptions {
+  /** parameters checked per layer (weights and biases together); a layer with fewer is checked whole */
+  perLayer?: number;
+  /** the finite-difference step */
+  epsilon?: number;
+  seed?: number;
+}
+
+export interface LayerGradCheck {
+  layer: number;
+  inputs: number;
+  units: number;
+  /** parameters compared, and how many the layer has */
+  checked: number;
+  parameters: number;
+  /** max over the checked parameters of |a − n| / max(|a| + |n|, NOISE_FLOOR) */
+  maxRelError: number;
+  /** ‖a − n‖ / (‖a‖ + ‖n‖) over the checked parameters, as test/engine/gradcheck.test.ts measures it */
+  relError: number;
+  maxAbsDiff: number;
+}
+
+export type GradCheckVerdict = 'agree' | 'close' | 'disagree';
+
+export interface GradientCheckResult {
+  rows: number;
+  epsilon: number;
+  layers: LayerGradCheck[];
+  /** the largest maxRelError over the layers */
+  worst: number;
+  /** agree: ≤ AGREE; close: ≤ CLOSE (a step across ReLU's kink at 0 can do this); disagree: backprop is wrong */
+  verdict: GradCheckVerdict;
+}
+
+export const AGREE = 1e-6;
+export const CLOSE = 1e-3;
+/** Gradients smaller than this are within finite-difference rounding noise (≈ 1e-16 / h for a loss near 1). */
+export const NOISE_FLOOR = 1e-7;
+
+/** `count` distinct indices in [0, total), ascending; all of them when count ≥ total. */
+export function sampleIndices(total: number, count: number, rng: Rng): number[] {
+  if (count >= total) return Array.from({ length: total }, (_, i) => i);
+  const picked = new Set<number>();
+  while (picked.size < count) picked.add(rng.int(total));
+  return [...picked].sort((a, b) => a - b);
+}
+
+export function verdictOf(worst: number): GradCheckVerdict {
+  return worst <= AGREE ? 'agree' : worst <= CLOSE ? 'close' : 'disagree';
+}
+
+export function gradientCheck(snapshot: ModelSnapshot, rows: GradCheckRows, options: GradCheckOptions = {}): GradientCheckResult {
+  const h = options.epsilon ?? 1e-6;
+  const perLayer = options.perLayer ?? 40;
+  const rng = new Rng(options.seed ?? 1);
+  const { n } = rows;
+  const features = snapshot.layers[0]!.inputs;
+  const x = rows.x.slice(0, n * features);
+  if (snapshot.standardize) applyStandardize(x, features, snapshot.standardize);
+  const X = Float64Array.from(x);
+  const targets = snapshot.task === 'regression' ? { targets: Float64Array.from(rows.targets!.subarray(0, n * snapshot.layers.at(-1)!.units)) } : { labels: rows.labels!.subarray(0, n) };
+  const mlp = new Mlp('float64', snapshot.layers.map((l) => ({ ...l, dropout: 0 })), snapshot.head, snapshot.loss);
+  const meanLoss = () => {
+    mlp.forward(X, n);
+    return mlp.lossAndBackward(X, n, targets, false).lossSum / n;
+  };
+  mlp.forward(X, n);
+  mlp.lossAndBackward(X, n, targets, true);
+  const analytic = mlp.layers.map((l) => ({ W: Float64Array.from(l.dW), b: Float64Array.from(l.db) }));
+
+  const layers = mlp.layers.map((layer, li): LayerGradCheck => {
+    const params = layer.W.length + layer.b.length;
+    let maxRel = 0;
+    let maxAbs = 0;
+    let diff2 = 0;
+    let a2 = 0;
+    let n2 = 0;
+    const picked = sampleIndices(params, perLayer, rng);
+    for (const p of picked) {
+      const [param, grad, i] = p < layer.W.length ? [layer.W, analytic[li]!.W, p] : [layer.b, analytic[li]!.b, p - layer.W.length];
+      const saved = param[i]!;
+      param[i] = saved + h;
+      const up = meanLoss();
+      param[i] = saved - h;
+      const down = meanLoss();
+      param[i] = saved;
+      const numeric = (up - down) / (2 * h);
+      const a = grad[i]!;
+      const abs = Math.abs(a - numeric);
+      maxAbs = Math.max(maxAbs, abs);
+      maxRel = Math.max(maxRel, abs / Math.max(Math.abs(a) + Math.abs(numeric), NOISE_FLOOR));
+      diff2 += abs * abs;
+      a2 += a * a;
+      n2 += numeric * numeric;
+    }
+    return {
+      layer: li,
+      inputs: layer.inputs,
+      units: layer.units,
+      checked: picked.length,
+      parameters: params,
+      maxRelError: maxRel,
+      relError: Math.sqrt(diff2) / Math.max(Math.sqrt(a2) + Math.sqrt(n2), 1e-12),
+      maxAbsDiff: maxAbs,
+    };
+  });
+  const worst = Math.max(...layers.map((l) => l.maxRelError));
+  return { rows: n, epsilon: h, layers, worst, verdict: verdictOf(worst) };
+}

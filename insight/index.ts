@@ -1,0 +1,21 @@
+/**
+ * Insight (issue 7): the numbers behind the compare, sweep and run-insight views. Pure TypeScript, no Node built-ins
+ * and no DOM, so the renderer and the store host import the same code; the parts that need the store and the data
+ * live in insight/node/.
+ *
+ * Compare: curve / metricValue (train|val × loss|acc), bestEpoch / bestAndLast (lowest validation loss, as
+ *   `mlpw compare`), valuesAtEpoch (the chart's hover), configDiff (flattened configs, "differences only"),
+ *   smooth (EMA debiased, Gaussian, running average; one 0..1 strength), epochsCsv (`mlpw export-csv`'s layout).
+ * Sweeps: gridSize, sweepRows, parallelCoordinates (log axes for keys spanning decades), heatmap (two keys).
+ * One run: confusionMatrix (engine predictions on labelled rows), decisionBoundary (N×N grid over a 2-D dataset),
+ *   gradientCheck (float64 central differences vs backprop, per layer), histogramGrid / gradientNormSeries (the
+ *   per-epoch layer stats the trainer records, see engine/layer-stats.ts).
+ */
+export { bestAndLast, bestEpoch, configDiff, curve, metricValue, valuesAtEpoch, type BestAndLast, type ConfigDiffRow, type CurveMetric, type CurveSplit } from './compare.ts';
+export { classNames, confusionFromOutputs, confusionMatrix, predictedClass, type ConfusionMatrix } from './confusion.ts';
+export { decisionBoundary, gridAxis, paddedRange, type DecisionGrid } from './decision-boundary.ts';
+export { csvCell, EPOCH_COLUMNS, epochsCsv } from './epochs-csv.ts';
+export { AGREE, CLOSE, gradientCheck, NOISE_FLOOR, verdictOf, type GradCheckVerdict, type GradientCheckResult, type LayerGradCheck } from './gradient-check.ts';
+export { gradientNormSeries, histogramGrid, type EpochLayers, type HistogramGrid } from './layer-histograms.ts';
+export { ema, gaussian, runningAverage, smooth, SMOOTHING_KINDS, type SmoothingKind } from './smoothing.ts';
+export { gridSize, heatmap, LOSS_AXIS, parallelCoordinates, sweepRows, type Heatmap, type ParallelAxis, type ParallelData, type SweepRow, type SweepRun } from './sweep-views.ts';

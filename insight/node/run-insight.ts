@@ -1,0 +1,71 @@
+// One run's insight views, computed where the store and the data are (the store host): the confusion matrix on the
+// validation split, the decision boundary of a two-feature model, the gradient check. Each names the checkpoint
+// and epoch it used, so the page can say which weights it shows.
+import type { RunStore } from '../../db/index.ts';
+import { StoreError } from '../../db/errors.ts';
+import type { Split } from '../../engine/data/prepare.ts';
+import { confusionMatrix, type ConfusionMatrix } from '../confusion.ts';
+import { decisionBoundary, type DecisionGrid } from '../decision-boundary.ts';
+import { gradientCheck, type GradientCheckResult } from '../gradient-check.ts';
+import { runCheckpoint, runSplits } from './run-data.ts';
+
+export type CheckpointKind = 'best' | 'final';
+
+interface FromCheckpoint {
+  runId: string;
+  checkpoint: CheckpointKind;
+  epoch: number;
+}
+
+/** The validation split, or the training split for a run trained without one (as `mlpw export` verifies). */
+function checkedSplit(splits: { train: Split; val: Split }): { split: Split; name: 'validation' | 'training' } {
+  return splits.val.n > 0 ? { split: splits.val, name: 'validation' } : { split: splits.train, name: 'training' };
+}
+
+export async function runConfusion(store: RunStore, ref: string, kind: CheckpointKind): Promise<FromCheckpoint & { split: string; matrix: ConfusionMatrix }> {
+  const run = store.getRun(ref);
+  if (run.dataInfo?.task === 'regression') throw new StoreError('invalid_argument', `run ${run.id} is a regression run: a confusion matrix needs classes`);
+  const { epoch, snapshot } = runCheckpoint(store, run, kind);
+  const { split, name } = checkedSplit(runSplits(store, run));
+  const matrix = await confusionMatrix(snapshot, { x: split.x, n: split.n, labels: split.labels! });
+  return { runId: run.id, checkpoint: kind, epoch, split: name, matrix };
+}
+
+/** Points drawn over the grid: at most this many, evenly strided, so a 100 000-row dataset stays a small answer. */
+export const MAX_BOUNDARY_POINTS = 1500;
+
+export async function runDecisionBoundary(store: RunStore, ref: string, kind: CheckpointKind, resolution = 60): Promise<FromCheckpoint & { grid: DecisionGrid }> {
+  const run = store.getRun(ref);
+  const { epoch, snapshot } = runCheckpoint(store, run, kind);
+  if (snapshot.layers[0]!.inputs !== 2)
+    throw new StoreError('invalid_argument', `run ${run.id} has ${snapshot.layers[0]!.inputs} input features: the decision boundary is drawn for 2`);
+  const { train, val } = runSplits(store, run);
+  const n = train.n + val.n;
+  const stride = Math.max(1, Math.ceil(n / MAX_BOUNDARY_POINTS));
+  const x: number[] = [];
+  const label: number[] = [];
+  const outputs = snapshot.layers.at(-1)!.units;
+  for (const split of [train, val])
+    for (let i = 0; i < split.n; i += stride) {
+      x.push(split.x[2 * i]!, split.x[2 * i + 1]!);
+      label.push(split.labels ? split.labels[i]! : split.targets![i * outputs]!);
+    }
+  const grid = await decisionBoundary(snapshot, { x: Float32Array.from(x), n: label.length, label }, resolution);
+  return { runId: run.id, checkpoint: kind, epoch, grid };
+}
+
+export function runGradientCheck(store: RunStore, ref: string, kind: CheckpointKind, rows = 16): FromCheckpoint & { split: string; result: GradientCheckResult } {
+  const run = store.getRun(ref);
+  const { epoch, snapshot } = runCheckpoint(store, run, kind);
+  const { split, name } = checkedSplit(runSplits(store, run));
+  const n = Math.min(rows, split.n);
+  const features = snapshot.layers[0]!.inputs;
+  const outputs = snapshot.layers.at(-1)!.units;
+  const result = gradientCheck(snapshot, {
+    x: split.x.subarray(0, n * features),
+    n,
+    labels: split.labels?.subarray(0, n),
+    targets: split.targets?.subarray(0, n * outputs),
+  });
+  return { runId: run.id, checkpoint: kind, epoch, split: name, result };
+}

@@ -1,0 +1,55 @@
+// The store host's insight for a run trained by `mlpw train` into a temporary store: data rebuilt from the run,
+// answers that agree with what training recorded, and clear errors for views a run cannot have.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../../db/index.ts';
+import { runConfusion, runDecisionBoundary, runGradientCheck } from '../../insight/node/run-insight.ts';
+import { tempDir } from '../db/helpers.ts';
+import { cli, trainRun } from '../cli/helpers.ts';
+
+const tmp = tempDir();
+let store: RunStore;
+let xor: string;
+let sine: string;
+beforeAll(async () => {
+  const db = tmp.file('w.db');
+  xor = await trainRun(db, '--layers', '8', '--activation', 'tanh', '--epochs', '6');
+  const r = await cli(['train', '--dataset', 'sine', '--samples', '100', '--epochs', '2', '--backend', 'cpu', '--json'], { db });
+  sine = (JSON.parse(r.stdout) as { runId: string }).runId;
+  store = new RunStore(db);
+});
+afterAll(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+describe('run insight on the store host', () => {
+  it('confusion matrix on the validation split, matching the recorded accuracy of that checkpoint', async () => {
+    const run = store.getRun(xor);
+    const c = await runConfusion(store, xor.slice(0, 6), 'final');
+    expect(c).toMatchObject({ runId: xor, checkpoint: 'final', epoch: 6, split: 'validation' });
+    expect(c.matrix.total).toBe(run.dataInfo!.valSamples);
+    expect(c.matrix.accuracy).toBeCloseTo(run.finalValAcc!, 12);
+    const best = await runConfusion(store, xor, 'best');
+    expect(best.epoch).toBe(run.bestEpoch);
+    expect(best.matrix.accuracy).toBeCloseTo(store.getEpochs(xor)[run.bestEpoch! - 1]!.valAcc!, 12);
+  });
+
+  it('decision boundary over every row of the 2-D dataset', async () => {
+    const d = await runDecisionBoundary(store, xor, 'final', 20);
+    expect(d.grid.predicted).toHaveLength(400);
+    expect(d.grid.points).toHaveLength(200);
+    expect(new Set(d.grid.predicted)).toEqual(new Set([0, 1]));
+  });
+
+  it('gradient check of the checkpoint', () => {
+    const g = runGradientCheck(store, xor, 'best');
+    expect(g.result.rows).toBe(16);
+    expect(g.result.verdict).toBe('agree');
+    expect(runGradientCheck(store, sine, 'final').result.verdict).toBe('agree'); // regression: MSE targets
+  });
+
+  it('says why a view does not apply', async () => {
+    await expect(runConfusion(store, sine, 'final')).rejects.toThrow(/regression run: a confusion matrix needs classes/);
+    await expect(runDecisionBoundary(store, sine, 'final')).rejects.toThrow(/1 input features: the decision boundary is drawn for 2/);
+  });
+});
