@@ -102,6 +102,8 @@ export const API_INPUTS = {
   createRun: z.object({ config: ExperimentConfigSchema, rerunOf: RunId.optional() }),
   recordStarted: z.object({ id: RunId, backend: BackendInfoSchema, data: DataInfoSchema }),
   recordEpoch: z.object({ id: RunId, metrics: EpochMetricsSchema }),
+  /** several epochs in order, committed together (a fast run's epochs arrive faster than one request each) */
+  recordEpochs: z.object({ id: RunId, metrics: z.array(EpochMetricsSchema).min(1).max(100_000) }),
   saveCheckpoint: z.object({ id: RunId, kind: BestOrFinal, epoch: z.number().int().positive(), snapshot: WireSnapshotSchema }),
   finishRun: z.object({ id: RunId, summary: RunSummarySchema }),
   failRun: z.object({ id: RunId, message: z.string().min(1).max(10_000) }),

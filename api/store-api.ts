@@ -54,6 +54,7 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     },
     recordStarted: ({ id, backend, data }) => store.recordStarted(id, backend, data),
     recordEpoch: ({ id, metrics }) => store.recordEpoch(id, metrics),
+    recordEpochs: ({ id, metrics }) => store.db.transaction(() => metrics.forEach((m) => store.recordEpoch(id, m)))(),
     saveCheckpoint: ({ id, kind, epoch, snapshot }) => store.saveCheckpoint(id, kind, epoch, fromWireSnapshot(snapshot)),
     finishRun: ({ id, summary }) => store.finishRun(id, summary),
     failRun: ({ id, message }) => store.failRun(id, message),

@@ -33,6 +33,7 @@ export interface ApiOutputs {
   createRun: { id: string };
   recordStarted: void;
   recordEpoch: void;
+  recordEpochs: void;
   saveCheckpoint: void;
   finishRun: void;
   failRun: void;

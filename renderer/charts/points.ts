@@ -28,7 +28,7 @@ export interface Boundary {
   conf: number[];
 }
 
-export const BOUNDARY_CELLS = 48;
+export const BOUNDARY_CELLS = 64;
 
 /** The dataset the engine will generate for this config (same generator, same seed). */
 export function datasetOf(config: ExperimentConfig['dataset']): Dataset {

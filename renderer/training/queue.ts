@@ -1,14 +1,15 @@
 // The training queue: runs one experiment at a time in the engine worker and records it through the WorkbenchApi
 // as it goes (created, started, every epoch, checkpoints, the end). The live run's curves and boundary are
-// reactive state the Training view draws.
-import { reactive } from 'vue';
+// shallow reactive state the Training view draws, refreshed a few times a second.
+import { reactive, shallowReactive } from 'vue';
 import type { WorkbenchApi } from '../../api/workbench-api.ts';
-import { toWireSnapshot } from '../../api/snapshot-wire.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
 import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, RunSummary } from '../../engine/types.ts';
 import { boundaryOf, datasetOf, pointsOf, type Boundary, type Points } from '../charts/points.ts';
 import { isImported, loadImported } from '../datasets/imported.ts';
 import { startEngineRun, type EngineRun } from './engine-run.ts';
+import { createRunWriter } from './run-writer.ts';
+import { throttle } from './throttle.ts';
 
 export type QueueStatus = 'waiting' | 'running' | 'completed' | 'cancelled' | 'diverged' | 'failed';
 
@@ -86,54 +87,59 @@ export function createTrainingQueue(api: WorkbenchApi) {
     const { id } = await api.createRun({ config: item.config, rerunOf: item.rerunOf });
     item.runId = id;
     const dataset = imported ?? datasetOf(item.config.dataset);
-    const live: LiveRun = reactive({
+    const live: LiveRun = shallowReactive({
       item, epochs: [], progress: null, backend: null, data: null, points: pointsOf(dataset), boundary: null, summary: null, startedAt: Date.now(),
     });
     state.shown = live;
-    // Store writes go out in message order, one after another; the run ends only after all of them.
-    let writes: Promise<unknown> = Promise.resolve();
-    const write = (fn: () => Promise<unknown>) => (writes = writes.then(fn));
+    const writer = createRunWriter(api, id);
     const checkpoints: Partial<Record<'best' | 'final', { epoch: number; snapshot: ModelSnapshot }>> = {};
-    let drawing = false;
-    const draw = (snapshot: ModelSnapshot) => {
-      if (!live.points || drawing || dataset.features !== 2) return;
-      drawing = true;
-      boundaryOf(snapshot, live.points.bounds)
-        .then((b) => (live.boundary = b))
-        .catch(() => undefined)
-        .finally(() => (drawing = false));
-    };
-    engine = startEngineRun(item.config, {
-      started: (backend, data) => {
-        live.backend = backend;
-        live.data = data;
-        write(() => api.recordStarted({ id, backend, data }));
+    // The page redraws a few times a second whatever the epoch rate; the store gets every epoch.
+    const epochs: EpochMetrics[] = [];
+    const showEpochs = throttle(() => (live.epochs = epochs.slice()), 200);
+    const showProgress = throttle((p: LiveRun['progress']) => (live.progress = p), 200);
+    const boundaries = dataset.features === 2 && live.points;
+    const drawBoundary = throttle((snapshot: ModelSnapshot) => {
+      if (boundaries) void boundaryOf(snapshot, boundaries.bounds).then((b) => (live.boundary = b), () => undefined);
+    }, 400);
+    engine = startEngineRun(
+      item.config,
+      {
+        started: (backend, data) => {
+          live.backend = backend;
+          live.data = data;
+          writer.started(backend, data);
+        },
+        epoch: (metrics) => {
+          epochs.push(metrics);
+          writer.epoch(metrics);
+          showEpochs();
+        },
+        progress: (p) => showProgress(p),
+        checkpoint: (kind, epoch, snapshot) => {
+          checkpoints[kind] = { epoch, snapshot };
+          drawBoundary(snapshot);
+        },
       },
-      epoch: (metrics) => {
-        live.epochs.push(metrics);
-        write(() => api.recordEpoch({ id, metrics }));
-      },
-      progress: (p) => (live.progress = p),
-      checkpoint: (kind, epoch, snapshot) => {
-        checkpoints[kind] = { epoch, snapshot };
-        draw(snapshot);
-      },
-    }, imported);
+      imported,
+    );
     try {
       const { summary } = await engine.result;
+      showEpochs.flush();
+      showProgress.cancel();
+      drawBoundary.cancel();
       live.summary = summary;
       for (const kind of ['best', 'final'] as const) {
         const c = checkpoints[kind];
-        if (c) write(() => api.saveCheckpoint({ id, kind, epoch: c.epoch, snapshot: toWireSnapshot(c.snapshot) }));
+        if (c) writer.checkpoint(kind, c.epoch, c.snapshot);
       }
-      write(() => api.finishRun({ id, summary }));
-      await writes;
-      if (checkpoints.final && live.points && dataset.features === 2)
-        live.boundary = await boundaryOf(checkpoints.final.snapshot, live.points.bounds).catch(() => live.boundary);
+      writer.finish(summary);
+      await writer.settle();
+      if (checkpoints.final && boundaries) live.boundary = await boundaryOf(checkpoints.final.snapshot, boundaries.bounds).catch(() => live.boundary);
       item.status = summary.status;
       item.error = summary.error ?? null;
     } catch (e) {
-      await writes.catch(() => undefined);
+      showEpochs.flush();
+      await writer.settle().catch(() => undefined);
       await api.failRun({ id, message: (e as Error).message }).catch(() => undefined);
       throw e;
     }

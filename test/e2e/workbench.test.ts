@@ -166,6 +166,34 @@ describe('MLP Workbench in the browser', () => {
     await screenshot(page, 'imported-dataset');
   });
 
+  it('cancels a run in flight and records it as cancelled', async () => {
+    await page.getByTestId('nav-designer').click();
+    await page.getByTestId('dataset').selectOption('spiral');
+    await setNumber('samples', 3000);
+    await setNumber('batch', 4);
+    await setNumber('epochs', 2000);
+    await page.getByTestId('run-name').fill('to-cancel');
+    await page.getByTestId('train-now').click();
+    await expect.poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), { timeout: 60_000 }).toBeGreaterThan(0);
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor({ timeout: 60_000 });
+    const id = (await page.locator('.live-run .run-id').textContent())!.trim();
+    await runRows();
+    expect(await page.locator(`[data-run="${id}"] .status-badge`).textContent()).toBe('cancelled');
+  });
+
+  it('deletes selected runs after confirmation', async () => {
+    const before = await runRows();
+    const victim = before[0]!;
+    await page.getByLabel(`Select run ${victim}`).check();
+    await page.getByTestId('delete-selected').click();
+    await page.getByRole('dialog', { name: 'Delete runs' }).getByRole('button', { name: 'Cancel' }).click();
+    expect(await runRows()).toEqual(before);
+    await page.getByTestId('delete-selected').click();
+    await page.getByTestId('confirm').click();
+    await expect.poll(runRows).toEqual(before.filter((id) => id !== victim));
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -1,0 +1,52 @@
+// The renderer's store writer: every epoch reaches the store in order, epochs arriving during a write are batched,
+// and the end of the run is written after all of them.
+import { describe, expect, it } from 'vitest';
+import type { WorkbenchApi } from '../../api/workbench-api.ts';
+import { createRunWriter } from '../../renderer/training/run-writer.ts';
+import { fakeEpoch, fakeSummary } from './fixtures.ts';
+
+function fakeApi() {
+  const calls: { method: string; epochs?: number[] }[] = [];
+  let release: (() => void) | null = null;
+  const api = {
+    recordStarted: async () => void calls.push({ method: 'recordStarted' }),
+    recordEpochs: async ({ metrics }: { metrics: { epoch: number }[] }) => {
+      calls.push({ method: 'recordEpochs', epochs: metrics.map((m) => m.epoch) });
+      await new Promise<void>((r) => (release = r));
+    },
+    finishRun: async () => void calls.push({ method: 'finishRun' }),
+  } as unknown as WorkbenchApi;
+  return { api, calls, release: () => release?.() };
+}
+
+describe('createRunWriter', () => {
+  it('batches epochs that arrive while a write is in flight, in order, and finishes last', async () => {
+    const { api, calls, release } = fakeApi();
+    const writer = createRunWriter(api, 'run1');
+    writer.started({ backend: 'cpu', kernels: 'js', precision: 'float32' }, {} as never);
+    writer.epoch(fakeEpoch(1, 0.9));
+    await Promise.resolve();
+    await new Promise((r) => setTimeout(r, 0));
+    for (let e = 2; e <= 5; e++) writer.epoch(fakeEpoch(e, 0.5));
+    writer.finish(fakeSummary(5));
+    const settled = writer.settle();
+    for (let i = 0; i < 3; i++) {
+      release();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await settled;
+    expect(calls).toEqual([
+      { method: 'recordStarted' },
+      { method: 'recordEpochs', epochs: [1] },
+      { method: 'recordEpochs', epochs: [2, 3, 4, 5] },
+      { method: 'finishRun' },
+    ]);
+  });
+
+  it('reports the first failed write from settle()', async () => {
+    const api = { finishRun: async () => Promise.reject(new Error('store gone')) } as unknown as WorkbenchApi;
+    const writer = createRunWriter(api, 'run1');
+    writer.finish(fakeSummary(1));
+    await expect(writer.settle()).rejects.toThrow('store gone');
+  });
+});
