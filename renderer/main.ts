@@ -8,6 +8,8 @@ import { createTrainingQueue } from './training/queue.ts';
 import { connectWorkbench } from './workbench.ts';
 
 const { api } = connectWorkbench();
+const queue = createTrainingQueue(api);
+window.addEventListener('pagehide', () => queue.abandon());
 const app = createApp(App);
-app.provide(APP_CONTEXT, { api, queue: createTrainingQueue(api) });
+app.provide(APP_CONTEXT, { api, queue });
 app.mount('#app');

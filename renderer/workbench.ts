@@ -23,6 +23,8 @@ function httpInvoke(token: string): Invoke {
   return async (method, input) => {
     const res = await fetch(`./api/${method}`, {
       method: 'POST',
+      // failRun is sent as the page unloads (see TrainingQueue.abandon); keepalive lets it outlive the page.
+      keepalive: method === 'failRun',
       headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: token },
       body: JSON.stringify(input),
     });

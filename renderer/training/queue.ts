@@ -145,5 +145,13 @@ export function createTrainingQueue(api: WorkbenchApi) {
     }
   }
 
-  return { state, add, cancel, clearFinished };
+  /** The page is going away mid-run (closed, reloaded): the run cannot finish, so say so in the store now. */
+  function abandon(): void {
+    const run = state.busy ? state.shown : null;
+    if (!run?.item.runId || run.item.status !== 'running') return;
+    engine?.cancel();
+    void api.failRun({ id: run.item.runId, message: 'the window was closed or reloaded while this run was training' }).catch(() => undefined);
+  }
+
+  return { state, add, cancel, clearFinished, abandon };
 }

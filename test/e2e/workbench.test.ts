@@ -182,6 +182,25 @@ describe('MLP Workbench in the browser', () => {
     expect(await page.locator(`[data-run="${id}"] .status-badge`).textContent()).toBe('cancelled');
   });
 
+  it('marks a run failed when the page is reloaded while it trains', async () => {
+    await page.getByTestId('nav-designer').click();
+    await page.getByTestId('run-name').fill('reloaded');
+    await page.getByTestId('train-now').click();
+    await expect.poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), { timeout: 60_000 }).toBeGreaterThan(0);
+    const id = (await page.locator('.live-run .run-id').textContent())!.trim();
+    await page.reload();
+    const status = async () => {
+      const res = await fetch(`${served.origin}/api/getRun`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Workbench-Token': served.token },
+        body: JSON.stringify({ id }),
+      });
+      return ((await res.json()) as { value: { status: string; error: string } }).value;
+    };
+    await expect.poll(async () => (await status()).status).toBe('failed');
+    expect((await status()).error).toMatch(/reloaded/);
+  });
+
   it('deletes selected runs after confirmation', async () => {
     const before = await runRows();
     const victim = before[0]!;
