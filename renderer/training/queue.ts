@@ -42,8 +42,9 @@ export function createTrainingQueue(api: WorkbenchApi) {
   // `shown` is the run the Training view draws: the one training now, else the last one, kept after it ends.
   const state = reactive({ items: [] as QueueItem[], shown: null as LiveRun | null, busy: false });
 
-  function add(config: ExperimentConfig, options: { rerunOf?: string; first?: boolean } = {}): QueueItem {
-    const item: QueueItem = { key: nextKey++, config, rerunOf: options.rerunOf, status: 'waiting', runId: null, error: null };
+  /** `queuedRunId`: a run the store already holds as queued (a sweep's), trained under that id. */
+  function add(config: ExperimentConfig, options: { rerunOf?: string; first?: boolean; queuedRunId?: string } = {}): QueueItem {
+    const item: QueueItem = { key: nextKey++, config, rerunOf: options.rerunOf, status: 'waiting', runId: options.queuedRunId ?? null, error: null };
     if (options.first) {
       const firstWaiting = state.items.findIndex((i) => i.status === 'waiting');
       state.items.splice(firstWaiting < 0 ? state.items.length : firstWaiting, 0, item);
@@ -84,7 +85,8 @@ export function createTrainingQueue(api: WorkbenchApi) {
   async function train(item: QueueItem): Promise<void> {
     // Imported rows travel with the start message; built-ins are generated in the worker from the config.
     const imported = isImported(item.config.dataset.name) ? await loadImported(api, item.config.dataset.name) : undefined;
-    const { id } = await api.createRun({ config: item.config, rerunOf: item.rerunOf });
+    const id = item.runId ?? (await api.createRun({ config: item.config, rerunOf: item.rerunOf })).id;
+    if (item.runId) await api.startQueuedRun({ id });
     item.runId = id;
     const dataset = imported ?? datasetOf(item.config.dataset);
     const live: LiveRun = shallowReactive({

@@ -213,6 +213,21 @@ describe('MLP Workbench in the browser', () => {
     await expect.poll(runRows).toEqual(before.filter((id) => id !== victim));
   });
 
+  it('trains on WebGPU when asked (SwiftShader here) and says so', async () => {
+    await page.getByTestId('nav-designer').click();
+    await page.getByTestId('dataset').selectOption('xor');
+    await setNumber('samples', 200);
+    await setNumber('batch', 32);
+    await setNumber('epochs', 3);
+    await page.getByTestId('backend').selectOption('webgpu');
+    await page.getByTestId('run-name').fill('on-webgpu');
+    const id = await trainAndWait(3);
+    expect(await page.getByTestId('live-run').textContent()).toContain('WebGPU');
+    await runRows();
+    await page.locator(`[data-run="${id}"]`).click();
+    await expect.poll(() => page.getByTestId('run-detail').textContent()).toContain('WebGPU');
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });
