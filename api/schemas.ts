@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ACTIVATIONS, ExperimentConfigSchema } from '../engine/config.ts';
 import { RUN_STATUSES } from '../engine/types.ts';
 import { RUN_SORT_FIELDS } from '../db/types.ts';
+import { INSIGHT_INPUTS, LayerStatsSchema } from './insight-schemas.ts';
 
 const RunId = z.string().trim().min(1).max(64);
 const Tag = z.string().trim().min(1).max(100);
@@ -20,6 +21,7 @@ export const EpochMetricsSchema = z.object({
   lr: z.number(),
   durationMs: z.number().min(0),
   samplesPerSec: z.number().min(0),
+  layers: LayerStatsSchema.optional(),
 });
 
 export const BackendInfoSchema = z.object({
@@ -124,6 +126,7 @@ export const API_INPUTS = {
   }),
   /** writes a verified ONNX file of the run's checkpoint to `path` and records it as an artifact */
   exportOnnx: z.object({ id: RunId, checkpoint: BestOrFinal.default('final'), path: z.string().trim().min(1).max(4096) }),
+  ...INSIGHT_INPUTS,
 } as const;
 
 export type ApiMethod = keyof typeof API_INPUTS;

@@ -5,6 +5,7 @@ import { SCHEMA_VERSION } from '../db/migrations/index.ts';
 import type { RunRecord } from '../db/types.ts';
 import { fromWireSnapshot, toWireSnapshot } from './snapshot-wire.ts';
 import { createDatasetHandlers, recordRunDataset } from './store-datasets.ts';
+import { createInsightHandlers } from './store-insight.ts';
 import type { ApiHandlers, ApiParsedInput, AppInfo, RunPage } from './workbench-api.ts';
 
 export interface StoreApiOptions {
@@ -63,5 +64,6 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     addNote: ({ id, text }) => store.addNote(id, text),
     deleteRuns: ({ ids }) => store.deleteRuns(ids),
     ...createDatasetHandlers(store),
+    ...createInsightHandlers(store),
   };
 }

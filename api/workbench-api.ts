@@ -7,6 +7,7 @@ import type { Artifact, Note, RunDetail, RunRecord } from '../db/types.ts';
 import type { API_INPUTS, ApiMethod } from './schemas.ts';
 import type { WireSnapshot } from './snapshot-wire.ts';
 import type { WireDataset } from './dataset-wire.ts';
+import type { InsightOutputs } from './insight-api.ts';
 
 export interface AppInfo {
   /** 'electron': the desktop app; 'browser': `mlpw serve` */
@@ -24,7 +25,7 @@ export interface RunPage {
 }
 
 /** What each method resolves to. */
-export interface ApiOutputs {
+export interface ApiOutputs extends InsightOutputs {
   info: AppInfo;
   listRuns: RunPage;
   getRun: RunDetail;

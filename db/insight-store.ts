@@ -36,3 +36,14 @@ export function getLayerStats(store: RunStore, ref: string): EpochLayerStats[] {
   const rows = statementsFor(store.db).byRun.all({ id }) as { epoch: number; layers: string }[];
   return rows.map((r) => ({ epoch: r.epoch, layers: JSON.parse(r.layers) as LayerEpochStats[] }));
 }
+
+/** The newest sweeps first, with the keys their grid varies. */
+export function listSweeps(store: RunStore, limit = 100): { id: string; createdAt: number; keys: string[]; size: number }[] {
+  const rows = store.db.prepare('SELECT id, created_at, grid, size FROM sweeps ORDER BY created_at DESC, id LIMIT ?').all(limit) as {
+    id: string;
+    created_at: number;
+    grid: string;
+    size: number;
+  }[];
+  return rows.map((r) => ({ id: r.id, createdAt: r.created_at, keys: (JSON.parse(r.grid) as { key: string }[]).map((a) => a.key), size: r.size }));
+}

@@ -1,21 +1,9 @@
 // Confusion matrix of a classifier on labelled rows: counts[true][predicted], with per-class recall and precision.
 // Predictions come from the engine itself (enginePredict: the same float32 forward pass an ONNX export is checked
 // against), so the matrix agrees with the run's recorded validation accuracy.
+import type { ConfusionMatrix } from './types.ts';
 import { enginePredict } from '../export/onnx/engine-predict.ts';
 import type { ModelSnapshot } from '../engine/types.ts';
-
-export interface ConfusionMatrix {
-  /** class names in index order */
-  classes: string[];
-  /** counts[t][p]: rows whose true class is t and predicted class is p */
-  counts: number[][];
-  total: number;
-  accuracy: number;
-  /** per class: correct / rows of that class (null when the class has no rows) */
-  recall: (number | null)[];
-  /** per class: correct / rows predicted as that class (null when nothing was) */
-  precision: (number | null)[];
-}
 
 /** The predicted class of row i: argmax of a softmax head; p ≥ 0.5 for a one-unit sigmoid head. */
 export function predictedClass(outputs: ArrayLike<number>, i: number, units: number): number {
@@ -59,3 +47,5 @@ export async function confusionMatrix(snapshot: ModelSnapshot, rows: { x: Float3
   const outputs = await enginePredict(snapshot, rows.x, rows.n);
   return confusionFromOutputs(outputs, units, rows.labels.subarray(0, rows.n), classNames(snapshot));
 }
+
+export type { ConfusionMatrix };

@@ -1,22 +1,10 @@
 // The decision boundary of a two-feature model, as TensorFlow Playground draws it: the model evaluated on an N×N
 // grid over the data's range (raw features, a margin around the points), one predicted class and its probability
 // per cell. Regression models give their first output per cell instead.
+import type { DecisionGrid } from './types.ts';
 import { enginePredict } from '../export/onnx/engine-predict.ts';
 import type { ModelSnapshot } from '../engine/types.ts';
 import { predictedClass } from './confusion.ts';
-
-export interface DecisionGrid {
-  resolution: number;
-  /** the grid's extent in raw feature units: x is feature 0, y is feature 1 */
-  x: [number, number];
-  y: [number, number];
-  /** per cell, row-major from (x.min, y.min), x fastest: the predicted class (classification) */
-  predicted: number[];
-  /** per cell: the predicted class's probability, or the regression output */
-  value: number[];
-  /** the points drawn over the grid: raw features and their labels (or first target) */
-  points: { x: number; y: number; label: number }[];
-}
 
 /** Cell centres' coordinates along one axis: resolution values from lo to hi inclusive. */
 export function gridAxis(lo: number, hi: number, resolution: number): number[] {
@@ -73,3 +61,5 @@ export async function decisionBoundary(
   const points = Array.from({ length: rows.n }, (_, i) => ({ x: rows.x[2 * i]!, y: rows.x[2 * i + 1]!, label: rows.label[i]! }));
   return { resolution, x, y, predicted, value, points };
 }
+
+export type { DecisionGrid };

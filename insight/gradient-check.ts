@@ -2,6 +2,7 @@
 // (L(θ + h) − L(θ − h)) / 2h, in float64 on a few validation rows at a checkpoint's weights. Inference mode (no
 // dropout) and the loss alone (no weight decay), so both sides differentiate the same function. Wide layers are
 // checked on a seeded sample of their parameters: each one costs two forward passes.
+import type { LayerGradCheck, GradCheckVerdict, GradientCheckResult } from './types.ts';
 import { Mlp } from '../engine/backends/cpu/mlp.ts';
 import { applyStandardize } from '../engine/data/prepare.ts';
 import { Rng } from '../engine/rng.ts';
@@ -22,32 +23,6 @@ export interface GradCheckOptions {
   /** the finite-difference step */
   epsilon?: number;
   seed?: number;
-}
-
-export interface LayerGradCheck {
-  layer: number;
-  inputs: number;
-  units: number;
-  /** parameters compared, and how many the layer has */
-  checked: number;
-  parameters: number;
-  /** max over the checked parameters of |a − n| / max(|a| + |n|, NOISE_FLOOR) */
-  maxRelError: number;
-  /** ‖a − n‖ / (‖a‖ + ‖n‖) over the checked parameters, as test/engine/gradcheck.test.ts measures it */
-  relError: number;
-  maxAbsDiff: number;
-}
-
-export type GradCheckVerdict = 'agree' | 'close' | 'disagree';
-
-export interface GradientCheckResult {
-  rows: number;
-  epsilon: number;
-  layers: LayerGradCheck[];
-  /** the largest maxRelError over the layers */
-  worst: number;
-  /** agree: ≤ AGREE; close: ≤ CLOSE (a step across ReLU's kink at 0 can do this); disagree: backprop is wrong */
-  verdict: GradCheckVerdict;
 }
 
 export const AGREE = 1e-6;
@@ -125,3 +100,5 @@ export function gradientCheck(snapshot: ModelSnapshot, rows: GradCheckRows, opti
   const worst = Math.max(...layers.map((l) => l.maxRelError));
   return { rows: n, epsilon: h, layers, worst, verdict: verdictOf(worst) };
 }
+
+export type { LayerGradCheck, GradCheckVerdict, GradientCheckResult };

@@ -6,6 +6,9 @@ export const NAV = [
   { name: 'designer', title: 'Designer' },
   { name: 'training', title: 'Training' },
   { name: 'runs', title: 'Runs' },
+  { name: 'compare', title: 'Compare' },
+  { name: 'sweeps', title: 'Sweeps' },
+  { name: 'insight', title: 'Insight' },
 ] as const;
 
 export type ViewName = (typeof NAV)[number]['name'];

@@ -1,0 +1,64 @@
+// The insight methods of the WorkbenchApi over the store (Node side): compare data in one request, one run's
+// insight views (computed here, where the data is), sweeps created as queued runs for the window's queue, and the
+// verified ONNX file's bytes for browser mode's download.
+import { getLayerStats, listSweeps } from '../db/insight-store.ts';
+import type { RunStore } from '../db/run-store.ts';
+import { expandGrid, GridError } from '../cli/sweep/grid.ts';
+import { exportVerified, validationRows } from '../export/onnx/node/index.ts';
+import { runConfusion, runDecisionBoundary, runGradientCheck } from '../insight/node/run-insight.ts';
+import { runCheckpoint, runDataset } from '../insight/node/run-data.ts';
+import { ApiError } from './errors.ts';
+import { recordRunDataset } from './store-datasets.ts';
+import type { ApiHandlers } from './workbench-api.ts';
+import type { INSIGHT_INPUTS } from './insight-schemas.ts';
+
+type InsightHandlers = Pick<ApiHandlers, keyof typeof INSIGHT_INPUTS>;
+
+export function createInsightHandlers(store: RunStore): InsightHandlers {
+  return {
+    compareRuns: ({ ids }) => {
+      const runs = ids.map((id) => store.getRun(id));
+      return { runs, epochs: runs.map((r) => store.getEpochs(r.id)) };
+    },
+    getLayerStats: ({ id }) => getLayerStats(store, id),
+    confusionMatrix: ({ id, checkpoint }) => runConfusion(store, id, checkpoint),
+    decisionBoundary: ({ id, checkpoint, resolution }) => runDecisionBoundary(store, id, checkpoint, resolution),
+    gradientCheck: ({ id, checkpoint, rows }) => runGradientCheck(store, id, checkpoint, rows),
+    createSweep: ({ baseConfig, grid }) => {
+      let configs;
+      try {
+        configs = expandGrid(baseConfig, grid).map((p) => p.config);
+      } catch (e) {
+        if (e instanceof GridError) throw new ApiError('invalid_argument', e.message.replace(/^--grid /, ''), 'grid');
+        throw e;
+      }
+      const created = store.createSweep({ baseConfig, grid, parallel: 1, configs });
+      for (const runId of created.runIds) recordRunDataset(store, runId, baseConfig.dataset.name);
+      return created;
+    },
+    listSweeps: () => listSweeps(store),
+    getSweep: ({ id }) => {
+      const sweep = store.getSweep(id);
+      return { sweep, runs: store.listRuns({ sweepId: sweep.id, sort: 'created', descending: false }) };
+    },
+    startQueuedRun: ({ id }) => {
+      const run = store.getRun(id);
+      if (run.status !== 'queued') throw new ApiError('invalid_argument', `run ${run.id} is ${run.status}, not queued`, 'id');
+      store.markRunning(run.id);
+    },
+    onnxDownload: async ({ id, checkpoint: kind }) => {
+      const run = store.getRun(id);
+      const { epoch, snapshot } = runCheckpoint(store, run, kind);
+      const epochs = store.getEpochs(run.id);
+      const metrics = { final: epochs.at(-1) ?? null, best: epochs.find((e) => e.epoch === run.bestEpoch) ?? null };
+      const rows = validationRows(run.config, runDataset(store, run));
+      const { bytes, verification } = await exportVerified(snapshot, { runId: run.id, config: run.config, dataset: run.dataset, checkpoint: kind, metrics }, rows);
+      const fileName = `${run.name?.replace(/[^\w.-]+/g, '_') || run.dataset}-${run.id}-${kind}.onnx`;
+      store.addArtifact(run.id, { kind: 'onnx', path: `download: ${fileName}`, details: { ...verification, checkpoint: kind, epoch, bytes: bytes.length } });
+      return {
+        fileName, base64: Buffer.from(bytes).toString('base64'), bytes: bytes.length, checkpoint: kind, epoch,
+        maxAbsDiff: verification.maxAbsDiff, samples: verification.samples, tolerance: verification.tolerance,
+      };
+    },
+  };
+}
