@@ -12,5 +12,5 @@ export function runColor(i: number): string {
   return `hsl(${hue.toFixed(0)}, 62%, ${i % 2 ? 38 : 48}%)`;
 }
 
-/** Low is good (a loss): pale yellow → dark blue, as the heatmaps read. */
-export const LOSS_COLORS = ['#0b3c7a', '#2f6db5', '#7fb0d8', '#d9ecd0', '#fff6c8'];
+/** Low is good (a loss): dark blue → pale → orange red, every stop visible as a line on white. */
+export const LOSS_COLORS = ['#08306b', '#2f6db5', '#8fbbdc', '#f0a15a', '#c8553d'];

@@ -53,16 +53,22 @@ describe('layer stats in the run store', () => {
     store.close();
   });
 
-  it('mlpw train records the engine’s stats for every epoch', async () => {
+  it('mlpw train records the engine’s stats for every epoch; the JS reference kernels add gradient norms', async () => {
     const db = tmp.file('w.db');
-    const id = await trainRun(db, '--layers', '8,4');
+    // float64 trains on the JS reference backend, which has the gradientNorms hook; float32 picks the fast kernels.
+    const reference = await trainRun(db, '--layers', '8,4', '--precision', 'float64');
+    const fast = await trainRun(db, '--layers', '8,4');
     const store = new RunStore(db);
-    const recorded = getLayerStats(store, id);
-    expect(recorded.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
-    for (const r of recorded) {
-      expect(r.layers.map((l) => l.weights.counts.reduce((a, b) => a + b, 0))).toEqual([2 * 8, 8 * 4, 4 * 2]);
-      expect(r.layers.every((l) => l.gradNorm! > 0)).toBe(true);
+    for (const id of [reference, fast]) {
+      const recorded = getLayerStats(store, id);
+      expect(recorded.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
+      for (const r of recorded) expect(r.layers.map((l) => l.weights.counts.reduce((a, b) => a + b, 0))).toEqual([2 * 8, 8 * 4, 4 * 2]);
     }
+    expect(store.getRun(reference).backendInfo).toMatchObject({ kernels: 'js', precision: 'float64' });
+    expect(getLayerStats(store, reference).every((r) => r.layers.every((l) => l.gradNorm! > 0))).toBe(true);
+    // A backend without the hook records null, not a made-up number.
+    const kernels = store.getRun(fast).backendInfo!.kernels;
+    if (kernels !== 'js') expect(getLayerStats(store, fast).every((r) => r.layers.every((l) => l.gradNorm === null))).toBe(true);
     store.close();
   });
 });
