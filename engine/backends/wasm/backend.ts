@@ -65,14 +65,14 @@ export class WasmBackend implements TrainingBackend {
 
   constructor(
     private readonly kernels: KernelModule,
-    private readonly options: { threads: number },
+    private readonly options: { threads: number; minParallelWork?: number },
   ) {
     this.info = { backend: 'cpu', kernels: 'wasm-simd', precision: 'float32', threads: 1 };
   }
 
   async init(spec: ModelSpec, weights: LayerWeights[], data: PreparedData): Promise<void> {
     this.rt?.dispose();
-    this.rt = await KernelRuntime.create(this.kernels, this.options.threads);
+    this.rt = await KernelRuntime.create(this.kernels, this.options.threads, this.options.minParallelWork);
     this.info = { ...this.info, threads: this.rt.threads };
     this.spec = spec;
     this.features = spec.features;
@@ -156,7 +156,7 @@ export class WasmBackend implements TrainingBackend {
     const b = this.buf;
     if (this.resident) {
       const rows = this.order.ptr + first * 4;
-      this.rt.run('gatherRows', [data.x, rows, b.x, n, f * 4]);
+      this.rt.run('gatherRows', [data.x, rows, b.x, n, f * 4], n * f);
       if (data.labels) this.rt.exports.gatherRows(data.labels, rows, b.labels, n, 4, 0, 1);
       if (data.targets) this.rt.exports.gatherRows(data.targets, rows, b.targets, n, o * 4, 0, 1);
     } else {
@@ -182,7 +182,7 @@ export class WasmBackend implements TrainingBackend {
       this.rt.gemm(LAYOUT.NN, n, l.units, l.inputs, input, l.inputs, l.W, l.units, b.Z[li]!, l.units, INIT.BIAS, l.b, act, b.A[li]!);
       input = b.A[li]!;
       if (step !== null && l.dropout > 0) {
-        this.rt.run('dropoutForward', [b.A[li]!, b.mask[li]!, b.D[li]!, n, l.units, l.dropout, this.spec.seed, step, li]);
+        this.rt.run('dropoutForward', [b.A[li]!, b.mask[li]!, b.D[li]!, n, l.units, l.dropout, this.spec.seed, step, li], n * l.units * 8);
         input = b.D[li]!;
       }
     });
@@ -207,10 +207,10 @@ export class WasmBackend implements TrainingBackend {
       const dropped = training && prev !== undefined && prev.dropout > 0;
       const input = li === 0 ? x : dropped ? b.D[li - 1]! : b.A[li - 1]!;
       this.rt.gemm(LAYOUT.TN, l.inputs, l.units, n, input, l.inputs, b.dZ, l.units, l.dW, l.units);
-      this.rt.run('columnSums', [b.dZ, l.db, n, l.units]);
+      this.rt.run('columnSums', [b.dZ, l.db, n, l.units], n * l.units);
       if (!prev) break;
       this.rt.gemm(LAYOUT.NT, n, l.inputs, l.units, b.dZ, l.units, l.W, l.units, b.dA, l.inputs);
-      this.rt.run('activationBackward', [prev.act, b.Z[li - 1]!, b.A[li - 1]!, b.dA, dropped ? b.mask[li - 1]! : 0, b.dZ, n, prev.units]);
+      this.rt.run('activationBackward', [prev.act, b.Z[li - 1]!, b.A[li - 1]!, b.dA, dropped ? b.mask[li - 1]! : 0, b.dZ, n, prev.units], n * prev.units * (prev.act === ACTIVATION_CODES.relu ? 1 : 8));
     }
   }
 
@@ -222,7 +222,7 @@ export class WasmBackend implements TrainingBackend {
     this.rt.run('optimizerStep', [
       OPTIMIZER_CODES[o.type], p.w, p.g, p.s0, p.s1, p.count, p.weights, lr, o.weightDecay, o.momentum, o.nesterov ? 1 : 0,
       o.beta1, o.beta2, o.epsilon, c1, c2,
-    ]);
+    ], p.count * 4);
   }
 
   async trainEpoch(plan: EpochPlan, hooks?: EpochHooks): Promise<LossSums | null> {

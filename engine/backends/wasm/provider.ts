@@ -11,10 +11,13 @@ export function defaultKernelThreads(): number {
   return host ? Math.max(1, Math.min(host.cores, 16)) : 1;
 }
 
-export async function createWasmBackend(threads = defaultKernelThreads()): Promise<{ backend: WasmBackend } | { unavailable: string }> {
+export async function createWasmBackend(
+  threads = defaultKernelThreads(),
+  minParallelWork?: number,
+): Promise<{ backend: WasmBackend } | { unavailable: string }> {
   const kernels = await loadKernelModule();
   if ('unavailable' in kernels) return kernels;
-  return { backend: new WasmBackend(kernels, { threads }) };
+  return { backend: new WasmBackend(kernels, { threads, minParallelWork }) };
 }
 
 registerBackendProvider({

@@ -20,19 +20,28 @@ function createMemory(shared: boolean): WebAssembly.Memory {
   throw last;
 }
 
+/**
+ * Work (flops for a product, elements otherwise) below which a kernel runs on the calling thread alone: waking the
+ * workers costs more than it saves, and on a busy machine a sleeping worker can cost a scheduler slice. Splits
+ * never change results, so this only moves time.
+ */
+export const MIN_PARALLEL_WORK = 1 << 21;
+
 export class KernelRuntime {
   private constructor(
     readonly exports: KernelExports,
     readonly heap: WasmHeap,
     private readonly team: ThreadTeam,
     private readonly scratch: number,
+    private readonly minParallelWork: number,
   ) {}
 
   get threads(): number {
     return this.team.threads;
   }
 
-  static async create(kernels: KernelModule, threads: number): Promise<KernelRuntime> {
+  /** `minParallelWork` 0 splits every kernel (tests use it to check that splitting changes no bit). */
+  static async create(kernels: KernelModule, threads: number, minParallelWork = MIN_PARALLEL_WORK): Promise<KernelRuntime> {
     const wanted = kernels.shared ? Math.max(1, Math.floor(threads)) : 1;
     const memory = createMemory(kernels.shared);
     const instance = await WebAssembly.instantiate(kernels.module, kernelImports(memory));
@@ -41,11 +50,12 @@ export class KernelRuntime {
     const ctrl = heap.alloc(CTRL_BYTES);
     const scratch = heap.alloc(exports.gemmScratchBytes() * wanted);
     const team = await ThreadTeam.start(exports, kernels.module, memory, ctrl, wanted);
-    return new KernelRuntime(exports, heap, team, scratch);
+    return new KernelRuntime(exports, heap, team, scratch, minParallelWork);
   }
 
-  run(kernel: ParallelKernel, args: number[]): void {
-    this.team.run(kernel, args);
+  /** Run a parallel kernel; `work` (elements it touches) decides whether the other threads are worth waking. */
+  run(kernel: ParallelKernel, args: number[], work = Infinity): void {
+    this.team.run(kernel, args, work < this.minParallelWork);
   }
 
   /** C = init + op(A)·op(B) (layout NN, TN or NT, see assembly/gemm.ts), then out = act(C) when act ≥ 0. */
@@ -53,7 +63,7 @@ export class KernelRuntime {
     layout: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number,
     init: number = INIT.ZERO, bias = 0, act = ACT_NONE, out = 0,
   ): void {
-    this.team.run('gemm', [layout, m, n, k, A, lda, B, ldb, C, ldc, init, bias, act, out, this.scratch]);
+    this.team.run('gemm', [layout, m, n, k, A, lda, B, ldb, C, ldc, init, bias, act, out, this.scratch], 2 * m * n * k < this.minParallelWork);
   }
 
   /** Copy a Float32Array into fresh memory; returns its pointer. */

@@ -89,9 +89,9 @@ export class ThreadTeam {
     return new ThreadTeam(exports, memory, ctrlPtr, workers);
   }
 
-  /** Run `kernel(...args, part, parts)` on every thread and return when all are done. */
-  run(kernel: ParallelKernel, args: number[]): void {
-    const parts = this.threads;
+  /** Run `kernel(...args, part, parts)` on every thread (or, with `alone`, on the caller only) and wait for all. */
+  run(kernel: ParallelKernel, args: number[], alone = false): void {
+    const parts = alone ? 1 : this.threads;
     const fn = this.exports[kernel] as (...a: number[]) => void;
     if (parts === 1) {
       fn(...args, 0, 1);

@@ -17,15 +17,16 @@ export function serveKernelWorker(port: KernelWorkerPort): void {
       port.post({ type: 'failed', message: (e as Error).message });
       return;
     }
+    // The generation is read before saying ready: the host's first command may bump it right after.
+    const ctrl = new Int32Array(init.memory.buffer, init.ctrl, CTRL_INTS);
+    const seen = Atomics.load(ctrl, CTRL.GEN);
     port.post({ type: 'ready' });
-    workLoop(exports, init);
+    workLoop(exports, init, ctrl, seen);
   });
 }
 
-function workLoop(exports: KernelExports, init: KernelWorkerInit): void {
-  const ctrl = new Int32Array(init.memory.buffer, init.ctrl, CTRL_INTS);
+function workLoop(exports: KernelExports, init: KernelWorkerInit, ctrl: Int32Array, seen: number): void {
   const args = new Float64Array(init.memory.buffer, init.ctrl + CTRL_ARGS_OFFSET, CTRL_MAX_ARGS);
-  let seen = Atomics.load(ctrl, CTRL.GEN);
   for (;;) {
     let polls = 0;
     while (Atomics.load(ctrl, CTRL.GEN) === seen) {

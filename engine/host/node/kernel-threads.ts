@@ -1,5 +1,5 @@
-// Kernel worker threads under Node (worker_threads), registered with the wasm backend. Workers are unref'd so a
-// backend that is never disposed does not keep the process alive.
+// Kernel worker threads under Node (worker_threads), registered with the wasm backend. A worker is unref'd once
+// ready (not before: the host awaits that message), so a backend that is never disposed does not keep the process alive.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { registerKernelWorkerHost, type KernelWorkerReply } from '../../backends/wasm/threads.ts';
@@ -10,11 +10,13 @@ registerKernelWorkerHost({
   cores: os.availableParallelism(),
   spawn() {
     const worker = new Worker(WORKER_URL);
-    worker.unref();
     return {
       post: (message) => worker.postMessage(message),
       onMessage(handler: (m: KernelWorkerReply) => void) {
-        worker.on('message', handler);
+        worker.on('message', (m: KernelWorkerReply) => {
+          if (m.type === 'ready') worker.unref();
+          handler(m);
+        });
         worker.on('error', (e) => handler({ type: 'failed', message: e.message }));
       },
       terminate: () => void worker.terminate(),

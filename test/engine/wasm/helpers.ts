@@ -4,10 +4,11 @@ import { loadKernelModule } from '../../../engine/backends/wasm/module.ts';
 import { KernelRuntime } from '../../../engine/backends/wasm/runtime.ts';
 import { Rng } from '../../../engine/rng.ts';
 
+/** Splits every kernel, however small, so 1- and 2-thread results can be compared bit for bit. */
 export async function runtime(threads: number): Promise<KernelRuntime> {
   const kernels = await loadKernelModule();
   if ('unavailable' in kernels) throw new Error(kernels.unavailable);
-  return KernelRuntime.create(kernels, threads);
+  return KernelRuntime.create(kernels, threads, 0);
 }
 
 export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {

@@ -11,8 +11,9 @@ import { parseConfig, type ExperimentConfigInput } from '../../../engine/config.
 import { loadBuiltinDataset } from '../../../engine/data/builtin.ts';
 import { train } from '../../../engine/trainer.ts';
 
+/** Every kernel split across the threads (minParallelWork 0), so small test models exercise the split too. */
 async function wasm(threads: number): Promise<TrainingBackend> {
-  const made = await createWasmBackend(threads);
+  const made = await createWasmBackend(threads, 0);
   if ('unavailable' in made) throw new Error(made.unavailable);
   return made.backend;
 }
