@@ -19,6 +19,8 @@ export default defineConfig({
         },
       },
       {
+        // Cross-origin isolation, as the app serves it: SharedArrayBuffer for the threaded wasm kernels.
+        server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

@@ -40,3 +40,40 @@ it('runs a spiral through the engine worker on webgpu', async () => {
   expect(messages.filter((m) => m.type === 'epoch')).toHaveLength(40);
   if (end.type === 'done') expect(end.summary.final!.valAcc).toBeGreaterThanOrEqual(0.9);
 });
+
+it('trains on the WebAssembly SIMD CPU backend with kernel threads, matching the JS reference', async () => {
+  expect((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated).toBe(true);
+  const config = {
+    dataset: { name: 'spiral', samples: 600, noise: 0.05, classes: 2, seed: 3 },
+    model: { layers: [{ units: 256, activation: 'tanh' as const }, { units: 256, activation: 'relu' as const, dropout: 0.1 }] },
+    optimizer: { type: 'adam' as const, lr: 0.01 },
+    batchSize: 64,
+    epochs: 3,
+    seed: 5,
+    backend: 'cpu' as const,
+  };
+  const worker = new Worker(new URL('../../engine/host/browser/engine-worker.ts', import.meta.url), { type: 'module' });
+  const epochs: number[] = [];
+  const end = await new Promise<WorkerToHost>((resolve, reject) => {
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'epoch') epochs.push(data.metrics.valLoss!);
+      if (data.type === 'done' || data.type === 'failed') resolve(data);
+    };
+    worker.postMessage({ type: 'start', config, checkpoints: false });
+  });
+  worker.terminate();
+  if (end.type !== 'done') throw new Error(`worker run failed: ${end.type === 'failed' ? end.error.message : end.type}`);
+  expect(end.backend).toMatchObject({ backend: 'cpu', kernels: 'wasm-simd', precision: 'float32' });
+  expect(end.backend.threads).toBeGreaterThanOrEqual(2);
+
+  const { parseConfig } = await import('../../engine/config.ts');
+  const { loadBuiltinDataset } = await import('../../engine/data/builtin.ts');
+  const { CpuBackend } = await import('../../engine/backends/cpu/backend.ts');
+  const { train } = await import('../../engine/trainer.ts');
+  const parsed = parseConfig(config);
+  const reference: number[] = [];
+  await train(parsed, loadBuiltinDataset(parsed.dataset), new CpuBackend('float32'), { onEpoch: (m) => void reference.push(m.valLoss!) });
+  expect(epochs).toHaveLength(3);
+  epochs.forEach((v, i) => expect(Math.abs(v - reference[i]!) / reference[i]!).toBeLessThan(1e-4));
+});

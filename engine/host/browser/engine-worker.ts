@@ -1,7 +1,9 @@
 // Browser module Web Worker entry of the engine (Vite: `new Worker(new URL('./engine-worker.ts', import.meta.url),
 // { type: 'module' })`): adapts self.postMessage/onmessage to the engine's MessagePortLike and serves runs, with
-// the WebGPU backend registered.
+// the WebGPU backend and the WebAssembly SIMD CPU backend (threaded where the page is cross-origin isolated) registered.
 import '../../backends/webgpu/provider.ts';
+import './kernel-threads.ts';
+import '../../backends/wasm/provider.ts';
 import type { HostToWorker, WorkerToHost } from '../../worker/protocol.ts';
 import { serveEngine } from '../../worker/runner.ts';
 
