@@ -27,6 +27,7 @@ export interface InsightOutputs {
   listSweeps: SweepSummary[];
   getSweep: { sweep: SweepRecord; runs: RunRecord[] };
   startQueuedRun: void;
+  cancelQueuedRuns: void;
   onnxDownload: {
     fileName: string;
     /** the file, base64 */

@@ -27,6 +27,8 @@ export const INSIGHT_INPUTS = {
   getSweep: z.object({ id: RunId }),
   /** a queued run (of a sweep) starts training in this window */
   startQueuedRun: z.object({ id: RunId }),
+  /** queued runs that will not be trained (cancelled in the queue); runs no longer queued are left alone */
+  cancelQueuedRuns: z.object({ ids: z.array(RunId).min(1).max(10_000) }),
   /** the verified ONNX file's bytes (base64), for browser mode's download */
   onnxDownload: z.object({ id: RunId, checkpoint: z.enum(['best', 'final']).default('final') }),
 } as const;

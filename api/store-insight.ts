@@ -3,7 +3,9 @@
 // verified ONNX file's bytes for browser mode's download.
 import { getLayerStats, listSweeps } from '../db/insight-store.ts';
 import type { RunStore } from '../db/run-store.ts';
-import { expandGrid, GridError } from '../cli/sweep/grid.ts';
+import { flattenConfig } from '../cli/config-keys.ts';
+import { expandGrid, GridError, valueText } from '../cli/sweep/grid.ts';
+import type { RunRecord, SweepRecord } from '../db/types.ts';
 import { exportVerified, validationRows } from '../export/onnx/node/index.ts';
 import { runConfusion, runDecisionBoundary, runGradientCheck } from '../insight/node/run-insight.ts';
 import { runCheckpoint, runDataset } from '../insight/node/run-data.ts';
@@ -13,6 +15,20 @@ import type { ApiHandlers } from './workbench-api.ts';
 import type { INSIGHT_INPUTS } from './insight-schemas.ts';
 
 type InsightHandlers = Pick<ApiHandlers, keyof typeof INSIGHT_INPUTS>;
+
+/** A sweep's runs in grid order (first axis outermost), as `mlpw sweep` lists its points; the ids are random. */
+function inGridOrder(sweep: SweepRecord, runs: RunRecord[]): RunRecord[] {
+  const position = (r: RunRecord) => {
+    const flat = flattenConfig(r.config);
+    return sweep.grid.map((a) => a.values.findIndex((v) => valueText(a.key, v) === String(flat.get(a.key))));
+  };
+  const keyed = runs.map((r) => ({ r, at: position(r) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < a.at.length; i++) if (a.at[i] !== b.at[i]) return a.at[i]! - b.at[i]!;
+    return a.r.createdAt - b.r.createdAt;
+  });
+  return keyed.map((k) => k.r);
+}
 
 export function createInsightHandlers(store: RunStore): InsightHandlers {
   return {
@@ -39,13 +55,14 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
     listSweeps: () => listSweeps(store),
     getSweep: ({ id }) => {
       const sweep = store.getSweep(id);
-      return { sweep, runs: store.listRuns({ sweepId: sweep.id, sort: 'created', descending: false }) };
+      return { sweep, runs: inGridOrder(sweep, store.listRuns({ sweepId: sweep.id })) };
     },
     startQueuedRun: ({ id }) => {
       const run = store.getRun(id);
       if (run.status !== 'queued') throw new ApiError('invalid_argument', `run ${run.id} is ${run.status}, not queued`, 'id');
       store.markRunning(run.id);
     },
+    cancelQueuedRuns: ({ ids }) => store.cancelQueued(ids.map((id) => store.resolveRunId(id))),
     onnxDownload: async ({ id, checkpoint: kind }) => {
       const run = store.getRun(id);
       const { epoch, snapshot } = runCheckpoint(store, run, kind);

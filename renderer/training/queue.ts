@@ -56,8 +56,11 @@ export function createTrainingQueue(api: WorkbenchApi) {
   function cancel(key: number): void {
     const item = state.items.find((i) => i.key === key);
     if (!item) return;
-    if (item.status === 'waiting') item.status = 'cancelled';
-    else if (item.status === 'running') engine?.cancel();
+    if (item.status === 'waiting') {
+      item.status = 'cancelled';
+      // A sweep's run already waits in the store as queued: say it will not run.
+      if (item.runId) void api.cancelQueuedRuns({ ids: [item.runId] }).catch(() => undefined);
+    } else if (item.status === 'running') engine?.cancel();
   }
 
   function clearFinished(): void {
