@@ -28,7 +28,7 @@ export const DatasetSchema = z.strictObject({
   /** Samples to generate (built-in generators only). */
   samples: positiveInt.max(10_000_000).default(500),
   /** Noise level of the generator (its own units: std of the added Gaussian noise). */
-  noise: z.number().min(0).max(10).default(0.1),
+  noise: z.number().min(0).max(10).default(0.05),
   /** Classes for generators that take a count (spiral, gaussians). */
   classes: z.number().int().min(2).max(100).default(2),
   /** Seed of the data generator, separate from the training seed so both can vary alone. */
