@@ -62,10 +62,14 @@ export class WasmBackend implements TrainingBackend {
   private lossOut = 0;
   private features = 0;
   private outputs = 0;
+  /** per layer: Σ over batches of ‖dW‖₂ since gradientNorms() was last called, and how many batches. */
+  private gradNormSums = new Float64Array(0);
+  private gradNormBatches = 0;
 
+  /** `gradientNorms: false` skips the per-batch norm pass (the benchmark and the no-change test compare both). */
   constructor(
     private readonly kernels: KernelModule,
-    private readonly options: { threads: number; minParallelWork?: number },
+    private readonly options: { threads: number; minParallelWork?: number; gradientNorms?: boolean },
   ) {
     this.info = { backend: 'cpu', kernels: 'wasm-simd', precision: 'float32', threads: 1 };
   }
@@ -104,6 +108,8 @@ export class WasmBackend implements TrainingBackend {
       return layer;
     });
     await this.setWeights(weights);
+    this.gradNormSums = new Float64Array(this.layers.length);
+    this.gradNormBatches = 0;
     this.outputs = this.layers[this.layers.length - 1]!.units;
     this.lossOut = heap.alloc(8);
     const bytes = (data.train.n + data.val.n) * (data.features + data.outputs) * 4;
@@ -225,6 +231,29 @@ export class WasmBackend implements TrainingBackend {
     ], p.count * 4);
   }
 
+  private get tracksGradientNorms(): boolean {
+    return this.options.gradientNorms !== false;
+  }
+
+  /** Adds each layer's ‖dW‖₂ (the batch-mean gradient, before the optimizer adds weight decay) to its sum. */
+  private accumulateGradientNorms(): void {
+    const sumOfSquares = this.rt.exports.sumOfSquares;
+    this.layers.forEach((l, li) => {
+      this.gradNormSums[li]! += Math.sqrt(sumOfSquares(l.dW, l.inputs * l.units));
+    });
+    this.gradNormBatches++;
+  }
+
+  /** Per layer, the mean ‖dW‖₂ over the batches since the last call (as CpuBackend); [] when not tracked. */
+  gradientNorms(): number[] {
+    if (!this.tracksGradientNorms) return [];
+    const batches = this.gradNormBatches;
+    const norms = Array.from(this.gradNormSums, (s) => (batches > 0 ? s / batches : 0));
+    this.gradNormSums.fill(0);
+    this.gradNormBatches = 0;
+    return norms;
+  }
+
   async trainEpoch(plan: EpochPlan, hooks?: EpochHooks): Promise<LossSums | null> {
     const total = plan.order.length;
     const batches = batchCount(total, plan.batchSize);
@@ -243,6 +272,7 @@ export class WasmBackend implements TrainingBackend {
       this.forward(x, n, step);
       const r = this.loss(n, labels, targets, true);
       this.backward(x, n, true);
+      if (this.tracksGradientNorms) this.accumulateGradientNorms();
       this.optimize(plan.lr, step + 1);
       sums.lossSum += r.lossSum;
       sums.correct += r.correct;

@@ -23,6 +23,8 @@ export interface KernelExports {
   ): void;
   columnSums(dZ: Ptr, db: Ptr, n: number, units: number, part: number, parts: number): void;
   gatherRows(src: Ptr, index: Ptr, dst: Ptr, n: number, rowBytes: number, part: number, parts: number): void;
+  /** Σ x² over `count` floats, in f64; one thread (O(count), next to a step's O(batch·count)). */
+  sumOfSquares(x: Ptr, count: number): number;
 }
 
 /** Kernels every thread runs on its share; the index is the command number in the control block. */

@@ -1,4 +1,5 @@
-// Column sums (the bias gradient) and row gathers (a minibatch out of the epoch's permutation).
+// Column sums (the bias gradient), row gathers (a minibatch out of the epoch's permutation) and the sum of squares
+// (a gradient's squared L2 norm, for the insight views).
 import { shareStart } from './activations';
 
 /** db[j] = Σ_rows dZ[r][j], rows in order; threads take groups of 4 columns. */
@@ -33,4 +34,36 @@ export function gatherRows(src: usize, index: usize, dst: usize, n: i32, rowByte
     const r = <usize>load<u32>(index + (<usize>i << 2));
     memory.copy(dst + <usize>i * bytes, src + r * bytes, bytes);
   }
+}
+
+/**
+ * Σ x[i]² over `count` floats, in f64 like the reference's l2Norm (an f32 square is exact in f64, so only the
+ * summation order differs). Four f64x2 accumulators: 8 floats per iteration, two independent add chains per half.
+ */
+export function sumOfSquares(x: usize, count: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = s0;
+  let s2 = s0;
+  let s3 = s0;
+  let i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const p = x + (<usize>i << 2);
+    const a = v128.load(p);
+    const b = v128.load(p, 16);
+    const a0 = f64x2.promote_low_f32x4(a);
+    const a1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 2, 3));
+    const b0 = f64x2.promote_low_f32x4(b);
+    const b1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 2, 3, 2, 3));
+    s0 = f64x2.add(s0, f64x2.mul(a0, a0));
+    s1 = f64x2.add(s1, f64x2.mul(a1, a1));
+    s2 = f64x2.add(s2, f64x2.mul(b0, b0));
+    s3 = f64x2.add(s3, f64x2.mul(b1, b1));
+  }
+  const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < count; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    total += v * v;
+  }
+  return total;
 }
