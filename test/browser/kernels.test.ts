@@ -10,6 +10,7 @@ import { linearBackwardInput, linearBackwardParams, linearForward } from '../../
 import { headForward, headLoss } from '../../engine/model/losses.ts';
 import { optimizerStep, type OptimizerConfig } from '../../engine/model/optimizers.ts';
 import { hashUniform, Rng } from '../../engine/rng.ts';
+import { SQUARES_GROUPS } from '../../engine/backends/webgpu/kernels/sum-of-squares.ts';
 import { relativeError, runProgram } from './gpu-harness.ts';
 
 const TOLERANCE = 1e-4;
@@ -176,6 +177,41 @@ function elementwiseCases(): Case[] {
         }
         const out = await runProgram(KERNELS.reduceSums({ rows }), [stats, new Float32Array(6)], { slot: 2 });
         return { sums: relativeError(out[1]!, want) };
+      },
+    });
+  for (const count of [1, 7, 130 * 130, 784 * 512])
+    cases.push({
+      kernel: 'sumOfSquares',
+      name: `sum of squares (dW² partials) ×${count}`,
+      async run() {
+        const x = random(count);
+        let want = 0;
+        for (const v of x) want += v * v;
+        // 3 layers' rows of partials, prefilled: only row `layer` may change, and its entries add up to Σ x².
+        const layer = 1;
+        const partials = Float32Array.from({ length: 3 * SQUARES_GROUPS }, (_, i) => i + 0.5);
+        const out = await runProgram(KERNELS.sumOfSquares({ count, layer }), [x, partials]);
+        const got = out[1]!;
+        let total = 0;
+        for (let g = 0; g < SQUARES_GROUPS; g++) total += got[layer * SQUARES_GROUPS + g]!;
+        const others = [...got].filter((_, i) => Math.floor(i / SQUARES_GROUPS) !== layer);
+        const othersWant = [...partials].filter((_, i) => Math.floor(i / SQUARES_GROUPS) !== layer);
+        return { total: relativeError([total], [want]), untouched: relativeError(others, othersWant) };
+      },
+    });
+  for (const layers of [1, 3, 70])
+    cases.push({
+      kernel: 'foldSquares',
+      name: `fold dW² partials of ${layers} layers into a batch slot`,
+      async run() {
+        const slots = 4;
+        const slot = 2;
+        const partials = random(layers * SQUARES_GROUPS, 0, 2);
+        const want = new Float64Array(slots * layers);
+        for (let l = 0; l < layers; l++)
+          for (let g = 0; g < SQUARES_GROUPS; g++) want[slot * layers + l]! += partials[l * SQUARES_GROUPS + g]!;
+        const out = await runProgram(KERNELS.foldSquares({ layers }), [partials, new Float32Array(slots * layers)], { slot });
+        return { squares: relativeError(out[1]!, want) };
       },
     });
   return cases;

@@ -66,7 +66,7 @@ export class WasmBackend implements TrainingBackend {
   private gradNormSums = new Float64Array(0);
   private gradNormBatches = 0;
 
-  /** `gradientNorms: false` skips the per-batch norm pass (the benchmark and the no-change test compare both). */
+  /** `gradientNorms: false` skips the per-batch norm pass (the no-change test and the overhead A/B compare both). */
   constructor(
     private readonly kernels: KernelModule,
     private readonly options: { threads: number; minParallelWork?: number; gradientNorms?: boolean },

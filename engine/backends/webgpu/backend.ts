@@ -1,6 +1,7 @@
 // WebGpuBackend: training on the GPU. The splits are uploaded once at init; each epoch uploads only its order
 // (an index buffer the gather kernel reads) and one 256-byte block per batch; batches are recorded into one compute
-// pass, several per submit, and the only read-back is the epoch's per-batch loss/correct sums.
+// pass, several per submit, and the only read-back is the epoch's per-batch loss/correct sums (with, for training,
+// each batch's per-layer Σ dW², turned into gradient norms on the host).
 /// <reference types="@webgpu/types" />
 import type { PreparedData, Split } from '../../data/prepare.ts';
 import type { BackendInfo, LayerWeights } from '../../types.ts';
@@ -52,6 +53,9 @@ export class WebGpuBackend implements TrainingBackend {
   /** rows and chunks of the largest evaluation, so the first workspace already fits it. */
   private evalRows = 1;
   private evalChunks = 1;
+  /** per layer: Σ over batches of ‖dW‖₂ since gradientNorms() was last called, and how many batches. */
+  private gradNormSums: number[] = [];
+  private gradNormBatches = 0;
 
   constructor(device: GPUDevice, adapter: AdapterDescription) {
     this.ctx = new GpuContext(device);
@@ -72,6 +76,8 @@ export class WebGpuBackend implements TrainingBackend {
         throw new Error(`the ${name} split (${split.n} × ${data.features} floats, ${bytes} bytes) exceeds this GPU's storage buffer limit of ${limit} bytes`);
     }
     this.params = createParameters(this.ctx, weights, spec.optimizer);
+    this.gradNormSums = weights.map(() => 0);
+    this.gradNormBatches = 0;
     this.train = this.uploadSplit('train', data.train);
     this.val = this.uploadSplit('val', data.val);
     const rows = Math.max(data.train.n, data.val.n, 1);
@@ -143,8 +149,17 @@ export class WebGpuBackend implements TrainingBackend {
     return true;
   }
 
-  private async readSums(slots: number, count: number): Promise<LossSums> {
-    const [bytes] = await this.ctx.read([{ buffer: this.ws!.sums, bytes: slots * 8 }]);
+  /** The first `slots` loss/correct pairs; with `gradients` (training), also each batch's Σ dW² in the same read. */
+  private async readSums(slots: number, count: number, gradients = false): Promise<LossSums> {
+    const layers = this.params.length;
+    const sources = [{ buffer: this.ws!.sums, bytes: slots * 8 }];
+    if (gradients) sources.push({ buffer: this.ws!.gradSquares, bytes: slots * layers * 4 });
+    const [bytes, squareBytes] = await this.ctx.read(sources);
+    if (squareBytes) {
+      const squares = new Float32Array(squareBytes);
+      for (let s = 0; s < slots; s++) for (let l = 0; l < layers; l++) this.gradNormSums[l]! += Math.sqrt(squares[s * layers + l]!);
+      this.gradNormBatches += slots;
+    }
     const sums = new Float32Array(bytes!);
     let lossSum = 0;
     let correct = 0;
@@ -167,6 +182,7 @@ export class WebGpuBackend implements TrainingBackend {
         ...passes.forward(rows, true),
         ...passes.head(rows, true),
         ...passes.backward(rows),
+        ...passes.gradientSquares(),
         ...passes.update(),
       ]);
     const tail = n - (batches - 1) * plan.batchSize;
@@ -182,7 +198,16 @@ export class WebGpuBackend implements TrainingBackend {
     });
     const finished = await this.runBatches(work, (done) => hooks?.onBatch?.(done, batches) === true);
     if (!finished) return null;
-    return this.readSums(batches, n);
+    return this.readSums(batches, n, true);
+  }
+
+  /** Per layer, the mean ‖dW‖₂ over the batches since the last call (as CpuBackend), from the epochs' read-backs. */
+  gradientNorms(): number[] {
+    const batches = this.gradNormBatches;
+    const norms = this.gradNormSums.map((s) => (batches > 0 ? s / batches : 0));
+    this.gradNormSums.fill(0);
+    this.gradNormBatches = 0;
+    return norms;
   }
 
   async evaluate(which: 'train' | 'val'): Promise<LossSums> {

@@ -1,6 +1,6 @@
 // The dispatch lists of one batch, built once per (mode, rows) and replayed: gather → forward (fused bias +
 // activation, dropout) → head and loss → per-batch sums → backward (dW = Xᵀ·dZ, db, dX = dZ·Wᵀ, activation and
-// dropout backward) → optimizer updates.
+// dropout backward) → per-layer Σ dW² (gradient norms) → optimizer updates.
 /// <reference types="@webgpu/types" />
 import type { ModelSpec } from '../backend.ts';
 import { KERNELS } from './kernels/index.ts';
@@ -98,6 +98,15 @@ export class Passes {
       const program = KERNELS.activationBackward({ activation: prev.activation, count: rows * prev.units, dropout });
       out.push(this.plan(program, [this.ws.dA, pb.Z, pb.A, this.ws.dZ]));
     }
+    return out;
+  }
+
+  /** Each layer's Σ dW² into its partials row, then all layers folded into the batch's row of gradSquares. */
+  gradientSquares(): Planned[] {
+    const out = this.params.map((p, li) =>
+      this.plan(KERNELS.sumOfSquares({ count: p.inputs * p.units, layer: li }), [p.dW, this.ws.gradPartials]),
+    );
+    out.push(this.plan(KERNELS.foldSquares({ layers: this.params.length }), [this.ws.gradPartials, this.ws.gradSquares]));
     return out;
   }
 

@@ -35,7 +35,7 @@ export const BATCH_WGSL = /* wgsl */ `
 struct Batch {
   offset: u32, // first position in the order buffer
   step: u32,   // global batch step (dropout counter; Adam's t is step + 1)
-  slot: u32,   // index of this batch's loss/correct pair in the sums buffer
+  slot: u32,   // this batch's loss/correct pair in the sums buffer, and its row of gradSquares
   lr: f32,
   c1: f32,     // Adam bias correction 1 - beta1^t
   c2: f32,     // Adam bias correction 1 - beta2^t

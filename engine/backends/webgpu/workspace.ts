@@ -1,9 +1,10 @@
 // Batch-sized buffers, allocated for a row capacity and reused by every batch: the gathered inputs and targets,
 // each layer's pre-activation Z, activation A and dropped output D, the head output P, the backward scratch dA/dZ,
-// the per-row stats and the per-batch sums.
+// the per-row stats and the per-batch sums, and the per-batch squared gradient norms of each layer.
 /// <reference types="@webgpu/types" />
 import type { ModelSpec } from '../backend.ts';
 import type { GpuContext } from './gpu-context.ts';
+import { SQUARES_GROUPS } from './kernels/sum-of-squares.ts';
 
 export interface LayerBuffers {
   /** rows × units, pre-activation. */
@@ -26,6 +27,10 @@ export class Workspace {
   readonly stats: GPUBuffer;
   /** slots × [loss sum, correct count], one slot per batch of an epoch or chunk of an evaluation. */
   readonly sums: GPUBuffer;
+  /** layers × SQUARES_GROUPS partial Σ dW², rewritten every batch. */
+  readonly gradPartials: GPUBuffer;
+  /** slots × layers: Σ dW² of each layer in each batch of an epoch (‖dW‖₂² per batch). */
+  readonly gradSquares: GPUBuffer;
 
   constructor(
     ctx: GpuContext,
@@ -52,5 +57,7 @@ export class Workspace {
     this.dA = ctx.storage('dA', rows * widest * 4);
     this.stats = ctx.storage('stats', rows * 8);
     this.sums = ctx.storage('sums', slots * 8);
+    this.gradPartials = ctx.storage('dW² partials', spec.layers.length * SQUARES_GROUPS * 4);
+    this.gradSquares = ctx.storage('dW² per batch', slots * spec.layers.length * 4);
   }
 }

@@ -8,6 +8,7 @@ import { lossProgram } from './loss.ts';
 import { matmulProgram } from './matmul.ts';
 import { optimizerProgram } from './optimizer.ts';
 import { reduceSumsProgram } from './reduce-sums.ts';
+import { foldSquaresProgram, sumOfSquaresProgram } from './sum-of-squares.ts';
 
 export const KERNELS = {
   matmul: matmulProgram,
@@ -18,6 +19,8 @@ export const KERNELS = {
   loss: lossProgram,
   reduceSums: reduceSumsProgram,
   optimizer: optimizerProgram,
+  sumOfSquares: sumOfSquaresProgram,
+  foldSquares: foldSquaresProgram,
 } as const;
 
 export type KernelName = keyof typeof KERNELS;
