@@ -15,8 +15,8 @@ import { cli } from '../cli/helpers.ts';
 import { launchChromium, screenshot, type Browser } from './chromium.ts';
 import { startServe, type Served } from './serve-process.ts';
 
-// Tiny, for two shared CPU cores: 200–300 samples, 10–20 epochs, the CPU backend. The seeded runs use float64, the
-// JavaScript reference kernels, which report gradient norms (the fast float32 kernels do not yet).
+// Tiny, for two shared CPU cores: 200–300 samples, 10–20 epochs, the CPU backend. The seeded runs use float64 (the
+// JavaScript reference kernels), whose gradient check and norms are the lecture's reference numbers.
 const SWEEP_TIMEOUT = 150_000;
 
 let dir: string;
