@@ -126,6 +126,8 @@ export const API_INPUTS = {
   }),
   /** writes a verified ONNX file of the run's checkpoint to `path` and records it as an artifact */
   exportOnnx: z.object({ id: RunId, checkpoint: BestOrFinal.default('final'), path: z.string().trim().min(1).max(4096) }),
+  /** desktop app: the native save dialog for an ONNX file; resolves to the chosen path, or null when cancelled */
+  chooseOnnxPath: z.object({ defaultName: z.string().trim().min(1).max(255) }),
   ...INSIGHT_INPUTS,
 } as const;
 

@@ -1,5 +1,6 @@
 // WorkbenchApi over a RunStore, for the Node side (Electron main process, `mlpw serve`). Input arrives parsed by
 // API_INPUTS (see dispatch.ts), so this file only maps methods onto the store.
+import { ApiError } from './errors.ts';
 import type { RunStore } from '../db/run-store.ts';
 import { SCHEMA_VERSION } from '../db/migrations/index.ts';
 import type { RunRecord } from '../db/types.ts';
@@ -65,5 +66,9 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     deleteRuns: ({ ids }) => store.deleteRuns(ids),
     ...createDatasetHandlers(store),
     ...createInsightHandlers(store),
+    // The desktop shell replaces this with its native dialog (electron/main.ts); a browser downloads instead.
+    chooseOnnxPath: () => {
+      throw new ApiError('desktop_only', 'a save dialog exists only in the desktop app; in the browser, download the file');
+    },
   };
 }

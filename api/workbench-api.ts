@@ -46,6 +46,7 @@ export interface ApiOutputs extends InsightOutputs {
   loadImportedDataset: WireDataset;
   importDatasetFile: ImportedDataset;
   exportOnnx: OnnxExportResult;
+  chooseOnnxPath: { path: string | null };
 }
 
 /** An imported dataset snapshot as the store describes it (db/datasets.ts DatasetRecord). */

@@ -42,7 +42,10 @@ function start(): void {
     app.exit(1);
     return;
   }
-  registerIpc(ipcMain, appStore.handlers);
+  registerIpc(ipcMain, {
+    ...appStore.handlers,
+    chooseOnnxPath: async ({ defaultName }) => ({ path: win ? await chooseOnnxDestination(dialog, win, defaultName) : null }),
+  });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(

@@ -2,6 +2,8 @@
 // validation rows, write it. The store and the CLI call these; they hold no state of their own.
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { prepareData } from '../../../engine/data/prepare.ts';
 import type { ExperimentConfig } from '../../../engine/config.ts';
 import type { Dataset, ModelSnapshot } from '../../../engine/types.ts';
@@ -11,9 +13,11 @@ import { OnnxError } from '../errors.ts';
 import { verifyOnnxModel, type OnnxVerification } from './verify.ts';
 
 let version: string | undefined;
-/** package.json's version: the producer_version of every export. */
+/** package.json's version: the producer_version of every export. A path, not a URL object, so a host that swaps the
+ *  global URL class (a DOM test environment) still reads it. */
 export function packageVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const file = join(dirname(fileURLToPath(import.meta.url)), '../../../package.json');
+  version ??= (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
   return version;
 }
 
