@@ -3,7 +3,8 @@
 //   TN: A stored k×m (lda), B k×n (ldb)       — dW = Xᵀ·dY
 //   NT: A m×k (lda), B stored n×k (ldb)       — dX = dY·Wᵀ
 // Geometry: C in 4×8 tiles held in eight v128 accumulators; B packed into 8-column strips of KC rows ([p][8]),
-// A packed into 4-row panels ([p][4]); K in blocks of KC = 256, columns in blocks of NC = 512.
+// A packed into 4-row panels with each value splatted to a v128 ([p][4][4]); K in blocks of KC = 256, columns in
+// blocks of NC = 512.
 // Every C element is summed over k in increasing order by one thread, so the result does not depend on how work
 // is split: threads take whole 8-column strips (or whole 4-row panels when there are few strips).
 import { applyActivation, ACT_NONE } from './activations';
@@ -22,8 +23,8 @@ const NR: i32 = 8;
 const KC: i32 = 256;
 const NC: i32 = 512;
 
-// Per-thread scratch: A panel (MR·KC floats), B pack (KC·NC), an edge tile (MR·NR) and an edge bias (NR).
-const A_PANEL_BYTES: usize = <usize>(MR * KC * 4);
+// Per-thread scratch: A panel (MR·KC splatted floats, 16 KB), B pack (KC·NC), an edge tile (MR·NR), an edge bias (NR).
+const A_PANEL_BYTES: usize = <usize>(MR * KC * 16);
 const B_PACK_BYTES: usize = <usize>(KC * NC * 4);
 const TILE_BYTES: usize = <usize>(MR * NR * 4);
 export const GEMM_SCRATCH_BYTES: usize = A_PANEL_BYTES + B_PACK_BYTES + TILE_BYTES + <usize>(NR * 4);
@@ -47,26 +48,54 @@ function kernel4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, init: i32,
   } else {
     c00 = f32x4.splat(0); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
   }
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    // One load of the panel's 4 values, then lane broadcasts (a shuffle each; cheaper here than 4 load-splats).
-    const a4 = v128.load(a);
-    let av = v128.shuffle<f32>(a4, a4, 0, 0, 0, 0);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.shuffle<f32>(a4, a4, 1, 1, 1, 1);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.shuffle<f32>(a4, a4, 2, 2, 2, 2);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.shuffle<f32>(a4, a4, 3, 3, 3, 3);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
-    a += 16;
-    b += 32;
-  }
+  // The loop is bound by instructions issued, so: A comes pre-splatted (a row is one load, not a load and a shuffle)
+  // and a trip runs four k steps. The exits between steps keep V8 from hoisting later steps' loads (that spills).
+  let b0: v128, b1: v128, av: v128;
+  let left = kc;
+  if (left > 0) do {
+    b0 = v128.load(b, 0); b1 = v128.load(b, 16);
+    av = v128.load(a, 0);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load(a, 16);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load(a, 32);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load(a, 48);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    if (left == 1) break;
+    b0 = v128.load(b, 32); b1 = v128.load(b, 48);
+    av = v128.load(a, 64);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load(a, 80);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load(a, 96);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load(a, 112);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    if (left == 2) break;
+    b0 = v128.load(b, 64); b1 = v128.load(b, 80);
+    av = v128.load(a, 128);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load(a, 144);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load(a, 160);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load(a, 176);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    if (left == 3) break;
+    b0 = v128.load(b, 96); b1 = v128.load(b, 112);
+    av = v128.load(a, 192);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load(a, 208);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load(a, 224);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load(a, 240);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    a += 256;
+    b += 128;
+    left -= 4;
+  } while (left != 0);
   v128.store(c, c00); v128.store(c, c01, 16);
   v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
   v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
@@ -86,25 +115,24 @@ function edgeTile(a: usize, b: usize, kc: i32, c: usize, ldc: usize, init: i32, 
   for (let r = 0; r < mr; r++) memory.copy(c + <usize>r * ldc, tile + <usize>(r * NR * 4), <usize>(nr * 4));
 }
 
-/** Pack rows i..i+mr of A, columns k0..k0+kc, into [p][4] (rows past mr are zero). */
+/** Pack rows i..i+mr of A, columns k0..k0+kc, into [p][4 rows][4 lanes], each value splatted (rows past mr are zero). */
 function packA(layout: i32, A: usize, lda: i32, i: i32, mr: i32, k0: i32, kc: i32, dst: usize): void {
   if (layout == LAYOUT_TN) {
     // A stored k×m: the 4 values of one p are adjacent.
     for (let p = 0; p < kc; p++) {
       const src = A + (<usize>(k0 + p) * <usize>lda + <usize>i) * 4;
-      const d = dst + <usize>(p * 16);
-      if (mr == MR) v128.store(d, v128.load(src));
-      else for (let r = 0; r < MR; r++) store<f32>(d + <usize>(r * 4), r < mr ? load<f32>(src + <usize>(r * 4)) : 0);
+      const d = dst + <usize>(p * MR * 16);
+      for (let r = 0; r < MR; r++) v128.store(d + <usize>(r * 16), r < mr ? v128.load32_splat(src + <usize>(r * 4)) : f32x4.splat(0));
     }
     return;
   }
   for (let r = 0; r < MR; r++) {
-    const d = dst + <usize>(r * 4);
+    const d = dst + <usize>(r * 16);
     if (r < mr) {
       const src = A + (<usize>(i + r) * <usize>lda + <usize>k0) * 4;
-      for (let p = 0; p < kc; p++) store<f32>(d + <usize>(p * 16), load<f32>(src + <usize>(p * 4)));
+      for (let p = 0; p < kc; p++) v128.store(d + <usize>(p * MR * 16), v128.load32_splat(src + <usize>(p * 4)));
     } else {
-      for (let p = 0; p < kc; p++) store<f32>(d + <usize>(p * 16), 0);
+      for (let p = 0; p < kc; p++) v128.store(d + <usize>(p * MR * 16), f32x4.splat(0));
     }
   }
 }
