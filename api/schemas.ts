@@ -106,7 +106,7 @@ export const API_INPUTS = {
   recordEpoch: z.object({ id: RunId, metrics: EpochMetricsSchema }),
   /** several epochs in order, committed together (a fast run's epochs arrive faster than one request each) */
   recordEpochs: z.object({ id: RunId, metrics: z.array(EpochMetricsSchema).min(1).max(100_000) }),
-  saveCheckpoint: z.object({ id: RunId, kind: BestOrFinal, epoch: z.number().int().positive(), snapshot: WireSnapshotSchema }),
+  saveCheckpoint: z.object({ id: RunId, kind: BestOrFinal, epoch: z.number().int().min(0), snapshot: WireSnapshotSchema }),
   finishRun: z.object({ id: RunId, summary: RunSummarySchema }),
   failRun: z.object({ id: RunId, message: z.string().min(1).max(10_000) }),
   addTags: z.object({ id: RunId, tags: z.array(Tag).min(1).max(50) }),

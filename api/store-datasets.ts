@@ -1,12 +1,14 @@
 // The dataset and export methods of the WorkbenchApi over the store (Node side): imported snapshots listed, loaded
 // for the renderer's engine worker, imported from a file on this machine; a run's checkpoint exported as verified ONNX.
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { DatasetStore, type DatasetRecord } from '../db/datasets.ts';
 import type { RunStore } from '../db/run-store.ts';
 import { importCsvFile } from '../datasets/csv/file.ts';
 import { findDataset, loadBuiltinDataset } from '../engine/data/builtin.ts';
 import type { Dataset } from '../engine/types.ts';
+import { readOnnxModel } from '../export/onnx/index.ts';
 import { exportVerified, OnnxError, validationRows, writeOnnxFile } from '../export/onnx/node/index.ts';
 import { MAX_WIRE_VALUES, toWireDataset } from './dataset-wire.ts';
 import { ApiError } from './errors.ts';
@@ -60,6 +62,7 @@ export function createDatasetHandlers(store: RunStore): DatasetHandlers {
       const rows = validationRows(run.config, runDataset(datasets, run.id, run.config.dataset));
       const { bytes, verification } = await exportVerified(checkpoint.snapshot, { runId: run.id, config: run.config, dataset: run.dataset, checkpoint: kind, metrics }, rows);
       const out = resolve(path);
+      refuseForeignTarget(out);
       try {
         await mkdir(dirname(out), { recursive: true });
         await writeOnnxFile(out, bytes);
@@ -79,4 +82,18 @@ export function recordRunDataset(store: RunStore, runId: string, datasetName: st
   const datasets = new DatasetStore(store.db, store.path);
   const rec = findDataset(datasetName) ? undefined : datasets.find(datasetName);
   if (rec) datasets.recordRunDataset(runId, rec.hash);
+}
+
+/**
+ * The API writes files where a page asks, so it writes only `.onnx` files and replaces an existing file only when it
+ * is one of our models: a page holding the token cannot overwrite ~/.bashrc or any other file with it.
+ */
+function refuseForeignTarget(out: string): void {
+  if (extname(out).toLowerCase() !== '.onnx') throw new ApiError('invalid_argument', `exportOnnx: ${out} must end in .onnx`, 'path');
+  if (!existsSync(out)) return;
+  try {
+    readOnnxModel(readFileSync(out), out);
+  } catch {
+    throw new ApiError('invalid_argument', `exportOnnx: ${out} exists and is not an MLP Workbench model; choose another file`, 'path');
+  }
 }

@@ -102,6 +102,8 @@ export class RunStore {
         durationMs: summary.durationMs,
         samplesPerSec: summary.samplesPerSecond,
         stoppedEarly: summary.stoppedEarly ? 1 : 0,
+        bestEpoch: summary.best ? summary.best.epoch : null,
+        bestValLoss: summary.best?.valLoss ?? null,
       }),
       id,
     );

@@ -27,7 +27,11 @@ export function createStatements(db: Db) {
       VALUES (@id, @kind, @epoch, @model, @weights, @now)
       ON CONFLICT (run_id, kind) DO UPDATE SET epoch = excluded.epoch, model = excluded.model, weights = excluded.weights,
         created_at = excluded.created_at`),
+    // The trainer's own best epoch (its monitored metric and minDelta) wins over the running val_loss minimum, so
+    // the columns agree with the best checkpoint.
     finish: p(`UPDATE runs SET status = @status, finished_at = @now, error = @error, duration_ms = @durationMs,
+        best_epoch = COALESCE(@bestEpoch, best_epoch),
+        best_val_loss = CASE WHEN @bestEpoch IS NULL THEN best_val_loss ELSE @bestValLoss END,
         samples_per_sec = @samplesPerSec, stopped_early = @stoppedEarly, owner_pid = NULL, owner_host = NULL,
         owner_token = NULL WHERE id = @id`),
     fail: p(`UPDATE runs SET status = @status, finished_at = @now, error = @error, owner_pid = NULL, owner_host = NULL,

@@ -1,6 +1,6 @@
 // The training loop: data → split/standardise → init → epochs of minibatch SGD on a backend, with the schedule,
 // early stopping, divergence detection, per-epoch metrics and checkpoints. Host-agnostic: callbacks report out.
-import { resolveHeadAndLoss, type ExperimentConfig } from './config.ts';
+import { ConfigError, resolveHeadAndLoss, type ExperimentConfig } from './config.ts';
 import type { TrainingBackend } from './backends/backend.ts';
 import { prepareData } from './data/prepare.ts';
 import { initWeights } from './model/init.ts';
@@ -37,6 +37,12 @@ export async function train(
 ): Promise<TrainResult> {
   const { head, loss } = resolveHeadAndLoss(config, dataset.task, dataset.outputs);
   const data = prepareData(dataset, config.validationSplit, config.standardize, config.dataset.seed);
+  if (data.train.n === 0)
+    throw new ConfigError(
+      `validationSplit: ${config.validationSplit} of ${dataset.n} samples leaves no training rows; lower it or use more samples`,
+      'validationSplit',
+      config.validationSplit,
+    );
   const dataInfo: DataInfo = {
     dataset: dataset.name,
     task: dataset.task,

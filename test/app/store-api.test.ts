@@ -1,6 +1,6 @@
 // The WorkbenchApi over a real RunStore (what both transports call): paging and search, imported datasets from a
 // CSV file to the renderer's wire form, and a verified ONNX export recorded as an artifact.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,25 @@ describe('exportOnnx', () => {
     expect(result.checkpoint).toBe('final');
     expect(result.maxAbsDiff).toBeLessThanOrEqual(result.tolerance);
     expect(store.getRunDetail(id).artifacts).toMatchObject([{ kind: 'onnx', path: out }]);
+    // a second export may replace our own model, but never a file that is not .onnx or not one of ours
+    await call('exportOnnx', { id, path: out });
+    const victim = join(dir, 'notes.txt');
+    writeFileSync(victim, 'keep me');
+    await expect(call('exportOnnx', { id, path: victim })).rejects.toMatchObject({ code: 'invalid_argument', field: 'path', message: expect.stringMatching(/must end in \.onnx/) });
+    const foreign = join(dir, 'someone-else.onnx');
+    writeFileSync(foreign, 'not a model');
+    await expect(call('exportOnnx', { id, path: foreign })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/not an MLP Workbench model/) });
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(readFileSync(foreign, 'utf8')).toBe('not a model');
+  });
+
+  it('accepts the final checkpoint of a run cancelled before its first epoch ended (epoch 0)', async () => {
+    const config = parseConfig({ ...smallConfig, epochs: 1 });
+    const { id } = (await call('createRun', { config })) as { id: string };
+    let final: { epoch: number; snapshot: ModelSnapshot } | null = null;
+    await runInWorker(config, { onCheckpoint: (kind, epoch, snapshot) => void (kind === 'final' && (final = { epoch, snapshot })) }).result;
+    await call('saveCheckpoint', { id, kind: 'final', epoch: 0, snapshot: JSON.parse(JSON.stringify(toWireSnapshot(final!.snapshot))) });
+    expect(store.getCheckpoint(id, 'final')!.epoch).toBe(0);
   });
 
   it('names the missing checkpoint', async () => {

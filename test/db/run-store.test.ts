@@ -57,6 +57,14 @@ describe('RunStore', () => {
     expect(run.config.model.layers[1]!.activation).toBe('tanh');
   });
 
+  it('takes the best epoch from the trainer at the finish (its metric may be val_acc), matching the best checkpoint', () => {
+    const id = store.createRun(config({ earlyStopping: { metric: 'val_acc' } }));
+    for (const [e, loss] of [[1, 0.5], [2, 0.3], [3, 0.4]] as const) store.recordEpoch(id, epoch(e, loss));
+    expect(store.getRun(id)).toMatchObject({ bestEpoch: 2, bestValLoss: 0.3 });
+    store.finishRun(id, summary({ bestEpoch: 3, best: epoch(3, 0.4) }));
+    expect(store.getRun(id)).toMatchObject({ bestEpoch: 3, bestValLoss: 0.4 });
+  });
+
   it('keeps runs without a validation split (no best validation loss)', () => {
     const id = store.createRun(config({ validationSplit: 0 }));
     store.recordEpoch(id, epoch(1, null));

@@ -95,3 +95,13 @@ describe('run control', () => {
     expect(Math.abs(a.summary.final!.valLoss! - b.summary.final!.valLoss!) / b.summary.final!.valLoss!).toBeLessThan(1e-4);
   });
 });
+
+describe('input that leaves nothing to train on', () => {
+  it('a validation split that takes every sample is a config error naming validationSplit, not a divergence', async () => {
+    await expect(fit({ dataset: { name: 'xor', samples: 1 }, validationSplit: 0.5 })).rejects.toMatchObject({
+      name: 'ConfigError',
+      field: 'validationSplit',
+      message: expect.stringMatching(/leaves no training rows/),
+    });
+  });
+});
