@@ -46,8 +46,12 @@ async function designSpiral(name: string, lr: number): Promise<void> {
 }
 
 async function trainAndWait(epochs = EPOCHS): Promise<string> {
+  // The live panel still shows the previous run until the new one starts: wait for its id to change first.
+  const runId = page.locator('.live-run .run-id');
+  const previous = (await runId.count()) > 0 ? (await runId.textContent())?.trim() : undefined;
   await page.getByTestId('train-now').click();
   await page.getByTestId('live-run').waitFor();
+  await expect.poll(async () => (await runId.textContent())?.trim(), { timeout: TRAIN_TIMEOUT }).not.toBe(previous);
   await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: TRAIN_TIMEOUT });
   expect(await page.getByTestId('epoch').textContent()).toBe(`${epochs} / ${epochs}`);
   return (await page.locator('.live-run .run-id').textContent())!.trim();
@@ -106,12 +110,12 @@ describe('MLP Workbench in the browser', () => {
   it('trains a second run with another learning rate, and both survive a reload', async () => {
     await designSpiral('spiral-b', 0.03);
     const second = await trainAndWait();
+    // the table loads from the store asynchronously: poll until both runs are listed
+    await expect.poll(runRows, { timeout: 30_000 }).toHaveLength(2);
     const before = await runRows();
-    expect(before).toHaveLength(2);
     expect(before).toContain(second);
     await page.reload();
-    const after = await runRows();
-    expect(after.sort()).toEqual([...before].sort());
+    await expect.poll(async () => (await runRows()).sort(), { timeout: 30_000 }).toEqual([...before].sort());
     const lrs = await page.locator('[data-run] .col-lr').allTextContents();
     expect(lrs.sort()).toEqual(['0.01', '0.03']);
     await page.locator(`[data-run="${second}"]`).click();
