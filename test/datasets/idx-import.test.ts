@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importIdxFiles } from '../../datasets/idx.ts';
+import { importIdxFiles, readIdx } from '../../datasets/idx.ts';
 import { MemorySink } from '../../datasets/sink.ts';
 import { tempDir } from '../db/helpers.ts';
 import { idxBytes } from './helpers.ts';
@@ -56,6 +56,48 @@ describe('IDX import', () => {
     await expect(importIdxFiles(tmp.file('nope.idx3-ubyte'), tmp.file('nope.idx1-ubyte'), new MemorySink())).rejects.toMatchObject({
       code: 'cannot_read',
       message: expect.stringMatching(/cannot read .*nope\.idx3-ubyte: no such file \(ENOENT\)/),
+    });
+  });
+
+  it.each([
+    ['more images than 2 GiB', [3000, 1000, 1000], /huge: its header says 3000 × 1000 × 1000 = 3000000000 bytes of data; at most 2147483648 \(2 GiB\)/],
+    ['images larger than 1024 × 1024 pixels', [1, 2000, 2000], /huge: its header says images of 2000 × 2000 pixels; at most 1048576/],
+  ])('a header announcing %s is refused before any data is read', async (_, dims, message) => {
+    await expect(importIdxFiles(write('huge', idxBytes(dims, [])), goodLabels(), new MemorySink())).rejects.toMatchObject({ code: 'bad_idx', message: expect.stringMatching(message) });
+  });
+});
+
+describe('IDX import: a gzip bomb', () => {
+  // 1 GiB of zeros behind a header that announces 10 × 28 × 28: 64 gzip members of 16 MiB each (gunzip reads
+  // concatenated members as one stream), ~1 MB compressed.
+  const zeros = new Uint8Array(16 << 20);
+  const first = gzipSync(Buffer.concat([idxBytes([10, 28, 28], []), zeros]));
+  const member = gzipSync(zeros);
+  const bomb = Buffer.concat([first, ...Array.from({ length: 63 }, () => member)]);
+
+  it('stops decompressing as soon as the data outgrows the header, having read a small part of the file', async () => {
+    let consumed = 0;
+    const chunks = (async function* () {
+      for (let i = 0; i < bomb.length; i += 16384) {
+        const chunk = bomb.subarray(i, i + 16384);
+        consumed += chunk.length;
+        yield chunk;
+      }
+    })();
+    await expect(readIdx(chunks, 'bomb.idx3-ubyte.gz', 3)).rejects.toMatchObject({
+      code: 'bad_idx',
+      message: 'bomb.idx3-ubyte.gz: decompresses to more than the 10 × 28 × 28 values its header announces (a damaged file or a gzip bomb); stopped there',
+    });
+    expect(bomb.length).toBeGreaterThan(900_000);
+    // The first member alone decompresses to 16 MiB: the error comes within it (and the stream's read-ahead).
+    expect(consumed).toBeLessThan(bomb.length / 8);
+  });
+
+  it('through the file importer: refused with the file named', async () => {
+    await expect(importIdxFiles(write('bomb.gz', bomb), write('bomb-labels', labels), new MemorySink())).rejects.toMatchObject({
+      code: 'bad_idx',
+      message: expect.stringMatching(/bomb\.gz: decompresses to more than the 10 × 28 × 28 values/),
+      exitCode: 2,
     });
   });
 });
