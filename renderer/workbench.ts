@@ -18,9 +18,13 @@ declare global {
 }
 
 const TOKEN_HEADER = 'X-Workbench-Token';
+// sessionStorage is per tab and per origin (so per port): two `mlpw serve` in one browser keep their own tokens.
+const TOKEN_KEY = 'mlpw-token';
+const NO_TOKEN = 'this tab has no access token: open the URL printed by `mlpw serve` (it carries the token after #token=)';
 
-function httpInvoke(token: string): Invoke {
+function httpInvoke(token: string | null): Invoke {
   return async (method, input) => {
+    if (!token) return { ok: false, error: { code: 'unauthorized', message: NO_TOKEN } };
     const res = await fetch(`./api/${method}`, {
       method: 'POST',
       // failRun is sent as the page unloads (see TrainingQueue.abandon); keepalive lets it outlive the page.
@@ -33,15 +37,18 @@ function httpInvoke(token: string): Invoke {
   };
 }
 
-/** Browser mode: the server put the session token in a meta tag; drop it from the address bar once read. */
-function browserToken(): string {
-  const meta = document.querySelector<HTMLMetaElement>('meta[name="workbench-token"]');
-  const url = new URL(window.location.href);
-  if (url.searchParams.has('token')) {
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+/**
+ * Browser mode: `mlpw serve` prints `…/#token=…`. The fragment never reaches a server; the token moves to this tab's
+ * sessionStorage (a reload keeps it) and leaves the address bar, history and anything copied from it.
+ */
+export function browserToken(): string | null {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const given = fragment.get('token');
+  if (given) {
+    window.sessionStorage.setItem(TOKEN_KEY, given);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
   }
-  return meta?.content ?? '';
+  return window.sessionStorage.getItem(TOKEN_KEY);
 }
 
 export function connectWorkbench(): { api: WorkbenchApi; mode: 'electron' | 'browser' } {

@@ -1,11 +1,11 @@
 // Who may talk to browser mode: only pages on this machine that know the token. The Host check stops DNS
 // rebinding (a foreign name resolving to 127.0.0.1); the Origin check stops other sites' pages; the token stops
-// other local users and processes that did not see the printed URL.
+// other local users and processes that did not see the printed URL. The token travels only in a header our page
+// sets: never a cookie, which browsers send to every port of the host (other servers there would receive it).
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
-export const TOKEN_COOKIE = 'mlpw_token';
 export const TOKEN_HEADER = 'x-workbench-token';
 
 export function loopbackHost(req: IncomingMessage, port: number): boolean {
@@ -25,15 +25,6 @@ export function sameToken(given: string | undefined | null, token: string): bool
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-export function cookieToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return rest.join('=');
-  }
-  return undefined;
 }
 
 export function headerToken(req: IncomingMessage): string | undefined {

@@ -1,12 +1,15 @@
 // Browser mode: the built renderer and the WorkbenchApi over HTTP, on 127.0.0.1 only. POST /api/<method> with the
 // method's input as the JSON body answers a DispatchResult. Every request must come to a loopback Host, from no
-// Origin or our own, with the token: in the X-Workbench-Token header (API), or the URL or cookie (pages, assets).
+// Origin or our own; API calls need the token in the X-Workbench-Token header. The pages, scripts, wasm and worker
+// scripts are the public app bundle and need no credential, so nothing the browser attaches by itself (a cookie)
+// grants anything. The printed URL carries the token in its fragment (#token=…), which the browser never sends: the
+// page keeps it in sessionStorage (per tab and per origin, so per port) and strips it from the address bar.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dispatch } from '../api/dispatch.ts';
 import type { ApiHandlers } from '../api/workbench-api.ts';
-import { cookieToken, headerToken, loopbackHost, loopbackOrigin, sameToken, TOKEN_COOKIE } from './guard.ts';
+import { headerToken, loopbackHost, loopbackOrigin, sameToken } from './guard.ts';
 import { sendJson, sendText, setCommonHeaders } from './headers.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -26,6 +29,8 @@ export interface RunningServer {
   token: string;
   close(): Promise<void>;
 }
+
+const UNAUTHORIZED = 'missing or wrong token: open the URL printed by `mlpw serve` (it carries the token after #token=)';
 
 // Checkpoints of large networks travel as JSON number arrays; this bounds one request, not a run.
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -71,14 +76,11 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
       if (!loopbackHost(req, port) || !loopbackOrigin(req, port)) return sendText(res, 403, 'forbidden: not a loopback host or origin');
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
       if (url.pathname.startsWith('/api/')) {
-        if (!sameToken(headerToken(req), token)) return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: 'missing or wrong token' } });
+        if (!sameToken(headerToken(req), token)) return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: UNAUTHORIZED } });
         return handleApi(options.handlers, url.pathname.slice('/api/'.length), req, res);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
-      const fromUrl = url.searchParams.get('token');
-      if (sameToken(fromUrl, token)) res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      else if (!sameToken(cookieToken(req), token)) return sendText(res, 401, 'unauthorized: open the URL printed by `mlpw serve` (it carries the token)');
-      await serveStatic(options.staticDir, url.pathname, token, res, req.method === 'HEAD');
+      await serveStatic(options.staticDir, url.pathname, res, req.method === 'HEAD');
     })().catch((e: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: (e as Error).message } });
       else res.destroy();
@@ -90,7 +92,7 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
       port = (server.address() as AddressInfo).port;
       const origin = `http://127.0.0.1:${port}`;
       resolve({
-        url: `${origin}/?token=${token}`,
+        url: `${origin}/#token=${token}`,
         origin,
         port,
         token,

@@ -1,5 +1,5 @@
-// Serves the built renderer (dist/renderer). index.html gets the session token in a meta tag, so the page can call
-// the API after a reload even once it has removed the token from its address bar.
+// Serves the built renderer (dist/renderer) as it is: the public app bundle, no secret in any file (the page gets the
+// token from its URL's fragment, see http-server.ts).
 import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -19,8 +19,6 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-export const TOKEN_META = 'workbench-token';
-
 /** The file under root a URL path names, or null for paths that try to leave it. */
 export function resolveStaticPath(root: string, urlPath: string): string | null {
   let decoded: string;
@@ -36,7 +34,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep) ? full : null;
 }
 
-export async function serveStatic(root: string, urlPath: string, token: string, res: ServerResponse, head: boolean): Promise<void> {
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse, head: boolean): Promise<void> {
   const file = resolveStaticPath(root, urlPath);
   if (!file) return sendText(res, 404, 'not found');
   const info = await stat(file).catch(() => null);
@@ -45,11 +43,7 @@ export async function serveStatic(root: string, urlPath: string, token: string, 
       return sendText(res, 500, `the renderer is not built (no ${file}); run: npm run build:renderer`);
     return sendText(res, 404, 'not found');
   }
-  let body: Buffer = await readFile(file);
-  if (file.endsWith(`${sep}index.html`)) {
-    const meta = `<meta name="${TOKEN_META}" content="${token}">`;
-    body = Buffer.from(body.toString('utf8').replace('<head>', `<head>\n    ${meta}`));
-  }
+  const body = await readFile(file);
   res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length });
   res.end(head ? undefined : body);
 }

@@ -1,5 +1,6 @@
-// Browser mode's HTTP transport against a real RunStore in a temporary folder: the token, the Host/Origin checks,
-// the isolation headers, and WorkbenchApi calls with errors rebuilt on the client side.
+// Browser mode's HTTP transport against a real RunStore in a temporary folder: the token (a header, never a cookie;
+// the public app bundle needs none), the Host/Origin checks, the isolation headers, and WorkbenchApi calls with
+// errors rebuilt on the client side.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -50,28 +51,37 @@ afterAll(async () => {
 });
 
 describe('browser mode access', () => {
-  it('prints a loopback URL with the token', () => {
-    expect(mode.server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+  it('prints a loopback URL with the token in its fragment, which browsers never send to a server', () => {
+    expect(mode.server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);
   });
 
-  it('refuses pages and API calls without the token (401)', async () => {
-    expect((await raw('/')).status).toBe(401);
-    expect((await raw('/?token=wrong')).status).toBe(401);
-    const api = await raw('/api/info', { 'Content-Type': 'application/json' }, 'POST', '{}');
-    expect(api.status).toBe(401);
-    expect(JSON.parse(api.body).error.code).toBe('unauthorized');
+  it('refuses API calls without the token header (401), and a cookie alone is no credential', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const none = await raw('/api/info', json, 'POST', '{}');
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.body).error.code).toBe('unauthorized');
+    expect((await raw('/api/info', { ...json, 'X-Workbench-Token': 'wrong' }, 'POST', '{}')).status).toBe(401);
+    // browsers send cookies to every port of a host, so a cookie must never grant API access
+    expect((await raw('/api/info', { ...json, Cookie: `mlpw_token=${mode.server.token}` }, 'POST', '{}')).status).toBe(401);
+    expect((await raw(`/api/info?token=${mode.server.token}`, json, 'POST', '{}')).status).toBe(401);
+    expect((await raw('/api/info', { ...json, 'X-Workbench-Token': mode.server.token }, 'POST', '{}')).status).toBe(200);
   });
 
-  it('serves the page with the token, sets the cookie, and injects the token for the API', async () => {
-    const page = await raw(`/?token=${mode.server.token}`);
-    expect(page.status).toBe(200);
-    expect(page.body).toContain(`<meta name="workbench-token" content="${mode.server.token}">`);
-    expect(String(page.headers['set-cookie'])).toContain('HttpOnly');
-    expect((await raw('/', { Cookie: `mlpw_token=${mode.server.token}` })).status).toBe(200);
+  it('serves the app bundle without a credential, and no response carries the token or sets a cookie', async () => {
+    for (const path of ['/', '/index.html', `/?token=${mode.server.token}`]) {
+      const page = await raw(path);
+      expect(page.status, path).toBe(200);
+      expect(page.body, path).toContain('<title>t</title>');
+      expect(page.body, path).not.toContain(mode.server.token);
+      expect(page.headers['set-cookie'], path).toBeUndefined();
+    }
+    const api = await raw('/api/info', { 'Content-Type': 'application/json', 'X-Workbench-Token': mode.server.token }, 'POST', '{}');
+    expect(api.headers['set-cookie']).toBeUndefined();
+    expect(api.body).not.toContain(mode.server.token);
   });
 
   it('sends cross-origin isolation and CSP headers', async () => {
-    const page = await raw(`/?token=${mode.server.token}`);
+    const page = await raw('/');
     expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(page.headers['cross-origin-embedder-policy']).toBe('require-corp');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
@@ -82,10 +92,13 @@ describe('browser mode access', () => {
     expect((await raw('/api/info', { ...auth, Host: `evil.example:${mode.server.port}` }, 'POST', '{}')).status).toBe(403);
     expect((await raw('/api/info', { ...auth, Origin: 'http://evil.example' }, 'POST', '{}')).status).toBe(403);
     expect((await raw('/api/info', { ...auth, Origin: mode.server.origin }, 'POST', '{}')).status).toBe(200);
+    // the page too: a rebinding name or another site gets nothing, not even the public bundle
+    expect((await raw('/', { Host: `evil.example:${mode.server.port}` })).status).toBe(403);
+    expect((await raw('/', { Origin: 'http://127.0.0.1:1' })).status).toBe(403);
   });
 
   it('does not serve files outside the renderer folder', async () => {
-    const res = await raw(`/..%2fsecret.txt?token=${mode.server.token}`);
+    const res = await raw('/..%2fsecret.txt');
     expect(res.status).toBe(404);
   });
 });

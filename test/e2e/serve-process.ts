@@ -25,7 +25,8 @@ export function startServe(dbPath: string): Promise<Served> {
       resolve({
         url,
         origin: parsed.origin,
-        token: parsed.searchParams.get('token')!,
+        // the token rides in the fragment (#token=…), which the browser keeps to itself
+        token: new URLSearchParams(parsed.hash.slice(1)).get('token')!,
         stop: async () => {
           child.kill('SIGTERM');
           await exited;

@@ -1,6 +1,6 @@
 // The app end to end in Debian's Chromium against `mlpw serve` on a temporary database: design a spiral with two
 // hidden layers, train it, watch it finish, find it in the runs table; a second run with another learning rate;
-// both survive a reload; export one as ONNX; nothing is served without the token; train on an imported CSV. Screenshots of each view land in
+// both survive a reload; export one as ONNX; the API refuses calls without the token; train on an imported CSV. Screenshots of each view land in
 // test-artifacts/screenshots/.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +83,7 @@ describe('MLP Workbench in the browser', () => {
     await page.getByTestId('store-path').filter({ hasText: 'workbench.db' }).waitFor();
     await expect.poll(() => page.getByTestId('host-backend').textContent()).not.toContain('probing');
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    expect(page.url()).not.toContain(served.token);
   });
 
   it('validates inline with the engine schema and blocks training until fixed', async () => {
@@ -135,8 +136,10 @@ describe('MLP Workbench in the browser', () => {
     await page.locator('.run-detail li', { hasText: path }).waitFor();
   });
 
-  it('refuses requests without the token', async () => {
-    expect((await fetch(`${served.origin}/`)).status).toBe(401);
+  it('refuses API calls without the token (the page itself is the public bundle and carries none)', async () => {
+    const bundle = await fetch(`${served.origin}/`);
+    expect(bundle.status).toBe(200);
+    expect(await bundle.text()).not.toContain(served.token);
     const api = await fetch(`${served.origin}/api/listRuns`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(api.status).toBe(401);
     const withToken = await fetch(`${served.origin}/api/listRuns`, {
