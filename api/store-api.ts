@@ -6,6 +6,7 @@ import { SCHEMA_VERSION } from '../db/migrations/index.ts';
 import type { RunRecord } from '../db/types.ts';
 import { fromWireSnapshot, toWireSnapshot } from './snapshot-wire.ts';
 import { createDatasetHandlers, recordRunDataset } from './store-datasets.ts';
+import { createExportHandlers } from './store-export.ts';
 import { createInsightHandlers } from './store-insight.ts';
 import type { ApiHandlers, ApiParsedInput, AppInfo, RunPage } from './workbench-api.ts';
 
@@ -56,7 +57,7 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     },
     recordStarted: ({ id, backend, data }) => store.recordStarted(id, backend, data),
     recordEpoch: ({ id, metrics }) => store.recordEpoch(id, metrics),
-    recordEpochs: ({ id, metrics }) => store.db.transaction(() => metrics.forEach((m) => store.recordEpoch(id, m)))(),
+    recordEpochs: ({ id, metrics }) => store.db.transaction(() => metrics.forEach((m) => store.recordEpoch(id, m))).immediate(),
     saveCheckpoint: ({ id, kind, epoch, snapshot }) => store.saveCheckpoint(id, kind, epoch, fromWireSnapshot(snapshot)),
     finishRun: ({ id, summary }) => store.finishRun(id, summary),
     failRun: ({ id, message }) => store.failRun(id, message),
@@ -65,6 +66,7 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     addNote: ({ id, text }) => store.addNote(id, text),
     deleteRuns: ({ ids }) => store.deleteRuns(ids),
     ...createDatasetHandlers(store),
+    ...createExportHandlers(store),
     ...createInsightHandlers(store),
     // The desktop shell replaces this with its native dialog (electron/main.ts); a browser downloads instead.
     chooseOnnxPath: () => {

@@ -1,20 +1,17 @@
 // The insight methods of the WorkbenchApi over the store (Node side): compare data in one request, one run's
-// insight views (computed here, where the data is), sweeps created as queued runs for the window's queue, and the
-// verified ONNX file's bytes for browser mode's download.
-import { getLayerStats, listSweeps } from '../db/insight-store.ts';
+// insight views (computed here, where the data is), and sweeps created as queued runs for the window's queue. The
+// browser's ONNX download is in store-export.ts.
 import type { RunStore } from '../db/run-store.ts';
 import { flattenConfig } from '../cli/config-keys.ts';
 import { expandGrid, GridError, valueText } from '../cli/sweep/grid.ts';
 import type { RunRecord, SweepRecord } from '../db/types.ts';
-import { exportVerified, validationRows } from '../export/onnx/node/index.ts';
 import { runConfusion, runDecisionBoundary, runGradientCheck } from '../insight/node/run-insight.ts';
-import { runCheckpoint, runDataset } from '../insight/node/run-data.ts';
 import { ApiError } from './errors.ts';
 import { recordRunDataset } from './store-datasets.ts';
 import type { ApiHandlers } from './workbench-api.ts';
 import type { INSIGHT_INPUTS } from './insight-schemas.ts';
 
-type InsightHandlers = Pick<ApiHandlers, keyof typeof INSIGHT_INPUTS>;
+type InsightHandlers = Pick<ApiHandlers, Exclude<keyof typeof INSIGHT_INPUTS, 'onnxDownload'>>;
 
 /** A sweep's runs in grid order (first axis outermost), as `mlpw sweep` lists its points; the ids are random. */
 function inGridOrder(sweep: SweepRecord, runs: RunRecord[]): RunRecord[] {
@@ -36,7 +33,7 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
       const runs = ids.map((id) => store.getRun(id));
       return { runs, epochs: runs.map((r) => store.getEpochs(r.id)) };
     },
-    getLayerStats: ({ id }) => getLayerStats(store, id),
+    getLayerStats: ({ id }) => store.getLayerStats(id),
     confusionMatrix: ({ id, checkpoint }) => runConfusion(store, id, checkpoint),
     decisionBoundary: ({ id, checkpoint, resolution }) => runDecisionBoundary(store, id, checkpoint, resolution),
     gradientCheck: ({ id, checkpoint, rows }) => runGradientCheck(store, id, checkpoint, rows),
@@ -52,7 +49,7 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
       for (const runId of created.runIds) recordRunDataset(store, runId, baseConfig.dataset.name);
       return created;
     },
-    listSweeps: () => listSweeps(store),
+    listSweeps: () => store.listSweeps(),
     getSweep: ({ id }) => {
       const sweep = store.getSweep(id);
       return { sweep, runs: inGridOrder(sweep, store.listRuns({ sweepId: sweep.id })) };
@@ -63,19 +60,5 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
       store.markRunning(run.id);
     },
     cancelQueuedRuns: ({ ids }) => store.cancelQueued(ids.map((id) => store.resolveRunId(id))),
-    onnxDownload: async ({ id, checkpoint: kind }) => {
-      const run = store.getRun(id);
-      const { epoch, snapshot } = runCheckpoint(store, run, kind);
-      const epochs = store.getEpochs(run.id);
-      const metrics = { final: epochs.at(-1) ?? null, best: epochs.find((e) => e.epoch === run.bestEpoch) ?? null };
-      const rows = validationRows(run.config, runDataset(store, run));
-      const { bytes, verification } = await exportVerified(snapshot, { runId: run.id, config: run.config, dataset: run.dataset, checkpoint: kind, metrics }, rows);
-      const fileName = `${run.name?.replace(/[^\w.-]+/g, '_') || run.dataset}-${run.id}-${kind}.onnx`;
-      store.addArtifact(run.id, { kind: 'onnx', path: `download: ${fileName}`, details: { ...verification, checkpoint: kind, epoch, bytes: bytes.length } });
-      return {
-        fileName, base64: Buffer.from(bytes).toString('base64'), bytes: bytes.length, checkpoint: kind, epoch,
-        maxAbsDiff: verification.maxAbsDiff, samples: verification.samples, tolerance: verification.tolerance,
-      };
-    },
   };
 }

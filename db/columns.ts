@@ -1,6 +1,7 @@
 // The mapping between rows and records: the indexed hyperparameter columns a config yields, and a runs row read back.
-import type { ExperimentConfig } from '../engine/config.ts';
+import { parseConfig, type ExperimentConfig } from '../engine/config.ts';
 import type { RunStatus } from '../engine/types.ts';
+import { StoreError } from './errors.ts';
 import type { RunRecord } from './types.ts';
 
 export function hyperColumns(config: ExperimentConfig) {
@@ -65,12 +66,22 @@ export const RUN_COLUMNS = `runs.id, runs.name, runs.status, runs.config, runs.d
   runs.duration_ms, runs.samples_per_sec, runs.stopped_early,
   (SELECT group_concat(tag, char(31)) FROM tags WHERE tags.run_id = runs.id) AS tags`;
 
+/** A stored config, checked against the engine's schema as it is read: a row edited or damaged outside the app is
+ *  named here rather than failing later inside training or an export. `owner` names the row ("run …", "sweep …"). */
+export function storedConfig(owner: string, text: string): ExperimentConfig {
+  try {
+    return parseConfig(JSON.parse(text));
+  } catch (e) {
+    throw new StoreError('damaged', `${owner}: its stored config is not a valid experiment config: ${(e as Error).message}`);
+  }
+}
+
 export function toRunRecord(r: RunRow): RunRecord {
   return {
     id: r.id,
     name: r.name,
     status: r.status as RunStatus,
-    config: JSON.parse(r.config) as ExperimentConfig,
+    config: storedConfig(`run ${r.id}`, r.config),
     dataset: r.dataset,
     layers: r.layers,
     activation: r.activation,

@@ -5,6 +5,9 @@
 // row marked incomplete, and the last step completes the row in one transaction; a failed import deletes its row.
 import { createHash, type Hash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
+import type { ExperimentConfig } from '../engine/config.ts';
+import { loadBuiltinDataset } from '../engine/data/builtin.ts';
+import '../engine/host/node/mnist.ts';
 import type { Dataset } from '../engine/types.ts';
 import { StoreError, sqliteCode } from './errors.ts';
 import type { Db } from './open.ts';
@@ -56,6 +59,29 @@ const SELECT = `SELECT d.id, d.name, d.hash, d.task, d.rows, d.features, d.outpu
   d.class_labels, d.source, d.created_at,
   (SELECT coalesce(sum(length(x)), 0) FROM dataset_chunks c WHERE c.dataset_id = d.id) AS stored_bytes
   FROM datasets d WHERE d.complete = 1`;
+
+// Prepared once per DatasetStore (one per open RunStore), named parameters throughout.
+function datasetStatements(db: Db) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    list: p(`${SELECT} ORDER BY d.name`),
+    byName: p(`${SELECT} AND d.name = @name`),
+    byHash: p(`${SELECT} AND d.hash = @hash ORDER BY d.created_at LIMIT 1`),
+    chunks: p('SELECT rows, x FROM dataset_chunks WHERE dataset_id = @id ORDER BY seq'),
+    blobs: p('SELECT labels, targets FROM datasets WHERE id = @id'),
+    featureNames: p('SELECT feature_names FROM datasets WHERE id = @id'),
+    clearStale: p('DELETE FROM datasets WHERE complete = 0 AND created_at < @before'),
+    begin: p(`INSERT INTO datasets (name, complete, features, feature_names, source, created_at)
+      VALUES (@name, 0, @features, @featureNames, '{}', @now)`),
+    insertChunk: p('INSERT INTO dataset_chunks (dataset_id, seq, rows, x) VALUES (@id, @seq, @rows, @x)'),
+    complete: p(`UPDATE datasets SET complete = 1, hash = @hash, task = @task, rows = @rows, outputs = @outputs,
+        target_name = @targetName, class_labels = @classLabels, source = @source, labels = @labels, targets = @targets
+      WHERE id = @id`),
+    remove: p('DELETE FROM datasets WHERE id = @id'),
+    recordRunDataset: p('UPDATE runs SET dataset_hash = @hash WHERE id = @runId'),
+    runDatasetHash: p('SELECT dataset_hash FROM runs WHERE id = @runId'),
+  };
+}
 
 interface DatasetRow {
   id: number;
@@ -109,22 +135,26 @@ export function validateDatasetName(name: string): string {
 }
 
 export class DatasetStore {
+  private readonly st: ReturnType<typeof datasetStatements>;
+
   constructor(
     private readonly db: Db,
     private readonly path = 'the store',
-  ) {}
+  ) {
+    this.st = datasetStatements(db);
+  }
 
   list(): DatasetRecord[] {
-    return (this.db.prepare(`${SELECT} ORDER BY d.name`).all() as DatasetRow[]).map(toRecord);
+    return (this.st.list.all() as DatasetRow[]).map(toRecord);
   }
 
   find(name: string): DatasetRecord | undefined {
-    const row = this.db.prepare(`${SELECT} AND d.name = ?`).get(name) as DatasetRow | undefined;
+    const row = this.st.byName.get({ name }) as DatasetRow | undefined;
     return row && toRecord(row);
   }
 
   findByHash(hash: string): DatasetRecord | undefined {
-    const row = this.db.prepare(`${SELECT} AND d.hash = ? ORDER BY d.created_at LIMIT 1`).get(hash) as DatasetRow | undefined;
+    const row = this.st.byHash.get({ hash }) as DatasetRow | undefined;
     return row && toRecord(row);
   }
 
@@ -135,13 +165,13 @@ export class DatasetStore {
       throw new StoreError('invalid_argument', 'name' in ref ? `no imported dataset "${ref.name}" in ${this.path}` : `no imported dataset with content hash ${ref.hash.slice(0, 12)}… in ${this.path}`);
     const x = new Float32Array(rec.rows * rec.features);
     let at = 0;
-    for (const chunk of this.db.prepare('SELECT rows, x FROM dataset_chunks WHERE dataset_id = ? ORDER BY seq').iterate(rec.id) as Iterable<{ rows: number; x: Buffer }>) {
+    for (const chunk of this.st.chunks.iterate({ id: rec.id }) as Iterable<{ rows: number; x: Buffer }>) {
       const raw = inflateSync(chunk.x);
       new Uint8Array(x.buffer, at * 4, raw.byteLength).set(raw);
       at += chunk.rows * rec.features;
     }
     if (at !== x.length) throw new StoreError('damaged', `dataset "${rec.name}" in ${this.path}: ${at / rec.features} rows stored, ${rec.rows} expected`);
-    const blobs = this.db.prepare('SELECT labels, targets FROM datasets WHERE id = ?').get(rec.id) as { labels: Buffer | null; targets: Buffer | null };
+    const blobs = this.st.blobs.get({ id: rec.id }) as { labels: Buffer | null; targets: Buffer | null };
     const d: Dataset = { name: rec.name, task: rec.task, n: rec.rows, features: rec.features, outputs: rec.outputs, x, featureNames: rec.featureNames };
     if (blobs.labels) d.labels = inflateTo(blobs.labels, (n) => new Uint32Array(n));
     if (blobs.targets) d.targets = inflateTo(blobs.targets, (n) => new Float32Array(n));
@@ -155,37 +185,40 @@ export class DatasetStore {
     return rec ? { dataset: this.load({ name }), hash: rec.hash } : null;
   }
 
+  /** The data a run trained on: the imported snapshot by the hash it recorded, else the built-in generator. */
+  forRun(run: { id: string; config: ExperimentConfig }): Dataset {
+    const hash = this.runDatasetHash(run.id);
+    return hash === null ? loadBuiltinDataset(run.config.dataset) : this.load({ hash });
+  }
+
   /** Starts an import under `name`; refuses a name an existing snapshot has. */
   writer(name: string): SnapshotWriter {
     const dsName = validateDatasetName(name);
-    const db = this.db;
+    const { db, st } = this;
     const taken = this.find(dsName);
     if (taken)
       throw new StoreError('invalid_argument', `a dataset "${dsName}" already exists (imported ${new Date(taken.createdAt).toISOString().slice(0, 10)}, ${taken.rows} rows, hash ${taken.hash.slice(0, 12)}); snapshots are immutable, so choose another --name`);
-    db.prepare('DELETE FROM datasets WHERE complete = 0 AND created_at < ?').run(Date.now() - STALE_IMPORT_MS);
+    st.clearStale.run({ before: Date.now() - STALE_IMPORT_MS });
     const hash: Hash = createHash('sha256');
-    const insertChunk = db.prepare('INSERT INTO dataset_chunks (dataset_id, seq, rows, x) VALUES (?, ?, ?, ?)');
     let id: number | undefined;
     let features = 0;
     let seq = 0;
     let rows = 0;
     const remove = () => {
-      if (id !== undefined && db.open) db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+      if (id !== undefined && db.open) st.remove.run({ id });
       id = undefined;
     };
     return {
       start(columns) {
         features = columns.features;
-        const info = db
-          .prepare(`INSERT INTO datasets (name, complete, features, feature_names, source, created_at) VALUES (?, 0, ?, ?, '{}', ?)`)
-          .run(dsName, features, JSON.stringify(columns.featureNames), Date.now());
+        const info = st.begin.run({ name: dsName, features, featureNames: JSON.stringify(columns.featureNames), now: Date.now() });
         id = Number(info.lastInsertRowid);
       },
       append(x, n) {
         if (id === undefined) throw new Error('SnapshotWriter.append before start');
         const bytes = bytesOf(x, n * features);
         hash.update(bytes);
-        insertChunk.run(id, seq++, n, deflateSync(bytes, { level: LEVEL }));
+        st.insertChunk.run({ id, seq: seq++, rows: n, x: deflateSync(bytes, { level: LEVEL }) });
         rows += n;
       },
       finish: (t) => {
@@ -195,17 +228,16 @@ export class DatasetStore {
         if (t.targets) hash.update(bytesOf(t.targets));
         const meta = { task: t.task, rows, features, outputs: t.outputs, targetName: t.targetName, classLabels: t.classLabels ?? null };
         hash.update(JSON.stringify(meta));
-        const row = db.prepare('SELECT feature_names FROM datasets WHERE id = ?').get(id) as { feature_names: string };
+        const row = st.featureNames.get({ id }) as { feature_names: string };
         hash.update(row.feature_names);
         const digest = hash.digest('hex');
         try {
-          db.prepare(`UPDATE datasets SET complete = 1, hash = ?, task = ?, rows = ?, outputs = ?, target_name = ?,
-              class_labels = ?, source = ?, labels = ?, targets = ? WHERE id = ?`).run(
-            digest, t.task, rows, t.outputs, t.targetName, t.classLabels ? JSON.stringify(t.classLabels) : null, JSON.stringify(t.source),
-            t.labels ? deflateSync(bytesOf(t.labels), { level: LEVEL }) : null,
-            t.targets ? deflateSync(bytesOf(t.targets), { level: LEVEL }) : null,
-            id,
-          );
+          st.complete.run({
+            id, hash: digest, task: t.task, rows, outputs: t.outputs, targetName: t.targetName,
+            classLabels: t.classLabels ? JSON.stringify(t.classLabels) : null, source: JSON.stringify(t.source),
+            labels: t.labels ? deflateSync(bytesOf(t.labels), { level: LEVEL }) : null,
+            targets: t.targets ? deflateSync(bytesOf(t.targets), { level: LEVEL }) : null,
+          });
         } catch (e) {
           remove();
           if (sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoreError('invalid_argument', `a dataset "${dsName}" was imported meanwhile by another process; choose another --name`);
@@ -221,12 +253,12 @@ export class DatasetStore {
 
   /** Records on a run which imported snapshot it trains on. */
   recordRunDataset(runId: string, hash: string): void {
-    this.db.prepare('UPDATE runs SET dataset_hash = ? WHERE id = ?').run(hash, runId);
+    this.st.recordRunDataset.run({ hash, runId });
   }
 
   /** The content hash of the imported snapshot a run trained on, or null (built-in dataset). */
   runDatasetHash(runId: string): string | null {
-    const row = this.db.prepare('SELECT dataset_hash FROM runs WHERE id = ?').get(runId) as { dataset_hash: string | null } | undefined;
+    const row = this.st.runDatasetHash.get({ runId }) as { dataset_hash: string | null } | undefined;
     return row?.dataset_hash ?? null;
   }
 }

@@ -5,10 +5,14 @@ export type StoreErrorCode =
   | 'damaged' // SQLite, but its pages are malformed
   | 'foreign_database' // a valid SQLite database that belongs to another application
   | 'newer_schema' // written by a newer MLP Workbench; we must not touch it
+  | 'older_schema' // not yet migrated, opened read-only: only a read-write open may migrate it
   | 'cannot_open' // the file or its folder cannot be created or read
   | 'unknown_run'
   | 'ambiguous_run' // a run-id prefix that matches more than one run
   | 'run_active' // the operation needs a run that is not being trained
+  | 'run_finished' // the run has finished: its epochs, checkpoints and status are final
+  | 'duplicate_epoch' // an epoch number the run has already recorded
+  | 'no_checkpoint' // the run kept no checkpoint of the kind asked for
   | 'unknown_sweep'
   | 'invalid_argument';
 

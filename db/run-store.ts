@@ -1,9 +1,9 @@
 // RunStore: every run kept in one SQLite file. Synchronous by design (better-sqlite3): statements are prepared once,
 // multi-row writes run in one transaction, and nothing awaits inside one. Callers own the async parts (training).
 import type { ExperimentConfig } from '../engine/config.ts';
-import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, RunStatus, RunSummary } from '../engine/types.ts';
-import { hyperColumns, toRunRecord, type RunRow } from './columns.ts';
-import { saveLayerStats } from './insight-store.ts';
+import type { BackendInfo, DataInfo, EpochMetrics, LayerEpochStats, ModelSnapshot, RunStatus, RunSummary } from '../engine/types.ts';
+import { hyperColumns, storedConfig, toRunRecord, type RunRow } from './columns.ts';
+import { DatasetStore } from './datasets.ts';
 import { listRunsQuery } from './run-query.ts';
 import { StoreError, sqliteCode } from './errors.ts';
 import { isIdPrefix, newId } from './ids.ts';
@@ -27,9 +27,25 @@ export interface CreateRunOptions {
 
 const ACTIVE: readonly RunStatus[] = ['queued', 'running'];
 
+/** One epoch's per-layer statistics (weight histograms, gradient norms), as recordEpoch saved them. */
+export interface EpochLayerStats {
+  epoch: number;
+  layers: LayerEpochStats[];
+}
+
+export interface SweepSummary {
+  id: string;
+  createdAt: number;
+  /** the config keys the sweep's grid varies, in grid order */
+  keys: string[];
+  size: number;
+}
+
 export class RunStore {
   readonly db: Db;
   readonly path: string;
+  /** the imported dataset snapshots in the same file */
+  readonly datasets: DatasetStore;
   private readonly st: Statements;
   private readonly appVersion: string;
   private readonly listCache = new Map<string, ReturnType<Db['prepare']>>();
@@ -40,8 +56,10 @@ export class RunStore {
     this.path = path;
     this.db = openDatabase(path, options);
     this.st = createStatements(this.db);
+    this.datasets = new DatasetStore(this.db, path);
     this.appVersion = options.appVersion ?? '0.0.0';
-    this.recovered = this.recoverInterrupted();
+    // A read-only store (the CLI's read commands) writes nothing, so it leaves a dead owner's runs to the next writer.
+    this.recovered = options.readonly ? [] : this.recoverInterrupted();
   }
 
   close(): void {
@@ -80,19 +98,24 @@ export class RunStore {
   /** One epoch and the run's running summary, committed together: a killed process loses only the epoch in flight. */
   recordEpoch(id: string, m: EpochMetrics): void {
     this.db.transaction(() => {
+      this.expectWritable(id, `record epoch ${m.epoch}`);
+      if (this.st.hasEpoch.get({ id, epoch: m.epoch }))
+        throw new StoreError('duplicate_epoch', `run ${id} already has epoch ${m.epoch} in ${this.path}; each epoch is recorded once`);
       this.st.insertEpoch.run({ id, ...m });
       this.expectChange(this.st.afterEpoch.run({ id, epoch: m.epoch, trainLoss: m.trainLoss, valLoss: m.valLoss, valAcc: m.valAcc, durationMs: m.durationMs, now: Date.now() }), id);
-      if (m.layers) saveLayerStats(this.db, id, m.epoch, m.layers);
-    })();
+      if (m.layers) this.st.saveLayerStats.run({ id, epoch: m.epoch, layers: JSON.stringify(m.layers) });
+    }).immediate();
   }
 
   /** Keeps the newest checkpoint of each kind ('best' is overwritten on every improvement). */
   saveCheckpoint(id: string, kind: 'best' | 'final', epoch: number, snapshot: ModelSnapshot): void {
+    this.expectWritable(id, `save a ${kind} checkpoint`);
     const { model, weights } = encodeSnapshot(snapshot);
     this.st.upsertCheckpoint.run({ id, kind, epoch, model: JSON.stringify(model), weights, now: Date.now() });
   }
 
   finishRun(id: string, summary: RunSummary): void {
+    this.expectWritable(id, 'finish it again');
     this.expectChange(
       this.st.finish.run({
         id,
@@ -110,6 +133,7 @@ export class RunStore {
   }
 
   failRun(id: string, error: string): void {
+    this.expectWritable(id, 'mark it failed');
     this.expectChange(this.st.fail.run({ id, status: 'failed', error, now: Date.now() }), id);
   }
 
@@ -163,6 +187,14 @@ export class RunStore {
     const row = this.st.checkpoint.get({ id, kind }) as { epoch: number; model: string; weights: Buffer } | undefined;
     if (!row) return null;
     return { epoch: row.epoch, snapshot: decodeSnapshot(JSON.parse(row.model) as SnapshotModel, row.weights) };
+  }
+
+  /** The run's checkpoint of `kind`, or a StoreError('no_checkpoint') that says why it has none. */
+  requireCheckpoint(run: RunRecord, kind: 'best' | 'final'): { epoch: number; snapshot: ModelSnapshot } {
+    const found = this.getCheckpoint(run.id, kind);
+    if (found) return found;
+    const hint = kind === 'best' ? '; a run without a validation split has only a final one' : '';
+    throw new StoreError('no_checkpoint', `run ${run.id} has no ${kind} checkpoint (status ${run.status}, ${run.epochsDone} epochs)${hint}`);
   }
 
   listRuns(filter: RunFilter = {}): RunRecord[] {
@@ -225,6 +257,13 @@ export class RunStore {
     }));
   }
 
+  /** Every recorded epoch's layer stats of a run (id or unique prefix), oldest first; [] for runs recorded without them. */
+  getLayerStats(ref: string): EpochLayerStats[] {
+    const id = this.resolveRunId(ref);
+    const rows = this.st.layerStats.all({ id }) as { epoch: number; layers: string }[];
+    return rows.map((r) => ({ epoch: r.epoch, layers: JSON.parse(r.layers) as LayerEpochStats[] }));
+  }
+
   /** Removes runs with their epochs, checkpoints, tags, notes and artifacts; refuses any that is being trained. */
   deleteRuns(refs: readonly string[]): string[] {
     const ids = [...new Set(refs.map((r) => this.resolveRunId(r)))];
@@ -263,7 +302,13 @@ export class RunStore {
   getSweep(ref: string): SweepRecord {
     const id = this.resolveSweepId(ref);
     const r = this.st.getSweep.get({ id }) as { id: string; created_at: number; base_config: string; grid: string; parallel: number; size: number };
-    return { id: r.id, createdAt: r.created_at, baseConfig: JSON.parse(r.base_config), grid: JSON.parse(r.grid), parallel: r.parallel, size: r.size };
+    return { id: r.id, createdAt: r.created_at, baseConfig: storedConfig(`sweep ${r.id}`, r.base_config), grid: JSON.parse(r.grid), parallel: r.parallel, size: r.size };
+  }
+
+  /** The newest sweeps first, with the keys their grid varies. */
+  listSweeps(limit = 100): SweepSummary[] {
+    const rows = this.st.listSweeps.all({ limit }) as { id: string; created_at: number; grid: string; size: number }[];
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at, keys: (JSON.parse(r.grid) as { key: string }[]).map((a) => a.key), size: r.size }));
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -292,6 +337,14 @@ export class RunStore {
 
   private expectChange(info: { changes: number }, id: string): void {
     if (info.changes === 0) throw new StoreError('unknown_run', `no run "${id}" in ${this.path}`);
+  }
+
+  /** A finished run (completed, cancelled, diverged, failed, interrupted) is read-only but for tags and notes. */
+  private expectWritable(id: string, what: string): void {
+    const row = this.st.runState.get({ id }) as { status: RunStatus } | undefined;
+    if (!row) throw new StoreError('unknown_run', `no run "${id}" in ${this.path}`);
+    if (!ACTIVE.includes(row.status))
+      throw new StoreError('run_finished', `run ${id} is ${row.status}: cannot ${what}; a finished run is read-only (its tags and notes stay editable)`);
   }
 
   /** Runs left queued or running by a process that is gone become 'interrupted'; live owners' runs are left alone. */

@@ -66,6 +66,12 @@ export function createStatements(db: Db) {
       VALUES (@id, @now, @base, @grid, @parallel, @size)`),
     sweepIdsWithPrefix: p('SELECT id FROM sweeps WHERE id >= @lo AND id < @hi ORDER BY id LIMIT 6'),
     getSweep: p('SELECT id, created_at, base_config, grid, parallel, size FROM sweeps WHERE id = @id'),
+    listSweeps: p('SELECT id, created_at, grid, size FROM sweeps ORDER BY created_at DESC, id LIMIT @limit'),
+    // Read inside the write transaction that it guards: a finished run takes no more epochs or checkpoints.
+    runState: p('SELECT status, finished_at AS finishedAt FROM runs WHERE id = @id'),
+    hasEpoch: p('SELECT 1 FROM epochs WHERE run_id = @id AND epoch = @epoch'),
+    saveLayerStats: p('INSERT OR REPLACE INTO layer_stats (run_id, epoch, layers) VALUES (@id, @epoch, @layers)'),
+    layerStats: p('SELECT epoch, layers FROM layer_stats WHERE run_id = @id ORDER BY epoch'),
   };
 }
 

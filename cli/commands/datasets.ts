@@ -1,6 +1,5 @@
 // `mlpw datasets`: the datasets a run can name: built-in generators, MNIST, and snapshots imported into the store.
 import { existsSync } from 'node:fs';
-import { DatasetStore } from '../../db/datasets.ts';
 import { listDatasets } from '../../engine/data/builtin.ts';
 import '../../engine/host/node/mnist.ts';
 import { parseFlags } from '../args.ts';
@@ -29,7 +28,7 @@ export const datasets: Command = {
     // Listing must not create a database: only an existing store is opened.
     if (existsSync(resolveDbPath(values.db, ctx.env)))
       await withStore(values.db, ctx.env, (store) => {
-        for (const d of new DatasetStore(store.db, store.path).list())
+        for (const d of store.datasets.list())
           rows.push({
             name: d.name,
             task: d.task,

@@ -1,13 +1,8 @@
 // `mlpw export RUN --out FILE.onnx`: the run's checkpoint as an ONNX file, verified with onnxruntime against the
-// engine on the run's validation rows (rebuilt from its config: a built-in generator or its imported snapshot),
-// then written and recorded as an artifact of the run. A mismatch writes nothing and exits 1.
-import { resolve } from 'node:path';
-import { DatasetStore } from '../../db/datasets.ts';
-import type { RunRecord, RunStore } from '../../db/index.ts';
-import { loadBuiltinDataset } from '../../engine/data/builtin.ts';
-import '../../engine/host/node/mnist.ts';
-import type { Dataset } from '../../engine/types.ts';
-import { exportVerified, OnnxError, validationRows, writeOnnxFile } from '../../export/onnx/node/index.ts';
+// engine on the run's validation rows, then written and recorded as an artifact of the run (export/'s exportRun, as
+// the app exports). Only .onnx paths, and an existing file only if it is one of our models. A mismatch writes nothing
+// and exits 1.
+import { exportRun, OnnxError } from '../../export/onnx/node/index.ts';
 import { parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
@@ -22,13 +17,6 @@ export function checkpointFlag(value: string | undefined): 'final' | 'best' {
   return value;
 }
 
-/** The data the run trained on: its imported snapshot (by the hash it recorded) or the built-in generator. */
-function runDataset(store: RunStore, run: RunRecord): Dataset {
-  const hash = new DatasetStore(store.db, store.path).runDatasetHash(run.id);
-  if (hash === null) return loadBuiltinDataset(run.config.dataset);
-  return new DatasetStore(store.db, store.path).load({ hash });
-}
-
 export const exportCommand: Command = {
   name: 'export',
   summary: 'export a run as a verified ONNX file',
@@ -39,27 +27,15 @@ export const exportCommand: Command = {
     if (!values.out) throw new UsageError('--out FILE.onnx is required');
     const kind = checkpointFlag(values.checkpoint);
     return withStore(values.db, ctx.env, async (store) => {
-      const run = store.getRun(positionals[0]!);
-      const checkpoint = store.getCheckpoint(run.id, kind);
-      if (!checkpoint)
-        throw new UsageError(`run ${run.id} has no ${kind} checkpoint (status ${run.status}, ${run.epochsDone} epochs)${kind === 'best' ? '; it had no validation split, try --checkpoint final' : ''}`);
-      const epochs = store.getEpochs(run.id);
-      const metrics = { final: epochs.at(-1) ?? null, best: epochs.find((e) => e.epoch === run.bestEpoch) ?? null };
-      const rows = validationRows(run.config, runDataset(store, run));
-      const out = resolve(values.out!);
-      const { bytes, verification } = await exportVerified(checkpoint.snapshot, { runId: run.id, config: run.config, dataset: run.dataset, checkpoint: kind, metrics }, rows);
-      try {
-        await writeOnnxFile(out, bytes);
-      } catch (e) {
-        if (e instanceof OnnxError && e.code === 'write_failed') throw new UsageError(`--out: ${e.message}`, e.code);
+      const done = await exportRun(store, positionals[0]!, kind, { path: values.out! }).catch((e: unknown) => {
+        if (e instanceof OnnxError && (e.code === 'bad_path' || e.code === 'write_failed')) throw new UsageError(`--out: ${e.message}`, e.code);
         throw e;
-      }
-      const details = { ...verification, checkpoint: kind, epoch: checkpoint.epoch, bytes: bytes.length };
-      store.addArtifact(run.id, { kind: 'onnx', path: out, details });
-      if (values.json) ctx.stdout.write(JSON.stringify({ runId: run.id, path: out, ...details }) + '\n');
+      });
+      const { run, epoch, verification, details } = done;
+      if (values.json) ctx.stdout.write(JSON.stringify({ runId: run.id, path: done.path, ...details }) + '\n');
       else
         ctx.stdout.write(
-          `exported run ${run.id} (${kind} checkpoint, epoch ${checkpoint.epoch}) → ${out} (${bytes.length} bytes)\n` +
+          `exported run ${run.id} (${kind} checkpoint, epoch ${epoch}) → ${done.path} (${details.bytes} bytes)\n` +
             `verified with onnxruntime-web ${verification.ortVersion} on ${verification.samples} validation rows: ` +
             `max |difference| ${verification.maxAbsDiff.toExponential(2)} (tolerance ${verification.tolerance})\n`,
         );

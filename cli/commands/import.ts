@@ -2,7 +2,7 @@
 // chunks (a large file never sits in memory whole). A bad file exits 2 with the file, line and column; nothing is kept.
 import { openSync, readSync, closeSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { DatasetStore, type DatasetRecord } from '../../db/datasets.ts';
+import type { DatasetRecord } from '../../db/datasets.ts';
 import { findDataset } from '../../engine/data/builtin.ts';
 import '../../engine/host/node/mnist.ts';
 import { importCsvFile } from '../../datasets/csv/file.ts';
@@ -93,7 +93,7 @@ export const importCommand: Command = {
     if (findDataset(name)) throw new UsageError(`--name: "${name}" is a built-in dataset; choose another name`);
 
     return withStore(values.db, ctx.env, async (store) => {
-      const datasets = new DatasetStore(store.db, store.path);
+      const { datasets } = store;
       const writer = datasets.writer(name);
       const progress = progressReporter(ctx, ctx.stderr.isTTY === true && values.json !== true);
       let record: DatasetRecord;

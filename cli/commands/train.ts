@@ -140,7 +140,7 @@ export async function trainRecorded(
   opts: { json: boolean; quiet: boolean; rerunOf?: string },
 ): Promise<number> {
   // An imported dataset is loaded from its snapshot here and sent to the worker; the run records its hash.
-  const datasets = new DatasetStore(store.db, store.path);
+  const { datasets } = store;
   const imported = datasets.snapshotFor(config.dataset.name);
   const runId = store.createRun(config, { status: 'running', rerunOf: opts.rerunOf });
   if (imported) datasets.recordRunDataset(runId, imported.hash);

@@ -4,7 +4,7 @@ import { runInWorker, type WorkerRun } from '../../engine/host/node/engine-clien
 import type { ExperimentConfig } from '../../engine/config.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { recordRun, type RunStore } from '../../db/index.ts';
-import { DatasetStore } from '../../db/datasets.ts';
+import type { DatasetStore } from '../../db/datasets.ts';
 
 export interface SweepJob {
   runId: string;
@@ -27,7 +27,7 @@ export async function runSweep(
 ): Promise<SweepOutcome[]> {
   const outcomes: SweepOutcome[] = [];
   // Imported datasets are loaded once from their snapshots and sent to each worker; runs record the hash.
-  const datasets = new DatasetStore(store.db, store.path);
+  const { datasets } = store;
   const snapshots = new Map<string, ReturnType<DatasetStore['snapshotFor']>>();
   const inFlight = new Set<WorkerRun>();
   let next = 0;

@@ -6,6 +6,7 @@ export type OnnxErrorCode =
   | 'unsupported' // a snapshot the exporter cannot express (e.g. an unknown activation)
   | 'bad_input' // rows given to predict/verify do not match the model's features
   | 'verification_failed' // onnxruntime's outputs differ from the engine's beyond the tolerance
+  | 'bad_path' // an output path we refuse: not .onnx, or an existing file that is not one of our models
   | 'write_failed'; // the output file could not be written
 
 export class OnnxError extends Error {

@@ -1,5 +1,5 @@
 /**
- * ONNX export of a trained MLP (issue 4). This entry point is pure (no Node built-ins): the renderer may import it.
+ * ONNX export of a trained MLP. This entry point is pure (no Node built-ins): the renderer may import it.
  * Node callers (CLI, store host) import `export/onnx/node/index.ts`, which re-exports all of this plus onnxruntime.
  *
  * The file: opset 13, IR 7, producer_name "mlp-workbench". Input `input` float32 [batch, features] of RAW features
@@ -10,11 +10,10 @@
  * metadata_props: mlpw.format, run_id, config (JSON), dataset, checkpoint, task, head, loss, class_labels (JSON),
  * feature_names (JSON), metrics (JSON {best, final}).
  *
- * Exporting a run (Node):
- *   const rows = validationRows(config, dataset);                   // raw validation features
- *   const { bytes, verification } = await exportVerified(snapshot,  // result.final or result.best
- *     { runId, config, dataset: dataset.name, checkpoint: 'final', metrics: { best, final } }, rows);
- *   await writeOnnxFile(outPath, bytes);                            // verification: {maxAbsDiff, samples, ortVersion, tolerance}
+ * Exporting a stored run (Node): `await exportRun(store, runId, 'final', { path })` (or `{ download: true }`) →
+ *   { bytes, verification: {maxAbsDiff, samples, ortVersion, tolerance}, path, … }, recorded as an artifact; a
+ *   snapshot outside the store: `exportVerified(snapshot, meta, validationRows(config, dataset))`, then
+ *   `saveOnnxFile(path, bytes)` (only .onnx paths; an existing file only if it is one of our models).
  * Predicting from a file (Node): `await predictWithOnnx(bytes, rawX, n, path)`; from a run (anywhere):
  *   `toPredictions(snapshot, await enginePredict(snapshot, rawX, n), n)`; either → `predictionsToCsv(p)` for --out.
  * Reading a file: `readOnnxModel(bytes, path)` → the snapshot and metadata, or OnnxError 'not_onnx' / 'not_ours'.

@@ -7,7 +7,7 @@ import type { Split } from '../../engine/data/prepare.ts';
 import { confusionMatrix, type ConfusionMatrix } from '../confusion.ts';
 import { decisionBoundary, type DecisionGrid } from '../decision-boundary.ts';
 import { gradientCheck, type GradientCheckResult } from '../gradient-check.ts';
-import { runCheckpoint, runSplits } from './run-data.ts';
+import { runSplits } from './run-data.ts';
 
 export type CheckpointKind = 'best' | 'final';
 
@@ -25,7 +25,7 @@ function checkedSplit(splits: { train: Split; val: Split }): { split: Split; nam
 export async function runConfusion(store: RunStore, ref: string, kind: CheckpointKind): Promise<FromCheckpoint & { split: string; matrix: ConfusionMatrix }> {
   const run = store.getRun(ref);
   if (run.dataInfo?.task === 'regression') throw new StoreError('invalid_argument', `run ${run.id} is a regression run: a confusion matrix needs classes`);
-  const { epoch, snapshot } = runCheckpoint(store, run, kind);
+  const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   const { split, name } = checkedSplit(runSplits(store, run));
   const matrix = await confusionMatrix(snapshot, { x: split.x, n: split.n, labels: split.labels! });
   return { runId: run.id, checkpoint: kind, epoch, split: name, matrix };
@@ -36,7 +36,7 @@ export const MAX_BOUNDARY_POINTS = 1500;
 
 export async function runDecisionBoundary(store: RunStore, ref: string, kind: CheckpointKind, resolution = 60): Promise<FromCheckpoint & { grid: DecisionGrid }> {
   const run = store.getRun(ref);
-  const { epoch, snapshot } = runCheckpoint(store, run, kind);
+  const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   if (snapshot.layers[0]!.inputs !== 2)
     throw new StoreError('invalid_argument', `run ${run.id} has ${snapshot.layers[0]!.inputs} input features: the decision boundary is drawn for 2`);
   const { train, val } = runSplits(store, run);
@@ -56,7 +56,7 @@ export async function runDecisionBoundary(store: RunStore, ref: string, kind: Ch
 
 export function runGradientCheck(store: RunStore, ref: string, kind: CheckpointKind, rows = 16): FromCheckpoint & { split: string; result: GradientCheckResult } {
   const run = store.getRun(ref);
-  const { epoch, snapshot } = runCheckpoint(store, run, kind);
+  const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   const { split, name } = checkedSplit(runSplits(store, run));
   const n = Math.min(rows, split.n);
   const features = snapshot.layers[0]!.inputs;

@@ -4,7 +4,7 @@ import { createWriteStream, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importCsvFile } from '../../datasets/csv/file.ts';
 import { MemorySink } from '../../datasets/sink.ts';
-import { DatasetStore } from '../../db/datasets.ts';
+import type { DatasetStore } from '../../db/datasets.ts';
 import { RunStore } from '../../db/index.ts';
 import { tempDir } from '../db/helpers.ts';
 
@@ -32,7 +32,7 @@ const count = (store: RunStore, table: string) => (store.db.prepare(`SELECT coun
 describe('dataset snapshots', () => {
   it('stores, lists and loads an import exactly; the hash depends on the content only', async () => {
     const store = new RunStore(tmp.file('a.db'));
-    const datasets = new DatasetStore(store.db, store.path);
+    const { datasets } = store;
     const file = csv('flowers.csv', 'a,b,kind\n1.5,2,x\n3,4,y\n-5,6.25,x\n');
     const rec = await importInto(datasets, 'flowers', file, { target: 'kind', chunkRows: 2 });
     expect(rec).toMatchObject({ name: 'flowers', task: 'classification', rows: 3, features: 2, outputs: 2, classLabels: ['x', 'y'], targetName: 'kind' });
@@ -55,7 +55,7 @@ describe('dataset snapshots', () => {
 
   it('a name is never reused (snapshots are immutable); a failed import stores nothing', async () => {
     const store = new RunStore(tmp.file('b.db'));
-    const datasets = new DatasetStore(store.db, store.path);
+    const { datasets } = store;
     await importInto(datasets, 'd', csv('d.csv', 'a,y\n1,p\n2,q\n'), { target: 'y' });
     expect(() => datasets.writer('d')).toThrow(/a dataset "d" already exists .*choose another --name/);
     const bad = csv('bad.csv', 'a,y\n' + '1,p\n2,q\n'.repeat(500) + 'oops,p\n');
@@ -78,7 +78,7 @@ describe('dataset snapshots', () => {
     }
     await new Promise((resolve) => out.end(resolve));
     const store = new RunStore(tmp.file('c.db'));
-    const datasets = new DatasetStore(store.db, store.path);
+    const { datasets } = store;
     const progress: number[] = [];
     const writer = datasets.writer('large');
     const rec = writer.finish(await importCsvFile(path, { target: 'label', chunkRows: 4096, onProgress: (p) => progress.push(p.bytesRead) }, writer));

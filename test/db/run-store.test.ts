@@ -121,13 +121,14 @@ describe('RunStore', () => {
 
   it('keeps tags, notes and artifacts, and removes them with the run', () => {
     const id = store.createRun(config());
+    // epochs and checkpoints before the finish: a finished run takes no more
+    store.saveCheckpoint(id, 'final', 1, snapshot());
+    store.recordEpoch(id, epoch(1));
     store.finishRun(id, summary());
     expect(store.addTags(id, ['a', 'b', 'a'])).toEqual(['a', 'b']);
     expect(store.removeTags(id, ['a'])).toEqual(['b']);
     store.addNote(id, 'first try');
     store.addArtifact(id, { kind: 'onnx', path: '/tmp/m.onnx', details: { verified: true, maxAbsDiff: 1e-6 } });
-    store.saveCheckpoint(id, 'final', 1, snapshot());
-    store.recordEpoch(id, epoch(1));
     const detail = store.getRunDetail(id);
     expect(detail.notes.map((n) => n.text)).toEqual(['first try']);
     expect(detail.artifacts[0]).toMatchObject({ kind: 'onnx', details: { verified: true } });

@@ -1,15 +1,19 @@
-// The Node side of `mlpw export`: build the file from a checkpoint, verify it against the engine on the run's
-// validation rows, write it. The store and the CLI call these; they hold no state of their own.
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// The one export sequence of a stored run, for `mlpw export`, the API's exportOnnx and the browser's download: the
+// checkpoint, the run's dataset and its validation rows, the model built and verified against the engine with
+// onnxruntime, the file written under one rule (saveOnnxFile), the artifact recorded. No state of its own.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunStore } from '../../../db/run-store.ts';
+import type { RunRecord } from '../../../db/types.ts';
 import { prepareData } from '../../../engine/data/prepare.ts';
 import type { ExperimentConfig } from '../../../engine/config.ts';
 import type { Dataset, ModelSnapshot } from '../../../engine/types.ts';
 import { buildOnnxModel, type OnnxExportMeta } from '../build.ts';
 import { enginePredict } from '../engine-predict.ts';
 import { OnnxError } from '../errors.ts';
+import { readOnnxModel } from '../read.ts';
 import { verifyOnnxModel, type OnnxVerification } from './verify.ts';
 
 let version: string | undefined;
@@ -66,4 +70,83 @@ export async function writeOnnxFile(path: string, bytes: Uint8Array): Promise<vo
     const reason = WRITE_REASONS[code] ?? (e as Error).message;
     throw new OnnxError('write_failed', `cannot write ${path}: ${reason}${code ? ` (${code})` : ''}`, { path, code });
   }
+}
+
+/**
+ * Where exports may be written, whoever asks (a page holding the token, a save dialog, `--out`): only `.onnx` paths,
+ * and an existing file only when it is one of our models, so ~/.bashrc or a report.txt is never overwritten.
+ * Returns the absolute path; throws OnnxError('bad_path') naming it.
+ */
+export function checkOnnxTarget(path: string): string {
+  const out = resolve(path);
+  if (extname(out).toLowerCase() !== '.onnx') throw new OnnxError('bad_path', `${out} must end in .onnx`, { path: out });
+  if (!existsSync(out)) return out;
+  try {
+    readOnnxModel(readFileSync(out), out);
+  } catch {
+    throw new OnnxError('bad_path', `${out} exists and is not an MLP Workbench model; choose another file`, { path: out });
+  }
+  return out;
+}
+
+/** checkOnnxTarget, then the write; `makeFolders` creates missing folders (the app's save path), else ENOENT is an error. */
+export async function saveOnnxFile(path: string, bytes: Uint8Array, options: { makeFolders?: boolean } = {}): Promise<string> {
+  const out = checkOnnxTarget(path);
+  if (options.makeFolders)
+    await mkdir(dirname(out), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+      throw new OnnxError('write_failed', `cannot create the folder of ${out}: ${e.message}`, { path: out, code: e.code });
+    });
+  await writeOnnxFile(out, bytes);
+  return out;
+}
+
+export type CheckpointKind = 'best' | 'final';
+
+/** A file on this machine, or bytes for the caller to send (browser mode's download). */
+export type ExportDestination = { path: string; makeFolders?: boolean } | { download: true };
+
+export interface RunExport {
+  run: RunRecord;
+  checkpoint: CheckpointKind;
+  epoch: number;
+  bytes: Uint8Array;
+  verification: OnnxVerification;
+  /** what the artifact records: the absolute path written, or `download: FILE_NAME` */
+  path: string;
+  fileName: string;
+  /** the artifact's details: the verification plus checkpoint, epoch and size */
+  details: OnnxVerification & { checkpoint: CheckpointKind; epoch: number; bytes: number };
+}
+
+/** The file name a browser saves a download under: the run's name (or dataset), its id and the checkpoint. */
+export function downloadName(run: RunRecord, kind: CheckpointKind): string {
+  return `${run.name?.replace(/[^\w.-]+/g, '_') || run.dataset}-${run.id}-${kind}.onnx`;
+}
+
+/**
+ * Exports run `ref`'s checkpoint of `kind`, verified on the rows the run validated on (rebuilt from its built-in
+ * generator or its imported snapshot), and records the artifact once the bytes are where they go. A path is checked
+ * before the work; a verification or write failure records nothing.
+ */
+export async function exportRun(store: RunStore, ref: string, kind: CheckpointKind, to: ExportDestination): Promise<RunExport> {
+  const run = store.getRun(ref);
+  const { epoch, snapshot } = store.requireCheckpoint(run, kind);
+  if ('path' in to) checkOnnxTarget(to.path);
+  const epochs = store.getEpochs(run.id);
+  const metrics = { final: epochs.at(-1) ?? null, best: epochs.find((e) => e.epoch === run.bestEpoch) ?? null };
+  const rows = validationRows(run.config, store.datasets.forRun(run));
+  const meta = { runId: run.id, config: run.config, dataset: run.dataset, checkpoint: kind, metrics };
+  const { bytes, verification } = await exportVerified(snapshot, meta, rows);
+  let path: string;
+  let fileName: string;
+  if ('path' in to) {
+    path = await saveOnnxFile(to.path, bytes, { makeFolders: to.makeFolders });
+    fileName = basename(path);
+  } else {
+    fileName = downloadName(run, kind);
+    path = `download: ${fileName}`;
+  }
+  const details = { ...verification, checkpoint: kind, epoch, bytes: bytes.length };
+  store.addArtifact(run.id, { kind: 'onnx', path, details });
+  return { run, checkpoint: kind, epoch, bytes, verification, path, fileName, details };
 }

@@ -1,7 +1,10 @@
 // Node entry point of the ONNX exporter: everything in ../index.ts (see its comment for the API and the file
 // layout) plus what needs Node or onnxruntime-web: verification, prediction, writing files.
 export * from '../index.ts';
-export { exportVerified, packageVersion, validationRows, writeOnnxFile, type VerifiedExport } from './export-run.ts';
+export {
+  checkOnnxTarget, downloadName, exportRun, exportVerified, packageVersion, saveOnnxFile, validationRows, writeOnnxFile,
+  type CheckpointKind, type ExportDestination, type RunExport, type VerifiedExport,
+} from './export-run.ts';
 export { predictWithOnnx, type OnnxPredictions } from './predict.ts';
 export { ortVersion, runOnnx, type OnnxRunResult } from './runtime.ts';
 export { VERIFY_TOLERANCE, verifyOnnxModel, type OnnxVerification } from './verify.ts';

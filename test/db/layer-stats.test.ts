@@ -2,7 +2,6 @@
 // and recorded end to end when `mlpw train` runs the engine in its worker.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunStore } from '../../db/index.ts';
-import { getLayerStats } from '../../db/insight-store.ts';
 import type { LayerEpochStats } from '../../engine/types.ts';
 import { trainRun } from '../cli/helpers.ts';
 import { config, epoch, tempDir } from './helpers.ts';
@@ -23,7 +22,7 @@ describe('layer stats in the run store', () => {
     store.recordEpoch(id, { ...epoch(1), layers: stats(1) });
     store.recordEpoch(id, epoch(2)); // a backend or host that sent none
     store.recordEpoch(id, { ...epoch(3), layers: stats(3) });
-    expect(getLayerStats(store, id.slice(0, 5))).toEqual([
+    expect(store.getLayerStats(id.slice(0, 5))).toEqual([
       { epoch: 1, layers: stats(1) },
       { epoch: 3, layers: stats(3) },
     ]);
@@ -35,7 +34,7 @@ describe('layer stats in the run store', () => {
     const store = new RunStore(tmp.file('w.db'));
     const plain = store.createRun(config());
     store.recordEpoch(plain, epoch(1));
-    expect(getLayerStats(store, plain)).toEqual([]);
+    expect(store.getLayerStats(plain)).toEqual([]);
     const id = store.createRun(config());
     store.recordEpoch(id, { ...epoch(1), layers: stats(1) });
     store.failRun(id, 'stopped by the test');
@@ -49,7 +48,7 @@ describe('layer stats in the run store', () => {
     const id = store.createRun(config());
     store.recordEpoch(id, { ...epoch(1), layers: stats(1) });
     expect(() => store.recordEpoch(id, { ...epoch(1), layers: stats(2) })).toThrow(); // epoch 1 twice
-    expect(getLayerStats(store, id)).toEqual([{ epoch: 1, layers: stats(1) }]);
+    expect(store.getLayerStats(id)).toEqual([{ epoch: 1, layers: stats(1) }]);
     store.close();
   });
 
@@ -60,15 +59,15 @@ describe('layer stats in the run store', () => {
     const fast = await trainRun(db, '--layers', '8,4');
     const store = new RunStore(db);
     for (const id of [reference, fast]) {
-      const recorded = getLayerStats(store, id);
+      const recorded = store.getLayerStats(id);
       expect(recorded.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
       for (const r of recorded) expect(r.layers.map((l) => l.weights.counts.reduce((a, b) => a + b, 0))).toEqual([2 * 8, 8 * 4, 4 * 2]);
     }
     expect(store.getRun(reference).backendInfo).toMatchObject({ kernels: 'js', precision: 'float64' });
-    expect(getLayerStats(store, reference).every((r) => r.layers.every((l) => l.gradNorm! > 0))).toBe(true);
+    expect(store.getLayerStats(reference).every((r) => r.layers.every((l) => l.gradNorm! > 0))).toBe(true);
     // The fast kernels report gradient norms too, and they are the same numbers as the reference's (same seed).
     expect(store.getRun(fast).backendInfo).toMatchObject({ kernels: 'wasm-simd', precision: 'float32' });
-    const norms = (id: string) => getLayerStats(store, id).flatMap((r) => r.layers.map((l) => l.gradNorm!));
+    const norms = (id: string) => store.getLayerStats(id).flatMap((r) => r.layers.map((l) => l.gradNorm!));
     norms(fast).forEach((g, i) => expect(Math.abs(g - norms(reference)[i]!) / norms(reference)[i]!).toBeLessThan(1e-3));
     store.close();
   });
