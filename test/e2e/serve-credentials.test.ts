@@ -1,6 +1,7 @@
 // Browser mode's credential in a real Chromium (issue 13): the token must not reach other servers on 127.0.0.1
 // (browsers send a host's cookies to every port), and two `mlpw serve` on two ports in one browser must both keep
-// working (a second server's cookie used to replace the first's, and the first tab's engine worker then got 401).
+// working (a second server's cookie used to replace the first's, and the first tab's engine worker then got 401). A tab
+// opened without the token says where to get it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,6 +91,18 @@ describe('browser mode credential', () => {
       other.closeAllConnections();
       await new Promise<void>((resolve) => other.close(() => resolve()));
     }
+  });
+
+  it('a tab opened without the token says where to get it, and makes no API call', async () => {
+    const bare = await browser.context.newPage();
+    const apiCalls: string[] = [];
+    bare.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls.push(r.url());
+    });
+    await bare.goto(`${a.origin}/`);
+    await bare.getByRole('alert').filter({ hasText: 'open the URL printed by `mlpw serve`' }).waitFor();
+    expect(apiCalls).toEqual([]);
+    await bare.close();
   });
 
   it('two servers in one browser both train, each tab with its own token, and a reload keeps it', async () => {
