@@ -12,6 +12,7 @@ export type ImportErrorCode =
   | 'too_many_classes' // a classification target with more distinct values than a classifier should have
   | 'unknown_column' // --target names no column
   | 'unclosed_quote'
+  | 'record_too_long' // one record longer than the tokenizer's cap (a missing closing quote, most often)
   | 'bad_idx' // wrong magic number, sizes that do not match, truncated data
   | 'bad_option'; // an option value the importer cannot use
 
