@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { RunStore } from '../db/index.ts';
+import { RunStore, StoreError } from '../db/index.ts';
+import { sqliteCode } from '../db/errors.ts';
 import type { Options } from './args.ts';
 
 export const DB_FLAG = { db: { type: 'string' } } as const satisfies Options;
@@ -24,15 +25,27 @@ export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, 
 
 const APP_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export function openStore(flag: string | undefined, env: NodeJS.ProcessEnv): RunStore {
-  return new RunStore(resolveDbPath(flag, env), { appVersion: APP_VERSION });
+export function openStore(flag: string | undefined, env: NodeJS.ProcessEnv, options: { readonly?: boolean } = {}): RunStore {
+  return new RunStore(resolveDbPath(flag, env), { appVersion: APP_VERSION, readonly: options.readonly });
 }
 
 /** Opens the store for one command and closes it however the command ends. */
 export async function withStore<T>(flag: string | undefined, env: NodeJS.ProcessEnv, fn: (store: RunStore) => T | Promise<T>): Promise<T> {
-  const store = openStore(flag, env);
+  return useStore(openStore(flag, env), fn);
+}
+
+/** The same for commands that only read (runs, show, compare, export-csv): the file is not migrated or written. */
+export async function withReadOnlyStore<T>(flag: string | undefined, env: NodeJS.ProcessEnv, fn: (store: RunStore) => T | Promise<T>): Promise<T> {
+  return useStore(openStore(flag, env, { readonly: true }), fn);
+}
+
+async function useStore<T>(store: RunStore, fn: (store: RunStore) => T | Promise<T>): Promise<T> {
   try {
     return await fn(store);
+  } catch (e) {
+    // Damage the open-time check could not see (quick_check skips index contents) still names the file.
+    if (sqliteCode(e)?.startsWith('SQLITE_CORRUPT')) throw new StoreError('damaged', `${store.path} is damaged (${(e as Error).message})`);
+    throw e;
   } finally {
     store.close();
   }

@@ -7,7 +7,7 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { fmt, fmtDuration, table } from '../format.ts';
 import { configTable, differs, flatText } from '../config-keys.ts';
-import { DB_FLAG, withStore } from '../store-path.ts';
+import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
 
 /** The epoch with the lowest validation loss (training loss for runs without a validation split). */
 export function bestEpoch(epochs: EpochMetrics[]): EpochMetrics | null {
@@ -41,7 +41,7 @@ export const compare: Command = {
   async run(argv, ctx) {
     const { values, positionals } = parseFlags(argv, { ...DB_FLAG, all: { type: 'boolean' }, json: { type: 'boolean' } });
     if (positionals.length < 2) throw new UsageError(`compare needs two or more runs (got ${positionals.length})`);
-    return withStore(values.db, ctx.env, (store) => {
+    return withReadOnlyStore(values.db, ctx.env, (store) => {
       const runs = positionals.map((ref) => store.getRun(ref));
       const curves = runs.map((r) => store.getEpochs(r.id));
       const keys = configTable(runs.map((r) => r.config)).filter((k) => values.all || differs(k.values));

@@ -5,7 +5,7 @@ import { parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { configTable, type FlatValue } from '../config-keys.ts';
-import { DB_FLAG, withStore } from '../store-path.ts';
+import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
 
 export function csvCell(v: FlatValue | undefined): string {
   if (v === undefined || v === null) return '';
@@ -24,7 +24,7 @@ export const exportCsv: Command = {
     if (positionals.length === 0) throw new UsageError('export-csv needs at least one run');
     const out = values.out;
     if (!out) throw new UsageError('export-csv needs --out FILE (or --out - for stdout)');
-    return withStore(values.db, ctx.env, (store) => {
+    return withReadOnlyStore(values.db, ctx.env, (store) => {
       const runs = positionals.map((ref) => store.getRun(ref));
       const keys = configTable(runs.map((r) => r.config));
       const lines = [['run_id', 'status', 'sweep_id', ...keys.map((k) => k.key), ...EPOCH_COLUMNS].map(csvCell).join(',')];

@@ -6,7 +6,7 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { fmtInt, table } from '../format.ts';
 import { RUNS_HEADER, runsRow } from '../run-format.ts';
-import { DB_FLAG, withStore } from '../store-path.ts';
+import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
 
 const DEFAULT_LIMIT = 50;
 
@@ -47,7 +47,7 @@ export const runs: Command = {
       sweepId: values.sweep,
       ...parseSort(values.sort),
     };
-    return withStore(values.db, ctx.env, (store) => {
+    return withReadOnlyStore(values.db, ctx.env, (store) => {
       // One row more than asked tells whether the list was cut without counting every match.
       const rows = store.listRuns({ ...filter, limit: limit === 0 ? undefined : limit + 1 });
       const cut = limit !== 0 && rows.length > limit;

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.ts';
 import { fmt, fmtDuration, fmtInt } from '../format.ts';
 import { flatText, flattenConfig } from '../config-keys.ts';
 import { backendText, epochsTable, fmtBytes, fmtTime } from '../run-format.ts';
-import { DB_FLAG, withStore } from '../store-path.ts';
+import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
 import type { RunDetail } from '../../db/index.ts';
 
 function header(run: RunDetail): string[] {
@@ -38,7 +38,7 @@ export const show: Command = {
   async run(argv, ctx) {
     const { values, positionals } = parseFlags(argv, { ...DB_FLAG, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError(`show takes one run id (got ${positionals.length})`);
-    return withStore(values.db, ctx.env, (store) => {
+    return withReadOnlyStore(values.db, ctx.env, (store) => {
       const run = store.getRunDetail(positionals[0]!);
       const epochs = store.getEpochs(run.id);
       if (values.json) {

@@ -1,8 +1,10 @@
 // `mlpw train`: one run in an engine worker thread, a progress bar and a line per epoch (or one JSON object).
-import { runInWorker, type RunHandlers } from '../../engine/host/node/engine-client.ts';
+import { EngineError, runInWorker, type RunHandlers } from '../../engine/host/node/engine-client.ts';
+import '../../engine/host/node/mnist.ts'; // mnist is one of the built-in names checked below
+import { findDataset, listDatasets } from '../../engine/data/builtin.ts';
 import { keepAlive, recordRun, type RunStore } from '../../db/index.ts';
 import { DatasetStore } from '../../db/datasets.ts';
-import type { ExperimentConfig } from '../../engine/config.ts';
+import { ConfigError, type ExperimentConfig } from '../../engine/config.ts';
 import type { Dataset, EpochMetrics, RunSummary } from '../../engine/types.ts';
 import { parseFlags } from '../args.ts';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
@@ -132,6 +134,17 @@ export async function trainWithOutput(
   }
 }
 
+/** A dataset that is neither built in nor imported into this store: a config error before any run is recorded. */
+export function unknownDatasetError(name: string, datasets: DatasetStore, path: string): ConfigError {
+  const builtIn = listDatasets().map((d) => d.name).join(', ');
+  const imported = datasets.list().map((d) => d.name);
+  return new ConfigError(
+    `dataset.name: unknown dataset "${name}" (built-in: ${builtIn}; imported into ${path}: ${imported.length ? imported.join(', ') : 'none'})`,
+    'dataset.name',
+    name,
+  );
+}
+
 /** One run trained with terminal output and recorded in the store (train, rerun); returns the exit code. */
 export async function trainRecorded(
   store: RunStore,
@@ -142,19 +155,26 @@ export async function trainRecorded(
   // An imported dataset is loaded from its snapshot here and sent to the worker; the run records its hash.
   const { datasets } = store;
   const imported = datasets.snapshotFor(config.dataset.name);
+  if (!imported && !findDataset(config.dataset.name)) throw unknownDatasetError(config.dataset.name, datasets, store.path);
   const runId = store.createRun(config, { status: 'running', rerunOf: opts.rerunOf });
   if (imported) datasets.recordRunDataset(runId, imported.hash);
   if (opts.quiet && !opts.json) ctx.stdout.write(`${runId}\n`);
   else if (!opts.json) ctx.stdout.write(`run ${runId}${opts.rerunOf ? ` (rerun of ${opts.rerunOf})` : ''} → ${store.path}\n`);
   const stopBeating = keepAlive(store);
+  const recorder = recordRun(store, runId);
+  let started = false;
   try {
     const { summary } = await trainWithOutput(config, ctx, {
       json: opts.json,
       quiet: opts.quiet,
-      hooks: { ...recordRun(store, runId), extraJson: () => ({ runId }) },
+      hooks: { ...recorder, onStarted: (backend, data) => ((started = true), recorder.onStarted(backend, data)), extraJson: () => ({ runId }) },
       dataset: imported?.dataset,
     });
     return summary.status === 'completed' || summary.status === 'cancelled' ? 0 : 1;
+  } catch (e) {
+    // A config error the worker finds before training starts (a split that leaves no training rows) stores nothing either.
+    if (!started && e instanceof EngineError && e.code === 'invalid_config') store.deleteRuns([runId]);
+    throw e;
   } finally {
     stopBeating();
   }

@@ -1,13 +1,15 @@
 // Faults across a real process boundary: a training process killed with SIGKILL, two processes writing one
-// database at once, and files that must come out of a failed open byte-for-byte unchanged.
+// database at once, files that must come out of a failed open byte-for-byte unchanged, a folder given as the
+// database and a port already taken.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { RunStore, SCHEMA_VERSION } from '../../db/index.ts';
-import { config, tempDir } from '../db/helpers.ts';
+import { config, epoch, tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/mlpw.mjs', import.meta.url));
@@ -146,5 +148,73 @@ describe('bad database files through the CLI', () => {
       expect(r.stderr.split('\n')).toHaveLength(2);
     }
     expect(readFileSync(db).equals(bytes)).toBe(true);
+  });
+});
+
+describe('a store damaged in the middle of the file', () => {
+  /**
+   * 40 finished runs of 50 epochs (about 70 pages), closed normally (WAL mode, checkpointed), then three pages in
+   * the middle of the epochs table overwritten. The header page, the schema and the runs table are intact, so the
+   * file opens and lists its runs; only a read of every page finds the damage.
+   */
+  function damagedMidFile(path: string): { bytes: Buffer; mtimeMs: number; runId: string } {
+    const store = new RunStore(path);
+    let runId = '';
+    for (let r = 0; r < 40; r++) {
+      runId = store.createRun(config());
+      for (let e = 1; e <= 50; e++) store.recordEpoch(runId, epoch(e));
+      store.finishRun(runId, { status: 'completed', epochs: 50, bestEpoch: 50, best: null, final: null, durationMs: 1, samplesPerSecond: 1, stoppedEarly: false });
+    }
+    const pageSize = store.db.pragma('page_size', { simple: true }) as number;
+    const pages = store.db.pragma('page_count', { simple: true }) as number;
+    store.close();
+    const bytes = readFileSync(path);
+    const first = Math.floor(pages / 2);
+    for (let i = first * pageSize; i < (first + 3) * pageSize; i++) bytes[i] = (i * 31) & 0xff;
+    writeFileSync(path, bytes);
+    return { bytes, mtimeMs: statSync(path).mtimeMs, runId };
+  }
+
+  it('write and read commands of the real binary exit 2 with one line naming the file and never write to it', async () => {
+    const { bytes, mtimeMs, runId } = damagedMidFile(db);
+    const commands = [
+      ['train', '--dataset', 'xor', '--samples', '200', '--epochs', '2', '--backend', 'cpu'],
+      ['tag', runId, 'best'],
+      ['runs'],
+    ];
+    for (const argv of commands) {
+      const r = await exited(mlpw([...argv, '--db', db]));
+      expect({ argv, code: r.code, stdout: r.stdout }).toEqual({ argv, code: 2, stdout: '' });
+      expect(r.stderr).toMatch(new RegExp(`^mlpw ${argv[0]}: ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(quick_check: .+\\)\n$`));
+    }
+    expect(readFileSync(db).equals(bytes)).toBe(true);
+    expect(statSync(db).mtimeMs).toBe(mtimeMs);
+  });
+});
+
+describe('paths and ports the CLI cannot use', () => {
+  it('a folder given as --db: exit 2 with a sentence, for write and read commands', async () => {
+    const folder = tmp.file('runs-folder');
+    mkdirSync(folder);
+    for (const argv of [['runs'], ['train', '--dataset', 'xor', '--epochs', '1', '--backend', 'cpu'], ['tag', 'abcd', 'x']]) {
+      const r = await cli([...argv, '--db', folder]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`mlpw ${argv[0]}: ${folder} is a folder, not a database file (give a file in it, e.g. ${folder}/workbench.db)\n`);
+    }
+  });
+
+  it('serve --port already in use: exit 2 with a sentence', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    const site = tmp.file('site');
+    mkdirSync(site);
+    writeFileSync(`${site}/index.html`, '<!doctype html><title>t</title>');
+    try {
+      const r = await cli(['serve', '--port', String(port), '--db', db], { env: { MLPW_RENDERER_DIR: site } });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `mlpw serve: --port ${port} is already in use; choose another or omit --port\n` });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });
