@@ -1,5 +1,5 @@
 // The WorkbenchApi over a real RunStore (what both transports call): paging and search, imported datasets from a
-// CSV file to the renderer's wire form, and a verified ONNX export recorded as an artifact.
+// CSV file to the renderer's wire form, a verified ONNX export recorded as an artifact, and a finished run read-only.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,3 +105,35 @@ describe('exportOnnx', () => {
     await expect(call('exportOnnx', { id, path: join(dir, 'x.onnx'), checkpoint: 'best' })).rejects.toMatchObject({ code: 'no_checkpoint', field: 'checkpoint' });
   });
 });
+
+describe('a finished run over the API', () => {
+  it('refuses late epochs, checkpoints and a second finish with errors of ours, and keeps tags and notes editable', async () => {
+    const { id } = (await call('createRun', { config: smallConfig })) as { id: string };
+    await call('recordEpochs', { id, metrics: [fakeEpoch(1, 0.7), fakeEpoch(2, 0.5)] });
+    await expect(call('recordEpoch', { id, metrics: fakeEpoch(2, 0.4) })).rejects.toMatchObject({
+      code: 'duplicate_epoch',
+      message: `run ${id} already has epoch 2 in ${store.path}; each epoch is recorded once`,
+    });
+    await call('finishRun', { id, summary: fakeSummary(2) });
+    const finished = `run ${id} is completed: cannot`;
+    await expect(call('recordEpoch', { id, metrics: fakeEpoch(3, 0.3) })).rejects.toMatchObject({ code: 'run_finished', message: expect.stringContaining(`${finished} record epoch 3`) });
+    await expect(call('recordEpochs', { id, metrics: [fakeEpoch(3, 0.3), fakeEpoch(4, 0.2)] })).rejects.toMatchObject({ code: 'run_finished' });
+    const snapshot = JSON.parse(JSON.stringify(toWireSnapshot(tinySnapshot())));
+    await expect(call('saveCheckpoint', { id, kind: 'final', epoch: 2, snapshot })).rejects.toMatchObject({ code: 'run_finished', message: expect.stringContaining(`${finished} save a final checkpoint`) });
+    await expect(call('finishRun', { id, summary: { ...fakeSummary(2), status: 'cancelled' } })).rejects.toMatchObject({ code: 'run_finished', message: expect.stringContaining(`${finished} finish it again`) });
+    expect(store.getEpochs(id).map((e) => e.epoch)).toEqual([1, 2]);
+    expect(store.getRun(id)).toMatchObject({ status: 'completed', epochsDone: 2 });
+    expect(store.getCheckpoint(id, 'final')).toBeNull();
+    expect(await call('addTags', { id, tags: ['kept'] })).toEqual(['kept']);
+    expect(await call('addNote', { id, text: 'still editable' })).toMatchObject({ text: 'still editable' });
+  });
+});
+
+function tinySnapshot(): ModelSnapshot {
+  return {
+    task: 'classification', head: 'softmax', loss: 'cross_entropy',
+    layers: [{ inputs: 2, units: 2, activation: 'identity', W: Float32Array.from([1, 0, 0, 1]), b: Float32Array.from([0, 0]) }],
+    standardize: { mean: Float32Array.from([0, 0]), std: Float32Array.from([1, 1]) },
+    classLabels: ['a', 'b'],
+  };
+}

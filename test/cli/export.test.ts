@@ -79,6 +79,24 @@ describe('mlpw export', () => {
     expect(artifacts(runId)).toEqual([]);
   });
 
+  it('refuses to overwrite a file that is not .onnx, or an .onnx that is not ours: exit 2, the file byte-identical, no artifact', async () => {
+    const runId = await trainJson('--dataset', 'xor', '--samples', '100');
+    const victim = tmp.file('victim.txt');
+    const original = Buffer.from('my notes\n\u0000\u00ff binary tail');
+    writeFileSync(victim, original);
+    const r = await cli(['export', runId, '--out', victim], { db });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`mlpw export: --out: ${victim} must end in .onnx\n`);
+    expect(readFileSync(victim).equals(original)).toBe(true);
+    const foreign = tmp.file('someone-else.onnx');
+    writeFileSync(foreign, original);
+    const f = await cli(['export', runId, '--out', foreign], { db });
+    expect(f.code).toBe(2);
+    expect(f.stderr).toMatch(/--out: .*someone-else\.onnx exists and is not an MLP Workbench model; choose another file/);
+    expect(readFileSync(foreign).equals(original)).toBe(true);
+    expect(artifacts(runId)).toEqual([]);
+  });
+
   it.each([
     [['export', 'zzzzzzzz', '--out', 'x.onnx'], /no run "zzzzzzzz"/],
     [['export', 'abc'], /--out FILE\.onnx is required/],
