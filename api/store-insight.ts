@@ -2,8 +2,7 @@
 // insight views (computed here, where the data is), and sweeps created as queued runs for the window's queue. The
 // browser's ONNX download is in store-export.ts.
 import type { RunStore } from '../db/run-store.ts';
-import { flattenConfig } from '../cli/config-keys.ts';
-import { expandGrid, GridError, valueText } from '../cli/sweep/grid.ts';
+import { expandGrid, flattenConfig, GridError, valueText } from '../engine/experiment/index.ts';
 import type { RunRecord, SweepRecord } from '../db/types.ts';
 import { runConfusion, runDecisionBoundary, runGradientCheck } from '../insight/node/run-insight.ts';
 import { ApiError } from './errors.ts';

@@ -1,6 +1,4 @@
 // mlpw: the command line of MLP Workbench. Dispatches to one module per command; user mistakes exit 2 with one line.
-import { ConfigError } from '../engine/config.ts';
-import { EngineError } from '../engine/host/node/engine-client.ts';
 import type { Command, CommandContext } from './command.ts';
 import { datasets } from './commands/datasets.ts';
 import { importCommand } from './commands/import.ts';
@@ -17,8 +15,7 @@ import { rm } from './commands/rm.ts';
 import { rerun } from './commands/rerun.ts';
 import { sweep } from './commands/sweep.ts';
 import { serve } from './commands/serve.ts';
-import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
-import { StoreError } from '../db/index.ts';
+import { EXIT_FAILED, EXIT_USAGE, isUserError } from './errors.ts';
 
 export const COMMANDS: Command[] = [train, sweep, runs, show, compare, exportCsv, tag, note, rm, rerun, datasets, importCommand, exportCommand, predict, serve];
 
@@ -32,17 +29,6 @@ function help(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
   ].join('\n');
-}
-
-/** User errors (exit 2): bad flags, bad config, bad files. Engine config errors arrive from the worker as EngineError. */
-function isUserError(e: unknown): e is Error {
-  return (
-    e instanceof UsageError ||
-    e instanceof StoreError ||
-    e instanceof ConfigError ||
-    (e instanceof EngineError && e.code === 'invalid_config') ||
-    (typeof (e as { exitCode?: unknown })?.exitCode === 'number' && (e as { exitCode: number }).exitCode === EXIT_USAGE)
-  );
 }
 
 export async function main(argv: string[], ctx: CommandContext = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {

@@ -1,6 +1,6 @@
 // The compare view's numbers: a run's curve for a split and metric, the best and last epochs, every run's value at
 // one epoch (the chart's hover), and the configs side by side with "differences only".
-import { configTable, differs, flatText } from '../cli/config-keys.ts';
+import { configTable, differs, flatText } from '../engine/experiment/index.ts';
 import type { ExperimentConfig } from '../engine/config.ts';
 import type { EpochMetrics } from '../engine/types.ts';
 

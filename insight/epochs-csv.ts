@@ -1,6 +1,6 @@
 // The compared runs' whole curves as one CSV, in the layout of `mlpw export-csv`: a row per run and epoch, every
 // config key as a column, so a file from the app and one from the CLI load the same way in pandas.
-import { configTable, type FlatValue } from '../cli/config-keys.ts';
+import { configTable, type FlatValue } from '../engine/experiment/index.ts';
 import type { ExperimentConfig } from '../engine/config.ts';
 import type { EpochMetrics } from '../engine/types.ts';
 

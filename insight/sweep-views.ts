@@ -1,7 +1,7 @@
 // A sweep's runs as the sweep view draws them: one row per run with the varied keys' values and its best validation
 // loss, the axes of a parallel-coordinates chart (hyperparameters → loss, log scale where a numeric key spans
 // decades, as W&B and TensorBoard's HParams offer), and a heatmap over two keys.
-import { flattenConfig, type FlatValue } from '../cli/config-keys.ts';
+import { flattenConfig, type FlatValue } from '../engine/experiment/index.ts';
 import type { ExperimentConfig } from '../engine/config.ts';
 
 /** What the views need of a run (a RunRecord has all of it). */

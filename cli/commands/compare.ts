@@ -6,7 +6,7 @@ import { parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { fmt, fmtDuration, table } from '../format.ts';
-import { configTable, differs, flatText } from '../config-keys.ts';
+import { configTable, differs, flatText } from '../../engine/experiment/index.ts';
 import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
 
 /** The epoch with the lowest validation loss (training loss for runs without a validation split). */

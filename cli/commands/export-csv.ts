@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
-import { configTable, type FlatValue } from '../config-keys.ts';
+import { configTable, type FlatValue } from '../../engine/experiment/index.ts';
 import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
 
 export function csvCell(v: FlatValue | undefined): string {

@@ -3,7 +3,7 @@ import { parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { fmt, fmtDuration, fmtInt } from '../format.ts';
-import { flatText, flattenConfig } from '../config-keys.ts';
+import { flatText, flattenConfig } from '../../engine/experiment/index.ts';
 import { backendText, epochsTable, fmtBytes, fmtTime } from '../run-format.ts';
 import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
 import type { RunDetail } from '../../db/index.ts';

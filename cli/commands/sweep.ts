@@ -5,7 +5,7 @@ import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
 import { UsageError } from '../errors.ts';
 import { fmt, fmtDuration } from '../format.ts';
 import { keepAlive } from '../../db/index.ts';
-import { expandGrid, parseGridFlag } from '../sweep/grid.ts';
+import { expandGrid, parseGridFlag } from '../../engine/experiment/index.ts';
 import { runSweep, type SweepOutcome } from '../sweep/run-sweep.ts';
 import { DB_FLAG, withStore } from '../store-path.ts';
 

@@ -1,8 +1,8 @@
-// Sweep grids: `--grid KEY=V1,V2,…` axes over a base config, expanded to their cartesian product (first axis
-// outermost). Pure functions; every point is validated before any run starts, and errors name the key and value.
-import { ConfigError, parseConfig, type ExperimentConfig } from '../../engine/config.ts';
-import { flattenConfig } from '../config-keys.ts';
-import { UsageError } from '../errors.ts';
+// Sweep grids: `KEY=V1,V2,…` axes over a base config, expanded to their cartesian product (first axis outermost).
+// Pure functions, shared by `mlpw sweep`, the API's createSweep and the renderer's sweep builder; every point is
+// validated before any run starts, and errors name the key and value. Messages read as the CLI flag (`--grid …`).
+import { ConfigError, parseConfig, type ExperimentConfig } from '../config.ts';
+import { flattenConfig } from './config-keys.ts';
 
 export interface GridAxis {
   key: string;
@@ -16,10 +16,15 @@ export interface GridPoint {
   config: ExperimentConfig;
 }
 
-/** A mistake in the grid flags: a usage error (exit 2) with its own code. */
-export class GridError extends UsageError {
-  constructor(message: string) {
-    super(message, 'invalid_grid');
+/** A grid that cannot be run: a malformed axis, a key given twice, too many points, or a point the config rejects. */
+export class GridError extends Error {
+  readonly code = 'invalid_grid';
+  constructor(
+    message: string,
+    /** the axis key at fault, where one is */
+    readonly field?: string,
+  ) {
+    super(message);
     this.name = 'GridError';
   }
 }
@@ -37,7 +42,7 @@ function unitsValue(key: string, text: string): number[] {
   if (text === '0' || text === 'none') return [];
   return text.split('x').map((part) => {
     const n = Number(part);
-    if (!Number.isInteger(n) || n <= 0) throw new GridError(`--grid ${key}=${text}: "${part}" is not a positive number of units (write layers as 16x16)`);
+    if (!Number.isInteger(n) || n <= 0) throw new GridError(`--grid ${key}=${text}: "${part}" is not a positive number of units (write layers as 16x16)`, key);
     return n;
   });
 }
@@ -52,12 +57,12 @@ export function parseGridFlag(flag: string, known: readonly string[] = gridKeys(
   const eq = flag.indexOf('=');
   if (eq <= 0) throw new GridError(`--grid "${flag}": expected KEY=V1,V2,… (e.g. optimizer.lr=0.1,0.01)`);
   const key = flag.slice(0, eq).trim();
-  if (!known.includes(key)) throw new GridError(`--grid ${key}: not a config key (keys: ${known.join(', ')})`);
+  if (!known.includes(key)) throw new GridError(`--grid ${key}: not a config key (keys: ${known.join(', ')})`, key);
   const texts = flag.slice(eq + 1).split(',').map((t) => t.trim());
-  if (texts.some((t) => t === '')) throw new GridError(`--grid ${key}: an empty value in "${flag.slice(eq + 1)}"`);
+  if (texts.some((t) => t === '')) throw new GridError(`--grid ${key}: an empty value in "${flag.slice(eq + 1)}"`, key);
   const seen = new Set<string>();
   for (const t of texts) {
-    if (seen.has(t)) throw new GridError(`--grid ${key}: the value ${t} is listed twice`);
+    if (seen.has(t)) throw new GridError(`--grid ${key}: the value ${t} is listed twice`, key);
     seen.add(t);
   }
   return { key, values: texts.map((t) => (key === LAYERS ? unitsValue(key, t) : scalarValue(t))) };
@@ -91,7 +96,7 @@ function assign(input: Plain, key: string, value: unknown): void {
 export function expandGrid(base: ExperimentConfig, axes: readonly GridAxis[]): GridPoint[] {
   const keys = axes.map((a) => a.key);
   const twice = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (twice) throw new GridError(`--grid ${twice}: the key is given twice; list all its values in one --grid`);
+  if (twice) throw new GridError(`--grid ${twice}: the key is given twice; list all its values in one --grid`, twice);
   const size = axes.reduce((n, a) => n * a.values.length, 1);
   if (axes.length === 0) throw new GridError('sweep needs at least one --grid KEY=V1,V2,…');
   if (size > MAX_GRID_POINTS) throw new GridError(`the grid has ${size} points, more than ${MAX_GRID_POINTS}; split it into several sweeps`);
@@ -127,6 +132,6 @@ function validatePoint(input: Plain, assignments: GridPoint['assignments']): Exp
       assignments.find((a) => field === a.key) ??
       assignments.find((a) => field.startsWith(a.key + '.') || a.key.startsWith(field + '.'));
     const where = culprit ? `${culprit.key}=${culprit.text}` : assignments.map((a) => `${a.key}=${a.text}`).join(' ');
-    throw new GridError(`--grid ${where}: ${e.message}`);
+    throw new GridError(`--grid ${where}: ${e.message}`, culprit?.key);
   }
 }

@@ -1,7 +1,7 @@
 // Grid expansion: parsing --grid flags, the cartesian product over a base config, and errors that name key and value.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../engine/config.ts';
-import { expandGrid, GridError, parseGridFlag } from '../../cli/sweep/grid.ts';
+import { expandGrid, GridError, parseGridFlag } from '../../engine/experiment/index.ts';
 
 const base = parseConfig({ dataset: { name: 'xor' }, model: { layers: [{ units: 8, activation: 'tanh', dropout: 0.1 }] }, epochs: 3 });
 

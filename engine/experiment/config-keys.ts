@@ -1,6 +1,6 @@
-// An ExperimentConfig as flat `path = value` pairs, for show/compare/export-csv. The layer list reads as one value
-// per property ("16x16", "relu") rather than one key per layer, so runs with different depths line up.
-import type { ExperimentConfig } from '../engine/config.ts';
+// An ExperimentConfig as flat `path = value` pairs, for show, compare, CSV exports and sweep tables. The layer list
+// reads as one value per property ("16x16", "relu") rather than one key per layer, so runs with different depths line up.
+import type { ExperimentConfig } from '../config.ts';
 
 export type FlatValue = string | number | boolean | null;
 

@@ -1,0 +1,4 @@
+// Experiments as data, for every layer above the engine: a config as flat `key = value` pairs (show, compare, CSV,
+// sweep tables) and sweep grids (axes, their cartesian product, GridError). No Node built-ins and no DOM.
+export { configTable, differs, flatText, flattenConfig, type FlatValue } from './config-keys.ts';
+export { expandGrid, gridKeys, GridError, MAX_GRID_POINTS, parseGridFlag, valueText, type GridAxis, type GridPoint } from './grid.ts';
