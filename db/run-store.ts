@@ -107,11 +107,14 @@ export class RunStore {
     }).immediate();
   }
 
-  /** Keeps the newest checkpoint of each kind ('best' is overwritten on every improvement). */
+  /** Keeps the newest checkpoint of each kind. A 'best' one comes on every improvement and makes its epoch the run's best. */
   saveCheckpoint(id: string, kind: 'best' | 'final', epoch: number, snapshot: ModelSnapshot): void {
     this.expectWritable(id, `save a ${kind} checkpoint`);
     const { model, weights } = encodeSnapshot(snapshot);
-    this.st.upsertCheckpoint.run({ id, kind, epoch, model: JSON.stringify(model), weights, now: Date.now() });
+    this.db.transaction(() => {
+      this.st.upsertCheckpoint.run({ id, kind, epoch, model: JSON.stringify(model), weights, now: Date.now() });
+      if (kind === 'best') this.st.bestCheckpoint.run({ id, epoch });
+    })();
   }
 
   finishRun(id: string, summary: RunSummary): void {

@@ -15,11 +15,8 @@ export function createStatements(db: Db) {
         data_info = @dataInfo, heartbeat_at = @now WHERE id = @id`),
     insertEpoch: p(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_acc, val_acc, lr, duration_ms, samples_per_sec)
       VALUES (@id, @epoch, @trainLoss, @valLoss, @trainAcc, @valAcc, @lr, @durationMs, @samplesPerSec)`),
-    // SET expressions all see the row as it was, so best_epoch compares against the previous best_val_loss.
     afterEpoch: p(`UPDATE runs SET
         epochs_done = @epoch, heartbeat_at = @now,
-        best_epoch = CASE WHEN @valLoss IS NOT NULL AND (best_val_loss IS NULL OR @valLoss < best_val_loss) THEN @epoch ELSE best_epoch END,
-        best_val_loss = CASE WHEN @valLoss IS NOT NULL AND (best_val_loss IS NULL OR @valLoss < best_val_loss) THEN @valLoss ELSE best_val_loss END,
         final_train_loss = @trainLoss, final_val_loss = @valLoss, final_val_acc = @valAcc,
         duration_ms = coalesce(duration_ms, 0) + @durationMs
       WHERE id = @id`),
@@ -27,8 +24,10 @@ export function createStatements(db: Db) {
       VALUES (@id, @kind, @epoch, @model, @weights, @now)
       ON CONFLICT (run_id, kind) DO UPDATE SET epoch = excluded.epoch, model = excluded.model, weights = excluded.weights,
         created_at = excluded.created_at`),
-    // The trainer's own best epoch (its monitored metric and minDelta) wins over the running val_loss minimum, so
-    // the columns agree with the best checkpoint.
+    // The best epoch is the trainer's (its monitored metric and minDelta): each 'best' checkpoint names it while the
+    // run trains, with that epoch's stored val_loss, and the summary names it at the finish.
+    bestCheckpoint: p(`UPDATE runs SET best_epoch = @epoch,
+        best_val_loss = (SELECT val_loss FROM epochs WHERE run_id = @id AND epoch = @epoch) WHERE id = @id`),
     finish: p(`UPDATE runs SET status = @status, finished_at = @now, error = @error, duration_ms = @durationMs,
         best_epoch = COALESCE(@bestEpoch, best_epoch),
         best_val_loss = CASE WHEN @bestEpoch IS NULL THEN best_val_loss ELSE @bestValLoss END,

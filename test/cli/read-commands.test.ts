@@ -17,7 +17,7 @@ beforeEach(() => {
   ids = [0.3, 0.1, 0.2].map((best, i) => {
     const id = store.createRun(config({ dataset: { name: i === 2 ? 'moons' : 'xor' }, optimizer: { lr: [0.1, 0.01, 0.001][i]! }, epochs: 3 }));
     for (let e = 1; e <= 3; e++) store.recordEpoch(id, epoch(e, e === 2 ? best : best + 0.05 * e));
-    store.finishRun(id, { status: 'completed', epochs: 3, bestEpoch: 2, best: null, final: null, durationMs: 100, samplesPerSecond: 1000, stoppedEarly: false });
+    store.finishRun(id, { status: 'completed', epochs: 3, bestEpoch: 2, best: epoch(2, best), final: null, durationMs: 100, samplesPerSecond: 1000, stoppedEarly: false });
     return id;
   });
   store.close();

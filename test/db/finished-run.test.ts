@@ -84,6 +84,7 @@ describe('an epoch is recorded once', () => {
   it('answers a duplicate epoch with duplicate_epoch naming the run and the epoch, and keeps the first', () => {
     const id = store.createRun(config());
     store.recordEpoch(id, epoch(1, 0.5));
+    store.saveCheckpoint(id, 'best', 1, snapshot());
     const dup = failure(() => store.recordEpoch(id, epoch(1, 0.1)));
     expect(dup.code).toBe('duplicate_epoch');
     expect(dup.message).toBe(`run ${id} already has epoch 1 in ${store.path}; each epoch is recorded once`);

@@ -42,8 +42,11 @@ describe('RunStore', () => {
     store.recordStarted(id, { backend: 'cpu', kernels: 'js', precision: 'float32' }, {
       dataset: 'xor', task: 'classification', features: 2, outputs: 2, trainSamples: 160, valSamples: 40, head: 'softmax', loss: 'cross_entropy',
     });
+    // The trainer's best checkpoints (lowest val_loss) name the best epoch as the run goes.
     store.recordEpoch(id, epoch(1, 0.5));
+    store.saveCheckpoint(id, 'best', 1, snapshot());
     store.recordEpoch(id, epoch(2, 0.3));
+    store.saveCheckpoint(id, 'best', 2, snapshot());
     store.recordEpoch(id, epoch(3, 0.4));
     let run = store.getRun(id);
     expect(run).toMatchObject({ status: 'running', epochsDone: 3, bestValLoss: 0.3, bestEpoch: 2, finalValLoss: 0.4, layers: '8x4', activation: 'relu,tanh', optimizer: 'nesterov', lr: 0.1, appVersion: '9.9.9', backendInfo: { kernels: 'js' } });
@@ -60,6 +63,7 @@ describe('RunStore', () => {
   it('takes the best epoch from the trainer at the finish (its metric may be val_acc), matching the best checkpoint', () => {
     const id = store.createRun(config({ earlyStopping: { metric: 'val_acc' } }));
     for (const [e, loss] of [[1, 0.5], [2, 0.3], [3, 0.4]] as const) store.recordEpoch(id, epoch(e, loss));
+    store.saveCheckpoint(id, 'best', 2, snapshot());
     expect(store.getRun(id)).toMatchObject({ bestEpoch: 2, bestValLoss: 0.3 });
     store.finishRun(id, summary({ bestEpoch: 3, best: epoch(3, 0.4) }));
     expect(store.getRun(id)).toMatchObject({ bestEpoch: 3, bestValLoss: 0.4 });
@@ -104,6 +108,7 @@ describe('RunStore', () => {
     const ids = [0.3, 0.1, 0.2].map((loss, i) => {
       const id = store.createRun(config({ dataset: { name: i === 2 ? 'moons' : 'xor' }, optimizer: { lr: [0.1, 0.01, 0.001][i]! } }));
       store.recordEpoch(id, epoch(1, loss));
+      store.saveCheckpoint(id, 'best', 1, snapshot());
       store.finishRun(id, summary({ status: i === 1 ? 'diverged' : 'completed' }));
       return id;
     });
