@@ -1,5 +1,7 @@
 // The main-process modules that need no Electron binary, under Node: IPC sender checks and validation, the
-// store wiring (the same file the CLI defaults to), the menu, window-state restore, the app:// protocol, navigation.
+// store wiring (the same file the CLI defaults to), the menu, window-state restore, the app:// protocol, navigation
+// (secureApp's listeners on an EventEmitter standing in for Electron's app and webContents, which need the binary).
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +13,8 @@ import { INVOKE_CHANNEL, isMenuEvent } from '../../electron/channels.ts';
 import { handleInvoke, registerIpc, trustedSender } from '../../electron/ipc.ts';
 import { menuTemplate } from '../../electron/menu.ts';
 import { nativeBindingPath } from '../../electron/native-binding.ts';
-import { allowNavigation } from '../../electron/security.ts';
+import type { App, Session } from 'electron';
+import { allowNavigation, secureApp } from '../../electron/security.ts';
 import { APP_FOLDER, DB_FILE, openAppStore, type AppStore } from '../../electron/store.ts';
 import { fitBounds, readWindowState, writeWindowState } from '../../electron/window-state.ts';
 import { fakeEpoch, fakeSummary, smallConfig } from './fixtures.ts';
@@ -139,5 +142,39 @@ describe('app:// protocol and navigation', () => {
     expect(allowNavigation(APP_URL)).toBe(true);
     expect(allowNavigation('https://example.com')).toBe(false);
     expect(allowNavigation('file:///etc/passwd')).toBe(false);
+  });
+
+  /** A webContents as secureApp sees it, right after Electron's 'web-contents-created'. */
+  function securedContents() {
+    const app = new EventEmitter();
+    const session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() };
+    secureApp(app as unknown as App, session as unknown as Session);
+    let openHandler: ((details: { url: string }) => { action: string }) | undefined;
+    const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: (h: typeof openHandler) => (openHandler = h) });
+    app.emit('web-contents-created', {}, contents);
+    /** Whether a listener called preventDefault on the event Electron would emit. */
+    const prevented = (name: string, fields: object = {}, ...args: unknown[]) => {
+      let stopped = false;
+      contents.emit(name, { ...fields, preventDefault: () => (stopped = true) }, ...args);
+      return stopped;
+    };
+    return { session, prevented, openWindow: (url: string) => openHandler?.({ url }) };
+  }
+
+  it('refuses navigation away from the app in the main frame and in any subframe, webviews and new windows', () => {
+    const { session, prevented, openWindow } = securedContents();
+    expect(prevented('will-navigate', {}, APP_URL + '#/compare')).toBe(false);
+    expect(prevented('will-navigate', {}, 'https://example.com/')).toBe(true);
+    expect(prevented('will-redirect', {}, 'https://example.com/')).toBe(true);
+    expect(prevented('will-frame-navigate', { url: APP_URL, isMainFrame: true })).toBe(false);
+    expect(prevented('will-frame-navigate', { url: 'https://example.com/', isMainFrame: true })).toBe(true);
+    expect(prevented('will-frame-navigate', { url: 'https://example.com/', isMainFrame: false })).toBe(true);
+    expect(prevented('will-frame-navigate', { url: APP_URL, isMainFrame: false })).toBe(true);
+    expect(prevented('will-attach-webview')).toBe(true);
+    expect(openWindow('https://example.com/')).toEqual({ action: 'deny' });
+    const ask = vi.fn();
+    session.setPermissionRequestHandler.mock.calls[0]![0]({}, 'media', ask);
+    expect(ask).toHaveBeenCalledWith(false);
+    expect(session.setPermissionCheckHandler.mock.calls[0]![0]()).toBe(false);
   });
 });
