@@ -58,7 +58,7 @@ function probe(path: string, options: OpenOptions): number {
         `${path} has schema version ${version}, newer than this MLP Workbench understands (${SCHEMA_VERSION}); update the app`,
       );
     // Every b-tree page, read-only: a file damaged anywhere fails here, before anything writes to it (a write to a
-    // damaged file spreads the damage). Costs one read of the file (about 0.1 s per 100 MB when cached).
+    // damaged file spreads the damage). Costs one read of the file: 0.4-0.9 s for 50 MB (1,000 runs × 100 epochs).
     const check = db.pragma('quick_check(1)', { simple: true }) as string;
     if (check !== 'ok') {
       const first = check.replace(/\*\*\* in database \w+ \*\*\*/g, '').replace(/\s+/g, ' ').trim(); // one line for the CLI

@@ -1,17 +1,17 @@
 // Opening files that are not ours, damaged or from a newer schema: a clear coded error, and the file untouched.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { RunStore, SCHEMA_VERSION, StoreError } from '../../db/index.ts';
-import { config, tempDir } from './helpers.ts';
+import { config, epoch, tempDir } from './helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.cleanup());
 
-function openError(path: string): StoreError {
+function openError(path: string, options: { readonly?: boolean } = {}): StoreError {
   try {
-    new RunStore(path).close();
+    new RunStore(path, options).close();
   } catch (e) {
     if (e instanceof StoreError) return e;
     throw e;
@@ -62,6 +62,52 @@ describe('opening a store file', () => {
     expect(e.code).toBe('damaged');
     expect(e.message).toContain(path);
     expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
+  it('rejects a store damaged mid-file, with its header, schema and runs table intact, before writing to it', () => {
+    const path = tmp.file('mid.db');
+    const store = new RunStore(path);
+    for (let r = 0; r < 20; r++) {
+      const id = store.createRun(config());
+      for (let e = 1; e <= 50; e++) store.recordEpoch(id, epoch(e));
+    }
+    const pageSize = store.db.pragma('page_size', { simple: true }) as number;
+    const pages = store.db.pragma('page_count', { simple: true }) as number;
+    store.close();
+    const bytes = readFileSync(path);
+    const first = Math.floor(pages / 2); // a leaf of the epochs table: runs and sqlite_master still read fine
+    for (let i = first * pageSize; i < (first + 2) * pageSize; i++) bytes[i] = (i * 31) & 0xff;
+    writeFileSync(path, bytes);
+    const mtimeMs = statSync(path).mtimeMs;
+    for (const readonly of [false, true]) {
+      const e = openError(path, { readonly });
+      expect(e.code).toBe('damaged');
+      expect(e.message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(quick_check: [^\n]+\\)$`));
+    }
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect(statSync(path).mtimeMs).toBe(mtimeMs);
+  });
+
+  it('names a folder given as the store file', () => {
+    const path = tmp.file('a-folder');
+    mkdirSync(path);
+    for (const readonly of [false, true]) {
+      const e = openError(path, { readonly });
+      expect([e.code, e.message]).toEqual(['cannot_open', `${path} is a folder, not a database file (give a file in it, e.g. ${path}/workbench.db)`]);
+    }
+  });
+
+  it('opens read-only without a WAL switch, a migration or a write', () => {
+    const path = tmp.file('legacy.db');
+    storeWithRun(path); // left in rollback-journal mode
+    const before = readFileSync(path);
+    const store = new RunStore(path, { readonly: true });
+    expect(store.db.readonly).toBe(true);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(store.listRuns()).toHaveLength(1);
+    expect(() => store.createRun(config())).toThrow(/readonly/);
+    store.close();
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 
   it('rejects a schema newer than this build and changes nothing', () => {
