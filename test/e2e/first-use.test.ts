@@ -2,7 +2,7 @@
 // at once throws nothing and the next Insight opens on the right run and checkpoint; every view fits at 1024×700,
 // 1440×900 and 1920×1080 (screenshots in test-artifacts/screenshots/); … Any pageerror or console.error fails the
 // test it happened in (chromium.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -31,6 +31,19 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-e2e-first-use-'));
   await seedRun('moons-a', '--dataset', 'moons', '--samples', '300', '--layers', '12,8', '--activation', 'tanh', '--epochs', '15');
   await seedRun('moons-b', '--dataset', 'moons', '--samples', '300', '--layers', '8', '--lr', '0.002', '--epochs', '10');
+  await seedRun('moons-c', '--dataset', 'moons', '--samples', '300', '--layers', '16,16,16', '--activation', 'relu', '--optimizer', 'momentum', '--epochs', '8');
+  // Ten classes: the confusion matrix at its widest.
+  const tenClasses = join(dir, 'ten-classes.json');
+  writeFileSync(tenClasses, JSON.stringify({ dataset: { name: 'gaussians', classes: 10, samples: 500 }, model: { layers: [{ units: 16, activation: 'relu' }] }, epochs: 8 }));
+  await seedRun('gaussians-10', '--config', tenClasses);
+  await seedRun('sine', '--dataset', 'sine', '--samples', '200', '--layers', '16', '--activation', 'tanh', '--epochs', '15');
+  // 784 feature columns, as an MNIST CSV has (40 rows of made-up pixels).
+  const wide = join(dir, 'wide.csv');
+  const header = [...Array.from({ length: 784 }, (_, i) => `px${i}`), 'digit'].join(',');
+  const rows = Array.from({ length: 40 }, (_, r) => [...Array.from({ length: 784 }, (_, i) => ((r * 7 + i) % 256)), r % 10].join(','));
+  writeFileSync(wide, [header, ...rows].join('\n') + '\n');
+  const imported = await cli(['import', wide, '--target', 'digit', '--name', 'wide-784', '--json'], { db: join(dir, 'workbench.db') });
+  if (imported.code !== 0) throw new Error(imported.stderr);
   served = await startServe(join(dir, 'workbench.db'));
   browser = await launchChromium();
   page = browser.page;
@@ -73,5 +86,61 @@ describe('the app as a new user finds it', () => {
     const epochs = await page.getByTestId('insight-view').locator('h2 .muted').allTextContents();
     const best = await page.getByTestId('checkpoint').locator('option[value="best"]').textContent();
     for (const e of epochs) expect(best).toContain(e.match(/epoch (\d+)/)![1]);
+  });
+
+  const VIEWPORTS = [
+    { width: 1024, height: 700 },
+    { width: 1440, height: 900 },
+    { width: 1920, height: 1080 },
+  ];
+
+  /** Every view in the state a user sees it, with the test id that must appear before the picture. */
+  const VIEWS = (): { name: string; hash: string; ready: string; prepare?: () => Promise<void> }[] => [
+    { name: 'designer', hash: '#/designer', ready: '[data-test="dataset-preview"] canvas', prepare: () => page.getByTestId('dataset').selectOption('spiral').then(() => undefined) },
+    { name: 'designer-784-columns', hash: '#/designer', ready: '[data-test="dataset-preview"] table', prepare: () => page.getByTestId('dataset').selectOption('wide-784').then(() => undefined) },
+    { name: 'training', hash: '#/training', ready: 'main' },
+    { name: 'runs', hash: '#/runs', ready: '[data-test="runs-table"]' },
+    { name: 'run-detail', hash: `#/runs/${runs['moons-c']}`, ready: '.run-detail' },
+    { name: 'compare-3', hash: `#/compare/${[runs['moons-a'], runs['moons-b'], runs['moons-c']].join(',')}`, ready: '[data-test="config-diff"] tbody tr' },
+    { name: 'sweeps', hash: '#/sweeps', ready: '[data-test="sweeps-view"]' },
+    { name: 'insight', hash: `#/insight/${runs['moons-a']}`, ready: '[data-test="decision-boundary"] canvas' },
+    { name: 'insight-10-classes', hash: `#/insight/${runs['gaussians-10']}`, ready: '[data-test="confusion-matrix"]' },
+    { name: 'insight-regression', hash: `#/insight/${runs['sine']}`, ready: '[data-test="insight-view"] h1' },
+  ];
+
+  it('fits every view at 1024×700, 1440×900 and 1920×1080: nothing scrolls sideways or spills out of its card', async () => {
+    const problems: string[] = [];
+    for (const size of VIEWPORTS) {
+      await page.setViewportSize(size);
+      for (const view of VIEWS()) {
+        await go(view.hash);
+        await view.prepare?.();
+        await page.locator(view.ready).first().waitFor();
+        await page.waitForTimeout(400); // ECharts redraws on the next frame after a resize
+        await screenshot(page, `${size.width}x${size.height}-${view.name}`);
+        const found = await page.evaluate(() => {
+          const out: string[] = [];
+          const doc = document.scrollingElement!;
+          if (doc.scrollWidth > doc.clientWidth + 1) out.push(`the page scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth})`);
+          const main = document.querySelector('main')!;
+          if (main.scrollWidth > main.clientWidth + 1) out.push(`main scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);
+          // A card's content wider than the card, unless it sits in a scroll box of its own (.scroll-x); the runs
+          // table is a wide grid that scrolls, except beside an open run, where it shows its brief columns.
+          for (const panel of document.querySelectorAll<HTMLElement>('main .panel, main .with-detail .runs-main')) {
+            if (panel.offsetParent === null) continue;
+            const box = panel.getBoundingClientRect();
+            for (const el of panel.querySelectorAll<HTMLElement>('table, canvas, .chart')) {
+              if (el.closest('.scroll-x') && panel.contains(el.closest('.scroll-x'))) continue;
+              const r = el.getBoundingClientRect();
+              if (r.width > 0 && r.right > box.right + 1) out.push(`${el.tagName.toLowerCase()} in "${panel.querySelector('h2,h3')?.textContent?.trim() ?? panel.className}" overflows by ${Math.round(r.right - box.right)} px`);
+            }
+          }
+          return out;
+        });
+        problems.push(...found.map((f) => `${size.width}×${size.height} ${view.name}: ${f}`));
+      }
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(problems).toEqual([]);
   });
 });
