@@ -2,12 +2,12 @@
 // bytes, magic 0x00000803) and a labels file (n unsigned bytes, magic 0x00000801). Pixels are scaled to [0, 1].
 // Layout: 2 zero bytes, a type byte (0x08 = unsigned byte), a dimension count, then one big-endian uint32 per
 // dimension, then the data, row-major.
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ImportError, readError } from './errors.ts';
 import type { ImportedData, ImportProgress } from './imported.ts';
 import type { RowSink } from './sink.ts';
+import { openRegularFile, readChunks } from './open-file.ts';
 
 const UNSIGNED_BYTE = 0x08;
 const TYPE_NAMES: Record<number, string> = { 0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64' };
@@ -128,7 +128,7 @@ export async function readIdx(chunks: AsyncIterable<Uint8Array>, file: string, e
 /** An IDX file on disk, streamed in 64 KB chunks. */
 async function readIdxFile(file: string, expectDims: number): Promise<{ array: IdxArray; bytes: number }> {
   let bytes = 0;
-  const stream = createReadStream(file, { highWaterMark: 1 << 16 });
+  const stream = readChunks(await openRegularFile(file));
   const chunks = (async function* () {
     try {
       for await (const chunk of stream) {
