@@ -1,6 +1,7 @@
 // The one entry point both transports call: checks the method name, validates the input against its schema, runs
 // the handler, and turns any failure into a WireError. Transports only move bytes and check who is asking.
-import { invalidInput, toWireError, type WireError } from './errors.ts';
+import { toWireError, type WireError } from '../engine/wire-error.ts';
+import { invalidInput } from './errors.ts';
 import { API_INPUTS, isApiMethod } from './schemas.ts';
 import type { ApiHandlers } from './workbench-api.ts';
 

@@ -1,13 +1,7 @@
-// Errors cross every boundary (IPC, HTTP) as plain {code, message, field?} and are rebuilt as ApiError on the other
-// side, so the renderer can show the field a mistake was in without knowing which transport carried it.
-import { ConfigError, fieldPath } from '../engine/config.ts';
+// The WorkbenchApi's error: what a failed call rejects with in the renderer, whichever transport carried it. It
+// crosses as plain data through engine/wire-error.ts (toWireError on the store side, fromWireError here).
+import { fieldPath } from '../engine/config.ts';
 import type { z } from 'zod';
-
-export interface WireError {
-  code: string;
-  message: string;
-  field?: string;
-}
 
 export class ApiError extends Error {
   constructor(
@@ -20,27 +14,15 @@ export class ApiError extends Error {
   }
 }
 
-/** The first issue of a failed schema parse, named by its field path (e.g. `config.optimizer.lr`). */
+/** The first issue of a failed schema parse, named by its field path (e.g. `config.optimizer.lr`, `metrics[0].bogus`). */
 export function invalidInput(method: string, error: z.ZodError): ApiError {
   const issue = error.issues[0]!;
-  const field = fieldPath(issue.path);
-  return new ApiError('invalid_argument', `${method}: ${field || 'input'}: ${issue.message}`, field || undefined);
-}
-
-export function toWireError(e: unknown): WireError {
-  if (e instanceof ApiError || e instanceof ConfigError) {
-    return e.field === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, field: e.field };
+  const at = fieldPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    // Reported on the object that holds the keys; the field is the key itself when there is one.
+    const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+    const field = issue.keys.length === 1 ? fieldPath([...issue.path, issue.keys[0]!]) : at;
+    return new ApiError('invalid_argument', `${method}: ${at || 'input'}: unknown key ${keys}`, field || undefined);
   }
-  const err = e as { code?: unknown; message?: unknown; name?: unknown };
-  // StoreError and OnnxError carry string codes of their own; anything else is our bug, not the user's.
-  if (typeof err?.code === 'string' && typeof err.message === 'string' && /Error$/.test(String(err.name)))
-    return { code: err.code, message: err.message };
-  return { code: 'internal', message: typeof err?.message === 'string' ? err.message : String(e) };
-}
-
-export function fromWireError(w: unknown): ApiError {
-  const wire = w as Partial<WireError> | null;
-  if (wire && typeof wire.code === 'string' && typeof wire.message === 'string')
-    return new ApiError(wire.code, wire.message, typeof wire.field === 'string' ? wire.field : undefined);
-  return new ApiError('internal', 'malformed error from the store host');
+  return new ApiError('invalid_argument', `${method}: ${at || 'input'}: ${issue.message}`, at || undefined);
 }

@@ -1,10 +1,11 @@
-// Inputs of the WorkbenchApi's insight methods (issue 7: compare, sweeps, one run's insight, ONNX download),
-// spread into API_INPUTS by schemas.ts. Same rules as there: one input object per method, validated on the store side.
+// Inputs of the WorkbenchApi's insight methods (compare, sweeps, one run's insight, ONNX download), spread into
+// API_INPUTS by schemas.ts. Same rules as there: one input object per method, validated on the store side.
 import { z } from 'zod';
 import { ExperimentConfigSchema } from '../engine/config.ts';
+import { CheckpointKindSchema } from '../engine/schemas.ts';
 
 const RunId = z.string().trim().min(1).max(64);
-const Checkpoint = z.enum(['best', 'final']).default('best');
+const Checkpoint = CheckpointKindSchema.default('best');
 
 /** The sweep builder offers up to three keys; a value is a number, a word, a switch, or a layer list (units). */
 const GridValue = z.union([z.number(), z.string().max(200), z.boolean(), z.array(z.number().int().positive()).max(64)]);
@@ -13,32 +14,22 @@ export const MAX_COMPARED_RUNS = 500;
 
 export const INSIGHT_INPUTS = {
   /** the runs' records and every epoch of each, in the order given: one request for the compare view */
-  compareRuns: z.object({ ids: z.array(RunId).min(1).max(MAX_COMPARED_RUNS) }),
-  getLayerStats: z.object({ id: RunId }),
-  confusionMatrix: z.object({ id: RunId, checkpoint: Checkpoint }),
-  decisionBoundary: z.object({ id: RunId, checkpoint: Checkpoint, resolution: z.number().int().min(8).max(200).default(60) }),
-  gradientCheck: z.object({ id: RunId, checkpoint: Checkpoint, rows: z.number().int().min(1).max(256).default(16) }),
+  compareRuns: z.strictObject({ ids: z.array(RunId).min(1).max(MAX_COMPARED_RUNS) }),
+  getLayerStats: z.strictObject({ id: RunId }),
+  confusionMatrix: z.strictObject({ id: RunId, checkpoint: Checkpoint }),
+  decisionBoundary: z.strictObject({ id: RunId, checkpoint: Checkpoint, resolution: z.number().int().min(8).max(200).default(60) }),
+  gradientCheck: z.strictObject({ id: RunId, checkpoint: Checkpoint, rows: z.number().int().min(1).max(256).default(16) }),
   /** a sweep and one queued run per grid point; the window's training queue then trains them */
-  createSweep: z.object({
+  createSweep: z.strictObject({
     baseConfig: ExperimentConfigSchema,
-    grid: z.array(z.object({ key: z.string().trim().min(1).max(200), values: z.array(GridValue).min(1).max(50) })).min(1).max(3),
+    grid: z.array(z.strictObject({ key: z.string().trim().min(1).max(200), values: z.array(GridValue).min(1).max(50) })).min(1).max(3),
   }),
-  listSweeps: z.object({}),
-  getSweep: z.object({ id: RunId }),
+  listSweeps: z.strictObject({}),
+  getSweep: z.strictObject({ id: RunId }),
   /** a queued run (of a sweep) starts training in this window */
-  startQueuedRun: z.object({ id: RunId }),
+  startQueuedRun: z.strictObject({ id: RunId }),
   /** queued runs that will not be trained (cancelled in the queue); runs no longer queued are left alone */
-  cancelQueuedRuns: z.object({ ids: z.array(RunId).min(1).max(10_000) }),
+  cancelQueuedRuns: z.strictObject({ ids: z.array(RunId).min(1).max(10_000) }),
   /** the verified ONNX file's bytes (base64), for browser mode's download */
-  onnxDownload: z.object({ id: RunId, checkpoint: z.enum(['best', 'final']).default('final') }),
+  onnxDownload: z.strictObject({ id: RunId, checkpoint: CheckpointKindSchema.default('final') }),
 } as const;
-
-/** EpochMetrics.layers (engine/types.ts LayerEpochStats[]): recorded with the epochs a window trains. */
-export const LayerStatsSchema = z
-  .array(
-    z.object({
-      weights: z.object({ min: z.number(), max: z.number(), counts: z.array(z.number().int().min(0)).max(1024) }),
-      gradNorm: z.number().nullable(),
-    }),
-  )
-  .max(1000);

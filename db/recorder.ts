@@ -1,16 +1,10 @@
-// Connects a training run's events to the store: the handlers a host passes to the engine client, plus the end of
-// the run. Used by the CLI's train/rerun/sweep and, later, by the app's main process.
-import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, RunSummary } from '../engine/types.ts';
+// Keeps a training run in the store as the engine client reports it (the CLI's train, rerun and sweep). RunRecorder
+// is the engine client's contract; the renderer's writer over the WorkbenchApi implements it too.
+import type { RunRecorder } from '../engine/worker/client.ts';
 import { HEARTBEAT_EVERY_MS } from './liveness.ts';
 import type { RunStore } from './run-store.ts';
 
-export interface RunRecorder {
-  onStarted(backend: BackendInfo, data: DataInfo): void;
-  onEpoch(metrics: EpochMetrics): void;
-  onCheckpoint(kind: 'best' | 'final', epoch: number, snapshot: ModelSnapshot): void;
-  onFinished(summary: RunSummary): void;
-  onFailed(error: unknown): void;
-}
+export type { RunRecorder };
 
 export function recordRun(store: RunStore, runId: string): RunRecorder {
   return {

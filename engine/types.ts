@@ -1,8 +1,21 @@
-// Plain-data types shared by the engine, the worker protocol, the store and the exporters.
-import type { Activation, ExperimentConfig, ResolvedHead, ResolvedLoss, Task } from './config.ts';
+// Types shared by the engine, the worker protocol, the store and the exporters: the in-memory ones holding typed
+// arrays here, the plain data that crosses boundaries as schemas in schemas.ts (re-exported, so one import serves).
+import type { Activation, ExperimentConfig, ResolvedHead, ResolvedLoss } from './config.ts';
+import type { Task } from './schemas.ts';
 
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'cancelled', 'diverged', 'interrupted', 'failed'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export { RUN_STATUSES } from './schemas.ts';
+export type {
+  BackendInfo,
+  CheckpointKind,
+  DataInfo,
+  EpochMetrics,
+  FinishStatus,
+  LayerEpochStats,
+  Progress,
+  RunStatus,
+  RunSummary,
+  Task,
+} from './schemas.ts';
 
 /** A dataset in memory: features row-major (n × features); labels for classification, targets for regression. */
 export interface Dataset {
@@ -40,62 +53,6 @@ export interface ModelSnapshot {
   standardize: { mean: Float32Array; std: Float32Array } | null;
   classLabels?: string[];
   featureNames?: string[];
-}
-
-export interface EpochMetrics {
-  epoch: number; // 1-based
-  trainLoss: number;
-  valLoss: number | null;
-  trainAcc: number | null;
-  valAcc: number | null;
-  lr: number;
-  durationMs: number;
-  samplesPerSec: number;
-  /** per layer (hidden then output): what the insight views plot over epochs; absent where nobody computed them. */
-  layers?: LayerEpochStats[];
-}
-
-/** One layer at the end of an epoch. */
-export interface LayerEpochStats {
-  /** histogram of W: counts[i] weights fall in the i-th of counts.length equal bins over [min, max] */
-  weights: { min: number; max: number; counts: number[] };
-  /** mean over the epoch's batches of ‖∂L/∂W‖₂ (the loss gradient, before weight decay); null when the backend has no hook */
-  gradNorm: number | null;
-}
-
-export interface BackendInfo {
-  backend: 'cpu' | 'webgpu';
-  /** cpu: 'js' | 'wasm-simd'; webgpu: the adapter. */
-  kernels: string;
-  precision: 'float32' | 'float64';
-  threads?: number;
-  adapter?: { vendor: string; architecture: string; device: string; description: string; isFallback: boolean };
-}
-
-export type FinishStatus = Extract<RunStatus, 'completed' | 'cancelled' | 'diverged' | 'failed'>;
-
-export interface RunSummary {
-  status: FinishStatus;
-  epochs: number;
-  bestEpoch: number | null;
-  best: EpochMetrics | null;
-  final: EpochMetrics | null;
-  durationMs: number;
-  samplesPerSecond: number;
-  stoppedEarly: boolean;
-  error?: string;
-}
-
-export interface DataInfo {
-  dataset: string;
-  task: Task;
-  features: number;
-  outputs: number;
-  trainSamples: number;
-  valSamples: number;
-  classLabels?: string[];
-  head: ResolvedHead;
-  loss: ResolvedLoss;
 }
 
 export type { ExperimentConfig };

@@ -1,6 +1,6 @@
 // Runs a sweep's queued runs, at most `parallel` engine workers at a time, each recorded as it goes. Ctrl-C cancels
 // the runs in flight and the queued ones; a second Ctrl-C quits at once (the runs become 'interrupted' on next open).
-import { runInWorker, type WorkerRun } from '../../engine/host/node/engine-client.ts';
+import { runInWorker, type EngineRun } from '../../engine/host/node/engine-client.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { recordRun, type RunStore } from '../../db/index.ts';
@@ -29,7 +29,7 @@ export async function runSweep(
   // Imported datasets are loaded once from their snapshots and sent to each worker; runs record the hash.
   const { datasets } = store;
   const snapshots = new Map<string, ReturnType<DatasetStore['snapshotFor']>>();
-  const inFlight = new Set<WorkerRun>();
+  const inFlight = new Set<EngineRun>();
   let next = 0;
   let stopping = false;
   let interrupts = 0;
@@ -44,20 +44,18 @@ export async function runSweep(
     while (!stopping && next < jobs.length) {
       const job = jobs[next++]!;
       store.markRunning(job.runId);
-      const recorder = recordRun(store, job.runId);
       const name = job.config.dataset.name;
       if (!snapshots.has(name)) snapshots.set(name, datasets.snapshotFor(name));
       const imported = snapshots.get(name);
       if (imported) datasets.recordRunDataset(job.runId, imported.hash);
-      const run = runInWorker(job.config, recorder, { dataset: imported?.dataset });
+      // The recorder hears the run's end from the client too: finished, or failed with the reason.
+      const run = runInWorker(job.config, recordRun(store, job.runId), { dataset: imported?.dataset });
       inFlight.add(run);
       let outcome: SweepOutcome;
       try {
         const { summary } = await run.result;
-        recorder.onFinished(summary);
         outcome = { job, summary, error: summary.error ?? null };
       } catch (e) {
-        recorder.onFailed(e);
         outcome = { job, summary: null, error: (e as Error)?.message ?? String(e) };
       } finally {
         inFlight.delete(run);

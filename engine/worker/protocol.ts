@@ -1,6 +1,7 @@
 // Messages between a host and the engine worker: discriminated unions, plain data only (structured-clone safe).
 import type { ExperimentConfigInput } from '../config.ts';
-import type { BackendInfo, DataInfo, Dataset, EpochMetrics, ModelSnapshot, RunSummary } from '../types.ts';
+import type { BackendInfo, CheckpointKind, DataInfo, Dataset, EpochMetrics, ModelSnapshot, Progress, RunSummary } from '../types.ts';
+import type { WireError } from '../wire-error.ts';
 
 export type HostToWorker =
   | {
@@ -14,17 +15,11 @@ export type HostToWorker =
     }
   | { type: 'cancel' };
 
-export interface WireError {
-  code: string;
-  message: string;
-  field?: string;
-}
-
 export type WorkerToHost =
   | { type: 'started'; backend: BackendInfo; data: DataInfo }
   | { type: 'epoch'; metrics: EpochMetrics }
-  | { type: 'progress'; epoch: number; batch: number; batches: number; samplesPerSec: number }
-  | { type: 'checkpoint'; kind: 'best' | 'final'; epoch: number; snapshot: ModelSnapshot }
+  | ({ type: 'progress' } & Progress)
+  | { type: 'checkpoint'; kind: CheckpointKind; epoch: number; snapshot: ModelSnapshot }
   | { type: 'done'; summary: RunSummary; backend: BackendInfo; data: DataInfo }
   | { type: 'failed'; error: WireError };
 

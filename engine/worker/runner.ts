@@ -1,19 +1,11 @@
 // The engine side of the worker protocol, independent of the host: wire it to a MessagePortLike and it trains
 // one run per `start`, reporting every epoch, and stops on `cancel`.
-import { ConfigError, parseConfig } from '../config.ts';
+import { parseConfig } from '../config.ts';
 import { createBackend } from '../backends/select.ts';
 import { loadBuiltinDataset } from '../data/builtin.ts';
 import { train } from '../trainer.ts';
-import type { HostToWorker, MessagePortLike, WireError, WorkerToHost } from './protocol.ts';
-
-export function toWireError(e: unknown): WireError {
-  if (e instanceof ConfigError) return { code: e.code, message: e.message, field: e.field };
-  const err = e as { code?: unknown; message?: unknown };
-  return {
-    code: typeof err?.code === 'string' ? err.code : 'engine_error',
-    message: typeof err?.message === 'string' ? err.message : String(e),
-  };
-}
+import { toWireError } from '../wire-error.ts';
+import type { HostToWorker, MessagePortLike, WorkerToHost } from './protocol.ts';
 
 export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>): void {
   let cancelled = false;
@@ -56,7 +48,7 @@ export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>): 
         backend.dispose();
       }
     } catch (e) {
-      port.post({ type: 'failed', error: toWireError(e) });
+      port.post({ type: 'failed', error: toWireError(e, 'engine_error') });
     }
   }
 }

@@ -1,57 +1,29 @@
-// One run in the engine's module Web Worker (WebGPU registered there when the browser has it). Messages come back
-// as callbacks in order; the promise settles with `done` or `failed`.
+// The engine client in the page: the run in the engine's module Web Worker (WebGPU registered there when the browser
+// has it), driven by engine/worker/client.ts.
 import type { ExperimentConfig } from '../../engine/config.ts';
-import type { BackendInfo, DataInfo, Dataset, EpochMetrics, ModelSnapshot, RunSummary } from '../../engine/types.ts';
-import type { HostToWorker, WireError, WorkerToHost } from '../../engine/worker/protocol.ts';
+import type { Dataset } from '../../engine/types.ts';
+import { EngineError, runEngine, type EngineRun, type RunHandlers } from '../../engine/worker/client.ts';
+import type { HostToWorker, WorkerToHost } from '../../engine/worker/protocol.ts';
 
-export interface EngineHandlers {
-  started(backend: BackendInfo, data: DataInfo): void;
-  epoch(metrics: EpochMetrics): void;
-  progress(p: { epoch: number; batch: number; batches: number; samplesPerSec: number }): void;
-  checkpoint(kind: 'best' | 'final', epoch: number, snapshot: ModelSnapshot): void;
-}
+export type { EngineRun };
 
-export class EngineRunError extends Error {
-  constructor(readonly wire: WireError) {
-    super(wire.message);
-    this.name = 'EngineRunError';
-  }
-}
-
-export interface EngineRun {
-  result: Promise<{ summary: RunSummary; backend: BackendInfo; data: DataInfo }>;
-  cancel(): void;
-}
-
-export function startEngineRun(config: ExperimentConfig, on: EngineHandlers, dataset?: Dataset): EngineRun {
+export function startEngineRun(config: ExperimentConfig, handlers: RunHandlers, options: { dataset?: Dataset } = {}): EngineRun {
   const worker = new Worker(new URL('../../engine/host/browser/engine-worker.ts', import.meta.url), { type: 'module', name: 'engine' });
-  const result = new Promise<{ summary: RunSummary; backend: BackendInfo; data: DataInfo }>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<WorkerToHost>) => {
-      const msg = e.data;
-      switch (msg.type) {
-        case 'started':
-          return on.started(msg.backend, msg.data);
-        case 'epoch':
-          return on.epoch(msg.metrics);
-        case 'progress':
-          return on.progress(msg);
-        case 'checkpoint':
-          return on.checkpoint(msg.kind, msg.epoch, msg.snapshot);
-        case 'done':
-          worker.terminate();
-          return resolve({ summary: msg.summary, backend: msg.backend, data: msg.data });
-        case 'failed':
-          worker.terminate();
-          return reject(new EngineRunError(msg.error));
-      }
-    };
-    worker.onerror = (e) => {
-      worker.terminate();
-      reject(new EngineRunError({ code: 'worker_error', message: e.message || 'the engine worker failed to load' }));
-    };
-  });
   // A plain copy: the queue's config is a reactive proxy, which structured clone refuses.
-  const start: HostToWorker = { type: 'start', config: JSON.parse(JSON.stringify(config)) as ExperimentConfig, dataset, checkpoints: true };
-  worker.postMessage(start);
-  return { result, cancel: () => worker.postMessage({ type: 'cancel' } satisfies HostToWorker) };
+  const plain = JSON.parse(JSON.stringify(config)) as ExperimentConfig;
+  return runEngine(
+    {
+      post: (message: HostToWorker) => worker.postMessage(message),
+      onMessage: (handler: (message: WorkerToHost) => void) => {
+        worker.onmessage = (e: MessageEvent<WorkerToHost>) => handler(e.data);
+      },
+      onFailure: (handler) => {
+        worker.onerror = (e) => handler(new EngineError('worker_error', e.message || 'the engine worker failed to load'));
+      },
+      terminate: () => worker.terminate(),
+    },
+    plain,
+    handlers,
+    options,
+  );
 }

@@ -4,7 +4,7 @@
 import { reactive, shallowReactive } from 'vue';
 import type { WorkbenchApi } from '../../api/workbench-api.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
-import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, RunSummary } from '../../engine/types.ts';
+import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, Progress, RunSummary } from '../../engine/types.ts';
 import { boundaryOf, datasetOf, pointsOf, type Boundary, type Points } from '../charts/points.ts';
 import { isImported, loadImported } from '../datasets/imported.ts';
 import { startEngineRun, type EngineRun } from './engine-run.ts';
@@ -25,7 +25,7 @@ export interface QueueItem {
 export interface LiveRun {
   item: QueueItem;
   epochs: EpochMetrics[];
-  progress: { epoch: number; batch: number; batches: number; samplesPerSec: number } | null;
+  progress: Progress | null;
   backend: BackendInfo | null;
   data: DataInfo | null;
   points: Points | null;
@@ -97,7 +97,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
     });
     state.shown = live;
     const writer = createRunWriter(api, id);
-    const checkpoints: Partial<Record<'best' | 'final', { epoch: number; snapshot: ModelSnapshot }>> = {};
+    let finalSnapshot = null as ModelSnapshot | null;
     // The page redraws a few times a second whatever the epoch rate; the store gets every epoch.
     const epochs: EpochMetrics[] = [];
     const showEpochs = throttle(() => (live.epochs = epochs.slice()), 200);
@@ -109,43 +109,43 @@ export function createTrainingQueue(api: WorkbenchApi) {
     engine = startEngineRun(
       item.config,
       {
-        started: (backend, data) => {
+        onStarted: (backend, data) => {
           live.backend = backend;
           live.data = data;
-          writer.started(backend, data);
+          writer.onStarted(backend, data);
         },
-        epoch: (metrics) => {
+        onEpoch: (metrics) => {
           epochs.push(metrics);
-          writer.epoch(metrics);
+          writer.onEpoch(metrics);
           showEpochs();
         },
-        progress: (p) => showProgress(p),
-        checkpoint: (kind, epoch, snapshot) => {
-          checkpoints[kind] = { epoch, snapshot };
+        onProgress: (p) => showProgress(p),
+        onCheckpoint: (kind, epoch, snapshot) => {
+          if (kind === 'final') finalSnapshot = snapshot;
+          writer.onCheckpoint(kind, epoch, snapshot);
           drawBoundary(snapshot);
         },
+        onFinished: (summary) => {
+          showEpochs.flush();
+          showProgress.cancel();
+          drawBoundary.cancel();
+          live.summary = summary;
+          writer.onFinished(summary);
+        },
       },
-      imported,
+      { dataset: imported },
     );
     try {
       const { summary } = await engine.result;
-      showEpochs.flush();
-      showProgress.cancel();
-      drawBoundary.cancel();
-      live.summary = summary;
-      for (const kind of ['best', 'final'] as const) {
-        const c = checkpoints[kind];
-        if (c) writer.checkpoint(kind, c.epoch, c.snapshot);
-      }
-      writer.finish(summary);
       await writer.settle();
-      if (checkpoints.final && boundaries) live.boundary = await boundaryOf(checkpoints.final.snapshot, boundaries.bounds).catch(() => live.boundary);
+      if (finalSnapshot && boundaries) live.boundary = await boundaryOf(finalSnapshot, boundaries.bounds).catch(() => live.boundary);
       item.status = summary.status;
       item.error = summary.error ?? null;
     } catch (e) {
+      // The engine's failure, or a write's: either way the store hears of it after the writes already queued.
       showEpochs.flush();
+      writer.onFailed(e);
       await writer.settle().catch(() => undefined);
-      await api.failRun({ id, message: (e as Error).message }).catch(() => undefined);
       throw e;
     }
   }

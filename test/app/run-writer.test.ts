@@ -23,12 +23,12 @@ describe('createRunWriter', () => {
   it('batches epochs that arrive while a write is in flight, in order, and finishes last', async () => {
     const { api, calls, release } = fakeApi();
     const writer = createRunWriter(api, 'run1');
-    writer.started({ backend: 'cpu', kernels: 'js', precision: 'float32' }, {} as never);
-    writer.epoch(fakeEpoch(1, 0.9));
+    writer.onStarted({ backend: 'cpu', kernels: 'js', precision: 'float32' }, {} as never);
+    writer.onEpoch(fakeEpoch(1, 0.9));
     await Promise.resolve();
     await new Promise((r) => setTimeout(r, 0));
-    for (let e = 2; e <= 5; e++) writer.epoch(fakeEpoch(e, 0.5));
-    writer.finish(fakeSummary(5));
+    for (let e = 2; e <= 5; e++) writer.onEpoch(fakeEpoch(e, 0.5));
+    writer.onFinished(fakeSummary(5));
     const settled = writer.settle();
     for (let i = 0; i < 3; i++) {
       release();
@@ -46,7 +46,7 @@ describe('createRunWriter', () => {
   it('reports the first failed write from settle()', async () => {
     const api = { finishRun: async () => Promise.reject(new Error('store gone')) } as unknown as WorkbenchApi;
     const writer = createRunWriter(api, 'run1');
-    writer.finish(fakeSummary(1));
+    writer.onFinished(fakeSummary(1));
     await expect(writer.settle()).rejects.toThrow('store gone');
   });
 });

@@ -63,4 +63,46 @@ describe('engine worker (worker_threads)', () => {
     expect((err as EngineError).code).toBe('invalid_config');
     expect((err as EngineError).field).toBe('optimizer.lr');
   });
+
+  it('calls a recorder in message order: started, epochs and checkpoints, then finished last', async () => {
+    const events: string[] = [];
+    const { summary } = await runInWorker({ ...config, epochs: 3 }, {
+      onStarted: (backend) => void events.push(`started ${backend.backend}`),
+      // An async handler finishes before the next message is handled.
+      onEpoch: async (m) => {
+        await new Promise((r) => setTimeout(r, 20));
+        events.push(`epoch ${m.epoch}`);
+      },
+      onCheckpoint: (kind, epoch) => void events.push(`${kind}@${epoch}`),
+      onFinished: (s) => void events.push(`finished ${s.status}`),
+      onFailed: (e) => void events.push(`failed ${String(e)}`),
+    }).result;
+    expect(summary.status).toBe('completed');
+    expect(events[0]).toBe('started cpu');
+    expect(events.filter((e) => e.startsWith('epoch'))).toEqual(['epoch 1', 'epoch 2', 'epoch 3']);
+    expect(events.slice(-2)).toEqual(['final@3', 'finished completed']);
+  });
+
+  it('reports a failure to onFailed before rejecting: the engine\'s, and a handler\'s', async () => {
+    const failures: unknown[] = [];
+    const bad = runInWorker({ ...config, optimizer: { type: 'adam', lr: -3 } }, { onFailed: (e) => void failures.push(e) });
+    const err = await bad.result.catch((e: unknown) => e);
+    expect(failures).toEqual([err]);
+    expect(err).toMatchObject({ name: 'EngineError', code: 'invalid_config', field: 'optimizer.lr' });
+
+    const epochs: number[] = [];
+    const broken = runInWorker(config, {
+      onEpoch: (m) => {
+        epochs.push(m.epoch);
+        if (m.epoch === 2) throw new Error('disk full');
+      },
+      onFinished: () => void failures.push('finished'),
+      onFailed: (e) => void failures.push((e as Error).message),
+    });
+    await expect(broken.result).rejects.toThrow('disk full');
+    // The worker is gone: no epoch after the failing one reaches the handlers, and the run never finishes.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(epochs).toEqual([1, 2]);
+    expect(failures.slice(1)).toEqual(['disk full']);
+  });
 });

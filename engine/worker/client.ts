@@ -1,0 +1,137 @@
+// The host side of the worker protocol, whatever the host: start one run on an engine worker, hand its messages to
+// a recorder in order, and settle with `done` or `failed`. The hosts' adapters (worker_threads under Node, a Web
+// Worker in the page) only wrap their worker as an EngineWorkerPort.
+import type { ExperimentConfigInput } from '../config.ts';
+import type { BackendInfo, CheckpointKind, DataInfo, Dataset, EpochMetrics, ModelSnapshot, Progress, RunSummary } from '../types.ts';
+import { fromWireError } from '../wire-error.ts';
+import type { HostToWorker, MessagePortLike, WorkerToHost } from './protocol.ts';
+
+/**
+ * What a run reports, in order: started, every epoch and checkpoint, then finished or failed. One contract for
+ * whoever keeps a run: the store (db/recorder.ts) and the renderer's writer over the WorkbenchApi (run-writer.ts).
+ */
+export interface RunRecorder {
+  onStarted(backend: BackendInfo, data: DataInfo): void | Promise<void>;
+  onEpoch(metrics: EpochMetrics): void | Promise<void>;
+  onCheckpoint(kind: CheckpointKind, epoch: number, snapshot: ModelSnapshot): void | Promise<void>;
+  onFinished(summary: RunSummary): void | Promise<void>;
+  onFailed(error: unknown): void | Promise<void>;
+}
+
+/** What the client calls: any of a recorder's events, and progress (shown live, never kept). */
+export type RunHandlers = Partial<RunRecorder> & { onProgress?(p: Progress): void };
+
+/** A started engine worker as the client sees it. */
+export interface EngineWorkerPort extends MessagePortLike<WorkerToHost, HostToWorker> {
+  /** the worker died or never loaded: nothing more will arrive */
+  onFailure(handler: (error: Error) => void): void;
+  terminate(): void;
+}
+
+export interface EngineRunResult {
+  summary: RunSummary;
+  backend: BackendInfo;
+  data: DataInfo;
+}
+
+export interface EngineRun {
+  result: Promise<EngineRunResult>;
+  cancel(): void;
+}
+
+/** A failure the engine reported (a bad config names its field), rebuilt from the wire. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+/**
+ * Trains one run on `port`'s worker, which is terminated when the run ends. Handlers run in message order; an async
+ * one (a database write, say) finishes before the next message is handled, so epochs are recorded in order and
+ * onFinished comes last. A failure (the engine's, the worker's, or a handler's, onFinished included) goes to
+ * onFailed, then rejects `result`.
+ */
+export function runEngine(
+  port: EngineWorkerPort,
+  config: ExperimentConfigInput,
+  handlers: RunHandlers = {},
+  options: { dataset?: Dataset } = {},
+): EngineRun {
+  let resolveRun!: (r: EngineRunResult) => void;
+  let rejectRun!: (e: unknown) => void;
+  const result = new Promise<EngineRunResult>((resolve, reject) => {
+    resolveRun = resolve;
+    rejectRun = reject;
+  });
+  let chain: Promise<void> = Promise.resolve();
+  // closed: the worker is gone, later messages are ignored; settled: result is decided, queued steps are skipped.
+  let closed = false;
+  let settled = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    port.terminate();
+  };
+  const fail = async (error: unknown) => {
+    close();
+    if (settled) return;
+    settled = true;
+    try {
+      await handlers.onFailed?.(error);
+      rejectRun(error);
+    } catch (e) {
+      rejectRun(e);
+    }
+  };
+  const inOrder = (step: () => unknown) => {
+    chain = chain
+      .then(async () => {
+        if (!settled) await step();
+      })
+      .catch(fail);
+  };
+
+  port.onMessage((msg) => {
+    if (closed) return;
+    if (msg.type === 'done' || msg.type === 'failed') close();
+    inOrder(async () => {
+      switch (msg.type) {
+        case 'started':
+          return handlers.onStarted?.(msg.backend, msg.data);
+        case 'epoch':
+          return handlers.onEpoch?.(msg.metrics);
+        case 'progress':
+          return handlers.onProgress?.({ epoch: msg.epoch, batch: msg.batch, batches: msg.batches, samplesPerSec: msg.samplesPerSec });
+        case 'checkpoint':
+          return handlers.onCheckpoint?.(msg.kind, msg.epoch, msg.snapshot);
+        case 'done':
+          await handlers.onFinished?.(msg.summary);
+          settled = true;
+          return resolveRun({ summary: msg.summary, backend: msg.backend, data: msg.data });
+        case 'failed':
+          throw fromWireError(msg.error, EngineError, 'the engine worker');
+      }
+    });
+  });
+  port.onFailure((error) => {
+    if (closed) return;
+    close();
+    inOrder(() => {
+      throw error;
+    });
+  });
+
+  port.post({ type: 'start', config, dataset: options.dataset, checkpoints: true });
+  return {
+    result,
+    cancel: () => {
+      if (!closed) port.post({ type: 'cancel' });
+    },
+  };
+}
