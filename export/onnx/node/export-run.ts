@@ -1,9 +1,9 @@
 // The one export sequence of a stored run, for `mlpw export`, the API's exportOnnx and the browser's download: the
 // checkpoint, the run's dataset and its validation rows, the model built and verified against the engine with
 // onnxruntime, the file written under one rule (saveOnnxFile), the artifact recorded. No state of its own.
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunStore } from '../../../db/run-store.ts';
 import type { RunRecord } from '../../../db/types.ts';
@@ -61,49 +61,82 @@ const WRITE_REASONS: Record<string, string> = {
   ENOSPC: 'the disk is full',
 };
 
-/** Writes the file; a failure becomes OnnxError('write_failed') naming the path and the reason. */
-export async function writeOnnxFile(path: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Writes the file; a failure becomes OnnxError('write_failed') naming the path and the reason. `replace: false`
+ * creates the file or fails (O_EXCL), so a symbolic link planted after the check is not followed.
+ */
+export async function writeOnnxFile(path: string, bytes: Uint8Array, options: { replace?: boolean } = {}): Promise<void> {
   try {
-    await writeFile(path, bytes);
+    await writeFile(path, bytes, { flag: options.replace === false ? 'wx' : 'w' });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    const reason = WRITE_REASONS[code] ?? (e as Error).message;
+    const reason = code === 'EEXIST' ? 'it appeared while the model was built' : (WRITE_REASONS[code] ?? (e as Error).message);
     throw new OnnxError('write_failed', `cannot write ${path}: ${reason}${code ? ` (${code})` : ''}`, { path, code });
   }
 }
 
-/**
- * Where exports may be written, whoever asks (a page holding the token, a save dialog, `--out`): only `.onnx` paths,
- * and an existing file only when it is one of our models, so ~/.bashrc or a report.txt is never overwritten.
- * Returns the absolute path; throws OnnxError('bad_path') naming it.
- */
-export function checkOnnxTarget(path: string): string {
-  const out = resolve(path);
-  if (extname(out).toLowerCase() !== '.onnx') throw new OnnxError('bad_path', `${out} must end in .onnx`, { path: out });
-  if (!existsSync(out)) return out;
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new OnnxError('bad_path', `cannot check ${path}: ${(e as Error).message}`, { path });
+  }
+}
+
+/** What is at the target, followed through one symbolic link; a dangling link, a FIFO, a device or a folder is refused. */
+function inspectTarget(out: string): 'missing' | 'ours' {
+  let info = lstatOrNull(out);
+  if (!info) return 'missing';
+  if (info.isSymbolicLink()) {
+    try {
+      info = statSync(out);
+    } catch {
+      throw new OnnxError('bad_path', `${out} is a symbolic link to a file that does not exist; choose another file`, { path: out });
+    }
+  }
+  if (!info.isFile()) throw new OnnxError('bad_path', `${out} is not a regular file (${info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : 'a device or socket'}); choose another file`, { path: out });
   try {
     readOnnxModel(readFileSync(out), out);
   } catch {
     throw new OnnxError('bad_path', `${out} exists and is not an MLP Workbench model; choose another file`, { path: out });
   }
-  return out;
+  return 'ours';
+}
+
+/**
+ * Where exports may be written, whoever asks (a save dialog, `--out`): only `.onnx` paths, and an existing file only
+ * when it is a regular file holding one of our models, so ~/.bashrc, a report.txt, a FIFO or the target of a
+ * dangling symbolic link is never written. `absolute` refuses a relative path instead of resolving it against this
+ * process's folder (the app's paths come from its dialogs; only the CLI means its own working folder).
+ * Returns the absolute path; throws OnnxError('bad_path') naming it.
+ */
+export function checkOnnxTarget(path: string, options: { absolute?: boolean } = {}): string {
+  return target(path, options).out;
+}
+
+function target(path: string, options: { absolute?: boolean }): { out: string; found: 'missing' | 'ours' } {
+  if (options.absolute && !isAbsolute(path)) throw new OnnxError('bad_path', `${path} is not an absolute path`, { path });
+  const out = resolve(path);
+  if (extname(out).toLowerCase() !== '.onnx') throw new OnnxError('bad_path', `${out} must end in .onnx`, { path: out });
+  return { out, found: inspectTarget(out) };
 }
 
 /** checkOnnxTarget, then the write; `makeFolders` creates missing folders (the app's save path), else ENOENT is an error. */
-export async function saveOnnxFile(path: string, bytes: Uint8Array, options: { makeFolders?: boolean } = {}): Promise<string> {
-  const out = checkOnnxTarget(path);
+export async function saveOnnxFile(path: string, bytes: Uint8Array, options: { makeFolders?: boolean; absolute?: boolean } = {}): Promise<string> {
+  const { out, found } = target(path, options);
   if (options.makeFolders)
     await mkdir(dirname(out), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
       throw new OnnxError('write_failed', `cannot create the folder of ${out}: ${e.message}`, { path: out, code: e.code });
     });
-  await writeOnnxFile(out, bytes);
+  await writeOnnxFile(out, bytes, { replace: found === 'ours' });
   return out;
 }
 
 export type CheckpointKind = 'best' | 'final';
 
 /** A file on this machine, or bytes for the caller to send (browser mode's download). */
-export type ExportDestination = { path: string; makeFolders?: boolean } | { download: true };
+export type ExportDestination = { path: string; makeFolders?: boolean; absolute?: boolean } | { download: true };
 
 export interface RunExport {
   run: RunRecord;
@@ -131,7 +164,7 @@ export function downloadName(run: RunRecord, kind: CheckpointKind): string {
 export async function exportRun(store: RunStore, ref: string, kind: CheckpointKind, to: ExportDestination): Promise<RunExport> {
   const run = store.getRun(ref);
   const { epoch, snapshot } = store.requireCheckpoint(run, kind);
-  if ('path' in to) checkOnnxTarget(to.path);
+  if ('path' in to) checkOnnxTarget(to.path, to);
   const epochs = store.getEpochs(run.id);
   const metrics = { final: epochs.at(-1) ?? null, best: epochs.find((e) => e.epoch === run.bestEpoch) ?? null };
   const rows = validationRows(run.config, store.datasets.forRun(run));
@@ -140,7 +173,7 @@ export async function exportRun(store: RunStore, ref: string, kind: CheckpointKi
   let path: string;
   let fileName: string;
   if ('path' in to) {
-    path = await saveOnnxFile(to.path, bytes, { makeFolders: to.makeFolders });
+    path = await saveOnnxFile(to.path, bytes, to);
     fileName = basename(path);
   } else {
     fileName = downloadName(run, kind);
