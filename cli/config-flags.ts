@@ -1,6 +1,7 @@
 // Builds an ExperimentConfig from `--config FILE` plus flags; flags override the file, then the schema validates.
 import { readFileSync } from 'node:fs';
-import { ConfigError, parseConfig, type ExperimentConfig, type ExperimentConfigInput } from '../engine/config.ts';
+import { ConfigError, MAX_CONFIG_DEPTH, nestedDeeperThan, parseConfig, type ExperimentConfig, type ExperimentConfigInput } from '../engine/config.ts';
+import { excerpt } from '../engine/excerpt.ts';
 import { intFlag, numberFlag, unitsList, type Options } from './args.ts';
 import { UsageError } from './errors.ts';
 import { jsonErrorLocation } from './json-location.ts';
@@ -41,13 +42,22 @@ export function readConfigFile(path: string): ExperimentConfigInput {
   } catch (e) {
     throw new UsageError(`--config: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as ExperimentConfigInput;
+    value = JSON.parse(text);
   } catch (e) {
     const at = jsonErrorLocation(text);
     const where = at ? ` at line ${at.line}, column ${at.column}` : '';
-    throw new UsageError(`--config: ${path} is not valid JSON${where}: ${(e as Error).message.split('\n')[0]}`);
+    // V8 quotes the text near the error; keep the line short whatever the file holds.
+    const reason = (e as Error).message.split('\n')[0]!;
+    throw new UsageError(`--config: ${path} is not valid JSON${where}: ${reason.length > 120 ? `${reason.slice(0, 119)}…` : reason}`);
   }
+  // Checked before anything walks it (structuredClone overflows the stack at 100,000 levels).
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(`--config: ${path}: the config must be a JSON object (got ${excerpt(value)})`, 'invalid_config');
+  if (nestedDeeperThan(value, MAX_CONFIG_DEPTH))
+    throw new UsageError(`--config: ${path}: the config is nested more than ${MAX_CONFIG_DEPTH} levels deep`, 'invalid_config');
+  return value as ExperimentConfigInput;
 }
 
 type Plain = Record<string, unknown>;

@@ -28,42 +28,59 @@ export function jsonErrorLocation(text: string): { line: number; column: number 
     if (!m) fail();
     i += m![0].length;
   };
+  // One value, with the containers it is inside on an explicit stack: any depth of nesting is safe.
   const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
+    const open: string[] = [];
+    for (;;) {
       ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
+      const c = text[i];
+      let done = true;
+      if (c === '{') {
         i++;
-        value();
         ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
+        if (text[i] === '}') i++;
+        else {
+          open.push('}');
+          key();
+          continue;
+        }
+      } else if (c === '[') {
+        i++;
         ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
+        if (text[i] === ']') i++;
+        else {
+          open.push(']');
+          continue;
+        }
+      } else if (c === '"') string();
+      else if (c === 't') literal('true');
+      else if (c === 'f') literal('false');
+      else if (c === 'n') literal('null');
+      else number();
+      // after a value: close containers, or go on to the next member
+      while (done && open.length > 0) {
+        ws();
+        const close = open.at(-1)!;
+        if (text[i] === ',') {
+          i++;
+          if (close === '}') key();
+          done = false;
+        } else if (text[i] === close) {
+          i++;
+          open.pop();
+        } else fail();
       }
-    } else if (c === '"') string();
-    else if (c === 't') literal('true');
-    else if (c === 'f') literal('false');
-    else if (c === 'n') literal('null');
-    else number();
+      if (done) return;
+    }
+  };
+  // `"name":` of an object member, up to its value
+  const key = () => {
+    ws();
+    if (text[i] !== '"') fail();
+    string();
+    ws();
+    if (text[i] !== ':') fail();
+    i++;
   };
   try {
     value();

@@ -1,6 +1,7 @@
 // ExperimentConfig: one JSON object that describes a run completely. The UI edits it, the CLI reads it, the store
 // keeps it, the ONNX metadata carries it. Every field has a default that makes a good first run.
 import { z } from 'zod';
+import { excerpt } from './excerpt.ts';
 
 export const ACTIVATIONS = ['identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu'] as const;
 export const HEADS = ['auto', 'softmax', 'sigmoid', 'identity'] as const;
@@ -22,8 +23,10 @@ export const LayerSchema = z.strictObject({
   dropout: z.number().min(0).lt(1).default(0),
 });
 
+/** A built-in generator's settings (xor, circles, gaussians, spiral, moons, sine, iris, mnist, …). */
 export const DatasetSchema = z.strictObject({
-  /** A built-in generator (xor, circles, gaussians, spiral, moons, sine, iris, …) or an imported dataset's name. */
+  source: z.literal('builtin').optional(),
+  /** A built-in generator, or (in an input config) an imported dataset's name, which the run turns into the imported form. */
   name: z.string().min(1).default('spiral'),
   /** Samples to generate (built-in generators only). */
   samples: positiveInt.max(10_000_000).default(500),
@@ -31,9 +34,31 @@ export const DatasetSchema = z.strictObject({
   noise: z.number().min(0).max(10).default(0.05),
   /** Classes for generators that take a count (spiral, gaussians). */
   classes: z.number().int().min(2).max(100).default(2),
-  /** Seed of the data generator, separate from the training seed so both can vary alone. */
+  /** Seed of the data generator and of the validation split, separate from the training seed so both can vary alone. */
   seed: z.number().int().min(0).default(1),
 });
+
+/** The validation split's seed for an imported dataset: the data seed's default, so runs stored before imported
+ *  configs lost their generator fields split exactly as they did. */
+export const IMPORTED_SPLIT_SEED = 1;
+
+/** An imported snapshot: its name, content hash and row count, nothing of a generator. A stored config that still
+ *  carries a generator's leftover settings (samples, noise, classes, seed) reads without them. */
+export const ImportedDatasetSchema = z
+  .strictObject({
+    source: z.literal('imported'),
+    name: z.string().min(1),
+    /** sha256 of the snapshot (db/datasets.ts); set when a run is recorded, absent in a config that names the import. */
+    hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    rows: positiveInt.optional(),
+    samples: z.unknown().optional(),
+    noise: z.unknown().optional(),
+    classes: z.unknown().optional(),
+    seed: z.unknown().optional(),
+  })
+  .transform(({ samples: _s, noise: _n, classes: _c, seed: _d, ...kept }) => kept);
+
+export const DatasetConfigSchema = z.discriminatedUnion('source', [DatasetSchema, ImportedDatasetSchema]);
 
 export const OptimizerSchema = z.strictObject({
   type: z.enum(OPTIMIZERS).default('adam'),
@@ -65,7 +90,7 @@ export const EarlyStoppingSchema = z.strictObject({
 
 export const ExperimentConfigSchema = z.strictObject({
   name: z.string().max(200).optional(),
-  dataset: DatasetSchema.prefault({}),
+  dataset: DatasetConfigSchema.prefault({}),
   /** Fraction of the samples held out for validation (seeded split). */
   validationSplit: z.number().min(0).max(0.9).default(0.2),
   /** Standardise features to zero mean, unit variance with training-split statistics. */
@@ -95,6 +120,19 @@ export const ExperimentConfigSchema = z.strictObject({
 export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 export type LayerConfig = z.output<typeof LayerSchema>;
+export type BuiltinDatasetConfig = z.output<typeof DatasetSchema>;
+export type ImportedDatasetConfig = z.output<typeof ImportedDatasetSchema>;
+export type DatasetConfig = ExperimentConfig['dataset'];
+
+/** The config of a run on an imported snapshot: the dataset is its name, hash and rows, and nothing else. */
+export function withImportedDataset(config: ExperimentConfig, snapshot: { name: string; hash: string; rows: number }): ExperimentConfig {
+  return { ...config, dataset: { source: 'imported', name: snapshot.name, hash: snapshot.hash, rows: snapshot.rows } };
+}
+
+/** The seed of the validation split (prepareData): the generator's seed, or the fixed one of an imported snapshot. */
+export function splitSeed(dataset: DatasetConfig): number {
+  return dataset.source === 'imported' ? IMPORTED_SPLIT_SEED : dataset.seed;
+}
 
 /** A user mistake: carries the field path and the offending value so the message can name them. */
 export class ConfigError extends Error {
@@ -122,17 +160,38 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
-/** Parse and fill defaults; throws ConfigError naming the first bad field and its value. */
-export function parseConfig(input: unknown): ExperimentConfig {
-  const result = ExperimentConfigSchema.safeParse(input ?? {});
+/** Levels of nesting a config may have; it needs 4 (model.layers[0].units), so deeper is not a config. */
+export const MAX_CONFIG_DEPTH = 64;
+
+/** Whether `value` nests objects or arrays more than `limit` levels deep; an explicit stack, so any depth is safe. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push({ v: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/** Parse and fill defaults; throws ConfigError naming the first bad field and its value (quoted up to 80 characters). */
+export function parseConfig(input: unknown = {}): ExperimentConfig {
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw new ConfigError(`the config must be a JSON object (got ${excerpt(input)})`, undefined, input);
+  // Before the schema walks it: recursion over a value 100,000 levels deep overflows the stack.
+  if (nestedDeeperThan(input, MAX_CONFIG_DEPTH)) throw new ConfigError(`the config is nested more than ${MAX_CONFIG_DEPTH} levels deep`);
+  const result = ExperimentConfigSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = fieldPath(issue.path);
   const value = valueAt(input, issue.path);
-  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  const shown = value === undefined ? '' : ` (got ${excerpt(value)})`;
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  const more = keys.length > 3 ? ` and ${keys.length - 3} more` : '';
   const message =
     issue.code === 'unrecognized_keys'
-      ? `${field ? field + ': ' : ''}unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
+      ? `${field ? field + ': ' : ''}unknown key ${keys.slice(0, 3).map((k) => excerpt(k, 40)).join(', ')}${more}`
       : `${field || 'config'}: ${issue.message}${shown}`;
   throw new ConfigError(message, field || undefined, value);
 }

@@ -1,5 +1,6 @@
 // The columns of a CSV file: their names (from the header, else column1…), which one is the target, and which are
 // features (all the others, in file order).
+import { excerpt, excerptList } from '../../engine/excerpt.ts';
 import { ImportError } from '../errors.ts';
 
 export interface Columns {
@@ -23,7 +24,7 @@ export function resolveColumns(file: string, headerFields: string[] | undefined,
   // A number names a column by position (1-based) unless a column is called that.
   if (t < 0 && /^\d+$/.test(wanted) && Number(wanted) >= 1 && Number(wanted) <= width) t = Number(wanted) - 1;
   if (t < 0)
-    throw new ImportError('unknown_column', `--target: no column ${JSON.stringify(wanted)} in ${file} (columns: ${names.join(', ')})`, { file, column: wanted });
+    throw new ImportError('unknown_column', `--target: no column ${excerpt(wanted)} in ${file} (columns: ${excerptList(names)})`, { file, column: wanted });
   if (width < 2) throw new ImportError('bad_option', `${file} has one column only; it needs at least one feature besides the target`, { file });
   const features = names.map((_, i) => i).filter((i) => i !== t);
   return { width, names, target: t, targetName: names[t]!, features, featureNames: features.map((i) => names[i]!), all: [...features, t] };

@@ -1,6 +1,7 @@
 // Feature rows for prediction from a CSV file: the columns a model was trained on, found by name when the file has
 // a header that holds them all (other columns, such as the target, are ignored), else by position.
 import { createReadStream } from 'node:fs';
+import { excerpt, excerptList } from '../../engine/excerpt.ts';
 import { ImportError, readError } from '../errors.ts';
 import { GrowableFloat32 } from '../growable.ts';
 import { csvRecords } from './records.ts';
@@ -19,8 +20,8 @@ function pickColumns(file: string, header: string[] | undefined, width: number, 
   const cols = header?.map((h) => h.trim());
   if (cols && names?.length === features && names.every((n) => cols.includes(n))) return names.map((n) => cols.indexOf(n));
   if (width === features) return Array.from({ length: features }, (_, i) => i);
-  const wanted = names ? ` (${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})` : '';
-  const has = cols ? `columns ${cols.join(', ')}` : `${width} columns and no header`;
+  const wanted = names ? ` (${excerptList(names)})` : '';
+  const has = cols ? `columns ${excerptList(cols)}` : `${width} columns and no header`;
   throw new ImportError('ragged', `${file} has ${has}; the model takes ${features} features${wanted}`, { file });
 }
 
@@ -45,7 +46,7 @@ export async function readCsvFeatures(file: string, model: { features: number; f
       const field = r.fields[j]!;
       const v = isMissing(field) ? NaN : parseNumber(field, delimiter);
       if (Number.isNaN(v))
-        throw new ImportError(isMissing(field) ? 'missing_values' : 'not_a_number', `${file} line ${r.line}, column ${j + 1}: ${JSON.stringify(field.trim())} is not a number`, { file, line: r.line });
+        throw new ImportError(isMissing(field) ? 'missing_values' : 'not_a_number', `${file} line ${r.line}, column ${j + 1}: ${excerpt(field.trim())} is not a number`, { file, line: r.line });
       values.push(v);
     }
     lines.push(r.line);

@@ -1,6 +1,7 @@
 // CSV → features streamed to a RowSink plus the target column (class labels or numbers). Reads any stream of bytes
 // (a file, a browser File's stream) chunk by chunk: memory holds one chunk of text, one chunk of feature rows and
 // a label or target per row, never the file.
+import { excerpt } from '../../engine/excerpt.ts';
 import { ImportError } from '../errors.ts';
 import { GrowableFloat32, GrowableUint32 } from '../growable.ts';
 import type { ImportedData, ImportProgress } from '../imported.ts';
@@ -62,7 +63,7 @@ class TargetColumn {
     const text = field.trim();
     const v = parseNumber(text, this.delimiter);
     if (this.task === 'regression' && Number.isNaN(v))
-      throw new ImportError('not_a_number', `${this.file} line ${line}, column "${this.name}": ${JSON.stringify(text)} is not a number (the target of a regression)`, { file: this.file, line, column: this.name });
+      throw new ImportError('not_a_number', `${this.file} line ${line}, column ${excerpt(this.name)}: ${excerpt(text)} is not a number (the target of a regression)`, { file: this.file, line, column: this.name });
     if (Number.isNaN(v)) this.numbers = null;
     else {
       this.numbers?.push(v);
@@ -74,7 +75,7 @@ class TargetColumn {
     if (k === undefined) {
       if (this.index.size >= MAX_CLASSES) {
         if (this.task === 'classification' || !this.numbers)
-          throw new ImportError('too_many_classes', `${this.file} line ${line}, column "${this.name}": more than ${MAX_CLASSES} distinct values; a classification target has a few classes${this.numbers ? ' (is it a regression target? pass --task regression)' : ''}`, { file: this.file, line, column: this.name });
+          throw new ImportError('too_many_classes', `${this.file} line ${line}, column ${excerpt(this.name)}: more than ${MAX_CLASSES} distinct values; a classification target has a few classes${this.numbers ? ' (is it a regression target? pass --task regression)' : ''}`, { file: this.file, line, column: this.name });
         this.tooMany = true;
         return;
       }
@@ -91,7 +92,7 @@ class TargetColumn {
       (this.task === undefined && this.numbers !== null && (!this.allIntegers || this.tooMany || this.seen.length > AUTO_CLASS_LIMIT));
     if (regression) return { task: 'regression', outputs: 1, targets: this.numbers!.toArray() };
     if (this.seen.length < 2)
-      throw new ImportError('one_class', `${this.file}: the target column "${this.name}" has one class only (${JSON.stringify(this.seen[0])}); a classifier needs at least two`, { file: this.file, column: this.name });
+      throw new ImportError('one_class', `${this.file}: the target column ${excerpt(this.name)} has one class only (${excerpt(this.seen[0])}); a classifier needs at least two`, { file: this.file, column: this.name });
     // Classes in a stable order, whatever order the rows come in: numerically when they are numbers.
     const numeric = this.numbers !== null;
     const sorted = [...this.seen].sort((a, b) => (numeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
@@ -154,7 +155,7 @@ export async function importCsvStream(source: ByteSource, options: CsvImportOpti
       const j = c.features[k]!;
       const v = parseNumber(f[j]!, delimiter);
       if (Number.isNaN(v))
-        throw new ImportError('not_a_number', `${file} line ${r.line}, column ${j + 1} ("${c.names[j]}"): ${JSON.stringify(f[j]!.trim())} is not a number (features must be numeric)`, { file, line: r.line, column: c.names[j] });
+        throw new ImportError('not_a_number', `${file} line ${r.line}, column ${j + 1} (${excerpt(c.names[j])}): ${excerpt(f[j]!.trim())} is not a number (features must be numeric)`, { file, line: r.line, column: c.names[j] });
       buffer[base + k] = v;
     }
     target!.add(f[c.target]!, r.line);
