@@ -143,4 +143,64 @@ describe('the app as a new user finds it', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(problems).toEqual([]);
   });
+
+  it('a cancelled run’s bar shows how far it got; a delete updates the top bar’s count and the queue’s link', async () => {
+    await go('#/designer');
+    await page.getByTestId('run-name').fill('to-cancel');
+    await page.getByTestId('dataset').selectOption('spiral');
+    await page.getByTestId('samples').fill('3000');
+    await page.getByTestId('batch').fill('4');
+    await page.getByTestId('epochs').fill('2000');
+    await page.getByTestId('backend').selectOption('cpu');
+    await page.getByTestId('train-now').click();
+    await expect.poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), { timeout: 60_000 }).toBeGreaterThan(0);
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor({ timeout: 60_000 });
+    const done = Number((await page.getByTestId('epoch').textContent())!.split('/')[0]);
+    const bar = Number(await page.getByTestId('live-run').getByRole('progressbar').getAttribute('aria-valuenow'));
+    expect(bar).toBe(Math.round((done / 2000) * 100));
+    expect(bar).toBeLessThan(100);
+    const id = (await page.locator('.live-run .run-id').textContent())!.trim();
+
+    const count = () => page.getByTestId('run-count').textContent().then(Number);
+    await expect.poll(count).toBe(Object.keys(runs).length + 1);
+    await go(`#/runs/${id}`);
+    await page.getByTestId('delete-run').click();
+    await page.getByTestId('confirm').click();
+    await expect.poll(count).toBe(Object.keys(runs).length);
+    await go('#/training');
+    await expect.poll(() => page.getByTestId('queue').getByTestId('deleted-run').textContent()).toContain(id);
+    expect(await page.getByTestId('queue').locator('a', { hasText: id }).count()).toBe(0);
+  });
+
+  it('works from the keyboard: rows and sortable headers take the focus and answer Enter and Space, Escape closes a dialog, the focus shows', async () => {
+    await go('#/runs');
+    const row = page.locator(`[data-run="${runs['moons-b']}"]`);
+    await row.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#/runs/${runs['moons-b']}`);
+    await go('#/runs');
+    const name = page.locator('th[data-sort="name"]');
+    await name.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => name.getAttribute('aria-sort')).toBe('ascending');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => name.getAttribute('aria-sort')).toBe('descending');
+
+    // The ring on a checkbox reached by the keyboard: from the box to the next stop and back.
+    const all = page.getByLabel('Select all on this page');
+    await all.focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await all.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await all.evaluate((el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth])).toEqual(['solid', '3px']);
+
+    await page.getByLabel(`Select run ${runs['moons-a']}`).check();
+    await page.getByTestId('delete-selected').click();
+    const dialog = page.getByRole('dialog', { name: 'Delete runs' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByLabel(`Select run ${runs['moons-a']}`).uncheck();
+  });
 });
