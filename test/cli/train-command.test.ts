@@ -1,6 +1,7 @@
 // `mlpw train` as a user runs it: the real binary in a child process (MLPW_DB points at a temporary database).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,25 @@ import { describe, expect, it } from 'vitest';
 const BIN = join(import.meta.dirname, '../../bin/mlpw.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'mlpw-train-'));
 const env = { ...process.env, MLPW_DB: join(dir, 'workbench.db'), FORCE_COLOR: '0' };
+
+async function waitForFirstEpoch(file: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (existsSync(file)) {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare(`SELECT count(*) AS n FROM epochs JOIN runs ON runs.id = epochs.run_id WHERE runs.status = 'running'`).get() as { n: number };
+        if (row.n > 0) return;
+      } catch {
+        // the schema is not there yet
+      } finally {
+        db.close();
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no epoch was recorded in ${file} within ${timeoutMs} ms`);
+}
 
 function mlpw(...args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
@@ -62,11 +82,12 @@ describe('mlpw train', () => {
     expect(r.stderr).toMatch(/bad\.json is not valid JSON at line 3/);
   });
 
-  it('Ctrl-C (SIGINT) cancels cleanly: status cancelled, exit 0', async () => {
+  it('Ctrl-C (SIGINT) cancels cleanly: status cancelled, exit 0', { timeout: 180_000 }, async () => {
     const child = spawn(process.execPath, [BIN, 'train', '--dataset', 'spiral', '--samples', '20000', '--epochs', '1000', '--batch', '8', '--backend', 'cpu', '--json'], { env });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    await new Promise((r) => setTimeout(r, 2500));
+    // Interrupt once the run is really training (a running run has an epoch in the store), however slow the start is.
+    await waitForFirstEpoch(env.MLPW_DB, 90_000);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
