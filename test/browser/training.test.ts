@@ -19,6 +19,11 @@ const SPIRAL: ExperimentConfigInput = {
   seed: 5,
 };
 
+// The accuracy run, sized for SwiftShader on a busy 2-core machine (its time is per step: the spiral's 600 steps took
+// 230 s at load 17): two moons, which no linear boundary separates (a linear model reaches about 0.87), learnt to
+// 1.0 in 100 steps by the CPU float32 reference (0.988–1.0 over seeds 5–9).
+const MOONS: ExperimentConfigInput = { ...SPIRAL, dataset: { name: 'moons', samples: 400, noise: 0.1, seed: 3 }, epochs: 10 };
+
 async function runBoth(input: ExperimentConfigInput): Promise<{ gpu: TrainResult & { epochs: EpochMetrics[] }; cpu: TrainResult & { epochs: EpochMetrics[] } }> {
   const run = async (backend: 'webgpu' | 'cpu') => {
     const config = parseConfig({ ...input, backend });
@@ -46,15 +51,15 @@ function expectTracks(gpu: EpochMetrics[], cpu: EpochMetrics[], epochs: number):
 }
 
 describe('training on webgpu', () => {
-  it('reaches the CPU run’s validation accuracy on the spiral, tracking its losses', async () => {
-    const { gpu, cpu } = await runBoth(SPIRAL);
+  it('reaches the CPU run’s validation accuracy on two moons, tracking its losses', async () => {
+    const { gpu, cpu } = await runBoth(MOONS);
     expect(gpu.backend.backend).toBe('webgpu');
     expect(gpu.backend.adapter).toMatchObject({ isFallback: expect.any(Boolean), vendor: expect.any(String), architecture: expect.any(String) });
     expect(gpu.summary.status).toBe('completed');
     expect(cpu.summary.final!.valAcc).toBeGreaterThanOrEqual(0.95);
     expect(gpu.summary.final!.valAcc).toBeGreaterThanOrEqual(0.95);
     expectTracks(gpu.epochs, cpu.epochs, 5);
-  });
+  }, 300_000); // software WebGPU compiles its pipelines first (20–40 s at load 17): a wide margin over both
 
   it('tracks the CPU with dropout, weight decay, Nesterov momentum, gelu/tanh and a short last batch', async () => {
     const { gpu, cpu } = await runBoth({
