@@ -1,5 +1,5 @@
-// The compare view's numbers: a run's curve for a split and metric, the best and last epochs, every run's value at
-// one epoch (the chart's hover), and the configs side by side with "differences only".
+// The compare view's numbers (and `mlpw compare`'s): a run's curve for a split and metric, the best and last epochs,
+// every run's value at one epoch (the chart's hover), and the configs side by side with "differences only".
 import { configTable, differs, flatText } from '../engine/experiment/index.ts';
 import type { ExperimentConfig } from '../engine/config.ts';
 import type { EpochMetrics } from '../engine/types.ts';
@@ -18,12 +18,10 @@ export function curve(epochs: readonly EpochMetrics[], split: CurveSplit, metric
   return epochs.map((e) => [e.epoch, metricValue(e, split, metric)]);
 }
 
-/** The epoch with the lowest validation loss (training loss for runs without a validation split), as `mlpw compare`. */
-export function bestEpoch(epochs: readonly EpochMetrics[]): EpochMetrics | null {
-  let best: EpochMetrics | null = null;
-  const score = (e: EpochMetrics) => e.valLoss ?? e.trainLoss;
-  for (const e of epochs) if (Number.isFinite(score(e)) && (best === null || score(e) < score(best))) best = e;
-  return best;
+/** A curve's epoch numbered `epoch`, or null. */
+export function epochAt(curve: readonly EpochMetrics[], epoch: number): EpochMetrics | null {
+  // Epochs are 1-based and recorded in order, so index epoch − 1 is the fast path; search if one is missing.
+  return (curve[epoch - 1]?.epoch === epoch ? curve[epoch - 1] : curve.find((x) => x.epoch === epoch)) ?? null;
 }
 
 export interface BestAndLast {
@@ -31,15 +29,18 @@ export interface BestAndLast {
   last: EpochMetrics | null;
 }
 
-export function bestAndLast(epochs: readonly EpochMetrics[]): BestAndLast {
-  return { best: bestEpoch(epochs), last: epochs[epochs.length - 1] ?? null };
+/**
+ * A run's best epoch and its last. The best is the trainer's choice (its monitored metric and minDelta, the epoch of
+ * the best checkpoint), as the run records it in `bestEpoch`; null while the run has none.
+ */
+export function bestAndLast(epochs: readonly EpochMetrics[], bestEpoch: number | null): BestAndLast {
+  return { best: bestEpoch === null ? null : epochAt(epochs, bestEpoch), last: epochs[epochs.length - 1] ?? null };
 }
 
 /** Each run's value at `epoch` (null when the run stopped earlier or has no such metric). */
 export function valuesAtEpoch(curves: readonly (readonly EpochMetrics[])[], epoch: number, split: CurveSplit, metric: CurveMetric): (number | null)[] {
   return curves.map((c) => {
-    // Epochs are 1-based and recorded in order, so index epoch − 1 is the fast path; search if one is missing.
-    const e = c[epoch - 1]?.epoch === epoch ? c[epoch - 1] : c.find((x) => x.epoch === epoch);
+    const e = epochAt(c, epoch);
     return e ? metricValue(e, split, metric) : null;
   });
 }

@@ -1,17 +1,18 @@
 /**
- * Insight (issue 7): the numbers behind the compare, sweep and run-insight views. Pure TypeScript, no Node built-ins
+ * Insight: the numbers behind the compare, sweep and run-insight views. Pure TypeScript, no Node built-ins
  * and no DOM, so the renderer and the store host import the same code; the parts that need the store and the data
  * live in insight/node/.
  *
- * Compare: curve / metricValue (train|val × loss|acc), bestEpoch / bestAndLast (lowest validation loss, as
- *   `mlpw compare`), valuesAtEpoch (the chart's hover), configDiff (flattened configs, "differences only"),
- *   smooth (EMA debiased, Gaussian, running average; one 0..1 strength), epochsCsv (`mlpw export-csv`'s layout).
+ * Compare: curve / metricValue (train|val × loss|acc), bestAndLast (the run's recorded best epoch, the trainer's, and
+ *   its last), epochAt, valuesAtEpoch (the chart's hover), configDiff (flattened configs, "differences only"),
+ *   smooth (EMA debiased, Gaussian, running average; one 0..1 strength), epochsCsv (the epochs CSV of the Compare
+ *   view and `mlpw export-csv`).
  * Sweeps: gridSize, sweepRows, parallelCoordinates (log axes for keys spanning decades), heatmap (two keys).
  * One run: confusionMatrix (engine predictions on labelled rows), decisionBoundary (N×N grid over a 2-D dataset),
  *   gradientCheck (float64 central differences vs backprop, per layer), histogramGrid / gradientNormSeries (the
  *   per-epoch layer stats the trainer records, see engine/layer-stats.ts).
  */
-export { bestAndLast, bestEpoch, configDiff, curve, metricValue, valuesAtEpoch, type BestAndLast, type ConfigDiffRow, type CurveMetric, type CurveSplit } from './compare.ts';
+export { bestAndLast, configDiff, curve, epochAt, metricValue, valuesAtEpoch, type BestAndLast, type ConfigDiffRow, type CurveMetric, type CurveSplit } from './compare.ts';
 export { classNames, confusionFromOutputs, confusionMatrix, predictedClass, type ConfusionMatrix } from './confusion.ts';
 export { decisionBoundary, gridAxis, paddedRange, type DecisionGrid } from './decision-boundary.ts';
 export { csvCell, EPOCH_COLUMNS, epochsCsv } from './epochs-csv.ts';

@@ -1,5 +1,6 @@
 // `mlpw compare RUN RUN…`: configs side by side (only the keys that differ unless --all), metrics at each run's best
-// epoch and at its last, and the validation loss epoch by epoch.
+// epoch (the trainer's, as the run records it; the Compare view's too) and at its last, and the validation loss epoch
+// by epoch.
 import type { EpochMetrics } from '../../engine/types.ts';
 import type { RunRecord } from '../../db/index.ts';
 import { parseFlags } from '../args.ts';
@@ -7,14 +8,8 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { fmt, fmtDuration, table } from '../format.ts';
 import { configTable, differs, flatText } from '../../engine/experiment/index.ts';
+import { bestAndLast, type BestAndLast } from '../../insight/index.ts';
 import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
-
-/** The epoch with the lowest validation loss (training loss for runs without a validation split). */
-export function bestEpoch(epochs: EpochMetrics[]): EpochMetrics | null {
-  let best: EpochMetrics | null = null;
-  for (const e of epochs) if (best === null || (e.valLoss ?? e.trainLoss) < (best.valLoss ?? best.trainLoss)) best = e;
-  return best;
-}
 
 const POINT_ROWS: [string, (e: EpochMetrics) => string][] = [
   ['epoch', (e) => String(e.epoch)],
@@ -24,9 +19,9 @@ const POINT_ROWS: [string, (e: EpochMetrics) => string][] = [
   ['train_acc', (e) => fmt(e.trainAcc, 3)],
 ];
 
-function metricsTable(runs: RunRecord[], curves: EpochMetrics[][]): string {
-  const best = curves.map(bestEpoch);
-  const last = curves.map((c) => c[c.length - 1] ?? null);
+function metricsTable(runs: RunRecord[], ends: BestAndLast[]): string {
+  const best = ends.map((e) => e.best);
+  const last = ends.map((e) => e.last);
   const rows: string[][] = [['status', ...runs.map((r) => r.status)]];
   for (const [label, points] of [['best', best], ['last', last]] as const)
     for (const [name, cell] of POINT_ROWS) rows.push([`${label} ${name}`, ...points.map((p) => (p ? cell(p) : '-'))]);
@@ -44,6 +39,7 @@ export const compare: Command = {
     return withReadOnlyStore(values.db, ctx.env, (store) => {
       const runs = positionals.map((ref) => store.getRun(ref));
       const curves = runs.map((r) => store.getEpochs(r.id));
+      const ends = runs.map((r, i) => bestAndLast(curves[i]!, r.bestEpoch));
       const keys = configTable(runs.map((r) => r.config)).filter((k) => values.all || differs(k.values));
       const longest = Math.max(0, ...curves.map((c) => c.length));
       if (values.json) {
@@ -52,8 +48,8 @@ export const compare: Command = {
           JSON.stringify({
             runs: runs.map((r) => r.id),
             config: keys.map((k) => ({ key: k.key, values: byRun((i) => k.values[i] ?? null) })),
-            best: byRun((i) => bestEpoch(curves[i]!)),
-            last: byRun((i) => curves[i]!.at(-1) ?? null),
+            best: byRun((i) => ends[i]!.best),
+            last: byRun((i) => ends[i]!.last),
             valLoss: byRun((i) => curves[i]!.map((e) => e.valLoss)),
           }) + '\n',
         );
@@ -62,7 +58,7 @@ export const compare: Command = {
       const out: string[] = [];
       out.push(values.all ? 'config:' : 'config (keys that differ):');
       out.push(keys.length ? table(['key', ...runs.map((r) => r.id)], keys.map((k) => [k.key, ...k.values.map(flatText)])) : '  identical');
-      out.push('', metricsTable(runs, curves), '', 'val_loss by epoch:');
+      out.push('', metricsTable(runs, ends), '', 'val_loss by epoch:');
       const rows: string[][] = [];
       for (let e = 0; e < longest; e++) rows.push([String(e + 1), ...curves.map((c) => (c[e] ? fmt(c[e]!.valLoss) : ''))]);
       out.push(table(['epoch', ...runs.map((r) => r.id)], rows));

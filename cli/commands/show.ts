@@ -16,7 +16,7 @@ function header(run: RunDetail): string[] {
   if (d) lines.push(`  data ${d.dataset} (${d.task}): ${fmtInt(d.trainSamples)} train / ${fmtInt(d.valSamples)} validation, ${d.features} features → ${d.outputs} outputs (${d.head}, ${d.loss})`);
   lines.push(
     `  ${run.epochsDone}/${run.epochs} epochs` +
-      (run.bestValLoss !== null ? `; best val_loss ${fmt(run.bestValLoss)} at epoch ${run.bestEpoch}` : '') +
+      (run.bestEpoch === null ? '' : run.bestValLoss !== null ? `; best val_loss ${fmt(run.bestValLoss)} at epoch ${run.bestEpoch}` : `; best epoch ${run.bestEpoch}`) +
       (run.finalValAcc !== null ? `; final val_acc ${fmt(run.finalValAcc, 3)}` : '') +
       (run.samplesPerSec ? `; ${fmtInt(run.samplesPerSec)} samples/s` : '') +
       (run.stoppedEarly ? '; stopped early' : ''),

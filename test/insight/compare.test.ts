@@ -17,11 +17,20 @@ describe('curves and epochs', () => {
     expect(curve(b, 'train', 'acc')).toEqual([[1, 0.5], [2, 0.5]]);
   });
 
-  it('finds the best epoch by validation loss, skipping a non-finite one, and the last', () => {
-    expect(bestAndLast(a)).toEqual({ best: a[1], last: a[3] });
-    expect(bestAndLast([])).toEqual({ best: null, last: null });
-    // Without a validation split the training loss decides.
-    expect(bestAndLast([epoch(1, null, 2), epoch(2, null, 1), epoch(3, null, 3)]).best!.epoch).toBe(2);
+  it('takes the best epoch the run recorded (the trainer’s choice), and the last', () => {
+    expect(bestAndLast(a, 2)).toEqual({ best: a[1], last: a[3] });
+    expect(bestAndLast([], null)).toEqual({ best: null, last: null });
+    // Without a validation split the trainer monitors the training loss; the run records its choice all the same.
+    expect(bestAndLast([epoch(1, null, 2), epoch(2, null, 1), epoch(3, null, 3)], 2).best!.epoch).toBe(2);
+  });
+
+  it('does not look for a lower loss than the trainer’s choice, and has no best before the run records one', () => {
+    // minDelta or a val_acc monitor can keep epoch 1 although epoch 4 has a lower validation loss.
+    const c = [epoch(1, 0.5), epoch(2, 0.6), epoch(3, 0.55), epoch(4, 0.45)];
+    expect(bestAndLast(c, 1)).toEqual({ best: c[0], last: c[3] });
+    expect(bestAndLast(c, null)).toEqual({ best: null, last: c[3] });
+    expect(bestAndLast([epoch(2, 0.3), epoch(3, 0.2)], 2).best).toEqual(epoch(2, 0.3)); // epoch 1 missing
+    expect(bestAndLast(c, 9).best).toBeNull();
   });
 
   it('gives every run’s value at an epoch, null past a run’s end', () => {
