@@ -27,7 +27,7 @@ export interface RunRecord {
   backendInfo: BackendInfo | null;
   dataInfo: DataInfo | null;
   epochsDone: number;
-  /** lowest validation loss over the recorded epochs, and the epoch that reached it */
+  /** the trainer's best epoch (its monitored metric and minDelta, the best checkpoint's) and its validation loss */
   bestValLoss: number | null;
   bestEpoch: number | null;
   finalTrainLoss: number | null;
