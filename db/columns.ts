@@ -1,6 +1,6 @@
 // The mapping between rows and records: the indexed hyperparameter columns a config yields, and a runs row read back.
 import { parseConfig, type ExperimentConfig } from '../engine/config.ts';
-import type { RunStatus } from '../engine/types.ts';
+import type { BackendInfo, DataInfo, RunStatus } from '../engine/types.ts';
 import { StoreError } from './errors.ts';
 import type { RunRecord } from './types.ts';
 
@@ -98,8 +98,8 @@ export function toRunRecord(r: RunRow): RunRecord {
     appVersion: r.app_version,
     sweepId: r.sweep_id,
     rerunOf: r.rerun_of,
-    backendInfo: r.backend_info ? JSON.parse(r.backend_info) : null,
-    dataInfo: r.data_info ? JSON.parse(r.data_info) : null,
+    backendInfo: r.backend_info ? (JSON.parse(r.backend_info) as BackendInfo) : null,
+    dataInfo: r.data_info ? (JSON.parse(r.data_info) as DataInfo) : null,
     epochsDone: r.epochs_done,
     bestValLoss: r.best_val_loss,
     bestEpoch: r.best_epoch,

@@ -1,6 +1,6 @@
 // What the store hands out: plain data, safe to send over IPC or HTTP as JSON (times are Unix milliseconds).
 import type { ExperimentConfig } from '../engine/config.ts';
-import type { BackendInfo, DataInfo, EpochMetrics, RunStatus } from '../engine/types.ts';
+import type { BackendInfo, CheckpointKind, DataInfo, EpochMetrics, RunStatus } from '../engine/types.ts';
 
 export interface RunRecord {
   id: string;
@@ -54,7 +54,7 @@ export interface Artifact {
 }
 
 export interface CheckpointInfo {
-  kind: 'best' | 'final';
+  kind: CheckpointKind;
   epoch: number;
   bytes: number;
   createdAt: number;
