@@ -203,4 +203,24 @@ describe('the app as a new user finds it', () => {
     await dialog.waitFor({ state: 'detached' });
     await page.getByLabel(`Select run ${runs['moons-a']}`).uncheck();
   });
+
+  it('draws the fitted curve of a 1-D regression over its data, live and in Insight', async () => {
+    await go('#/designer');
+    await page.getByTestId('run-name').fill('sine-live');
+    await page.getByTestId('dataset').selectOption('sine');
+    await page.getByTestId('samples').fill('200');
+    await page.getByTestId('batch').fill('16');
+    await page.getByTestId('epochs').fill('20');
+    await page.getByTestId('backend').selectOption('cpu');
+    await page.getByTestId('train-now').click();
+    await page.locator('.live-run .run-id').filter({ hasText: /\w{8}/ }).waitFor();
+    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: 120_000 });
+    await page.locator('[data-test="boundary"][data-fit-points="200"] canvas').first().waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'regression-fit-live');
+    await go(`#/insight/${runs['sine']}`);
+    await page.locator('[data-test="fit"][data-fit-points="200"] canvas').first().waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'regression-fit-insight');
+  });
 });
