@@ -73,8 +73,8 @@ async function peek(chunks: AsyncIterable<Uint8Array>, bytes: number): Promise<{
 
 /**
  * One IDX array of unsigned bytes from a stream of its file's bytes, gunzipped when it starts with the gzip magic.
- * The header is checked first; then exactly the bytes it announces are kept, and a stream that holds more (a gzip
- * bomb, trailing bytes) is refused: memory holds the announced data and one chunk, never the decompressed file.
+ * The header is checked first; then at most the bytes it announces are kept, and a stream that holds more (a gzip
+ * bomb, trailing bytes) is refused: memory holds the data read so far (up to twice, while growing) and one chunk.
  */
 export async function readIdx(chunks: AsyncIterable<Uint8Array>, file: string, expectDims: number): Promise<IdxArray> {
   const { head, all } = await peek(chunks, 2);
@@ -84,6 +84,7 @@ export async function readIdx(chunks: AsyncIterable<Uint8Array>, file: string, e
   let header = new Uint8Array(0);
   let parsed: { dims: number[]; headerBytes: number } | null = null;
   let data = new Uint8Array(0);
+  let size = 0;
   let have = 0;
   let extra = 0;
   try {
@@ -93,10 +94,16 @@ export async function readIdx(chunks: AsyncIterable<Uint8Array>, file: string, e
         header = Buffer.concat([header, chunk]);
         parsed = parseHeader(header, file, expectDims);
         if (!parsed) continue;
-        data = new Uint8Array(parsed.dims.reduce((a, b) => a * b, 1));
+        size = parsed.dims.reduce((a, b) => a * b, 1);
         rest = header.subarray(parsed.headerBytes);
       }
-      const room = data.length - have;
+      const room = size - have;
+      // Grown as data arrives (doubling), so a short file that announces 2 GiB never allocates it.
+      if (have + Math.min(room, rest.length) > data.length) {
+        const grown = new Uint8Array(Math.min(size, Math.max(have + rest.length, 2 * data.length, 1 << 16)));
+        grown.set(data.subarray(0, have));
+        data = grown;
+      }
       data.set(rest.subarray(0, room), have);
       have += Math.min(room, rest.length);
       if (rest.length > room) {
@@ -119,8 +126,8 @@ export async function readIdx(chunks: AsyncIterable<Uint8Array>, file: string, e
       throw new ImportError('bad_idx', `${file}: not an IDX file (magic number missing; expected 0x${(0x800 + expectDims).toString(16).padStart(8, '0')})`, { file });
     throw new ImportError('bad_idx', `${file}: truncated in its header (${header.length} bytes)`, { file });
   }
-  if (have < data.length)
-    throw new ImportError('bad_idx', `${file}: truncated: its header says ${parsed.dims.join(' × ')} = ${data.length} bytes of data, the file has ${have}`, { file });
+  if (have < size)
+    throw new ImportError('bad_idx', `${file}: truncated: its header says ${parsed.dims.join(' × ')} = ${size} bytes of data, the file has ${have}`, { file });
   if (extra > 0) throw new ImportError('bad_idx', `${file}: ${extra} bytes after the ${parsed.dims.join(' × ')} values its header announces`, { file });
   return { dims: parsed.dims, data };
 }

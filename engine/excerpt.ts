@@ -42,3 +42,8 @@ export function excerptList(names: readonly string[], max = 80): string {
   if (all.length <= max) return all;
   return `${all.slice(0, max - 1)}… (${names.length} in all)`;
 }
+
+/** Plain text (a name, a type) for a message, unquoted, cut to about `max` characters. */
+export function clip(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

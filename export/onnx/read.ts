@@ -2,6 +2,7 @@
 // graph.ts writes for the snapshot recovered from the initializers. Anything else is rejected with a message that
 // says what was found. Pure: no Node built-ins.
 import { ACTIVATIONS, parseConfig, type Activation, type ExperimentConfig, type ResolvedHead, type ResolvedLoss } from '../../engine/config.ts';
+import { clip, excerpt } from '../../engine/excerpt.ts';
 import type { EpochMetrics, LayerWeights, ModelSnapshot } from '../../engine/types.ts';
 import { FORMAT_VERSION, META, PRODUCER_NAME } from './build.ts';
 import { OnnxError } from './errors.ts';
@@ -49,7 +50,7 @@ function layerActivation(nodes: NodeMsg[], prefix: string, source: string): Acti
   const own = nodes.filter((n) => n.name.startsWith(`${prefix}.`) && n.name !== `${prefix}.gemm`);
   if (own.length === 0) return 'identity';
   const kind = own[0]!.name.slice(prefix.length + 1).split('.')[0]!;
-  if (!(ACTIVATIONS as readonly string[]).includes(kind)) throw notOurs(source, `node "${own[0]!.name}" is no activation we write`);
+  if (!(ACTIVATIONS as readonly string[]).includes(kind)) throw notOurs(source, `node ${excerpt(own[0]!.name)} is no activation we write`);
   return kind as Activation;
 }
 
@@ -61,7 +62,7 @@ function recoverLayers(m: ModelMsg, source: string): LayerWeights[] {
     const w = init.get(`${p}.weight`)!;
     const b = init.get(`${p}.bias`);
     const [inputs, units] = w.dims.map(Number);
-    if (w.dims.length !== 2 || !inputs || !units) throw notOurs(source, `${p}.weight has shape [${w.dims.join(', ')}], not [inputs, units]`);
+    if (w.dims.length !== 2 || !inputs || !units) throw notOurs(source, `${p}.weight has shape ${excerpt(w.dims.map(Number))}, not [inputs, units]`);
     if (!b || b.dims.length !== 1 || Number(b.dims[0]) !== units) throw notOurs(source, `${p}.bias is missing or is not [${units}]`);
     const W = tensorFloats(w);
     const bias = tensorFloats(b);
@@ -82,13 +83,13 @@ function recoverHead(m: ModelMsg): ResolvedHead {
 export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): OnnxModelInfo {
   const m = decodeModel(bytes, source);
   if (m.producerName !== PRODUCER_NAME) {
-    const by = m.producerName ? `"${m.producerName}"${m.producerVersion ? ` ${m.producerVersion}` : ''}` : 'an unnamed producer';
+    const by = m.producerName ? `${excerpt(m.producerName)}${m.producerVersion ? ` ${clip(m.producerVersion, 40)}` : ''}` : 'an unnamed producer';
     throw notOurs(source, `it was written by ${by} (mlpw reads only models written by \`mlpw export\`)`);
   }
   const meta = new Map(m.metadataProps.map((p) => [p.key, p.value]));
   const format = meta.get(META.format);
   if (format !== FORMAT_VERSION)
-    throw notOurs(source, `its format version is ${JSON.stringify(format ?? null)}; this mlpw reads version ${FORMAT_VERSION}`);
+    throw notOurs(source, `its format version is ${excerpt(format ?? null)}; this mlpw reads version ${FORMAT_VERSION}`);
 
   const init = new Map(m.graph.initializer.map((t) => [t.name, t]));
   const mean = init.get('standardize.mean');
@@ -113,7 +114,7 @@ export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): Onnx
     const e = expected.nodes[i];
     const f = found[i];
     if (!e || !f || nodeKey(e) !== nodeKey(f))
-      throw notOurs(source, `node ${i} is ${f ? `"${f.name}" (${f.opType})` : 'missing'}, expected ${e ? `"${e.name}" (${e.opType})` : 'none'}`);
+      throw notOurs(source, `node ${i} is ${f ? `${excerpt(f.name)} (${clip(f.opType, 40)})` : 'missing'}, expected ${e ? `"${e.name}" (${e.opType})` : 'none'}`);
   }
   const names = (ts: { name: string; dims: number[] }[]) => ts.map((t) => `${t.name}[${t.dims.map(Number).join(',')}]`).sort().join(' ');
   if (names(m.graph.initializer) !== names(expected.initializers)) throw notOurs(source, 'its initializers differ from the layout we write');
