@@ -151,10 +151,11 @@ export async function checkDependencies(root: string): Promise<DependencyCheck> 
     }
   }
   for (const cycle of folderCycles(folderGraph)) {
-    const edges = [...example].filter(([edge]) => cycle.includes(edge.split('→')[0]!) && cycle.includes(edge.split('→')[1]!));
-    problems.push(
-      `error no-folder-cycle: ${cycle.map((f) => `${f}/`).join(', ')} import each other: ${edges.map(([, e]) => e).join('; ')}`,
+    const edges = [...example].filter(
+      ([edge]) => cycle.includes(edge.split('→')[0]!) && cycle.includes(edge.split('→')[1]!),
     );
+    const names = cycle.map((f) => `${f}/`).join(', ');
+    problems.push(`error no-folder-cycle: ${names} import each other: ${edges.map(([, e]) => e).join('; ')}`);
   }
   return { problems, folderGraph };
 }
@@ -166,9 +167,18 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (!existsSync(root)) throw new Error(`check-deps: --root ${root} does not exist`);
   const { problems, folderGraph } = await checkDependencies(root);
   if (process.argv.includes('--graph')) {
-    for (const [from, to] of folderGraph) console.log(`${from}/ → ${[...to].sort().map((f) => `${f}/`).join(', ') || '-'}`);
+    for (const [from, to] of folderGraph)
+      console.log(
+        `${from}/ → ${
+          [...to]
+            .sort()
+            .map((f) => `${f}/`)
+            .join(', ') || '-'
+        }`,
+      );
   }
   for (const problem of problems) console.error(problem);
-  console.log(problems.length ? `check-deps: ${problems.length} problem(s)` : `check-deps: ${folderGraph.size} folders, layers and no folder cycles ok`);
+  if (problems.length) console.error(`check-deps: ${problems.length} problem(s)`);
+  else console.log(`check-deps: ${folderGraph.size} folders, layers and no folder cycles ok`);
   process.exitCode = problems.length ? 1 : 0;
 }

@@ -36,7 +36,8 @@ describe('check-deps', () => {
       'api/store-api.ts': "import { compared } from '../insight/compare.ts';\nexport const api = compared;\n",
       'server/http.ts': "import { api } from '../api/store-api.ts';\nexport const served = api;\n",
       'cli/serve.ts': "import { served } from '../server/http.ts';\nexport const serve = served;\n",
-      'renderer/App.vue': "<script setup lang=\"ts\">\nimport { api } from '../api/store-api.ts';\nvoid api;\n</script>\n",
+      'renderer/App.vue':
+        '<script setup lang="ts">\nimport { api } from \'../api/store-api.ts\';\nvoid api;\n</script>\n',
       'test/cli.test.ts': "import { serve } from '../cli/serve.ts';\nvoid serve;\n",
     });
     const { problems, folderGraph } = await checkDependencies(root);
@@ -53,7 +54,7 @@ describe('check-deps', () => {
       'db/open.ts': "import type { Route } from '../api/routes.ts';\nexport const open = 1 as unknown as Route;\n",
       'api/routes.ts': "import { run } from '../cli/main.ts';\nexport type Route = typeof run;\n",
       'cli/main.ts': 'export const run = 1;\n',
-      'renderer/App.vue': "<script setup lang=\"ts\">\nimport { run } from '../cli/main.ts';\nvoid run;\n</script>\n",
+      'renderer/App.vue': '<script setup lang="ts">\nimport { run } from \'../cli/main.ts\';\nvoid run;\n</script>\n',
       'server/http.ts': "import { helper } from '../test/helper.ts';\nexport const h = helper;\n",
       'test/helper.ts': 'export const helper = 1;\n',
     });
@@ -106,6 +107,8 @@ describe('check-deps', () => {
       ({ status, stderr } = e as { status: number; stderr: string });
     }
     expect(status).toBe(1);
-    expect(String(stderr)).toContain('error layer-engine: engine/trainer.ts → cli/main.ts (engine/ may import only engine/)');
+    expect(String(stderr)).toContain(
+      'error layer-engine: engine/trainer.ts → cli/main.ts (engine/ may import only engine/)',
+    );
   });
 });
