@@ -68,6 +68,15 @@ describe('IDX import', () => {
 });
 
 describe('IDX import: a gzip bomb', () => {
+  it('a header announcing 2 GiB over a few bytes is truncated, without allocating the 2 GiB', async () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const chunks = (async function* () {
+      yield idxBytes([2048, 1024, 1024], [1, 2, 3]);
+    })();
+    await expect(readIdx(chunks, 'liar.idx3-ubyte', 3)).rejects.toMatchObject({ message: expect.stringMatching(/liar\.idx3-ubyte: truncated: .* the file has 3$/) });
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
+  });
+
   // 1 GiB of zeros behind a header that announces 10 × 28 × 28: 64 gzip members of 16 MiB each (gunzip reads
   // concatenated members as one stream), ~1 MB compressed.
   const zeros = new Uint8Array(16 << 20);
