@@ -4,16 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
-import { configTable, type FlatValue } from '../../engine/experiment/index.ts';
+import { epochsCsv } from '../../insight/index.ts';
 import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
-
-export function csvCell(v: FlatValue | undefined): string {
-  if (v === undefined || v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const EPOCH_COLUMNS = ['epoch', 'train_loss', 'val_loss', 'train_acc', 'val_acc', 'lr', 'duration_ms', 'samples_per_sec'] as const;
 
 export const exportCsv: Command = {
   name: 'export-csv',
@@ -26,16 +18,8 @@ export const exportCsv: Command = {
     if (!out) throw new UsageError('export-csv needs --out FILE (or --out - for stdout)');
     return withReadOnlyStore(values.db, ctx.env, (store) => {
       const runs = positionals.map((ref) => store.getRun(ref));
-      const keys = configTable(runs.map((r) => r.config));
-      const lines = [['run_id', 'status', 'sweep_id', ...keys.map((k) => k.key), ...EPOCH_COLUMNS].map(csvCell).join(',')];
-      runs.forEach((run, i) => {
-        const hyper = [run.id, run.status, run.sweepId, ...keys.map((k) => k.values[i])].map(csvCell);
-        for (const e of store.getEpochs(run.id)) {
-          const metrics = [e.epoch, e.trainLoss, e.valLoss, e.trainAcc, e.valAcc, e.lr, e.durationMs, e.samplesPerSec].map(csvCell);
-          lines.push([...hyper, ...metrics].join(','));
-        }
-      });
-      const text = lines.join('\n') + '\n';
+      const curves = runs.map((r) => store.getEpochs(r.id));
+      const text = epochsCsv(runs, curves);
       if (out === '-') ctx.stdout.write(text);
       else {
         try {
@@ -43,7 +27,7 @@ export const exportCsv: Command = {
         } catch (e) {
           throw new UsageError(`--out: cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        ctx.stdout.write(`wrote ${lines.length - 1} rows (${runs.length} runs) to ${values.out}\n`);
+        ctx.stdout.write(`wrote ${curves.reduce((n, c) => n + c.length, 0)} rows (${runs.length} runs) to ${values.out}\n`);
       }
       return 0;
     });

@@ -1,7 +1,11 @@
 // runs, show, compare, export-csv, tag, note and rm on a store filled directly (no training needed to read).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { RunStore } from '../../db/index.ts';
+import { dispatch } from '../../api/dispatch.ts';
+import { createStoreApi } from '../../api/store-api.ts';
+import { RunStore, type RunRecord } from '../../db/index.ts';
+import type { EpochMetrics } from '../../engine/types.ts';
+import { epochsCsv } from '../../insight/index.ts';
 import { config, epoch, tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
 
@@ -118,6 +122,22 @@ describe('export-csv', () => {
     expect(rows).toHaveLength(6);
     const row = Object.fromEntries(cols.map((c, i) => [c, rows[4]!.split(',')[i]]));
     expect(row).toMatchObject({ run_id: ids[2], 'optimizer.lr': '0.001', 'dataset.name': 'moons', epoch: '2', val_loss: '0.2' });
+  });
+
+  it('writes the Compare view’s bytes, formulas kept as text and negative numbers as numbers', async () => {
+    const store = new RunStore(db);
+    const id = store.createRun(config({ name: '=HYPERLINK("http://evil.example","click")' }));
+    store.recordEpoch(id, { ...epoch(1, 0.5), trainLoss: -0.5 });
+    const r = await dispatch(createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' }), 'compareRuns', { ids: [id, ids[0]!] });
+    store.close();
+    if (!r.ok) throw new Error(r.error.message);
+    const view = r.value as { runs: RunRecord[]; epochs: EpochMetrics[][] };
+    const out = await cli(['export-csv', id, ids[0]!, '--out', '-'], { db });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe(epochsCsv(view.runs, view.epochs));
+    const row = out.stdout.split('\n')[1]!;
+    expect(row).toContain(`,"'=HYPERLINK(""http://evil.example"",""click"")",`);
+    expect(row.split(',').slice(-8, -6)).toEqual(['1', '-0.5']);
   });
 
   it('needs --out', async () => {

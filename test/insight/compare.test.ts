@@ -93,4 +93,16 @@ describe('CSV of compared runs', () => {
     expect(lines[3]!.endsWith(',1,1,,0.5,,0.01,5,100')).toBe(true);
     expect(csvCell(null)).toBe('');
   });
+
+  it('keeps text a spreadsheet would run as a formula as text, and numbers as numbers', () => {
+    for (const text of ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)', '\tx', '\rx']) expect(csvCell(text).replace(/^"/, '').startsWith("'")).toBe(true);
+    expect(csvCell('=1+1')).toBe("'=1+1");
+    expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(csvCell('\rx')).toBe(`"'\rx"`);
+    expect([csvCell(-0.5), csvCell(-1e-9), csvCell(0), csvCell(true), csvCell('relu'), csvCell('a=b')]).toEqual(['-0.5', '-1e-9', '0', 'true', 'relu', 'a=b']);
+    const runs = [{ id: 'aaaa1111', status: 'completed', sweepId: null, config: parseConfig({ name: '=HYPERLINK("http://evil","x")' }) }];
+    const row = epochsCsv(runs, [[{ ...epoch(1, 0.5), trainLoss: -0.5 }]]).trimEnd().split('\n')[1]!;
+    expect(row).toContain(`,"'=HYPERLINK(""http://evil"",""x"")",`);
+    expect(row.split(',').slice(-8)).toEqual(['1', '-0.5', '0.5', '0.5', '0.5', '0.01', '5', '100']);
+  });
 });
