@@ -47,8 +47,14 @@ export function pointsOf(d: Dataset, max = 2000): Points | null {
     label.push(d.labels ? d.labels[i]! : 0);
   }
   const pad = (lo: number, hi: number) => [lo - 0.08 * (hi - lo || 1), hi + 0.08 * (hi - lo || 1)] as const;
-  const [x0, x1] = pad(Math.min(...x), Math.max(...x));
-  const [y0, y1] = pad(Math.min(...y), Math.max(...y));
+  let [x0, x1] = pad(Math.min(...x), Math.max(...x));
+  let [y0, y1] = pad(Math.min(...y), Math.max(...y));
+  if (d.features === 2) {
+    // Two features share one scale (a square plot, equal spans), so a spiral is not squashed into an ellipse.
+    const half = Math.max(x1 - x0, y1 - y0) / 2;
+    const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+    [x0, x1, y0, y1] = [cx - half, cx + half, cy - half, cy + half];
+  }
   return { x, y, label, classes: d.task === 'classification' ? d.outputs : 1, bounds: { x0, x1, y0, y1 } };
 }
 

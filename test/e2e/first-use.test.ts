@@ -223,4 +223,36 @@ describe('the app as a new user finds it', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'regression-fit-insight');
   });
+
+  it('draws the Designer’s 2-D preview at equal scale, keeps the design across a reload, and drops the Runs selection on leaving Runs', async () => {
+    await go('#/designer');
+    await page.getByTestId('dataset').selectOption('spiral');
+    const chart = page.getByTestId('dataset-preview').getByTestId('points-chart');
+    await chart.locator('canvas').first().waitFor();
+    const box = (await chart.boundingBox())!;
+    expect(Math.abs(box.width - box.height)).toBeLessThanOrEqual(1);
+    expect(await chart.getAttribute('data-x-span')).toBe(await chart.getAttribute('data-y-span'));
+
+    await page.getByTestId('run-name').fill('kept-over-reload');
+    await page.getByTestId('sweep-key-1').selectOption('optimizer.lr');
+    await page.getByTestId('sweep-values-1').fill('0.1, 0.01');
+    await page.reload();
+    await page.getByTestId('run-name').waitFor();
+    expect(await page.getByTestId('run-name').inputValue()).toBe('kept-over-reload');
+    expect(await page.getByTestId('dataset').inputValue()).toBe('spiral');
+    expect(await page.getByTestId('sweep-key-1').inputValue()).toBe('optimizer.lr');
+    expect(await page.getByTestId('sweep-values-1').inputValue()).toBe('0.1, 0.01');
+    await page.getByTestId('sweep-values-1').fill('');
+    await page.getByTestId('sweep-key-1').selectOption('');
+
+    await go('#/runs');
+    await page.getByLabel(`Select run ${runs['moons-a']}`).check();
+    await page.getByLabel(`Select run ${runs['moons-b']}`).check();
+    await expect.poll(() => page.getByTestId('compare-selected').textContent()).toContain('Compare 2');
+    await go('#/designer');
+    await go('#/runs');
+    await page.getByTestId('runs-table').waitFor();
+    expect(await page.getByLabel(`Select run ${runs['moons-a']}`).isChecked()).toBe(false);
+    expect((await page.getByTestId('compare-selected').textContent())?.trim()).toBe('Compare');
+  });
 });
