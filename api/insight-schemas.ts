@@ -17,12 +17,23 @@ export const INSIGHT_INPUTS = {
   compareRuns: z.strictObject({ ids: z.array(RunId).min(1).max(MAX_COMPARED_RUNS) }),
   getLayerStats: z.strictObject({ id: RunId }),
   confusionMatrix: z.strictObject({ id: RunId, checkpoint: Checkpoint }),
-  decisionBoundary: z.strictObject({ id: RunId, checkpoint: Checkpoint, resolution: z.number().int().min(8).max(200).default(60) }),
-  gradientCheck: z.strictObject({ id: RunId, checkpoint: Checkpoint, rows: z.number().int().min(1).max(256).default(16) }),
+  decisionBoundary: z.strictObject({
+    id: RunId,
+    checkpoint: Checkpoint,
+    resolution: z.number().int().min(8).max(200).default(60),
+  }),
+  gradientCheck: z.strictObject({
+    id: RunId,
+    checkpoint: Checkpoint,
+    rows: z.number().int().min(1).max(256).default(16),
+  }),
   /** a sweep and one queued run per grid point; the window's training queue then trains them */
   createSweep: z.strictObject({
     baseConfig: ExperimentConfigSchema,
-    grid: z.array(z.strictObject({ key: z.string().trim().min(1).max(200), values: z.array(GridValue).min(1).max(50) })).min(1).max(3),
+    grid: z
+      .array(z.strictObject({ key: z.string().trim().min(1).max(200), values: z.array(GridValue).min(1).max(50) }))
+      .min(1)
+      .max(3),
   }),
   listSweeps: z.strictObject({}),
   getSweep: z.strictObject({ id: RunId }),

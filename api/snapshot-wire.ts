@@ -22,7 +22,10 @@ export const WireSnapshotSchema = z.strictObject({
       }),
     )
     .min(1)
-    .refine((ls) => ls.every((l) => l.W.length === l.inputs * l.units && l.b.length === l.units), 'layer weights do not match their shapes'),
+    .refine(
+      (ls) => ls.every((l) => l.W.length === l.inputs * l.units && l.b.length === l.units),
+      'layer weights do not match their shapes',
+    ),
   standardize: z.strictObject({ mean: FloatArray, std: FloatArray }).nullable(),
   classLabels: z.array(z.string()).optional(),
   featureNames: z.array(z.string()).optional(),
@@ -42,6 +45,9 @@ export function fromWireSnapshot(s: WireSnapshot): ModelSnapshot {
   return {
     ...s,
     layers: s.layers.map((l) => ({ ...l, W: Float32Array.from(l.W), b: Float32Array.from(l.b) })),
-    standardize: s.standardize && { mean: Float32Array.from(s.standardize.mean), std: Float32Array.from(s.standardize.std) },
+    standardize: s.standardize && {
+      mean: Float32Array.from(s.standardize.mean),
+      std: Float32Array.from(s.standardize.std),
+    },
   };
 }

@@ -3,7 +3,15 @@
 import { z } from 'zod';
 import { HEADS, LOSSES } from './config.ts';
 
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'cancelled', 'diverged', 'interrupted', 'failed'] as const;
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'cancelled',
+  'diverged',
+  'interrupted',
+  'failed',
+] as const;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
@@ -59,7 +67,13 @@ export const BackendInfoSchema = z.strictObject({
   precision: z.enum(['float32', 'float64']),
   threads: z.number().int().positive().optional(),
   adapter: z
-    .strictObject({ vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string(), isFallback: z.boolean() })
+    .strictObject({
+      vendor: z.string(),
+      architecture: z.string(),
+      device: z.string(),
+      description: z.string(),
+      isFallback: z.boolean(),
+    })
     .optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;

@@ -20,7 +20,9 @@ export type WireErrorClass<E extends Error> = new (code: string, message: string
 export function toWireError(e: unknown, fallbackCode = 'internal'): WireError {
   const err = e as { code?: unknown; message?: unknown; name?: unknown; field?: unknown } | null;
   if (typeof err?.code === 'string' && typeof err.message === 'string' && /Error$/.test(String(err.name))) {
-    return typeof err.field === 'string' ? { code: err.code, message: err.message, field: err.field } : { code: err.code, message: err.message };
+    return typeof err.field === 'string'
+      ? { code: err.code, message: err.message, field: err.field }
+      : { code: err.code, message: err.message };
   }
   return { code: fallbackCode, message: typeof err?.message === 'string' ? err.message : String(e) };
 }
@@ -28,5 +30,7 @@ export function toWireError(e: unknown, fallbackCode = 'internal'): WireError {
 /** Rebuilds a wire error as `As`; `from` names the side that sent something malformed (`the store host`). */
 export function fromWireError<E extends Error>(w: unknown, As: WireErrorClass<E>, from: string): E {
   const wire = WireErrorSchema.safeParse(w);
-  return wire.success ? new As(wire.data.code, wire.data.message, wire.data.field) : new As('internal', `malformed error from ${from}`);
+  return wire.success
+    ? new As(wire.data.code, wire.data.message, wire.data.field)
+    : new As('internal', `malformed error from ${from}`);
 }

@@ -2,7 +2,16 @@
 // a recorder in order, and settle with `done` or `failed`. The hosts' adapters (worker_threads under Node, a Web
 // Worker in the page) only wrap their worker as an EngineWorkerPort.
 import type { ExperimentConfigInput } from '../config.ts';
-import type { BackendInfo, CheckpointKind, DataInfo, Dataset, EpochMetrics, ModelSnapshot, Progress, RunSummary } from '../types.ts';
+import type {
+  BackendInfo,
+  CheckpointKind,
+  DataInfo,
+  Dataset,
+  EpochMetrics,
+  ModelSnapshot,
+  Progress,
+  RunSummary,
+} from '../types.ts';
 import { fromWireError } from '../wire-error.ts';
 import type { HostToWorker, MessagePortLike, WorkerToHost } from './protocol.ts';
 
@@ -107,7 +116,12 @@ export function runEngine(
         case 'epoch':
           return handlers.onEpoch?.(msg.metrics);
         case 'progress':
-          return handlers.onProgress?.({ epoch: msg.epoch, batch: msg.batch, batches: msg.batches, samplesPerSec: msg.samplesPerSec });
+          return handlers.onProgress?.({
+            epoch: msg.epoch,
+            batch: msg.batch,
+            batches: msg.batches,
+            samplesPerSec: msg.samplesPerSec,
+          });
         case 'checkpoint':
           return handlers.onCheckpoint?.(msg.kind, msg.epoch, msg.snapshot);
         case 'done':

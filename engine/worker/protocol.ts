@@ -1,6 +1,15 @@
 // Messages between a host and the engine worker: discriminated unions, plain data only (structured-clone safe).
 import type { ExperimentConfigInput } from '../config.ts';
-import type { BackendInfo, CheckpointKind, DataInfo, Dataset, EpochMetrics, ModelSnapshot, Progress, RunSummary } from '../types.ts';
+import type {
+  BackendInfo,
+  CheckpointKind,
+  DataInfo,
+  Dataset,
+  EpochMetrics,
+  ModelSnapshot,
+  Progress,
+  RunSummary,
+} from '../types.ts';
 import type { WireError } from '../wire-error.ts';
 
 export type HostToWorker =

@@ -7,8 +7,15 @@ import type { HostToWorker, WorkerToHost } from '../../engine/worker/protocol.ts
 
 export type { EngineRun };
 
-export function startEngineRun(config: ExperimentConfig, handlers: RunHandlers, options: { dataset?: Dataset } = {}): EngineRun {
-  const worker = new Worker(new URL('../../engine/host/browser/engine-worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+export function startEngineRun(
+  config: ExperimentConfig,
+  handlers: RunHandlers,
+  options: { dataset?: Dataset } = {},
+): EngineRun {
+  const worker = new Worker(new URL('../../engine/host/browser/engine-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'engine',
+  });
   // A plain copy: the queue's config is a reactive proxy, which structured clone refuses.
   const plain = JSON.parse(JSON.stringify(config)) as ExperimentConfig;
   return runEngine(
@@ -18,7 +25,8 @@ export function startEngineRun(config: ExperimentConfig, handlers: RunHandlers, 
         worker.onmessage = (e: MessageEvent<WorkerToHost>) => handler(e.data);
       },
       onFailure: (handler) => {
-        worker.onerror = (e) => handler(new EngineError('worker_error', e.message || 'the engine worker failed to load'));
+        worker.onerror = (e) =>
+          handler(new EngineError('worker_error', e.message || 'the engine worker failed to load'));
       },
       terminate: () => worker.terminate(),
     },

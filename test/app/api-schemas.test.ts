@@ -34,7 +34,13 @@ const backend: Required<BackendInfo> = {
   kernels: 'wgsl (swiftshader)',
   precision: 'float32',
   threads: 2,
-  adapter: { vendor: 'google', architecture: 'swiftshader', device: 'subzero', description: 'SwiftShader', isFallback: true },
+  adapter: {
+    vendor: 'google',
+    architecture: 'swiftshader',
+    device: 'subzero',
+    description: 'SwiftShader',
+    isFallback: true,
+  },
 };
 const data: Required<DataInfo> = {
   dataset: 'spiral',
@@ -59,11 +65,17 @@ const summary: Required<RunSummary> = {
   error: 'loss became non-finite in epoch 4',
 };
 
-const transports = { http: (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown, ipc: (v: unknown) => structuredClone(v) };
+const transports = {
+  http: (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown,
+  ipc: (v: unknown) => structuredClone(v),
+};
 
 describe('run data through the API schemas', () => {
   it.each(Object.entries(transports))('keeps every field over %s', (_, carry) => {
-    expect(API_INPUTS.recordEpochs.parse(carry({ id: 'r1', metrics: [epoch] }))).toEqual({ id: 'r1', metrics: [epoch] });
+    expect(API_INPUTS.recordEpochs.parse(carry({ id: 'r1', metrics: [epoch] }))).toEqual({
+      id: 'r1',
+      metrics: [epoch],
+    });
     expect(API_INPUTS.recordStarted.parse(carry({ id: 'r1', backend, data }))).toEqual({ id: 'r1', backend, data });
     expect(API_INPUTS.finishRun.parse(carry({ id: 'r1', summary }))).toEqual({ id: 'r1', summary });
   });
@@ -98,7 +110,11 @@ describe('unknown fields through dispatch', () => {
     const r = await dispatch(api, 'recordEpochs', { id, metrics });
     expect(r).toEqual({
       ok: false,
-      error: { code: 'invalid_argument', message: 'recordEpochs: metrics[1]: unknown key "valAccuracy"', field: 'metrics[1].valAccuracy' },
+      error: {
+        code: 'invalid_argument',
+        message: 'recordEpochs: metrics[1]: unknown key "valAccuracy"',
+        field: 'metrics[1].valAccuracy',
+      },
     });
     expect(store.getEpochs(id)).toEqual([]);
   });
@@ -106,7 +122,10 @@ describe('unknown fields through dispatch', () => {
   it('refuses an unknown field nested in a layer stat and at the top of an input', async () => {
     const layers = [{ weights: { min: 0, max: 1, counts: [1], mean: 0.5 }, gradNorm: null }];
     const nested = await dispatch(api, 'recordEpoch', { id: 'r1', metrics: { ...fakeEpoch(1, 0.9), layers } });
-    expect(nested).toMatchObject({ ok: false, error: { code: 'invalid_argument', field: 'metrics.layers[0].weights.mean' } });
+    expect(nested).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument', field: 'metrics.layers[0].weights.mean' },
+    });
     const top = await dispatch(api, 'getRun', { id: 'r1', verbose: true });
     expect(top).toMatchObject({ ok: false, error: { code: 'invalid_argument', field: 'verbose' } });
   });

@@ -10,7 +10,11 @@ export { EngineError, type EngineRun, type EngineRunResult, type RunHandlers } f
 const WORKER_URL = new URL('./engine-worker.mjs', import.meta.url);
 
 /** Train one run in a fresh worker thread; see runEngine for the order handlers run in. */
-export function runInWorker(config: ExperimentConfigInput, handlers: RunHandlers = {}, options: { dataset?: Dataset } = {}): EngineRun {
+export function runInWorker(
+  config: ExperimentConfigInput,
+  handlers: RunHandlers = {},
+  options: { dataset?: Dataset } = {},
+): EngineRun {
   const worker = new Worker(WORKER_URL);
   return runEngine(
     {
