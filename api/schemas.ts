@@ -19,6 +19,19 @@ import { WireSnapshotSchema } from './snapshot-wire.ts';
 const RunId = z.string().trim().min(1).max(64);
 const Tag = z.string().trim().min(1).max(100);
 
+/** A file chosen in the desktop's native dialog: an opaque one-time id (electron/file-grants.ts), never a path. */
+const FileHandle = z.string().regex(/^[\w-]{16,64}$/, 'a handle from the desktop app’s file dialog (chooseDatasetFile / chooseOnnxFile)');
+/** How to read a CSV, the same for a chosen file and an upload. */
+const CSV_IMPORT_FIELDS = {
+  /** the column to predict, by header name or 1-based position */
+  target: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(100).optional(),
+  task: TaskSchema.optional(),
+  dropMissing: z.boolean().optional(),
+};
+/** Browser mode's upload (POST /api/upload/dataset, the file's bytes as the body): the fields beside the bytes. */
+export const DatasetUploadSchema = z.strictObject({ fileName: z.string().trim().min(1).max(255), ...CSV_IMPORT_FIELDS });
+
 /** One schema per method: the method's single input object. */
 export const API_INPUTS = {
   info: z.strictObject({}),
@@ -51,19 +64,14 @@ export const API_INPUTS = {
   deleteRuns: z.strictObject({ ids: z.array(RunId).min(1).max(10_000) }),
   listImportedDatasets: z.strictObject({}),
   loadImportedDataset: z.strictObject({ name: z.string().trim().min(1).max(100) }),
-  /** a file on the store host's machine (the desktop app: chosen in its native open dialog) */
-  importDatasetFile: z.strictObject({
-    path: z.string().trim().min(1).max(4096),
-    /** CSV: the column to predict, by header name or 1-based position */
-    target: z.string().trim().min(1).max(200),
-    name: z.string().trim().min(1).max(100).optional(),
-    task: TaskSchema.optional(),
-    dropMissing: z.boolean().optional(),
-  }),
-  /** writes a verified ONNX file of the run's checkpoint to `path` and records it as an artifact */
-  exportOnnx: z.strictObject({ id: RunId, checkpoint: CheckpointKindSchema.default('final'), path: z.string().trim().min(1).max(4096) }),
-  /** desktop app: the native save dialog for an ONNX file; resolves to the chosen path, or null when cancelled */
-  chooseOnnxPath: z.strictObject({ defaultName: z.string().trim().min(1).max(255) }),
+  /** the desktop app: a CSV chosen in its native open dialog, named by the handle chooseDatasetFile gave */
+  importDatasetFile: z.strictObject({ file: FileHandle, ...CSV_IMPORT_FIELDS }),
+  /** the desktop app: writes a verified ONNX file of the run's checkpoint where chooseOnnxFile's dialog chose */
+  exportOnnx: z.strictObject({ id: RunId, checkpoint: CheckpointKindSchema.default('final'), file: FileHandle }),
+  /** the desktop app: the native open dialog for a dataset; resolves to a one-time handle, or null when cancelled */
+  chooseDatasetFile: z.strictObject({}),
+  /** the desktop app: the native save dialog for an ONNX file; resolves to a one-time handle, or null when cancelled */
+  chooseOnnxFile: z.strictObject({ defaultName: z.string().trim().min(1).max(255) }),
   ...INSIGHT_INPUTS,
 } as const;
 

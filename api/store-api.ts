@@ -10,10 +10,23 @@ import { createExportHandlers } from './store-export.ts';
 import { createInsightHandlers } from './store-insight.ts';
 import type { ApiHandlers, ApiParsedInput, AppInfo, RunPage } from './workbench-api.ts';
 
+export type FilePurpose = 'open' | 'save';
+
+/** The desktop's chosen files (electron/file-grants.ts): a handle becomes its path once, for the purpose it was chosen for. */
+export interface FileGrants {
+  take(file: string, purpose: FilePurpose): string;
+}
+
 export interface StoreApiOptions {
   mode: AppInfo['mode'];
   appVersion: string;
+  /** the desktop app's dialog handles; without them (browser mode) no method opens or writes a path */
+  files?: FileGrants;
 }
+
+const desktopOnly = () => {
+  throw new ApiError('desktop_only', 'a file dialog exists only in the desktop app; in the browser, upload or download the file');
+};
 
 function matches(run: RunRecord, needle: string): boolean {
   const fields = [run.id, run.name ?? '', run.dataset, run.layers, run.optimizer, run.activation, run.status, ...run.tags];
@@ -65,12 +78,11 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     removeTags: ({ id, tags }) => store.removeTags(id, tags),
     addNote: ({ id, text }) => store.addNote(id, text),
     deleteRuns: ({ ids }) => store.deleteRuns(ids),
-    ...createDatasetHandlers(store),
-    ...createExportHandlers(store),
+    ...createDatasetHandlers(store, options.files),
+    ...createExportHandlers(store, options.files),
     ...createInsightHandlers(store),
-    // The desktop shell replaces this with its native dialog (electron/main.ts); a browser downloads instead.
-    chooseOnnxPath: () => {
-      throw new ApiError('desktop_only', 'a save dialog exists only in the desktop app; in the browser, download the file');
-    },
+    // The desktop shell replaces these with its native dialogs (electron/main.ts); a browser uploads and downloads.
+    chooseDatasetFile: desktopOnly,
+    chooseOnnxFile: desktopOnly,
   };
 }

@@ -1,10 +1,11 @@
 // The ONNX methods of the WorkbenchApi over the store (Node side): a run's checkpoint exported as a verified file
-// where the desktop's save dialog chose, or as bytes for browser mode's download. Both are export/'s exportRun; this
-// file only names the field a failure belongs to.
+// where the desktop's save dialog chose (a handle it issued, turned into its absolute path once), or as bytes for
+// browser mode's download. Both are export/'s exportRun; this file only names the field a failure belongs to.
 import { StoreError } from '../db/errors.ts';
 import type { RunStore } from '../db/run-store.ts';
 import { exportRun, OnnxError } from '../export/onnx/node/index.ts';
 import { ApiError } from './errors.ts';
+import type { FileGrants } from './store-api.ts';
 import type { ApiHandlers } from './workbench-api.ts';
 
 type ExportHandlers = Pick<ApiHandlers, 'exportOnnx' | 'onnxDownload'>;
@@ -17,10 +18,12 @@ function asApiError(e: unknown): unknown {
   return e;
 }
 
-export function createExportHandlers(store: RunStore): ExportHandlers {
+export function createExportHandlers(store: RunStore, files: FileGrants | undefined): ExportHandlers {
   return {
-    exportOnnx: async ({ id, checkpoint, path }) => {
-      const done = await exportRun(store, id, checkpoint, { path, makeFolders: true }).catch((e: unknown) => {
+    exportOnnx: async ({ id, checkpoint, file }) => {
+      if (!files) throw new ApiError('desktop_only', 'browser mode writes no file on the server: download the model instead', 'file');
+      const path = files.take(file, 'save');
+      const done = await exportRun(store, id, checkpoint, { path, makeFolders: true, absolute: true }).catch((e: unknown) => {
         throw asApiError(e);
       });
       const { maxAbsDiff, samples, tolerance } = done.verification;

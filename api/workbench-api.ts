@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { CheckpointKind, EpochMetrics, Task } from '../engine/types.ts';
 import type { Artifact, Note, RunDetail, RunRecord } from '../db/types.ts';
-import type { API_INPUTS, ApiMethod } from './schemas.ts';
+import type { API_INPUTS, ApiMethod, DatasetUploadSchema } from './schemas.ts';
 import type { WireSnapshot } from './snapshot-wire.ts';
 import type { WireDataset } from './dataset-wire.ts';
 import type { InsightOutputs } from './insight-api.ts';
@@ -46,8 +46,18 @@ export interface ApiOutputs extends InsightOutputs {
   loadImportedDataset: WireDataset;
   importDatasetFile: ImportedDataset;
   exportOnnx: OnnxExportResult;
-  chooseOnnxPath: { path: string | null };
+  chooseDatasetFile: ChosenFile | null;
+  chooseOnnxFile: ChosenFile | null;
 }
+
+/** A file the desktop's native dialog chose: a one-time handle for the store host and the file's name to show. */
+export interface ChosenFile {
+  file: string;
+  name: string;
+}
+
+/** Browser mode's upload of a CSV chosen in the page (a file picker or a drop): how to read it. */
+export type DatasetUpload = z.input<typeof DatasetUploadSchema>;
 
 /** An imported dataset snapshot as the store describes it (db/datasets.ts DatasetRecord). */
 export interface ImportedDataset {
@@ -77,17 +87,25 @@ export interface OnnxExportResult {
 export type ApiInput<K extends ApiMethod> = z.input<(typeof API_INPUTS)[K]>;
 export type ApiParsedInput<K extends ApiMethod> = z.output<(typeof API_INPUTS)[K]>;
 
-/** Commands the desktop shell's menu sends to the renderer; a file chosen in a native dialog comes with them. */
+/** Commands the desktop shell's menu sends to the renderer; a file chosen in a native dialog comes with them, as a handle. */
 export type MenuCommand = 'new-experiment' | 'import-dataset' | 'export-onnx';
 export interface MenuEvent {
   command: MenuCommand;
-  path?: string;
+  file?: ChosenFile;
+}
+
+/** A File or Blob the page holds (a DOM type; api/ compiles without the DOM library). */
+export interface PageFile {
+  readonly size: number;
+  readonly type: string;
 }
 
 /** The renderer's view: every method is async, whatever carries it. */
 export type WorkbenchApi = { [K in ApiMethod]: (input: ApiInput<K>) => Promise<ApiOutputs[K]> } & {
   /** Desktop shell only: menu commands for the renderer to act on; returns an unsubscribe function. */
   onMenuCommand?(listener: (event: MenuEvent) => void): () => void;
+  /** Browser mode only: imports a file the page holds by sending its bytes (the server opens no path the page names). */
+  uploadDataset?(file: PageFile, fields: DatasetUpload): Promise<ImportedDataset>;
 };
 
 /** The store host's side: receives parsed input, may answer synchronously (RunStore is synchronous). */

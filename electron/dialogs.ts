@@ -1,4 +1,5 @@
-// Native open and save dialogs, attached to the main window. They return a path or null when the user cancels.
+// Native open and save dialogs, attached to the main window. They return the chosen path, or null when the user
+// cancels; main.ts keeps the path and gives the renderer a one-time handle for it (file-grants.ts).
 import type { BrowserWindow, Dialog } from 'electron';
 
 export async function chooseDatasetFile(dialog: Dialog, win: BrowserWindow): Promise<string | null> {

@@ -6,6 +6,7 @@ import type { MenuEvent } from '../api/workbench-api.ts';
 import { PRIVILEGED_SCHEME, serveRenderer } from './app-protocol.ts';
 import { MENU_CHANNEL } from './channels.ts';
 import { chooseDatasetFile, chooseOnnxDestination } from './dialogs.ts';
+import { createFileGrants } from './file-grants.ts';
 import { registerIpc } from './ipc.ts';
 import { menuTemplate } from './menu.ts';
 import { nativeBindingPath, requireNativeBinding } from './native-binding.ts';
@@ -26,6 +27,18 @@ const APP_ROOT = join(__dirname, '..', '..');
 
 let appStore: AppStore | null = null;
 let win: BrowserWindow | null = null;
+// What the native dialogs chose: the renderer gets one-time handles, only this process knows the paths.
+const files = createFileGrants();
+
+async function chooseToOpen() {
+  const path = win && (await chooseDatasetFile(dialog, win));
+  return path ? files.grant(path, 'open') : null;
+}
+
+async function chooseToSave(defaultName: string) {
+  const path = win && (await chooseOnnxDestination(dialog, win, defaultName));
+  return path ? files.grant(path, 'save') : null;
+}
 
 function send(event: MenuEvent): void {
   win?.webContents.send(MENU_CHANNEL, event);
@@ -36,7 +49,7 @@ function start(): void {
   serveRenderer(protocol, RENDERER_DIR);
   try {
     const nativeBinding = requireNativeBinding(nativeBindingPath({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot: APP_ROOT }));
-    appStore = openAppStore(app.getPath('userData'), { nativeBinding, appVersion: app.getVersion() });
+    appStore = openAppStore(app.getPath('userData'), { nativeBinding, appVersion: app.getVersion(), files });
   } catch (e) {
     dialog.showErrorBox('MLP Workbench cannot open its store', (e as Error).message);
     app.exit(1);
@@ -44,7 +57,8 @@ function start(): void {
   }
   registerIpc(ipcMain, {
     ...appStore.handlers,
-    chooseOnnxPath: async ({ defaultName }) => ({ path: win ? await chooseOnnxDestination(dialog, win, defaultName) : null }),
+    chooseDatasetFile: chooseToOpen,
+    chooseOnnxFile: ({ defaultName }) => chooseToSave(defaultName),
   });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
@@ -52,12 +66,12 @@ function start(): void {
         {
           newExperiment: () => send({ command: 'new-experiment' }),
           importDataset: async () => {
-            const path = win && (await chooseDatasetFile(dialog, win));
-            if (path) send({ command: 'import-dataset', path });
+            const file = await chooseToOpen();
+            if (file) send({ command: 'import-dataset', file });
           },
           exportOnnx: async () => {
-            const path = win && (await chooseOnnxDestination(dialog, win, 'model.onnx'));
-            if (path) send({ command: 'export-onnx', path });
+            const file = await chooseToSave('model.onnx');
+            if (file) send({ command: 'export-onnx', file });
           },
           quit: () => app.quit(),
         },

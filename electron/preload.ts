@@ -12,7 +12,7 @@ contextBridge.exposeInMainWorld('workbench', {
   },
   onMenuCommand(listener: (event: MenuEvent) => void) {
     const wrapped = (_event: IpcRendererEvent, menuEvent: unknown) => {
-      if (isMenuEvent(menuEvent)) listener({ command: menuEvent.command, path: menuEvent.path });
+      if (isMenuEvent(menuEvent)) listener({ command: menuEvent.command, file: menuEvent.file && { file: menuEvent.file.file, name: menuEvent.file.name } });
     };
     ipcRenderer.on(MENU_CHANNEL, wrapped);
     return () => ipcRenderer.removeListener(MENU_CHANNEL, wrapped);

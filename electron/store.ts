@@ -1,7 +1,7 @@
 // The desktop app's store: RunStore in the user-data folder (the same file the CLI uses by default), opened with
 // the Electron build of better-sqlite3, with heartbeats so a CLI sees the app's runs as alive.
 import { join } from 'node:path';
-import { createStoreApi } from '../api/store-api.ts';
+import { createStoreApi, type FileGrants } from '../api/store-api.ts';
 import type { ApiHandlers } from '../api/workbench-api.ts';
 import { keepAlive, RunStore } from '../db/index.ts';
 
@@ -15,12 +15,12 @@ export interface AppStore {
   close(): void;
 }
 
-export function openAppStore(userData: string, options: { nativeBinding?: string; appVersion: string }): AppStore {
+export function openAppStore(userData: string, options: { nativeBinding?: string; appVersion: string; files?: FileGrants }): AppStore {
   const store = new RunStore(join(userData, DB_FILE), { nativeBinding: options.nativeBinding, appVersion: options.appVersion });
   const stopBeating = keepAlive(store);
   return {
     store,
-    handlers: createStoreApi(store, { mode: 'electron', appVersion: options.appVersion }),
+    handlers: createStoreApi(store, { mode: 'electron', appVersion: options.appVersion, files: options.files }),
     close: () => {
       stopBeating();
       store.close();

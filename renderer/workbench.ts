@@ -4,6 +4,7 @@ import { createApiClient, type Invoke } from '../api/client.ts';
 import type { DispatchResult } from '../api/dispatch.ts';
 import type { ApiMethod } from '../api/schemas.ts';
 import type { MenuEvent, WorkbenchApi } from '../api/workbench-api.ts';
+import { httpUpload } from './datasets/upload.ts';
 
 /** What the Electron preload exposes as window.workbench: the API's transport and the menu's commands. */
 export interface WorkbenchBridge {
@@ -59,5 +60,8 @@ export function connectWorkbench(): { api: WorkbenchApi; mode: 'electron' | 'bro
     api.onMenuCommand = (listener) => bridge.onMenuCommand(listener);
     return { api, mode: 'electron' };
   }
-  return { api: createApiClient(httpInvoke(browserToken())), mode: 'browser' };
+  const token = browserToken();
+  const api = createApiClient(httpInvoke(token));
+  api.uploadDataset = httpUpload(token ? { [TOKEN_HEADER]: token } : {});
+  return { api, mode: 'browser' };
 }

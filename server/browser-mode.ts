@@ -2,6 +2,7 @@
 // other processes see the runs this page trains as live. Used by `mlpw serve` and by `npm start` without Electron.
 import { fileURLToPath } from 'node:url';
 import { createStoreApi } from '../api/store-api.ts';
+import { importUpload } from '../api/store-datasets.ts';
 import { keepAlive, RunStore } from '../db/index.ts';
 import { startServer, type RunningServer } from './http-server.ts';
 
@@ -25,7 +26,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const stopBeating = keepAlive(store);
   try {
     const handlers = createStoreApi(store, { mode: 'browser', appVersion: options.appVersion });
-    const server = await startServer({ handlers, staticDir: options.staticDir ?? RENDERER_DIST, port: options.port });
+    const server = await startServer({ handlers, uploadDataset: (fields, body) => importUpload(store, fields, body), staticDir: options.staticDir ?? RENDERER_DIST, port: options.port });
     return {
       server,
       store,

@@ -12,9 +12,12 @@ import type { ApiHandlers } from '../api/workbench-api.ts';
 import { headerToken, loopbackHost, loopbackOrigin, sameToken } from './guard.ts';
 import { sendJson, sendText, setCommonHeaders } from './headers.ts';
 import { serveStatic } from './static-files.ts';
+import { handleDatasetUpload, type DatasetUploadHandler } from './upload-route.ts';
 
 export interface ServeOptions {
   handlers: ApiHandlers;
+  /** browser mode's dataset upload (POST /api/upload/dataset); without it the route answers 404 */
+  uploadDataset?: DatasetUploadHandler;
   /** the built renderer (dist/renderer) */
   staticDir: string;
   /** 0 picks a free port */
@@ -77,6 +80,7 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
       if (url.pathname.startsWith('/api/')) {
         if (!sameToken(headerToken(req), token)) return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: UNAUTHORIZED } });
+        if (url.pathname === '/api/upload/dataset') return handleDatasetUpload(options.uploadDataset, url, req, res);
         return handleApi(options.handlers, url.pathname.slice('/api/'.length), req, res);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
-// The run page's ONNX export in the desktop app: the save dialog (the main process's `chooseOnnxPath`; the native
-// dialog itself needs the Electron binary, so the test answers it with a path) then the store host's verified export,
+// The run page's ONNX export in the desktop app: the save dialog (the main process's `chooseOnnxFile`; the native
+// dialog itself needs the Electron binary, so the test answers it with a path, granted as the main process does)
+// then the store host's verified export,
 // over a real RunStore holding a run trained by the real CLI. A cancelled dialog writes nothing. In browser mode the
 // store host refuses the dialog method by name.
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { RunStore } from '../../db/index.ts';
 import { readOnnxModel } from '../../export/onnx/index.ts';
 import { APP_CONTEXT } from '../../renderer/app-context.ts';
 import OnnxPanel from '../../renderer/insight/OnnxPanel.vue';
+import { createFileGrants } from '../../electron/file-grants.ts';
 
 let dir: string;
 let runId: string;
@@ -34,7 +36,11 @@ function asApi(handlers: ApiHandlers): WorkbenchApi {
 }
 
 function mountPanel(dialogAnswer: string | null) {
-  const handlers: ApiHandlers = { ...createStoreApi(store, { mode: 'electron', appVersion: '0.0.0-test' }), chooseOnnxPath: () => ({ path: dialogAnswer }) };
+  const files = createFileGrants();
+  const handlers: ApiHandlers = {
+    ...createStoreApi(store, { mode: 'electron', appVersion: '0.0.0-test', files }),
+    chooseOnnxFile: () => (dialogAnswer === null ? null : files.grant(dialogAnswer, 'save')),
+  };
   return mount(OnnxPanel, {
     props: { id: runId, checkpoint: 'final', mode: 'electron' },
     global: { provide: { [APP_CONTEXT as symbol]: { api: asApi(handlers), queue: {} } } },
@@ -81,7 +87,7 @@ describe('ONNX export from the run page', () => {
   });
 
   it('browser mode: the store host refuses the dialog method by name', async () => {
-    const r = await dispatch(createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' }), 'chooseOnnxPath', { defaultName: 'x.onnx' });
+    const r = await dispatch(createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' }), 'chooseOnnxFile', { defaultName: 'x.onnx' });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatchObject({ code: 'desktop_only', message: expect.stringMatching(/only in the desktop app/) });
   });

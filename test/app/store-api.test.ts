@@ -13,11 +13,16 @@ import { RunStore } from '../../db/index.ts';
 import { parseConfig } from '../../engine/config.ts';
 import { runInWorker } from '../../engine/host/node/engine-client.ts';
 import type { ModelSnapshot } from '../../engine/types.ts';
+import { createFileGrants, type FileGrantStore } from '../../electron/file-grants.ts';
 import { fakeEpoch, fakeSummary, smallConfig } from './fixtures.ts';
 
 let dir: string;
 let store: RunStore;
 let api: ApiHandlers;
+// Files reach the store host as handles the desktop's dialogs issued; these stand in for the dialogs' answers.
+let files: FileGrantStore;
+const open = (path: string) => files.grant(path, 'open').file;
+const save = (path: string) => files.grant(path, 'save').file;
 
 async function call(method: string, input: unknown) {
   const r = await dispatch(api, method, input);
@@ -28,7 +33,8 @@ async function call(method: string, input: unknown) {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-api-'));
   store = new RunStore(join(dir, 'runs.db'), { appVersion: '0.0.0-test' });
-  api = createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' });
+  files = createFileGrants();
+  api = createStoreApi(store, { mode: 'electron', appVersion: '0.0.0-test', files });
 });
 afterEach(() => {
   store.close();
@@ -53,7 +59,7 @@ describe('imported datasets', () => {
   it('imports a CSV file, lists it, and sends its rows exactly', async () => {
     const csv = join(dir, 'tiny.csv');
     writeFileSync(csv, 'a,b,label\n0.5,1.25,yes\n-1,2,no\n3,0.125,yes\n4,4,no\n');
-    const rec = (await call('importDatasetFile', { path: csv, target: 'label' })) as { name: string; rows: number; task: string };
+    const rec = (await call('importDatasetFile', { file: open(csv), target: 'label' })) as { name: string; rows: number; task: string };
     expect(rec).toMatchObject({ name: 'tiny', rows: 4, task: 'classification' });
     expect(((await call('listImportedDatasets', {})) as { name: string }[]).map((d) => d.name)).toEqual(['tiny']);
     const data = fromWireDataset(await call('loadImportedDataset', { name: 'tiny' }));
@@ -73,19 +79,19 @@ describe('exportOnnx', () => {
     await call('saveCheckpoint', { id, kind: 'final', epoch: final!.epoch, snapshot: JSON.parse(JSON.stringify(toWireSnapshot(final!.snapshot))) });
     await call('finishRun', { id, summary: JSON.parse(JSON.stringify(summary)) });
     const out = join(dir, 'exports', 'model.onnx');
-    const result = (await call('exportOnnx', { id, path: out })) as { maxAbsDiff: number; tolerance: number; checkpoint: string };
+    const result = (await call('exportOnnx', { id, file: save(out) })) as { maxAbsDiff: number; tolerance: number; checkpoint: string };
     expect(existsSync(out)).toBe(true);
     expect(result.checkpoint).toBe('final');
     expect(result.maxAbsDiff).toBeLessThanOrEqual(result.tolerance);
     expect(store.getRunDetail(id).artifacts).toMatchObject([{ kind: 'onnx', path: out }]);
     // a second export may replace our own model, but never a file that is not .onnx or not one of ours
-    await call('exportOnnx', { id, path: out });
+    await call('exportOnnx', { id, file: save(out) });
     const victim = join(dir, 'notes.txt');
     writeFileSync(victim, 'keep me');
-    await expect(call('exportOnnx', { id, path: victim })).rejects.toMatchObject({ code: 'invalid_argument', field: 'path', message: expect.stringMatching(/must end in \.onnx/) });
+    await expect(call('exportOnnx', { id, file: save(victim) })).rejects.toMatchObject({ code: 'invalid_argument', field: 'path', message: expect.stringMatching(/must end in \.onnx/) });
     const foreign = join(dir, 'someone-else.onnx');
     writeFileSync(foreign, 'not a model');
-    await expect(call('exportOnnx', { id, path: foreign })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/not an MLP Workbench model/) });
+    await expect(call('exportOnnx', { id, file: save(foreign) })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/not an MLP Workbench model/) });
     expect(readFileSync(victim, 'utf8')).toBe('keep me');
     expect(readFileSync(foreign, 'utf8')).toBe('not a model');
   });
@@ -102,7 +108,7 @@ describe('exportOnnx', () => {
   it('names the missing checkpoint', async () => {
     const { id } = (await call('createRun', { config: smallConfig })) as { id: string };
     await call('finishRun', { id, summary: fakeSummary(2) });
-    await expect(call('exportOnnx', { id, path: join(dir, 'x.onnx'), checkpoint: 'best' })).rejects.toMatchObject({ code: 'no_checkpoint', field: 'checkpoint' });
+    await expect(call('exportOnnx', { id, file: save(join(dir, 'x.onnx')), checkpoint: 'best' })).rejects.toMatchObject({ code: 'no_checkpoint', field: 'checkpoint' });
   });
 });
 
