@@ -255,4 +255,31 @@ describe('the app as a new user finds it', () => {
     expect(await page.getByLabel(`Select run ${runs['moons-a']}`).isChecked()).toBe(false);
     expect((await page.getByTestId('compare-selected').textContent())?.trim()).toBe('Compare');
   });
+
+  it('follows a dark system theme, and the top bar’s toggle chooses one that a reload keeps', async () => {
+    const look = () => page.evaluate(() => ({ theme: document.documentElement.dataset.theme, panel: getComputedStyle(document.querySelector('main .panel')!).backgroundColor }));
+    await go(`#/compare/${[runs['moons-a'], runs['moons-b'], runs['moons-c']].join(',')}`);
+    await page.locator('[data-test="compare-chart"] canvas').first().waitFor();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(look).toEqual({ theme: 'dark', panel: 'rgb(30, 34, 39)' });
+    await page.waitForTimeout(400);
+    await screenshot(page, 'dark-compare');
+    await go(`#/insight/${runs['moons-a']}`);
+    await page.locator('[data-test="decision-boundary"] canvas').first().waitFor();
+    await page.waitForTimeout(400);
+    await screenshot(page, 'dark-insight');
+    await go('#/designer');
+    await page.getByTestId('dataset-preview').locator('canvas').first().waitFor();
+    await screenshot(page, 'dark-designer');
+
+    await page.getByTestId('theme-toggle').click();
+    await expect.poll(look).toEqual({ theme: 'light', panel: 'rgb(255, 255, 255)' });
+    await page.reload();
+    await page.getByTestId('theme-toggle').waitFor();
+    await expect.poll(look).toEqual({ theme: 'light', panel: 'rgb(255, 255, 255)' });
+    await page.getByTestId('theme-toggle').click();
+    await expect.poll(look).toEqual({ theme: 'dark', panel: 'rgb(30, 34, 39)' });
+    await page.evaluate(() => localStorage.removeItem('mlpw.theme'));
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
 });
