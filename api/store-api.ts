@@ -63,7 +63,8 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
       const found = store.getCheckpoint(id, kind);
       return found && { epoch: found.epoch, snapshot: toWireSnapshot(found.snapshot) };
     },
-    createRun: ({ config, rerunOf }) => {
+    createRun: ({ config: input, rerunOf }) => {
+      const config = store.datasets.runConfig(input);
       const id = store.createRun(config, { status: 'running', rerunOf: rerunOf === undefined ? undefined : store.resolveRunId(rerunOf) });
       recordRunDataset(store, id, config.dataset.name);
       return { id };

@@ -5,8 +5,8 @@
 // row marked incomplete, and the last step completes the row in one transaction; a failed import deletes its row.
 import { createHash, type Hash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { ExperimentConfig } from '../engine/config.ts';
-import { loadBuiltinDataset } from '../engine/data/builtin.ts';
+import { withImportedDataset, type ExperimentConfig } from '../engine/config.ts';
+import { findDataset, loadBuiltinDataset } from '../engine/data/builtin.ts';
 import '../engine/host/node/mnist.ts';
 import type { Dataset } from '../engine/types.ts';
 import { StoreError, sqliteCode } from './errors.ts';
@@ -183,6 +183,14 @@ export class DatasetStore {
   snapshotFor(name: string): { dataset: Dataset; hash: string } | null {
     const rec = this.find(name);
     return rec ? { dataset: this.load({ name }), hash: rec.hash } : null;
+  }
+
+  /** The config a run records: a dataset imported into this store is named by its name, hash and rows, and carries
+   *  no generator settings; a built-in name always wins, as in the engine. */
+  runConfig(config: ExperimentConfig): ExperimentConfig {
+    if (config.dataset.source !== 'imported' && findDataset(config.dataset.name)) return config;
+    const rec = this.find(config.dataset.name);
+    return rec ? withImportedDataset(config, rec) : config;
   }
 
   /** The data a run trained on: the imported snapshot by the hash it recorded, else the built-in generator. */

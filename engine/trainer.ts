@@ -1,6 +1,6 @@
 // The training loop: data → split/standardise → init → epochs of minibatch SGD on a backend, with the schedule,
 // early stopping, divergence detection, per-epoch metrics and checkpoints. Host-agnostic: callbacks report out.
-import { ConfigError, resolveHeadAndLoss, type ExperimentConfig } from './config.ts';
+import { ConfigError, resolveHeadAndLoss, splitSeed, type ExperimentConfig } from './config.ts';
 import type { TrainingBackend } from './backends/backend.ts';
 import { prepareData } from './data/prepare.ts';
 import { initWeights } from './model/init.ts';
@@ -36,7 +36,7 @@ export async function train(
   cb: TrainCallbacks = {},
 ): Promise<TrainResult> {
   const { head, loss } = resolveHeadAndLoss(config, dataset.task, dataset.outputs);
-  const data = prepareData(dataset, config.validationSplit, config.standardize, config.dataset.seed);
+  const data = prepareData(dataset, config.validationSplit, config.standardize, splitSeed(config.dataset));
   if (data.train.n === 0)
     throw new ConfigError(
       `validationSplit: ${config.validationSplit} of ${dataset.n} samples leaves no training rows; lower it or use more samples`,

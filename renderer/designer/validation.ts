@@ -1,6 +1,6 @@
 // Inline validation with the engine's own schema: every issue of ExperimentConfigSchema keyed by its field path
 // (`optimizer.lr`, `model.layers[1].units`), plus the head/loss/dataset checks the engine makes when a run starts.
-import { ConfigError, ExperimentConfigSchema, fieldPath, resolveHeadAndLoss, type ExperimentConfig } from '../../engine/config.ts';
+import { ConfigError, DatasetSchema, ExperimentConfigSchema, fieldPath, resolveHeadAndLoss, type ExperimentConfig } from '../../engine/config.ts';
 import { findDataset, loadBuiltinDataset } from '../../engine/data/builtin.ts';
 
 export type FieldErrors = Record<string, string>;
@@ -34,8 +34,8 @@ export function validateDraft(input: unknown): Validation {
 }
 
 function classCount(config: ExperimentConfig): number {
-  const name = config.dataset.name;
-  if (name === 'spiral' || name === 'gaussians') return config.dataset.classes;
-  // Fixed-class datasets: ask the generator (cheap for a handful of samples).
-  return loadBuiltinDataset({ ...config.dataset, samples: Math.min(config.dataset.samples, 8) }).outputs;
+  const d = config.dataset.source === 'imported' ? DatasetSchema.parse({ name: config.dataset.name }) : config.dataset;
+  if (d.name === 'spiral' || d.name === 'gaussians') return d.classes;
+  // Fixed-class datasets: ask the generator (cheap for a handful of samples; an import's stand-in knows its classes).
+  return loadBuiltinDataset({ ...d, samples: Math.min(d.samples, 8) }).outputs;
 }

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { RunStore } from '../../db/index.ts';
+import type { BuiltinDatasetConfig } from '../../engine/config.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
 
@@ -31,7 +32,7 @@ describe('sweep', () => {
       expect(run.status).toBe('completed');
       expect(store.getEpochs(run.id)).toHaveLength(3);
       expect(run.config.model.layers.every((l) => l.activation === 'tanh')).toBe(true);
-      expect(run.config.dataset.samples).toBe(200);
+      expect((run.config.dataset as BuiltinDatasetConfig).samples).toBe(200);
     }
     expect(runs.map((r) => `${r.lr} ${r.layers}`).sort()).toEqual(['0.01 4', '0.01 8x8', '0.1 4', '0.1 8x8']);
     expect(store.getSweep(out.sweepId)).toMatchObject({ size: 4, parallel: 2, grid: [{ key: 'optimizer.lr', values: [0.1, 0.01] }, { key: 'model.layers', values: [[4], [8, 8]] }] });

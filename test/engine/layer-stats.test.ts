@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../engine/backends/cpu/backend.ts';
 import { Mlp } from '../../engine/backends/cpu/mlp.ts';
 import type { TrainingBackend } from '../../engine/backends/backend.ts';
-import { parseConfig } from '../../engine/config.ts';
+import { parseConfig, splitSeed } from '../../engine/config.ts';
 import { loadBuiltinDataset } from '../../engine/data/builtin.ts';
 import { prepareData } from '../../engine/data/prepare.ts';
 import { HISTOGRAM_BINS, histogram } from '../../engine/layer-stats.ts';
@@ -59,7 +59,7 @@ describe('layer stats from the trainer', () => {
     // The last epoch's histogram is of the weights the run ends with.
     expect(epochs[2]!.layers![0]!.weights).toEqual(histogram(result.final.layers[0]!.W));
     // Epoch 1's single batch: its gradient at the initial weights, computed here without the backend.
-    const data = prepareData(loadBuiltinDataset(config.dataset), config.validationSplit, config.standardize, config.dataset.seed);
+    const data = prepareData(loadBuiltinDataset(config.dataset), config.validationSplit, config.standardize, splitSeed(config.dataset));
     const mlp = new Mlp('float64', initial.layers.map((l) => ({ ...l, dropout: 0 })), initial.head, initial.loss);
     const X = Float64Array.from(data.train.x);
     mlp.forward(X, data.train.n);

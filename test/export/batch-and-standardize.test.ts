@@ -2,7 +2,7 @@
 // features into onnxruntime give what the engine gives on the standardised split it trained with.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../engine/backends/cpu/backend.ts';
-import { parseConfig } from '../../engine/config.ts';
+import { parseConfig, splitSeed, type BuiltinDatasetConfig } from '../../engine/config.ts';
 import { loadBuiltinDataset } from '../../engine/data/builtin.ts';
 import { prepareData } from '../../engine/data/prepare.ts';
 import { train } from '../../engine/trainer.ts';
@@ -31,7 +31,7 @@ describe('symbolic batch dimension', () => {
     const input = decodeModel(bytes, 'test').graph.input[0]!;
     expect(input.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || d.dimValue)).toEqual(['batch', 2]);
 
-    const fresh = loadBuiltinDataset({ ...run.config.dataset, samples: 1000, seed: 99 });
+    const fresh = loadBuiltinDataset({ ...(run.config.dataset as BuiltinDatasetConfig), samples: 1000, seed: 99 });
     const many = await predictWithOnnx(bytes, fresh.x, 1000);
     const one = await predictWithOnnx(bytes, fresh.x.slice(0, 2), 1);
     expect(many.values.length).toBe(1000 * 2);
@@ -64,8 +64,8 @@ describe('standardisation in the graph', () => {
 
     // The engine's side, computed independently of export/: the standardised validation split the trainer used,
     // through the backend that trained.
-    const prepared = prepareData(dataset, config.validationSplit, true, config.dataset.seed);
-    const raw = prepareData(dataset, config.validationSplit, false, config.dataset.seed);
+    const prepared = prepareData(dataset, config.validationSplit, true, splitSeed(config.dataset));
+    const raw = prepareData(dataset, config.validationSplit, false, splitSeed(config.dataset));
     const engine = await backend.predict(prepared.val.x, prepared.val.n);
 
     const onnx = await predictWithOnnx(bytes, raw.val.x, raw.val.n);

@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CpuBackend } from '../../engine/backends/cpu/backend.ts';
 import { Mlp } from '../../engine/backends/cpu/mlp.ts';
-import { parseConfig } from '../../engine/config.ts';
+import { parseConfig, splitSeed } from '../../engine/config.ts';
 import { loadBuiltinDataset } from '../../engine/data/builtin.ts';
 import { prepareData } from '../../engine/data/prepare.ts';
 import { train } from '../../engine/trainer.ts';
@@ -81,7 +81,7 @@ async function trained(activation: 'tanh' | 'relu') {
   });
   const dataset = loadBuiltinDataset(config.dataset);
   const result = await train(config, dataset, new CpuBackend('float32'));
-  const raw = prepareData(dataset, config.validationSplit, false, config.dataset.seed);
+  const raw = prepareData(dataset, config.validationSplit, false, splitSeed(config.dataset));
   return { result, val: raw.val };
 }
 

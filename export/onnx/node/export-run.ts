@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunStore } from '../../../db/run-store.ts';
 import type { RunRecord } from '../../../db/types.ts';
 import { prepareData } from '../../../engine/data/prepare.ts';
-import type { ExperimentConfig } from '../../../engine/config.ts';
+import { splitSeed, type ExperimentConfig } from '../../../engine/config.ts';
 import type { Dataset, ModelSnapshot } from '../../../engine/types.ts';
 import { buildOnnxModel, type OnnxExportMeta } from '../build.ts';
 import { enginePredict } from '../engine-predict.ts';
@@ -30,7 +30,7 @@ export function packageVersion(): string {
  * same seeded split as training. A run trained without a validation split is checked on its training rows.
  */
 export function validationRows(config: ExperimentConfig, dataset: Dataset): { x: Float32Array; n: number } {
-  const raw = prepareData(dataset, config.validationSplit, false, config.dataset.seed);
+  const raw = prepareData(dataset, config.validationSplit, false, splitSeed(config.dataset));
   return raw.val.n > 0 ? { x: raw.val.x, n: raw.val.n } : { x: raw.train.x, n: raw.train.n };
 }
 
