@@ -7,6 +7,7 @@ import { initWeights } from './model/init.ts';
 import { layerEpochStats } from './layer-stats.ts';
 import { learningRateAt } from './model/schedules.ts';
 import { Rng } from './rng.ts';
+import { ThroughputWindow } from './throughput.ts';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.ts';
 import type { BackendInfo, DataInfo, Dataset, EpochMetrics, LayerWeights, ModelSnapshot, RunSummary } from './types.ts';
 
@@ -89,8 +90,9 @@ export async function train(
   let final: EpochMetrics | null = null;
   let sinceImprovement = 0;
   let stoppedEarly = false;
-  let trainSeconds = 0;
   let trainSamples = 0;
+  let lastGoodAt = started;
+  const throughput = new ThroughputWindow(started);
 
   let lastYield = performance.now();
   for (let epoch = 0; epoch < config.epochs; epoch++) {
@@ -113,7 +115,7 @@ export async function train(
           const now = performance.now();
           if (cb.onProgress && now - lastProgress > PROGRESS_EVERY_MS) {
             lastProgress = now;
-            const sps = (Math.min(done * config.batchSize, order.length) / (now - t0)) * 1000;
+            const sps = throughput.rateAt(Math.min(done * config.batchSize, order.length), now);
             cb.onProgress({ epoch: epoch + 1, batch: done, batches, samplesPerSec: sps });
           }
           return cb.shouldCancel?.() ?? false;
@@ -124,10 +126,10 @@ export async function train(
       status = 'cancelled';
       break;
     }
-    const trainMs = performance.now() - t0;
     step += Math.ceil(order.length / config.batchSize);
     const val = hasVal ? await backend.evaluate('val') : null;
-    const durationMs = performance.now() - t0;
+    const endedAt = performance.now();
+    const durationMs = endedAt - t0;
     const metrics: EpochMetrics = {
       epoch: epoch + 1,
       trainLoss: sums.lossSum / sums.count,
@@ -136,7 +138,8 @@ export async function train(
       valAcc: val && dataset.task === 'classification' ? val.correct / val.count : null,
       lr,
       durationMs,
-      samplesPerSec: (sums.count / trainMs) * 1000,
+      // Over whole epochs spanning ≥ 200 ms, this one's evaluation and the last one's bookkeeping included.
+      samplesPerSec: throughput.addEpoch(sums.count, endedAt),
     };
     const current = await backend.getWeights();
     const gradNorms = backend.gradientNorms?.();
@@ -150,8 +153,8 @@ export async function train(
       await backend.setWeights(lastGood);
       break;
     }
-    trainSeconds += trainMs / 1000;
     trainSamples += sums.count;
+    lastGoodAt = endedAt;
     lastGood = current;
     lastGoodEpoch = epoch + 1;
     final = metrics;
@@ -182,7 +185,8 @@ export async function train(
     best: best?.metrics ?? null,
     final,
     durationMs: performance.now() - started,
-    samplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
+    // The whole run's window: every sample trained over the time from the first epoch's start to the last good one's end.
+    samplesPerSecond: lastGoodAt > started ? (trainSamples / (lastGoodAt - started)) * 1000 : 0,
     stoppedEarly,
     error,
   };
