@@ -22,7 +22,7 @@ const options = fc.record({
   header: fc.constantFrom(undefined, true, false),
 });
 
-async function importsOrRefuses(input: string | Uint8Array, opts: fc.RecordValue<typeof options>, chunk: number) {
+async function importsOrRefuses(input: string | Uint8Array, opts: Parameters<typeof importText>[1], chunk: number) {
   try {
     const { data } = await importText(input, opts, chunk);
     expect(data.rows).toBeGreaterThan(0);
