@@ -59,7 +59,12 @@ export async function handleDatasetUpload(upload: DatasetUploadHandler | undefin
   if (!/^application\/octet-stream\b/.test(req.headers['content-type'] ?? ''))
     return fail(415, new ApiError('unsupported_media_type', 'send the file as application/octet-stream'));
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) return fail(413, new ApiError('too_large', `the upload is larger than ${max / 1024 ** 2} MB; import it with: mlpw import FILE`));
+  if (declared > max) {
+    // Refused before the body: answer at once and drop the connection rather than read gigabytes to discard them.
+    res.setHeader('Connection', 'close');
+    res.on('finish', () => req.destroy());
+    return sendJson(res, 413, { ok: false, error: toWireError(new ApiError('too_large', `the upload is larger than ${max / 1024 ** 2} MB; import it with: mlpw import FILE`)) });
+  }
   let fields: z.output<typeof DatasetUploadSchema>;
   try {
     fields = fieldsOf(url);

@@ -127,13 +127,12 @@ describe('MLP Workbench in the browser', () => {
     await screenshot(page, 'runs');
   });
 
-  it('exports the open run as a verified ONNX file', async () => {
-    const path = join(dir, 'exports', 'second.onnx');
-    await page.getByTestId('export-path').fill(path);
-    await page.getByTestId('export-onnx').click();
-    await page.locator('.notice', { hasText: 'Exported' }).waitFor({ timeout: 60_000 });
+  it('exports the open run as a verified ONNX file (browser mode: a download, never a path on the server)', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('run-detail').getByTestId('download-onnx').click()]);
+    const path = join(dir, 'exports', download.suggestedFilename());
+    await download.saveAs(path);
     expect(existsSync(path)).toBe(true);
-    await page.locator('.run-detail li', { hasText: path }).waitFor();
+    await page.locator('.run-detail li', { hasText: `download: ${download.suggestedFilename()}` }).waitFor();
   });
 
   it('refuses API calls without the token (the page itself is the public bundle and carries none)', async () => {
@@ -161,7 +160,7 @@ describe('MLP Workbench in the browser', () => {
     writeFileSync(csv, rows.join('\n') + '\n');
     await page.getByTestId('nav-designer').click();
     await page.getByTestId('import-dataset').click();
-    await page.getByTestId('import-path').fill(csv);
+    await page.getByTestId('import-file').setInputFiles(csv);
     await page.getByTestId('import-target').fill('label');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect.poll(() => page.getByTestId('dataset').inputValue()).toBe('quadrants');
