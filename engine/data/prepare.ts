@@ -59,10 +59,15 @@ export function applyStandardize(x: Float32Array, f: number, s: { mean: Float32A
   }
 }
 
+/** How many of `n` rows the split holds out for validation (at least one when there is a split and rows to spare). */
+export function heldOutRows(n: number, validationSplit: number): number {
+  const nVal = Math.round(n * validationSplit);
+  return validationSplit > 0 && nVal === 0 && n > 1 ? 1 : nVal;
+}
+
 export function prepareData(d: Dataset, validationSplit: number, standardize: boolean, seed: number): PreparedData {
   const order = new Rng(seed ^ 0x5eed5917).permutation(d.n);
-  let nVal = Math.round(d.n * validationSplit);
-  if (validationSplit > 0 && nVal === 0 && d.n > 1) nVal = 1;
+  const nVal = heldOutRows(d.n, validationSplit);
   const val = take(d, order.subarray(0, nVal));
   const train = take(d, order.subarray(nVal));
   let stats = null;
