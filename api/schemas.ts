@@ -18,6 +18,8 @@ import { WireSnapshotSchema } from './snapshot-wire.ts';
 
 const RunId = z.string().trim().min(1).max(64);
 const Tag = z.string().trim().min(1).max(100);
+/** An experiment's name; the store also refuses control characters, naming the name. */
+const ExperimentName = z.string().trim().min(1).max(100);
 
 /** A file chosen in the desktop's native dialog: an opaque one-time id (electron/file-grants.ts), never a path. */
 const FileHandle = z.string().regex(/^[\w-]{16,64}$/, 'a handle from the desktop app’s file dialog (chooseDatasetFile / chooseOnnxFile)');
@@ -40,6 +42,8 @@ export const API_INPUTS = {
     dataset: z.string().max(200).optional(),
     tag: Tag.optional(),
     sweepId: RunId.optional(),
+    /** an experiment's name (any case) */
+    experiment: ExperimentName.optional(),
     /** case-insensitive substring of id, name, dataset, layers, optimizer or a tag */
     search: z.string().max(200).optional(),
     sort: z.enum(RUN_SORT_FIELDS).optional(),
@@ -50,7 +54,8 @@ export const API_INPUTS = {
   getRun: z.strictObject({ id: RunId }),
   getEpochs: z.strictObject({ id: RunId }),
   getCheckpoint: z.strictObject({ id: RunId, kind: CheckpointKindSchema }),
-  createRun: z.strictObject({ config: ExperimentConfigSchema, rerunOf: RunId.optional() }),
+  /** experiment: its name, created if new; default: the original's for a rerun, else Default */
+  createRun: z.strictObject({ config: ExperimentConfigSchema, rerunOf: RunId.optional(), experiment: ExperimentName.optional() }),
   recordStarted: z.strictObject({ id: RunId, backend: BackendInfoSchema, data: DataInfoSchema }),
   recordEpoch: z.strictObject({ id: RunId, metrics: EpochMetricsSchema }),
   /** several epochs in order, committed together (a fast run's epochs arrive faster than one request each) */
@@ -62,6 +67,11 @@ export const API_INPUTS = {
   removeTags: z.strictObject({ id: RunId, tags: z.array(Tag).min(1).max(50) }),
   addNote: z.strictObject({ id: RunId, text: z.string().trim().min(1).max(20_000) }),
   deleteRuns: z.strictObject({ ids: z.array(RunId).min(1).max(10_000) }),
+  listExperiments: z.strictObject({}),
+  createExperiment: z.strictObject({ name: ExperimentName }),
+  renameExperiment: z.strictObject({ from: ExperimentName, to: ExperimentName }),
+  /** into an existing experiment, all or none */
+  moveRuns: z.strictObject({ ids: z.array(RunId).min(1).max(10_000), experiment: ExperimentName }),
   listImportedDatasets: z.strictObject({}),
   loadImportedDataset: z.strictObject({ name: z.string().trim().min(1).max(100) }),
   /** the desktop app: a CSV chosen in its native open dialog, named by the handle chooseDatasetFile gave */

@@ -41,7 +41,8 @@ function listRuns(store: RunStore, q: ApiParsedInput<'listRuns'>): RunPage {
     return { runs: all.slice(offset, offset + limit), total: all.length };
   }
   const runs = store.listRuns({ ...filter, limit, offset });
-  const unfiltered = !filter.status?.length && filter.dataset === undefined && filter.tag === undefined && filter.sweepId === undefined;
+  const unfiltered =
+    !filter.status?.length && filter.dataset === undefined && filter.tag === undefined && filter.sweepId === undefined && filter.experiment === undefined;
   // A short first page is the whole answer; otherwise count (the store counts only the unfiltered table).
   const total = offset === 0 && runs.length < limit ? runs.length : unfiltered ? store.countRuns() : store.listRuns(filter).length;
   return { runs, total };
@@ -63,9 +64,9 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
       const found = store.getCheckpoint(id, kind);
       return found && { epoch: found.epoch, snapshot: toWireSnapshot(found.snapshot) };
     },
-    createRun: ({ config: input, rerunOf }) => {
+    createRun: ({ config: input, rerunOf, experiment }) => {
       const config = store.datasets.runConfig(input);
-      const id = store.createRun(config, { status: 'running', rerunOf: rerunOf === undefined ? undefined : store.resolveRunId(rerunOf) });
+      const id = store.createRun(config, { status: 'running', rerunOf: rerunOf === undefined ? undefined : store.resolveRunId(rerunOf), experiment });
       recordRunDataset(store, id, config.dataset.name);
       return { id };
     },
@@ -79,6 +80,10 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     removeTags: ({ id, tags }) => store.removeTags(id, tags),
     addNote: ({ id, text }) => store.addNote(id, text),
     deleteRuns: ({ ids }) => store.deleteRuns(ids),
+    listExperiments: () => store.listExperiments(),
+    createExperiment: ({ name }) => store.createExperiment(name),
+    renameExperiment: ({ from, to }) => store.renameExperiment(from, to),
+    moveRuns: ({ ids, experiment }) => store.moveRuns(ids, experiment),
     ...createDatasetHandlers(store, options.files),
     ...createExportHandlers(store, options.files),
     ...createInsightHandlers(store),

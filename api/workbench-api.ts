@@ -3,7 +3,7 @@
 // Electron IPC (electron/ipc.ts + preload) and HTTP (server/, for browser mode). Errors arrive as ApiError.
 import type { z } from 'zod';
 import type { CheckpointKind, EpochMetrics, Task } from '../engine/types.ts';
-import type { Artifact, Note, RunDetail, RunRecord } from '../db/types.ts';
+import type { Artifact, ExperimentRecord, Note, RunDetail, RunRecord } from '../db/types.ts';
 import type { API_INPUTS, ApiMethod, DatasetUploadSchema } from './schemas.ts';
 import type { WireSnapshot } from './snapshot-wire.ts';
 import type { WireDataset } from './dataset-wire.ts';
@@ -42,6 +42,10 @@ export interface ApiOutputs extends InsightOutputs {
   removeTags: string[];
   addNote: Note;
   deleteRuns: string[];
+  listExperiments: ExperimentRecord[];
+  createExperiment: ExperimentRecord;
+  renameExperiment: ExperimentRecord;
+  moveRuns: string[];
   listImportedDatasets: ImportedDataset[];
   loadImportedDataset: WireDataset;
   importDatasetFile: ImportedDataset;
@@ -111,4 +115,4 @@ export type WorkbenchApi = { [K in ApiMethod]: (input: ApiInput<K>) => Promise<A
 /** The store host's side: receives parsed input, may answer synchronously (RunStore is synchronous). */
 export type ApiHandlers = { [K in ApiMethod]: (input: ApiParsedInput<K>) => ApiOutputs[K] | Promise<ApiOutputs[K]> };
 
-export type { Artifact, ApiMethod };
+export type { Artifact, ApiMethod, ExperimentRecord };

@@ -15,9 +15,10 @@ import { rm } from './commands/rm.ts';
 import { rerun } from './commands/rerun.ts';
 import { sweep } from './commands/sweep.ts';
 import { serve } from './commands/serve.ts';
+import { experiments } from './commands/experiments.ts';
 import { EXIT_FAILED, EXIT_USAGE, isUserError } from './errors.ts';
 
-export const COMMANDS: Command[] = [train, sweep, runs, show, compare, exportCsv, tag, note, rm, rerun, datasets, importCommand, exportCommand, predict, serve];
+export const COMMANDS: Command[] = [train, sweep, runs, experiments, show, compare, exportCsv, tag, note, rm, rerun, datasets, importCommand, exportCommand, predict, serve];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

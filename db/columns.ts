@@ -43,6 +43,8 @@ export interface RunRow {
   app_version: string;
   sweep_id: string | null;
   rerun_of: string | null;
+  experiment_id: number;
+  experiment: string;
   backend_info: string | null;
   data_info: string | null;
   epochs_done: number;
@@ -63,7 +65,8 @@ export const RUN_COLUMNS = `runs.id, runs.name, runs.status, runs.config, runs.d
   runs.optimizer, runs.lr, runs.batch_size, runs.epochs, runs.seed, runs.backend, runs.created_at, runs.started_at,
   runs.finished_at, runs.error, runs.app_version, runs.sweep_id, runs.rerun_of, runs.backend_info, runs.data_info,
   runs.epochs_done, runs.best_val_loss, runs.best_epoch, runs.final_train_loss, runs.final_val_loss, runs.final_val_acc,
-  runs.duration_ms, runs.samples_per_sec, runs.stopped_early,
+  runs.duration_ms, runs.samples_per_sec, runs.stopped_early, runs.experiment_id,
+  (SELECT name FROM experiments WHERE experiments.id = runs.experiment_id) AS experiment,
   (SELECT group_concat(tag, char(31)) FROM tags WHERE tags.run_id = runs.id) AS tags`;
 
 /** A stored config, checked against the engine's schema as it is read: a row edited or damaged outside the app is
@@ -98,6 +101,8 @@ export function toRunRecord(r: RunRow): RunRecord {
     appVersion: r.app_version,
     sweepId: r.sweep_id,
     rerunOf: r.rerun_of,
+    experimentId: r.experiment_id,
+    experiment: r.experiment,
     backendInfo: r.backend_info ? (JSON.parse(r.backend_info) as BackendInfo) : null,
     dataInfo: r.data_info ? (JSON.parse(r.data_info) as DataInfo) : null,
     epochsDone: r.epochs_done,

@@ -14,6 +14,8 @@ export type StoreErrorCode =
   | 'duplicate_epoch' // an epoch number the run has already recorded
   | 'no_checkpoint' // the run kept no checkpoint of the kind asked for
   | 'unknown_sweep'
+  | 'unknown_experiment'
+  | 'experiment_exists' // a create or rename to a name another experiment has (names ignore case)
   | 'invalid_argument';
 
 export class StoreError extends Error {

@@ -3,8 +3,8 @@ import { RUN_COLUMNS, SORT_COLUMNS } from './columns.ts';
 import { StoreError } from './errors.ts';
 import type { RunFilter } from './types.ts';
 
-/** `sweepId` must already be a full sweep id. The SQL text depends only on which filters are set, so it caches well. */
-export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<string, unknown> } {
+/** `sweepId` must already be a full sweep id and `experimentId` the experiment's id (RunStore resolves both). The SQL text depends only on which filters are set, so it caches well. */
+export function listRunsQuery(filter: Omit<RunFilter, 'experiment'> & { experimentId?: number }): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (filter.status?.length) {
@@ -22,6 +22,10 @@ export function listRunsQuery(filter: RunFilter): { sql: string; params: Record<
   if (filter.sweepId !== undefined) {
     where.push('runs.sweep_id = @sweep');
     params.sweep = filter.sweepId;
+  }
+  if (filter.experimentId !== undefined) {
+    where.push('runs.experiment_id = @experiment');
+    params.experiment = filter.experimentId;
   }
   const sort = SORT_COLUMNS[filter.sort ?? 'created'];
   if (!sort) throw new StoreError('invalid_argument', `cannot sort runs by "${filter.sort}" (fields: ${Object.keys(SORT_COLUMNS).join(', ')})`);

@@ -11,7 +11,7 @@ import { currentOwner, ownerAlive, type OwnerRecord } from './liveness.ts';
 import { openDatabase, type Db, type OpenOptions } from './open.ts';
 import { decodeSnapshot, encodeSnapshot, type SnapshotModel } from './snapshot-codec.ts';
 import { createStatements, type Statements } from './statements.ts';
-import type { Artifact, CheckpointInfo, GridAxis, Note, RunDetail, RunFilter, RunRecord, SweepRecord } from './types.ts';
+import type { Artifact, CheckpointInfo, ExperimentRecord, GridAxis, Note, RunDetail, RunFilter, RunRecord, SweepRecord } from './types.ts';
 
 export interface StoreOptions extends OpenOptions {
   /** recorded with every run created through this store */
@@ -23,6 +23,23 @@ export interface CreateRunOptions {
   status?: 'queued' | 'running';
   sweepId?: string;
   rerunOf?: string;
+  /** the experiment's name, created if new; default: the original's for a rerun, else Default */
+  experiment?: string;
+}
+
+/** Experiment 1 (migration 004): where a run goes when nobody names an experiment. */
+export const DEFAULT_EXPERIMENT_ID = 1;
+const EXPERIMENT_NAME_MAX = 100;
+
+type ExperimentRow = { id: number; name: string; created_at: number; runs: number };
+const toExperiment = (r: ExperimentRow): ExperimentRecord => ({ id: r.id, name: r.name, createdAt: r.created_at, runCount: r.runs });
+
+/** A name as the store keeps it: trimmed, 1–100 characters, no control characters. */
+export function experimentName(name: string): string {
+  const text = name.trim();
+  if (text === '' || text.length > EXPERIMENT_NAME_MAX || /[\x00-\x1f\x7f]/.test(text))
+    throw new StoreError('invalid_argument', `experiment name ${JSON.stringify(name)}: expected 1 to ${EXPERIMENT_NAME_MAX} visible characters`);
+  return text;
 }
 
 const ACTIVE: readonly RunStatus[] = ['queued', 'running'];
@@ -70,7 +87,10 @@ export class RunStore {
 
   createRun(config: ExperimentConfig, options: CreateRunOptions = {}): string {
     const status = options.status ?? 'running';
-    return this.insertWithFreshId((id) => this.insertRun(id, config, status, options.sweepId ?? null, options.rerunOf ?? null));
+    return this.db.transaction(() => {
+      const experimentId = this.experimentFor(options);
+      return this.insertWithFreshId((id) => this.insertRun(id, config, status, options.sweepId ?? null, options.rerunOf ?? null, experimentId));
+    })();
   }
 
   /** A queued run starts: this process owns it from now on. */
@@ -201,8 +221,10 @@ export class RunStore {
   }
 
   listRuns(filter: RunFilter = {}): RunRecord[] {
+    const { experiment, ...rest } = filter;
     const sweepId = filter.sweepId === undefined ? undefined : this.resolveSweepId(filter.sweepId);
-    const { sql, params } = listRunsQuery({ ...filter, sweepId });
+    const experimentId = experiment === undefined ? undefined : this.getExperiment(experiment).id;
+    const { sql, params } = listRunsQuery({ ...rest, sweepId, experimentId });
     let stmt = this.listCache.get(sql);
     if (!stmt) this.listCache.set(sql, (stmt = this.db.prepare(sql)));
     return (stmt.all(params) as RunRow[]).map(toRunRecord);
@@ -281,15 +303,82 @@ export class RunStore {
     })();
   }
 
+  // ── experiments ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Every experiment, oldest (Default) first, with how many runs it holds. */
+  listExperiments(): ExperimentRecord[] {
+    return (this.st.listExperiments.all() as ExperimentRow[]).map(toExperiment);
+  }
+
+  /** The experiment of that name (any case), or StoreError('unknown_experiment') listing the ones there are. */
+  getExperiment(name: string): ExperimentRecord {
+    const row = this.st.experimentByName.get({ name: name.trim() }) as ExperimentRow | undefined;
+    if (row) return toExperiment(row);
+    const names = this.listExperiments().map((e) => e.name);
+    throw new StoreError('unknown_experiment', `no experiment ${JSON.stringify(name)} in ${this.path} (experiments: ${names.join(', ')})`);
+  }
+
+  /** A new, empty experiment; a name already taken (in any case) is an error. */
+  createExperiment(name: string): ExperimentRecord {
+    const text = experimentName(name);
+    return this.db.transaction(() => {
+      const taken = this.st.experimentByName.get({ name: text }) as { name: string } | undefined;
+      if (taken) throw new StoreError('experiment_exists', `experiment ${JSON.stringify(taken.name)} already exists in ${this.path}`);
+      this.st.insertExperiment.run({ name: text, now: Date.now() });
+      return this.getExperiment(text);
+    })();
+  }
+
+  /** Renames an experiment; its runs stay in it. A change of case alone is allowed. */
+  renameExperiment(from: string, to: string): ExperimentRecord {
+    const text = experimentName(to);
+    return this.db.transaction(() => {
+      const source = this.getExperiment(from);
+      const taken = this.st.experimentByName.get({ name: text }) as { id: number; name: string } | undefined;
+      if (taken && taken.id !== source.id)
+        throw new StoreError('experiment_exists', `cannot rename ${JSON.stringify(source.name)} to ${JSON.stringify(text)}: experiment ${JSON.stringify(taken.name)} already exists in ${this.path}`);
+      this.st.renameExperiment.run({ id: source.id, to: text });
+      return this.getExperiment(text);
+    })();
+  }
+
+  /** Moves runs (ids or unique prefixes) into an existing experiment, all or none; returns their full ids. */
+  moveRuns(refs: readonly string[], experiment: string): string[] {
+    return this.db.transaction(() => {
+      const ids = [...new Set(refs.map((r) => this.resolveRunId(r)))];
+      const { id: experimentId } = this.getExperiment(experiment);
+      for (const id of ids) this.st.moveRun.run({ id, experimentId });
+      return ids;
+    })();
+  }
+
+  /** The id of the named experiment, created if new (train and sweep --experiment NAME). */
+  private ensureExperiment(name: string): number {
+    const text = experimentName(name);
+    const row = this.st.experimentByName.get({ name: text }) as { id: number } | undefined;
+    if (row) return row.id;
+    return Number(this.st.insertExperiment.run({ name: text, now: Date.now() }).lastInsertRowid);
+  }
+
+  /** Where a new run goes: the named experiment, else a rerun's original's, else Default. */
+  private experimentFor(options: CreateRunOptions): number {
+    if (options.experiment !== undefined) return this.ensureExperiment(options.experiment);
+    if (options.rerunOf !== undefined) {
+      const original = this.st.runExperiment.get({ id: options.rerunOf }) as { experimentId: number | null } | undefined;
+      if (original?.experimentId != null) return original.experimentId;
+    }
+    return DEFAULT_EXPERIMENT_ID;
+  }
+
   // ── sweeps ────────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** A sweep and one queued run per grid point, in one transaction; returns the ids in grid order. */
-  createSweep(sweep: { baseConfig: ExperimentConfig; grid: GridAxis[]; parallel: number; configs: ExperimentConfig[] }): { sweepId: string; runIds: string[] } {
+  createSweep(sweep: { baseConfig: ExperimentConfig; grid: GridAxis[]; parallel: number; configs: ExperimentConfig[]; experiment?: string }): { sweepId: string; runIds: string[] } {
     return this.db.transaction(() => {
       const sweepId = this.insertWithFreshId((id) =>
         this.st.insertSweep.run({ id, now: Date.now(), base: JSON.stringify(sweep.baseConfig), grid: JSON.stringify(sweep.grid), parallel: sweep.parallel, size: sweep.configs.length }),
       );
-      const runIds = sweep.configs.map((c) => this.createRun(c, { status: 'queued', sweepId }));
+      const runIds = sweep.configs.map((c) => this.createRun(c, { status: 'queued', sweepId, experiment: sweep.experiment }));
       return { sweepId, runIds };
     }).immediate();
   }
@@ -316,12 +405,12 @@ export class RunStore {
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-  private insertRun(id: string, config: ExperimentConfig, status: 'queued' | 'running', sweepId: string | null, rerunOf: string | null): void {
+  private insertRun(id: string, config: ExperimentConfig, status: 'queued' | 'running', sweepId: string | null, rerunOf: string | null, experimentId: number): void {
     const owner = currentOwner();
     const now = Date.now();
     this.st.insertRun.run({
       id, ...hyperColumns(config), config: JSON.stringify(config), status, now, started: status === 'running' ? now : null,
-      appVersion: this.appVersion, sweepId, rerunOf, pid: owner.pid, host: owner.host, token: owner.token,
+      appVersion: this.appVersion, sweepId, rerunOf, pid: owner.pid, host: owner.host, token: owner.token, experimentId,
     });
   }
 

@@ -6,9 +6,10 @@ export function createStatements(db: Db) {
   const p = (sql: string) => db.prepare(sql);
   return {
     insertRun: p(`INSERT INTO runs (id, name, config, dataset, layers, activation, optimizer, lr, batch_size, epochs, seed,
-        backend, status, created_at, started_at, app_version, sweep_id, rerun_of, owner_pid, owner_host, owner_token, heartbeat_at)
+        backend, status, created_at, started_at, app_version, sweep_id, rerun_of, owner_pid, owner_host, owner_token, heartbeat_at,
+        experiment_id)
       VALUES (@id, @name, @config, @dataset, @layers, @activation, @optimizer, @lr, @batch_size, @epochs, @seed,
-        @backend, @status, @now, @started, @appVersion, @sweepId, @rerunOf, @pid, @host, @token, @now)`),
+        @backend, @status, @now, @started, @appVersion, @sweepId, @rerunOf, @pid, @host, @token, @now, @experimentId)`),
     markRunning: p(`UPDATE runs SET status = 'running', started_at = @now, owner_pid = @pid, owner_host = @host,
         owner_token = @token, heartbeat_at = @now WHERE id = @id`),
     recordStarted: p(`UPDATE runs SET backend_used = @backendUsed, kernels = @kernels, backend_info = @backendInfo,
@@ -69,6 +70,16 @@ export function createStatements(db: Db) {
     // Read inside the write transaction that it guards: a finished run takes no more epochs or checkpoints.
     runState: p('SELECT status, finished_at AS finishedAt FROM runs WHERE id = @id'),
     hasEpoch: p('SELECT 1 FROM epochs WHERE run_id = @id AND epoch = @epoch'),
+    // Experiments: names compare without case (the column's NOCASE collation); id 1 is Default.
+    experimentByName: p(`SELECT id, name, created_at, (SELECT count(*) FROM runs WHERE runs.experiment_id = experiments.id) AS runs
+      FROM experiments WHERE name = @name`),
+    insertExperiment: p('INSERT INTO experiments (name, created_at) VALUES (@name, @now)'),
+    renameExperiment: p('UPDATE experiments SET name = @to WHERE id = @id'),
+    listExperiments: p(`SELECT experiments.id, experiments.name, experiments.created_at,
+        (SELECT count(*) FROM runs WHERE runs.experiment_id = experiments.id) AS runs
+      FROM experiments ORDER BY experiments.id`),
+    moveRun: p('UPDATE runs SET experiment_id = @experimentId WHERE id = @id'),
+    runExperiment: p('SELECT experiment_id AS experimentId FROM runs WHERE id = @id'),
     saveLayerStats: p('INSERT OR REPLACE INTO layer_stats (run_id, epoch, layers) VALUES (@id, @epoch, @layers)'),
     layerStats: p('SELECT epoch, layers FROM layer_stats WHERE run_id = @id ORDER BY epoch'),
   };

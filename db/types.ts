@@ -24,6 +24,9 @@ export interface RunRecord {
   appVersion: string;
   sweepId: string | null;
   rerunOf: string | null;
+  /** the experiment the run belongs to ("Default" unless one was named) */
+  experimentId: number;
+  experiment: string;
   backendInfo: BackendInfo | null;
   dataInfo: DataInfo | null;
   epochsDone: number;
@@ -77,11 +80,21 @@ export interface RunFilter {
   dataset?: string;
   tag?: string;
   sweepId?: string;
+  /** an experiment's name (any case); an unknown one is an error naming the experiments there are */
+  experiment?: string;
   sort?: RunSortField;
   /** default: the field's natural order (losses ascending, accuracy and times descending) */
   descending?: boolean;
   limit?: number;
   offset?: number;
+}
+
+/** A named group of runs (MLflow's experiment); id 1 is "Default", where runs go unless another is named. */
+export interface ExperimentRecord {
+  id: number;
+  name: string;
+  createdAt: number;
+  runCount: number;
 }
 
 export interface GridAxis {

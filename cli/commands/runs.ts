@@ -7,6 +7,7 @@ import { UsageError } from '../errors.ts';
 import { fmtInt, table } from '../format.ts';
 import { RUNS_HEADER, runsRow } from '../run-format.ts';
 import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
+import { EXPERIMENT_FLAG } from './experiments.ts';
 
 const DEFAULT_LIMIT = 50;
 
@@ -30,12 +31,12 @@ export function parseSort(value: string | undefined): Pick<RunFilter, 'sort' | '
 export const runs: Command = {
   name: 'runs',
   summary: 'list recorded runs (filter, sort on a metric)',
-  usage: `mlpw runs [--status S[,S…]] [--dataset D] [--tag T] [--sweep ID] [--sort FIELD[:asc|desc]] [--limit N] [--json] [--db FILE]
+  usage: `mlpw runs [--status S[,S…]] [--dataset D] [--tag T] [--sweep ID] [--experiment NAME] [--sort FIELD[:asc|desc]] [--limit N] [--json] [--db FILE]
   sort fields: ${RUN_SORT_FIELDS.join(', ')} (default: created, newest first; --limit 0 shows all)`,
   async run(argv, ctx) {
     const { values } = parseFlags(
       argv,
-      { ...DB_FLAG, status: { type: 'string' }, dataset: { type: 'string' }, tag: { type: 'string' }, sweep: { type: 'string' }, sort: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+      { ...DB_FLAG, ...EXPERIMENT_FLAG, status: { type: 'string' }, dataset: { type: 'string' }, tag: { type: 'string' }, sweep: { type: 'string' }, sort: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
       false,
     );
     const limit = intFlag('limit', values.limit) ?? DEFAULT_LIMIT;
@@ -45,6 +46,7 @@ export const runs: Command = {
       dataset: values.dataset,
       tag: values.tag,
       sweepId: values.sweep,
+      experiment: values.experiment,
       ...parseSort(values.sort),
     };
     return withReadOnlyStore(values.db, ctx.env, (store) => {

@@ -8,6 +8,7 @@ import { keepAlive } from '../../db/index.ts';
 import { expandGrid, parseGridFlag } from '../../engine/experiment/index.ts';
 import { runSweep, type SweepOutcome } from '../sweep/run-sweep.ts';
 import { DB_FLAG, withStore } from '../store-path.ts';
+import { EXPERIMENT_FLAG } from './experiments.ts';
 
 const MAX_PARALLEL = 64;
 
@@ -24,13 +25,13 @@ function outcomeLine(o: SweepOutcome, done: number, total: number): string {
 export const sweep: Command = {
   name: 'sweep',
   summary: 'train one run per point of a hyperparameter grid',
-  usage: `mlpw sweep [--config FILE] [config flags as for train] --grid KEY=V1,V2,… [--grid …] [--parallel N] [--json] [--db FILE]
+  usage: `mlpw sweep [--config FILE] [config flags as for train] --grid KEY=V1,V2,… [--grid …] [--parallel N] [--experiment NAME] [--json] [--db FILE]
   KEY is a config path (optimizer.lr, batchSize, model.layers, model.layers.activation, …); layer lists are
   written with x: --grid model.layers=16,16x16,64x64 (keeping the base activation). Every point is checked first.`,
   async run(argv, ctx) {
     const { values } = parseFlags(
       argv,
-      { ...CONFIG_FLAGS, ...DB_FLAG, grid: { type: 'string', multiple: true }, parallel: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } },
+      { ...CONFIG_FLAGS, ...DB_FLAG, ...EXPERIMENT_FLAG, grid: { type: 'string', multiple: true }, parallel: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } },
       false,
     );
     const parallel = intFlag('parallel', values.parallel) ?? 1;
@@ -39,7 +40,7 @@ export const sweep: Command = {
     const axes = (values.grid ?? []).map((g) => parseGridFlag(g));
     const points = expandGrid(base, axes);
     return withStore(values.db, ctx.env, async (store) => {
-      const { sweepId, runIds } = store.createSweep({ baseConfig: base, grid: axes, parallel, configs: points.map((p) => p.config) });
+      const { sweepId, runIds } = store.createSweep({ baseConfig: base, grid: axes, parallel, configs: points.map((p) => p.config), experiment: values.experiment });
       const jobs = points.map((p, i) => ({ runId: runIds[i]!, config: p.config, label: p.assignments.map((a) => `${a.key}=${a.text}`).join(' ') }));
       const quiet = values.json === true || values.quiet === true;
       if (!quiet)

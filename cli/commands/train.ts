@@ -11,11 +11,13 @@ import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
 import { fmt, fmtDuration, fmtInt, progressBar } from '../format.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { DB_FLAG, withStore } from '../store-path.ts';
+import { EXPERIMENT_FLAG } from './experiments.ts';
 
 export const TRAIN_USAGE = `mlpw train [--config FILE] [--dataset NAME] [--layers 32,32] [--activation relu] [--loss L]
            [--optimizer sgd|momentum|nesterov|adam] [--lr 0.1] [--batch 32] [--epochs 100] [--seed 1]
-           [--backend auto|cpu|webgpu] [--db FILE] [--json] [--quiet]
-  records the run in the store (--db, else $MLPW_DB, else the desktop app's database) and prints its id`;
+           [--backend auto|cpu|webgpu] [--experiment NAME] [--db FILE] [--json] [--quiet]
+  records the run in the store (--db, else $MLPW_DB, else the desktop app's database) and prints its id;
+  --experiment puts it in that experiment (created if new; default "Default")`;
 
 export function metricsLine(m: EpochMetrics, epochs: number): string {
   const parts = [`epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}`, `loss ${fmt(m.trainLoss)}`];
@@ -150,7 +152,7 @@ export async function trainRecorded(
   store: RunStore,
   config: ExperimentConfig,
   ctx: CommandContext,
-  opts: { json: boolean; quiet: boolean; rerunOf?: string },
+  opts: { json: boolean; quiet: boolean; rerunOf?: string; experiment?: string },
 ): Promise<number> {
   // An imported dataset is loaded from its snapshot here and sent to the worker; the run records its hash.
   const { datasets } = store;
@@ -158,7 +160,7 @@ export async function trainRecorded(
   if (!imported && !findDataset(config.dataset.name)) throw unknownDatasetError(config.dataset.name, datasets, store.path);
   // The run and the worker get the same config: an imported dataset as its name, hash and rows, nothing of a generator.
   config = datasets.runConfig(config);
-  const runId = store.createRun(config, { status: 'running', rerunOf: opts.rerunOf });
+  const runId = store.createRun(config, { status: 'running', rerunOf: opts.rerunOf, experiment: opts.experiment });
   if (imported) datasets.recordRunDataset(runId, imported.hash);
   if (opts.quiet && !opts.json) ctx.stdout.write(`${runId}\n`);
   else if (!opts.json) ctx.stdout.write(`run ${runId}${opts.rerunOf ? ` (rerun of ${opts.rerunOf})` : ''} → ${store.path}\n`);
@@ -187,9 +189,9 @@ export const train: Command = {
   summary: 'train one run',
   usage: TRAIN_USAGE,
   async run(argv, ctx) {
-    const flags = { ...CONFIG_FLAGS, ...DB_FLAG, json: { type: 'boolean' }, quiet: { type: 'boolean' } } as const;
+    const flags = { ...CONFIG_FLAGS, ...DB_FLAG, ...EXPERIMENT_FLAG, json: { type: 'boolean' }, quiet: { type: 'boolean' } } as const;
     const { values } = parseFlags(argv, flags, false);
     const config = configFromFlags(values);
-    return withStore(values.db, ctx.env, (store) => trainRecorded(store, config, ctx, { json: values.json === true, quiet: values.quiet === true }));
+    return withStore(values.db, ctx.env, (store) => trainRecorded(store, config, ctx, { json: values.json === true, quiet: values.quiet === true, experiment: values.experiment }));
   },
 };
