@@ -35,14 +35,14 @@ function asApi(handlers: ApiHandlers): WorkbenchApi {
   });
 }
 
-function mountPanel(dialogAnswer: string | null) {
+function mountPanel(dialogAnswer: string | null, checkpoints?: { kind: 'best' | 'final'; epoch: number }[]) {
   const files = createFileGrants();
   const handlers: ApiHandlers = {
     ...createStoreApi(store, { mode: 'electron', appVersion: '0.0.0-test', files }),
     chooseOnnxFile: () => (dialogAnswer === null ? null : files.grant(dialogAnswer, 'save')),
   };
   return mount(OnnxPanel, {
-    props: { id: runId, checkpoint: 'final', mode: 'electron' },
+    props: { id: runId, checkpoint: 'final' as const, mode: 'electron' as const, checkpoints },
     global: { provide: { [APP_CONTEXT as symbol]: { api: asApi(handlers), queue: {} } } },
   });
 }
@@ -84,6 +84,21 @@ describe('ONNX export from the run page', () => {
     expect(w.find('.field-error').exists()).toBe(false);
     expect(store.listArtifacts(runId)).toHaveLength(before);
     expect(existsSync(join(dir, 'null'))).toBe(false);
+  });
+
+  it('desktop: one dialog for both checkpoints — choosing best exports the best checkpoint at its epoch', async () => {
+    const checkpoints = store.getRunDetail(runId).checkpoints.map((c) => ({ kind: c.kind, epoch: c.epoch }));
+    const best = checkpoints.find((c) => c.kind === 'best');
+    expect(best).toBeDefined();
+    const path = join(dir, 'best.onnx');
+    const w = mountPanel(path, checkpoints);
+    expect(w.findAll('[data-test="onnx-checkpoint"] input').map((i) => i.attributes('value'))).toEqual(checkpoints.map((c) => c.kind));
+    await w.find('[data-test="onnx-checkpoint-best"]').setValue(true);
+    expect(w.find('[data-test="save-onnx"]').text()).toBe('Export ONNX (best)…');
+    await w.find('[data-test="save-onnx"]').trigger('click');
+    await expect.poll(async () => (await flushPromises(), w.find('[data-test="onnx-verified"], .field-error').exists()), { timeout: 30_000 }).toBe(true);
+    expect(w.find('[data-test="onnx-verified"]').text()).toContain(`best checkpoint, epoch ${best!.epoch}`);
+    expect(existsSync(path)).toBe(true);
   });
 
   it('browser mode: the store host refuses the dialog method by name', async () => {
