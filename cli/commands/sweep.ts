@@ -9,6 +9,8 @@ import { expandGrid, parseGridFlag } from '../../engine/experiment/index.ts';
 import { runSweep, type SweepOutcome } from '../sweep/run-sweep.ts';
 import { DB_FLAG, withStore } from '../store-path.ts';
 import { EXPERIMENT_FLAG } from './experiments.ts';
+import { unknownDatasetError } from './train.ts';
+import { findDataset } from '../../engine/data/builtin.ts';
 
 const MAX_PARALLEL = 64;
 
@@ -40,6 +42,9 @@ export const sweep: Command = {
     const axes = (values.grid ?? []).map((g) => parseGridFlag(g));
     const points = expandGrid(base, axes);
     return withStore(values.db, ctx.env, async (store) => {
+      // An unknown dataset is a config error before anything is stored, as in train.
+      for (const name of new Set(points.map((p) => p.config.dataset.name)))
+        if (!store.datasets.snapshotFor(name) && !findDataset(name)) throw unknownDatasetError(name, store.datasets, store.path);
       const { sweepId, runIds } = store.createSweep({ baseConfig: base, grid: axes, parallel, configs: points.map((p) => p.config), experiment: values.experiment });
       const jobs = points.map((p, i) => ({ runId: runIds[i]!, config: p.config, label: p.assignments.map((a) => `${a.key}=${a.text}`).join(' ') }));
       const quiet = values.json === true || values.quiet === true;

@@ -61,4 +61,16 @@ describe('sweep', () => {
     expect(r.stderr).toContain(message);
     expect(existsSync(db)).toBe(false);
   });
+
+  it('an unknown dataset is a config error that stores nothing (exit 2, the known names listed)', async () => {
+    const r = await cli(['sweep', '--dataset', 'bogus', '--epochs', '2', '--backend', 'cpu', '--grid', 'seed=1,2'], { db });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown dataset "bogus" \(built-in: .*spiral.*; imported into .*: none\)/);
+    if (existsSync(db)) {
+      const store = new RunStore(db);
+      expect(store.listRuns({})).toHaveLength(0);
+      expect(store.listSweeps()).toHaveLength(0);
+      store.close();
+    }
+  });
 });
