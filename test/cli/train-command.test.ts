@@ -74,6 +74,13 @@ describe('mlpw train', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it.each([['--epochs'], ['--layers'], ['--frobnicate']])('a 100,000-character value of %s is quoted in at most a short excerpt', (flag) => {
+    const r = mlpw('train', flag, `1x${'9'.repeat(50_000)}q${'z'.repeat(50_000)}`);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.length).toBeLessThan(400);
+  });
+
   it('a config file with a JSON error names the file and line', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{\n  "epochs": 3,\n  "seed": ,\n}\n');
