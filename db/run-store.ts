@@ -376,9 +376,10 @@ export class RunStore {
   createSweep(sweep: { baseConfig: ExperimentConfig; grid: GridAxis[]; parallel: number; configs: ExperimentConfig[]; experiment?: string }): { sweepId: string; runIds: string[] } {
     return this.db.transaction(() => {
       const sweepId = this.insertWithFreshId((id) =>
-        this.st.insertSweep.run({ id, now: Date.now(), base: JSON.stringify(sweep.baseConfig), grid: JSON.stringify(sweep.grid), parallel: sweep.parallel, size: sweep.configs.length }),
+        this.st.insertSweep.run({ id, now: Date.now(), base: JSON.stringify(this.datasets.runConfig(sweep.baseConfig)), grid: JSON.stringify(sweep.grid), parallel: sweep.parallel, size: sweep.configs.length }),
       );
-      const runIds = sweep.configs.map((c) => this.createRun(c, { status: 'queued', sweepId, experiment: sweep.experiment }));
+      // An imported dataset is recorded by name, hash and rows only, as for a single run.
+      const runIds = sweep.configs.map((c) => this.createRun(this.datasets.runConfig(c), { status: 'queued', sweepId, experiment: sweep.experiment }));
       return { sweepId, runIds };
     }).immediate();
   }

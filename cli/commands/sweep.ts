@@ -46,7 +46,7 @@ export const sweep: Command = {
       for (const name of new Set(points.map((p) => p.config.dataset.name)))
         if (!store.datasets.snapshotFor(name) && !findDataset(name)) throw unknownDatasetError(name, store.datasets, store.path);
       const { sweepId, runIds } = store.createSweep({ baseConfig: base, grid: axes, parallel, configs: points.map((p) => p.config), experiment: values.experiment });
-      const jobs = points.map((p, i) => ({ runId: runIds[i]!, config: p.config, label: p.assignments.map((a) => `${a.key}=${a.text}`).join(' ') }));
+      const jobs = points.map((p, i) => ({ runId: runIds[i]!, config: store.datasets.runConfig(p.config), label: p.assignments.map((a) => `${a.key}=${a.text}`).join(' ') }));
       const quiet = values.json === true || values.quiet === true;
       if (!quiet)
         ctx.stdout.write(`sweep ${sweepId}: ${jobs.length} runs over ${axes.map((a) => a.key).join(' × ')}, ${parallel} at a time → ${store.path}\n`);

@@ -1,6 +1,6 @@
 // `mlpw sweep`: every grid point trained and recorded under one sweep id; a bad point stops it before any run.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { RunStore } from '../../db/index.ts';
 import type { BuiltinDatasetConfig } from '../../engine/config.ts';
 import { tempDir } from '../db/helpers.ts';
@@ -72,5 +72,26 @@ describe('sweep', () => {
       expect(store.listSweeps()).toHaveLength(0);
       store.close();
     }
+  });
+
+  it('a sweep over an imported dataset records each run with its name, hash and rows only (no generator settings)', async () => {
+    const csv = tmp.file('points.csv');
+    const rows = ['x,y,side'];
+    for (let i = 0; i < 120; i++) rows.push(`${(i % 12) / 6 - 1},${Math.floor(i / 12) / 5 - 1},${i % 12 < 6 ? 'left' : 'right'}`);
+    writeFileSync(csv, rows.join('\n') + '\n');
+    expect((await cli(['import', csv, '--target', 'side', '--name', 'points'], { db })).code).toBe(0);
+    const r = await cli(['sweep', '--dataset', 'points', '--samples', '200', '--noise', '0.3', '--epochs', '2', '--backend', 'cpu', '--grid', 'seed=1,2', '--json'], { db });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { sweepId } = JSON.parse(r.stdout) as { sweepId: string };
+    const store = new RunStore(db);
+    const runs = store.listRuns({ sweepId });
+    expect(runs).toHaveLength(2);
+    for (const run of runs) {
+      expect(run.status).toBe('completed');
+      expect(run.config.dataset).toEqual({ source: 'imported', name: 'points', hash: expect.stringMatching(/^[0-9a-f]{64}$/), rows: 120 });
+    }
+    expect(store.getSweep(sweepId).baseConfig.dataset).toMatchObject({ source: 'imported', name: 'points', rows: 120 });
+    store.close();
   });
 });
