@@ -15,6 +15,17 @@ export interface WireDataset {
   featureNames?: string[];
 }
 
+/** Rows [offset, offset + rows) of an imported snapshot (loadImportedDatasetChunk), its typed arrays as base64. */
+export interface WireDatasetChunk {
+  hash: string;
+  offset: number;
+  rows: number;
+  /** rows × features float32 */
+  x: string;
+  labels?: string;
+  targets?: string;
+}
+
 // Globals of both the page and Node ≥ 16, declared here because this folder compiles without DOM or Node types.
 declare function btoa(data: string): string;
 declare function atob(data: string): string;
@@ -61,3 +72,9 @@ export function fromWireDataset(w: WireDataset): Dataset {
   if (w.featureNames) d.featureNames = w.featureNames;
   return d;
 }
+
+/** One typed array as base64 of its bytes (a streamed chunk's rows, api/store-dataset-chunks.ts). */
+export const toWireBytes = (a: Float32Array | Uint32Array): string => toBase64(bytesOf(a));
+/** Back to a typed array over a fresh buffer of its own (so it can be transferred to a worker). */
+export const fromWireFloats = (text: string): Float32Array => new Float32Array(fromBase64(text).buffer);
+export const fromWireUints = (text: string): Uint32Array => new Uint32Array(fromBase64(text).buffer);

@@ -74,6 +74,12 @@ export const API_INPUTS = {
   moveRuns: z.strictObject({ ids: z.array(RunId).min(1).max(10_000), experiment: ExperimentName }),
   listImportedDatasets: z.strictObject({}),
   loadImportedDataset: z.strictObject({ name: z.string().trim().min(1).max(100) }),
+  /** rows [offset, offset + rows) of a snapshot, by its hash; fewer when the chunk would pass MAX_CHUNK_VALUES */
+  loadImportedDatasetChunk: z.strictObject({
+    hash: z.string().regex(/^[0-9a-f]{64}$/, 'a snapshot hash (64 hex digits) from listImportedDatasets'),
+    offset: z.number().int().min(0),
+    rows: z.number().int().min(1).max(10_000_000),
+  }),
   /** the desktop app: a CSV chosen in its native open dialog, named by the handle chooseDatasetFile gave */
   importDatasetFile: z.strictObject({ file: FileHandle, ...CSV_IMPORT_FIELDS }),
   /** the desktop app: writes a verified ONNX file of the run's checkpoint where chooseOnnxFile's dialog chose */

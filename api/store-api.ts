@@ -5,6 +5,7 @@ import type { RunStore } from '../db/run-store.ts';
 import { SCHEMA_VERSION } from '../db/migrations/index.ts';
 import type { RunRecord } from '../db/types.ts';
 import { fromWireSnapshot, toWireSnapshot } from './snapshot-wire.ts';
+import { createDatasetChunkHandlers } from './store-dataset-chunks.ts';
 import { createDatasetHandlers, recordRunDataset } from './store-datasets.ts';
 import { createExportHandlers } from './store-export.ts';
 import { createInsightHandlers } from './store-insight.ts';
@@ -85,6 +86,7 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     renameExperiment: ({ from, to }) => store.renameExperiment(from, to),
     moveRuns: ({ ids, experiment }) => store.moveRuns(ids, experiment),
     ...createDatasetHandlers(store, options.files),
+    ...createDatasetChunkHandlers(store),
     ...createExportHandlers(store, options.files),
     ...createInsightHandlers(store),
     // The desktop shell replaces these with its native dialogs (electron/main.ts); a browser uploads and downloads.

@@ -6,7 +6,7 @@ import type { CheckpointKind, EpochMetrics, Task } from '../engine/types.ts';
 import type { Artifact, ExperimentRecord, Note, RunDetail, RunRecord } from '../db/types.ts';
 import type { API_INPUTS, ApiMethod, DatasetUploadSchema } from './schemas.ts';
 import type { WireSnapshot } from './snapshot-wire.ts';
-import type { WireDataset } from './dataset-wire.ts';
+import type { WireDataset, WireDatasetChunk } from './dataset-wire.ts';
 import type { InsightOutputs } from './insight-api.ts';
 
 export interface AppInfo {
@@ -48,6 +48,7 @@ export interface ApiOutputs extends InsightOutputs {
   moveRuns: string[];
   listImportedDatasets: ImportedDataset[];
   loadImportedDataset: WireDataset;
+  loadImportedDatasetChunk: WireDatasetChunk;
   importDatasetFile: ImportedDataset;
   exportOnnx: OnnxExportResult;
   chooseDatasetFile: ChosenFile | null;

@@ -13,7 +13,7 @@ import type {
   RunSummary,
 } from '../types.ts';
 import { fromWireError } from '../wire-error.ts';
-import type { HostToWorker, MessagePortLike, WorkerToHost } from './protocol.ts';
+import type { DatasetChunk, DatasetHeader, HostToWorker, MessagePortLike, WorkerToHost } from './protocol.ts';
 
 /**
  * What a run reports, in order: started, every epoch and checkpoint, then finished or failed. One contract for
@@ -28,7 +28,24 @@ export interface RunRecorder {
 }
 
 /** What the client calls: any of a recorder's events, and progress (shown live, never kept). */
-export type RunHandlers = Partial<RunRecorder> & { onProgress?(p: Progress): void };
+export type RunHandlers = Partial<RunRecorder> & {
+  onProgress?(p: Progress): void;
+  /** a streamed dataset's rows in the worker so far, after each chunk */
+  onLoading?(rows: number, total: number): void;
+};
+
+/** An imported dataset sent in pieces: its shape, then its rows in order (each chunk's buffers are transferred). */
+export interface StreamedDataset {
+  header: DatasetHeader;
+  chunks: AsyncIterable<DatasetChunk>;
+}
+
+export interface RunOptions {
+  /** an imported dataset, whole or streamed; without one the worker generates the config's built-in */
+  dataset?: Dataset | StreamedDataset;
+  /** runs after the rows are in the worker and before training starts (the queue creates the run in the store) */
+  beforeStart?(): Promise<void> | void;
+}
 
 /** A started engine worker as the client sees it. */
 export interface EngineWorkerPort extends MessagePortLike<WorkerToHost, HostToWorker> {
@@ -70,7 +87,7 @@ export function runEngine(
   port: EngineWorkerPort,
   config: ExperimentConfigInput,
   handlers: RunHandlers = {},
-  options: { dataset?: Dataset } = {},
+  options: RunOptions = {},
 ): EngineRun {
   let resolveRun!: (r: EngineRunResult) => void;
   let rejectRun!: (e: unknown) => void;
@@ -141,11 +158,38 @@ export function runEngine(
     });
   });
 
-  port.post({ type: 'start', config, dataset: options.dataset, checkpoints: true });
+  // Until `start` is posted a cancel stops the loading: the run ends as EngineError 'cancelled', never started.
+  let started = false;
+  let cancelled = false;
+  const cancelledBeforeStart = () => new EngineError('cancelled', 'cancelled before training started (while the rows were loading)');
+  const begin = async () => {
+    const { dataset, beforeStart } = options;
+    let whole: Dataset | undefined;
+    if (dataset && 'chunks' in dataset) {
+      port.post({ type: 'datasetBegin', header: dataset.header });
+      let rows = 0;
+      for await (const chunk of dataset.chunks) {
+        if (closed || cancelled) break;
+        // Counted before the post: a transferred array is empty (detached) on this side afterwards.
+        rows += chunk.x.length / dataset.header.features;
+        const buffers = [chunk.x, chunk.labels, chunk.targets].flatMap((a) => (a ? [a.buffer] : []));
+        port.post({ type: 'datasetChunk', ...chunk }, buffers);
+        handlers.onLoading?.(rows, dataset.header.n);
+      }
+    } else whole = dataset;
+    if (!closed && !cancelled) await beforeStart?.();
+    if (closed) return;
+    if (cancelled) throw cancelledBeforeStart();
+    started = true;
+    port.post({ type: 'start', config, dataset: whole, checkpoints: true });
+  };
+  begin().catch(fail);
   return {
     result,
     cancel: () => {
-      if (!closed) port.post({ type: 'cancel' });
+      if (closed) return;
+      if (started) port.post({ type: 'cancel' });
+      else cancelled = true;
     },
   };
 }

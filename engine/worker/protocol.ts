@@ -17,12 +17,29 @@ export type HostToWorker =
       type: 'start';
       /** the config as the user wrote it; the worker validates it again. */
       config: ExperimentConfigInput;
-      /** an imported dataset; built-in datasets are generated inside the worker from the config. */
+      /** an imported dataset whole; without it, the rows a datasetBegin announced, else a built-in generated here. */
       dataset?: Dataset;
       /** send every checkpoint's weights back (the store keeps best and final). */
       checkpoints?: boolean;
     }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** an imported dataset in pieces (one copy of the rows, never a second): its shape, then its rows in order */
+  | { type: 'datasetBegin'; header: DatasetHeader }
+  | ({ type: 'datasetChunk' } & DatasetChunk);
+
+/** A dataset without its rows: what the worker allocates before the chunks arrive. */
+export type DatasetHeader = Omit<Dataset, 'x' | 'labels' | 'targets'>;
+
+/** Rows [offset, offset + rows) of a streamed dataset; their buffers are transferred, not copied. */
+export interface DatasetChunk {
+  offset: number;
+  /** rows × features, row-major */
+  x: Float32Array;
+  /** classification: one class index per row */
+  labels?: Uint32Array;
+  /** regression: rows × outputs */
+  targets?: Float32Array;
+}
 
 export type WorkerToHost =
   | { type: 'started'; backend: BackendInfo; data: DataInfo }

@@ -1,37 +1,71 @@
 // The engine side of the worker protocol, independent of the host: wire it to a MessagePortLike and it trains
-// one run per `start`, reporting every epoch, and stops on `cancel`.
+// one run per `start`, reporting every epoch, and stops on `cancel`. An imported dataset comes whole with `start` or
+// before it in chunks (datasetBegin, datasetChunk…), assembled here into one copy of its rows.
 import { parseConfig } from '../config.ts';
 import { createBackend } from '../backends/select.ts';
 import { loadBuiltinDataset } from '../data/builtin.ts';
 import { train } from '../trainer.ts';
 import { toWireError } from '../wire-error.ts';
+import { assembleDataset, type DatasetAssembly } from './dataset-assembly.ts';
 import type { HostToWorker, MessagePortLike, WorkerToHost } from './protocol.ts';
 
-export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>): void {
+export interface ServeOptions {
+  /** a host's async work before a built-in is generated (the browser fetches MNIST's pixels) */
+  prepareDataset?(name: string): Promise<void> | void;
+}
+
+export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>, options: ServeOptions = {}): void {
   let cancelled = false;
   let running = false;
+  let streamed: DatasetAssembly | null = null;
+  // A bad chunk is reported when the run starts (the host is still sending; one failure, in order).
+  let streamError: unknown = null;
   port.onMessage((msg) => {
-    if (msg.type === 'cancel') {
-      cancelled = true;
-      return;
-    }
-    if (msg.type === 'start') {
-      if (running) {
-        port.post({ type: 'failed', error: { code: 'busy', message: 'this worker is already training a run' } });
+    switch (msg.type) {
+      case 'cancel':
+        cancelled = true;
         return;
-      }
-      running = true;
-      cancelled = false;
-      void run(msg).finally(() => {
-        running = false;
-      });
+      case 'datasetBegin':
+        streamError = null;
+        try {
+          streamed = assembleDataset(msg.header);
+        } catch (e) {
+          streamed = null;
+          streamError = e;
+        }
+        return;
+      case 'datasetChunk':
+        if (streamError) return;
+        try {
+          if (!streamed) throw new Error('datasetChunk before datasetBegin');
+          streamed.add(msg);
+        } catch (e) {
+          streamError = e;
+        }
+        return;
+      case 'start':
+        if (running) {
+          port.post({ type: 'failed', error: { code: 'busy', message: 'this worker is already training a run' } });
+          return;
+        }
+        running = true;
+        cancelled = false;
+        void run(msg).finally(() => {
+          running = false;
+        });
     }
   });
 
   async function run(msg: Extract<HostToWorker, { type: 'start' }>): Promise<void> {
     try {
       const config = parseConfig(msg.config);
-      const dataset = msg.dataset ?? loadBuiltinDataset(config.dataset);
+      if (streamError) throw streamError;
+      let dataset = msg.dataset ?? streamed?.finish();
+      streamed = null; // the trainer holds the rows from here; a later run streams its own
+      if (!dataset) {
+        await options.prepareDataset?.(config.dataset.name);
+        dataset = loadBuiltinDataset(config.dataset);
+      }
       const backend = await createBackend(config);
       try {
         const result = await train(config, dataset, backend, {

@@ -1,5 +1,6 @@
 // Starting points from the lecture's experiments: XOR needs one hidden layer; on the spiral, depth against width on
-// a similar parameter budget; a 1-D sine for approximation by a single wide layer.
+// a similar parameter budget; a 1-D sine for approximation by a single wide layer; MNIST as the CLI's preset has it
+// (datasets/presets/mnist-mlp.json), with fewer epochs for a window.
 import type { ExperimentConfigInput } from '../../engine/config.ts';
 
 export interface Preset {
@@ -54,6 +55,20 @@ export const PRESETS: Preset[] = [
       model: { layers: [{ units: 32, activation: 'tanh' }] },
       optimizer: { type: 'adam', lr: 0.01 },
       epochs: 200,
+    },
+  },
+  {
+    id: 'mnist',
+    title: 'MNIST MLP (784-128-10)',
+    config: {
+      name: 'mnist-784-128-10',
+      dataset: { name: 'mnist', seed: 1 },
+      validationSplit: 0.2,
+      standardize: false,
+      model: { layers: [{ units: 128, activation: 'relu' }] },
+      optimizer: { type: 'adam', lr: 0.001 },
+      batchSize: 64,
+      epochs: 3,
     },
   },
 ];

@@ -6,9 +6,9 @@ import type { WorkbenchApi } from '../../api/workbench-api.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
 import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, Progress, RunSummary } from '../../engine/types.ts';
 import { boundaryOf, datasetOf, pointsOf, type Boundary, type Points } from '../charts/points.ts';
-import { isImported, loadImported } from '../datasets/imported.ts';
+import { importedStream, isImported, loadImported } from '../datasets/imported.ts';
 import { startEngineRun, type EngineRun } from './engine-run.ts';
-import { createRunWriter } from './run-writer.ts';
+import { createRunWriter, type RunWriter } from './run-writer.ts';
 import { throttle } from './throttle.ts';
 
 export type QueueStatus = 'waiting' | 'running' | 'completed' | 'cancelled' | 'diverged' | 'failed';
@@ -32,6 +32,17 @@ export interface LiveRun {
   boundary: Boundary | null;
   summary: RunSummary | null;
   startedAt: number;
+  /** an imported dataset's rows on their way to the engine worker; null once training starts (or for a built-in) */
+  loading: { rows: number; total: number } | null;
+}
+
+/** A failure's words for the queue entry: never empty, whatever was thrown. */
+export function failureReason(e: unknown): string {
+  const err = e as { message?: unknown; code?: unknown } | null;
+  if (typeof err?.message === 'string' && err.message.trim()) return err.message;
+  if (typeof err?.code === 'string') return `failed (${err.code}) without a message`;
+  const text = String(e);
+  return text && text !== '[object Object]' ? text : 'failed without a message (see the developer console)';
 }
 
 export type TrainingQueue = ReturnType<typeof createTrainingQueue>;
@@ -77,7 +88,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
       await train(item);
     } catch (e) {
       item.status = 'failed';
-      item.error = (e as Error).message;
+      item.error = failureReason(e);
     } finally {
       engine = null;
       state.busy = false;
@@ -86,43 +97,49 @@ export function createTrainingQueue(api: WorkbenchApi) {
   }
 
   async function train(item: QueueItem): Promise<void> {
-    // Imported rows travel with the start message; built-ins are generated in the worker from the config.
-    const imported = isImported(item.config.dataset.name) ? await loadImported(api, item.config.dataset.name) : undefined;
-    const id = item.runId ?? (await api.createRun({ config: item.config, rerunOf: item.rerunOf })).id;
-    if (item.runId) await api.startQueuedRun({ id });
-    item.runId = id;
-    const dataset = imported ?? datasetOf(item.config.dataset);
+    // An imported set's rows stream to the worker in chunks before the run is created in the store (a cancel or a
+    // failure while they load leaves no run behind); built-ins are generated in the worker from the config.
+    const name = item.config.dataset.name;
+    const imported = isImported(name);
+    const shown = imported ? await loadImported(api, name).catch(() => null) : datasetOf(item.config.dataset);
     const live: LiveRun = shallowReactive({
-      item, epochs: [], progress: null, backend: null, data: null, points: pointsOf(dataset), boundary: null, summary: null, startedAt: Date.now(),
+      item, epochs: [], progress: null, backend: null, data: null, points: shown && pointsOf(shown), boundary: null, summary: null,
+      startedAt: Date.now(), loading: null,
     });
     state.shown = live;
-    const writer = createRunWriter(api, id);
+    // Created in beforeStart, once the rows are in the worker (assigned in a callback, so read through store()).
+    let writer = null as RunWriter | null;
+    const store = () => writer!;
     let finalSnapshot = null as ModelSnapshot | null;
     // The page redraws a few times a second whatever the epoch rate; the store gets every epoch.
     const epochs: EpochMetrics[] = [];
     const showEpochs = throttle(() => (live.epochs = epochs.slice()), 200);
     const showProgress = throttle((p: LiveRun['progress']) => (live.progress = p), 200);
-    const boundaries = dataset.features === 2 && live.points;
+    const showLoading = throttle((l: LiveRun['loading']) => (live.loading = l), 200);
+    const boundaries = shown?.features === 2 && live.points;
     const drawBoundary = throttle((snapshot: ModelSnapshot) => {
       if (boundaries) void boundaryOf(snapshot, boundaries.bounds).then((b) => (live.boundary = b), () => undefined);
     }, 400);
+    const stream = imported ? importedStream(api, name) : undefined;
+    if (stream) live.loading = { rows: 0, total: stream.header.n };
     engine = startEngineRun(
       item.config,
       {
+        onLoading: (rows, total) => showLoading({ rows, total }),
         onStarted: (backend, data) => {
           live.backend = backend;
           live.data = data;
-          writer.onStarted(backend, data);
+          store().onStarted(backend, data);
         },
         onEpoch: (metrics) => {
           epochs.push(metrics);
-          writer.onEpoch(metrics);
+          store().onEpoch(metrics);
           showEpochs();
         },
         onProgress: (p) => showProgress(p),
         onCheckpoint: (kind, epoch, snapshot) => {
           if (kind === 'final') finalSnapshot = snapshot;
-          writer.onCheckpoint(kind, epoch, snapshot);
+          store().onCheckpoint(kind, epoch, snapshot);
           drawBoundary(snapshot);
         },
         onFinished: (summary) => {
@@ -130,22 +147,49 @@ export function createTrainingQueue(api: WorkbenchApi) {
           showProgress.cancel();
           drawBoundary.cancel();
           live.summary = summary;
-          writer.onFinished(summary);
+          store().onFinished(summary);
         },
       },
-      { dataset: imported },
+      {
+        dataset: stream,
+        beforeStart: async () => {
+          showLoading.cancel();
+          live.loading = null;
+          const id = item.runId ?? (await api.createRun({ config: item.config, rerunOf: item.rerunOf })).id;
+          if (item.runId) await api.startQueuedRun({ id });
+          item.runId = id;
+          writer = createRunWriter(api, id);
+          live.startedAt = Date.now();
+        },
+      },
     );
     try {
       const { summary } = await engine.result;
-      await writer.settle();
+      await store().settle();
       if (finalSnapshot && boundaries) live.boundary = await boundaryOf(finalSnapshot, boundaries.bounds).catch(() => live.boundary);
       item.status = summary.status;
       item.error = summary.error ?? null;
     } catch (e) {
+      showLoading.cancel();
+      live.loading = null;
+      const w = writer as RunWriter | null;
+      if (!w) {
+        // Nothing reached the store: cancelled or failed while the rows loaded (a sweep's queued run says so).
+        const cancelled = (e as { code?: string }).code === 'cancelled';
+        if (item.runId) {
+          if (cancelled) await api.cancelQueuedRuns({ ids: [item.runId] }).catch(() => undefined);
+          else await api.failRun({ id: item.runId, message: failureReason(e) }).catch(() => undefined);
+        }
+        if (cancelled) {
+          item.status = 'cancelled';
+          return;
+        }
+        throw e;
+      }
       // The engine's failure, or a write's: either way the store hears of it after the writes already queued.
       showEpochs.flush();
-      writer.onFailed(e);
-      await writer.settle().catch(() => undefined);
+      w.onFailed(e);
+      await w.settle().catch(() => undefined);
       throw e;
     }
   }

@@ -1,8 +1,7 @@
 // The engine client under Node: the run in a fresh worker_threads Worker, driven by engine/worker/client.ts.
 import { Worker } from 'node:worker_threads';
 import type { ExperimentConfigInput } from '../../config.ts';
-import type { Dataset } from '../../types.ts';
-import { EngineError, runEngine, type EngineRun, type RunHandlers } from '../../worker/client.ts';
+import { EngineError, runEngine, type EngineRun, type RunHandlers, type RunOptions } from '../../worker/client.ts';
 import type { HostToWorker, WorkerToHost } from '../../worker/protocol.ts';
 
 export { EngineError, type EngineRun, type EngineRunResult, type RunHandlers } from '../../worker/client.ts';
@@ -13,12 +12,12 @@ const WORKER_URL = new URL('./engine-worker.mjs', import.meta.url);
 export function runInWorker(
   config: ExperimentConfigInput,
   handlers: RunHandlers = {},
-  options: { dataset?: Dataset } = {},
+  options: RunOptions = {},
 ): EngineRun {
   const worker = new Worker(WORKER_URL);
   return runEngine(
     {
-      post: (message: HostToWorker) => worker.postMessage(message),
+      post: (message: HostToWorker, transfer?: ArrayBufferLike[]) => worker.postMessage(message, transfer as ArrayBuffer[] | undefined),
       onMessage: (handler: (message: WorkerToHost) => void) => worker.on('message', handler),
       onFailure: (handler) => {
         worker.on('error', handler);
