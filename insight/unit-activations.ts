@@ -1,0 +1,79 @@
+// Every unit's activation over the input plane of a two-feature network, TensorFlow Playground's thumbnails: one
+// forward pass over an N×N grid of raw feature values (the decision boundary's gridAxis), keeping each layer's
+// outputs instead of only the head's. Hidden units give f(z); the output layer gives the head (softmax, sigmoid or
+// identity), so an output thumbnail is its class probability. Pure and small: the renderer runs it on every live
+// checkpoint (24 × 24 cells through a spiral net is well under a millisecond of arithmetic).
+import { activate, sigmoid } from '../engine/model/activations.ts';
+import type { ModelSnapshot } from '../engine/types.ts';
+import { gridAxis } from './decision-boundary.ts';
+
+/** Thumbnail cells per side: 576 forward passes, sharp enough at 24–48 px. */
+export const THUMBNAIL_RESOLUTION = 24;
+
+export interface LayerActivations {
+  units: number;
+  /** units × cells, unit-major (unit u's cells at u·cells…); cells row-major from (x.min, y.min), x fastest */
+  values: Float32Array;
+  /** per unit, over the grid */
+  min: number[];
+  max: number[];
+}
+
+export interface UnitActivations {
+  resolution: number;
+  /** the grid's cell centres span these raw feature ranges: x is feature 0, y is feature 1 */
+  x: [number, number];
+  y: [number, number];
+  /** hidden layers, then the output layer (after the head) */
+  layers: LayerActivations[];
+}
+
+/** Each layer's outputs at every cell centre of a resolution² grid over x × y (raw features, standardised as trained). */
+export function unitActivations(snapshot: ModelSnapshot, x: [number, number], y: [number, number], resolution = THUMBNAIL_RESOLUTION): UnitActivations {
+  const first = snapshot.layers[0]!;
+  if (first.inputs !== 2) throw new Error(`unit activations over the input plane need 2 input features (this model has ${first.inputs})`);
+  const xs = gridAxis(x[0], x[1], resolution);
+  const ys = gridAxis(y[0], y[1], resolution);
+  const cells = resolution * resolution;
+  const last = snapshot.layers.length - 1;
+  const layers: LayerActivations[] = snapshot.layers.map((l) => ({ units: l.units, values: new Float32Array(l.units * cells), min: new Array<number>(l.units).fill(Infinity), max: new Array<number>(l.units).fill(-Infinity) }));
+  const widest = Math.max(2, ...snapshot.layers.map((l) => l.units));
+  let input = new Float64Array(widest);
+  let output = new Float64Array(widest);
+  const s = snapshot.standardize;
+  for (let r = 0; r < resolution; r++)
+    for (let c = 0; c < resolution; c++) {
+      const cell = r * resolution + c;
+      input[0] = s ? (xs[c]! - s.mean[0]!) / s.std[0]! : xs[c]!;
+      input[1] = s ? (ys[r]! - s.mean[1]!) / s.std[1]! : ys[r]!;
+      snapshot.layers.forEach((layer, l) => {
+        // z_j = b_j + Σ_k a_k·W[k, j]; W is inputs × units, row-major
+        for (let j = 0; j < layer.units; j++) {
+          let z = layer.b[j]!;
+          for (let k = 0; k < layer.inputs; k++) z += input[k]! * layer.W[k * layer.units + j]!;
+          output[j] = activate(layer.activation, z); // the output layer's is the identity
+        }
+        if (l === last) applyHead(snapshot.head, output, layer.units);
+        const out = layers[l]!;
+        for (let j = 0; j < layer.units; j++) {
+          const v = output[j]!;
+          out.values[j * cells + cell] = v;
+          if (v < out.min[j]!) out.min[j] = v;
+          if (v > out.max[j]!) out.max[j] = v;
+        }
+        [input, output] = [output, input];
+      });
+    }
+  return { resolution, x, y, layers };
+}
+
+/** The head over the output layer's pre-activations, in place (softmax shifted by its max, as the engine does). */
+function applyHead(head: ModelSnapshot['head'], z: Float64Array, units: number): void {
+  if (head === 'sigmoid') for (let j = 0; j < units; j++) z[j] = sigmoid(z[j]!);
+  if (head !== 'softmax') return;
+  let max = -Infinity;
+  for (let j = 0; j < units; j++) max = Math.max(max, z[j]!);
+  let sum = 0;
+  for (let j = 0; j < units; j++) sum += z[j] = Math.exp(z[j]! - max);
+  for (let j = 0; j < units; j++) z[j]! /= sum;
+}
