@@ -17,6 +17,8 @@ export interface QueueItem {
   key: number;
   config: ExperimentConfig;
   rerunOf?: string;
+  /** the experiment createRun puts the run in (created if new); undefined: the store's default */
+  experiment?: string;
   status: QueueStatus;
   runId: string | null;
   error: string | null;
@@ -54,8 +56,8 @@ export function createTrainingQueue(api: WorkbenchApi) {
   const state = reactive({ items: [] as QueueItem[], shown: null as LiveRun | null, busy: false });
 
   /** `queuedRunId`: a run the store already holds as queued (a sweep's), trained under that id. */
-  function add(config: ExperimentConfig, options: { rerunOf?: string; first?: boolean; queuedRunId?: string } = {}): QueueItem {
-    const item: QueueItem = { key: nextKey++, config, rerunOf: options.rerunOf, status: 'waiting', runId: options.queuedRunId ?? null, error: null };
+  function add(config: ExperimentConfig, options: { rerunOf?: string; first?: boolean; queuedRunId?: string; experiment?: string } = {}): QueueItem {
+    const item: QueueItem = { key: nextKey++, config, rerunOf: options.rerunOf, experiment: options.experiment, status: 'waiting', runId: options.queuedRunId ?? null, error: null };
     if (options.first) {
       const firstWaiting = state.items.findIndex((i) => i.status === 'waiting');
       state.items.splice(firstWaiting < 0 ? state.items.length : firstWaiting, 0, item);
@@ -155,7 +157,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
         beforeStart: async () => {
           showLoading.cancel();
           live.loading = null;
-          const id = item.runId ?? (await api.createRun({ config: item.config, rerunOf: item.rerunOf })).id;
+          const id = item.runId ?? (await api.createRun({ config: item.config, rerunOf: item.rerunOf, experiment: item.experiment })).id;
           if (item.runId) await api.startQueuedRun({ id });
           item.runId = id;
           writer = createRunWriter(api, id);
