@@ -1,5 +1,5 @@
 // The mapping between rows and records: the indexed hyperparameter columns a config yields, and a runs row read back.
-import { parseConfig, type ExperimentConfig } from '../engine/config.ts';
+import { parseConfig, withImportedDataset, type ExperimentConfig } from '../engine/config.ts';
 import type { BackendInfo, DataInfo, RunStatus } from '../engine/types.ts';
 import { StoreError } from './errors.ts';
 import type { RunRecord } from './types.ts';
@@ -57,6 +57,8 @@ export interface RunRow {
   samples_per_sec: number | null;
   stopped_early: number | null;
   tags: string | null;
+  dataset_hash: string | null;
+  dataset_rows: number | null;
 }
 
 // Tags come back in one column, separated by the ASCII unit separator (a tag cannot contain it).
@@ -65,7 +67,8 @@ export const RUN_COLUMNS = `runs.id, runs.name, runs.status, runs.config, runs.d
   runs.optimizer, runs.lr, runs.batch_size, runs.epochs, runs.seed, runs.backend, runs.created_at, runs.started_at,
   runs.finished_at, runs.error, runs.app_version, runs.sweep_id, runs.rerun_of, runs.backend_info, runs.data_info,
   runs.epochs_done, runs.best_val_loss, runs.best_epoch, runs.final_train_loss, runs.final_val_loss, runs.final_val_acc,
-  runs.duration_ms, runs.samples_per_sec, runs.stopped_early, runs.experiment_id,
+  runs.duration_ms, runs.samples_per_sec, runs.stopped_early, runs.experiment_id, runs.dataset_hash,
+  (SELECT rows FROM datasets WHERE datasets.hash = runs.dataset_hash AND datasets.complete = 1 LIMIT 1) AS dataset_rows,
   (SELECT name FROM experiments WHERE experiments.id = runs.experiment_id) AS experiment,
   (SELECT group_concat(tag, char(31)) FROM tags WHERE tags.run_id = runs.id) AS tags`;
 
@@ -79,12 +82,20 @@ export function storedConfig(owner: string, text: string): ExperimentConfig {
   }
 }
 
+/** A run's config as it reads now: a run that trained on an imported snapshot but was stored before imported datasets
+ *  had their own config shape (it carried the generator's leftover settings) reads as name, hash and rows. */
+function runConfig(r: RunRow): ExperimentConfig {
+  const config = storedConfig(`run ${r.id}`, r.config);
+  if (r.dataset_hash === null || config.dataset.source === 'imported') return config;
+  return withImportedDataset(config, { name: config.dataset.name, hash: r.dataset_hash, rows: r.dataset_rows ?? 0 });
+}
+
 export function toRunRecord(r: RunRow): RunRecord {
   return {
     id: r.id,
     name: r.name,
     status: r.status as RunStatus,
-    config: storedConfig(`run ${r.id}`, r.config),
+    config: runConfig(r),
     dataset: r.dataset,
     layers: r.layers,
     activation: r.activation,

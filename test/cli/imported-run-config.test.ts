@@ -2,6 +2,7 @@
 // generator's settings (samples, noise, classes, seed) that a config naming the import still carries, whether the run
 // comes from `mlpw train` or from the app through the WorkbenchApi; `mlpw show`, the API's run record and the
 // Compare view's config table show only those. A stored config with the leftovers still reads, without them.
+import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../api/dispatch.ts';
@@ -71,6 +72,21 @@ describe('a run on an imported dataset', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('a run stored before imported datasets had their own config shape reads as name, hash and rows', async () => {
+    // What such a store holds: the run's dataset_hash, and a config whose dataset is the generator's settings.
+    const raw = new Database(db);
+    raw.prepare('UPDATE runs SET config = json_set(config, \'$.dataset\', json(@old)) WHERE id = @id').run({
+      id: cliRun,
+      old: JSON.stringify({ name: 'three', samples: 200, noise: 0.3, classes: 3, seed: 1 }),
+    });
+    expect(JSON.parse((raw.prepare('SELECT config FROM runs WHERE id = ?').get(cliRun) as { config: string }).config).dataset.samples).toBe(200);
+    raw.close();
+    const shown = JSON.parse((await cli(['show', cliRun, '--json'], { db })).stdout) as { config: ExperimentConfig };
+    expect(shown.config.dataset).toEqual({ source: 'imported', name: 'three', hash, rows: 300 });
+    const text = (await cli(['show', cliRun], { db })).stdout;
+    for (const key of GENERATOR_KEYS) expect(text).not.toContain(key);
   });
 });
 
