@@ -28,6 +28,7 @@ export const CONFIG_FLAGS = {
   seed: { type: 'string' },
   'val-split': { type: 'string' },
   'early-stopping': { type: 'string' },
+  'no-standardize': { type: 'boolean' },
   backend: { type: 'string' },
   precision: { type: 'string' },
   name: { type: 'string' },
@@ -115,6 +116,7 @@ export function configFromFlags(values: Values, base?: ExperimentConfigInput): E
     es.enabled = true;
     es.patience = intFlag('early-stopping', values['early-stopping']);
   }
+  if (values['no-standardize']) input.standardize = false;
   if (values.backend !== undefined) input.backend = values.backend;
   if (values.precision !== undefined) input.precision = values.precision;
   if (values.name !== undefined) input.name = values.name;

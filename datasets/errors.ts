@@ -7,14 +7,18 @@ export type ImportErrorCode =
   | 'binary' // not UTF-8 text
   | 'ragged' // a row with another number of fields than the header
   | 'not_a_number' // a feature (or a regression target) that does not parse as a number
-  | 'missing_values' // rows with empty or NA fields, without --drop-missing
+  | 'missing_values' // rows with empty or NA fields, without --drop-missing (the numeric CSV reader)
   | 'one_class' // a classification target with a single value
   | 'too_many_classes' // a classification target with more distinct values than a classifier should have
   | 'unknown_column' // --target names no column
   | 'unclosed_quote'
   | 'record_too_long' // one record longer than the tokenizer's cap (a missing closing quote, most often)
   | 'bad_idx' // wrong magic number, sizes that do not match, truncated data
-  | 'bad_option'; // an option value the importer cannot use
+  | 'bad_option' // an option value the importer cannot use
+  | 'ambiguous_column' // a number that is a column's position and another column's name
+  | 'duplicate_column' // two header names alike
+  | 'too_many_categories' // a string feature with more distinct values than one-hot encoding should take
+  | 'changed' // the file changed between the importer's two passes
 
 export class ImportError extends Error {
   readonly exitCode = 2;

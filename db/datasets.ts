@@ -3,10 +3,13 @@
 // over features, labels or targets, then the columns and classes) names the snapshot; a run records it.
 // Writing is streamed: each chunk commits on its own (no write lock held across an import's await points) under a
 // row marked incomplete, and the last step completes the row in one transaction; a failed import deletes its row.
+// A table's fitted preprocessing (engine/data/preprocessing.ts) is kept as data in the source JSON, under
+// "preprocessing" (no schema change), and read back as the record's own validated field.
 import { createHash, type Hash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { withImportedDataset, type ExperimentConfig } from '../engine/config.ts';
 import { findDataset, loadBuiltinDataset } from '../engine/data/builtin.ts';
+import { PreprocessingSchema, type Preprocessing } from '../engine/data/preprocessing.ts';
 import '../engine/host/node/mnist.ts';
 import type { Dataset } from '../engine/types.ts';
 import { StoreError, sqliteCode } from './errors.ts';
@@ -25,6 +28,8 @@ export interface DatasetRecord {
   classLabels: string[] | null;
   /** where it came from: {kind: 'csv' | 'idx', files, bytes, …} */
   source: Record<string, unknown>;
+  /** a table's preprocessing with its fitted values; null for IDX files and the numeric CSV reader */
+  preprocessing: Preprocessing | null;
   createdAt: number;
   /** compressed size of the features in the store */
   storedBytes: number;
@@ -40,6 +45,7 @@ export interface SnapshotTargets {
   classLabels?: string[];
   targets?: Float32Array;
   source: object;
+  preprocessing?: Preprocessing;
 }
 
 /** An import in progress: a RowSink (datasets/sink.ts) plus finish/abort. */
@@ -80,6 +86,8 @@ function datasetStatements(db: Db) {
     remove: p('DELETE FROM datasets WHERE id = @id'),
     recordRunDataset: p('UPDATE runs SET dataset_hash = @hash WHERE id = @runId'),
     runDatasetHash: p('SELECT dataset_hash FROM runs WHERE id = @runId'),
+    runsUsing: p('SELECT id FROM runs WHERE dataset_hash = @hash ORDER BY created_at LIMIT @limit'),
+    countRunsUsing: p('SELECT count(*) AS n FROM runs WHERE dataset_hash = @hash'),
   };
 }
 
@@ -100,6 +108,7 @@ interface DatasetRow {
 }
 
 function toRecord(r: DatasetRow): DatasetRecord {
+  const { preprocessing, ...source } = JSON.parse(r.source) as Record<string, unknown>;
   return {
     id: r.id,
     name: r.name,
@@ -111,7 +120,8 @@ function toRecord(r: DatasetRow): DatasetRecord {
     featureNames: JSON.parse(r.feature_names) as string[],
     targetName: r.target_name,
     classLabels: r.class_labels === null ? null : (JSON.parse(r.class_labels) as string[]),
-    source: JSON.parse(r.source) as Record<string, unknown>,
+    source,
+    preprocessing: preprocessing === undefined ? null : PreprocessingSchema.parse(preprocessing),
     createdAt: r.created_at,
     storedBytes: r.stored_bytes,
   };
@@ -236,13 +246,16 @@ export class DatasetStore {
         if (t.targets) hash.update(bytesOf(t.targets));
         const meta = { task: t.task, rows, features, outputs: t.outputs, targetName: t.targetName, classLabels: t.classLabels ?? null };
         hash.update(JSON.stringify(meta));
+        // Raw rows map to these features only through the preprocessing, so it is part of the content.
+        if (t.preprocessing) hash.update(JSON.stringify(t.preprocessing));
         const row = st.featureNames.get({ id }) as { feature_names: string };
         hash.update(row.feature_names);
         const digest = hash.digest('hex');
         try {
           st.complete.run({
             id, hash: digest, task: t.task, rows, outputs: t.outputs, targetName: t.targetName,
-            classLabels: t.classLabels ? JSON.stringify(t.classLabels) : null, source: JSON.stringify(t.source),
+            classLabels: t.classLabels ? JSON.stringify(t.classLabels) : null,
+            source: JSON.stringify(t.preprocessing ? { ...t.source, preprocessing: t.preprocessing } : t.source),
             labels: t.labels ? deflateSync(bytesOf(t.labels), { level: LEVEL }) : null,
             targets: t.targets ? deflateSync(bytesOf(t.targets), { level: LEVEL }) : null,
           });
@@ -257,6 +270,25 @@ export class DatasetStore {
       },
       abort: remove,
     };
+  }
+
+  /** The runs that trained on the snapshot `hash` (the first `limit`, oldest first) and how many there are. */
+  runsUsing(hash: string, limit = 10): { ids: string[]; total: number } {
+    const ids = (this.st.runsUsing.all({ hash, limit }) as { id: string }[]).map((r) => r.id);
+    return { ids, total: (this.st.countRunsUsing.get({ hash }) as { n: number }).n };
+  }
+
+  /** Deletes the snapshot `name` (its chunks go with it) unless a run trained on it; returns the record removed. */
+  remove(name: string): DatasetRecord {
+    const rec = this.find(name);
+    if (!rec) throw new StoreError('invalid_argument', `no imported dataset "${name}" in ${this.path}`);
+    return this.db.transaction(() => {
+      const { ids, total } = this.runsUsing(rec.hash);
+      if (total > 0)
+        throw new StoreError('invalid_argument', `dataset "${rec.name}" is kept: ${total} run${total > 1 ? 's' : ''} trained on it (${ids.join(', ')}${total > ids.length ? ', …' : ''}); remove ${total > 1 ? 'them' : 'it'} first (mlpw rm RUN)`);
+      this.st.remove.run({ id: rec.id });
+      return rec;
+    })();
   }
 
   /** Records on a run which imported snapshot it trains on. */

@@ -17,7 +17,23 @@ export const TRAIN_USAGE = `mlpw train [--config FILE] [--dataset NAME] [--layer
            [--optimizer sgd|momentum|nesterov|adam] [--lr 0.1] [--batch 32] [--epochs 100] [--seed 1]
            [--backend auto|cpu|webgpu] [--experiment NAME] [--db FILE] [--json] [--quiet]
   records the run in the store (--db, else $MLPW_DB, else the desktop app's database) and prints its id;
-  --experiment puts it in that experiment (created if new; default "Default")`;
+  --experiment puts it in that experiment (created if new; default "Default")
+  --config FILE            an ExperimentConfig JSON file; the flags below override it
+  --dataset NAME           a built-in dataset (mlpw datasets) or an imported one
+  --samples N --noise F --classes K   built-in generators only
+  --layers 32,32           hidden layer widths (32x32 too; 0 for none)
+  --activation A           identity, sigmoid, tanh, relu, leaky_relu, gelu (every hidden layer)
+  --dropout F              dropout rate of every hidden layer, 0 to <1
+  --head H --loss L        output head (auto, softmax, sigmoid, identity); loss (auto, cross_entropy, binary_cross_entropy, mse)
+  --optimizer O --lr F --momentum F --nesterov   sgd, momentum, nesterov, adam; learning rate; momentum
+  --weight-decay F         L2 weight decay on the weights
+  --schedule S             constant, step, cosine
+  --batch N --epochs N --seed N
+  --val-split F            fraction held out for validation, 0 to 0.9 (default 0.2)
+  --early-stopping N       stop after N epochs without validation improvement
+  --no-standardize         train on the features as stored (default: zero mean, unit variance from the training split)
+  --backend B --precision P   auto, cpu, webgpu; float32 or float64 (cpu)
+  --name NAME              the run's name`;
 
 export function metricsLine(m: EpochMetrics, epochs: number): string {
   const parts = [`epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}`, `loss ${fmt(m.trainLoss)}`];

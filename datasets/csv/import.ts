@@ -44,7 +44,8 @@ export interface ByteSource {
   chunks: AsyncIterable<Uint8Array>;
 }
 
-class TargetColumn {
+/** The target column of a table: class labels (sorted) or regression numbers, one per row. */
+export class TargetColumn {
   private readonly index = new Map<string, number>();
   private readonly seen: string[] = [];
   private readonly labels = new GrowableUint32();

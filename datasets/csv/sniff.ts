@@ -46,7 +46,9 @@ export function detectDelimiter(sample: string): Delimiter {
   return best;
 }
 
-const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
+/** Field texts read as "no value" (case-insensitive, trimmed): spreadsheets', R's, pandas' and SAS's ('.'). */
+export const MISSING_VALUES = ['', 'na', 'n/a', 'nan', 'null', 'none', '?', '.'] as const;
+const MISSING = new Set<string>(MISSING_VALUES);
 
 /** An empty field or a spreadsheet's way of writing "no value". */
 export function isMissing(field: string): boolean {

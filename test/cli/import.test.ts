@@ -91,7 +91,6 @@ describe('mlpw import', () => {
     ['non-numeric feature', () => [file('text.csv', 'a,b,y\n1,2,p\n3,x4,q\n'), '--target', 'y'], /text\.csv line 3, column 2 \("b"\): "x4" is not a number/],
     ['one class only', () => [file('one.csv', 'a,y\n1,p\n2,p\n3,p\n'), '--target', 'y'], /one\.csv: the target column "y" has one class only/],
     ['unknown target column', () => [file('cols.csv', 'a,b,y\n1,2,p\n'), '--target', 'class'], /--target: no column "class" in .*cols\.csv \(columns: a, b, y\)/],
-    ['missing values', () => [file('holes.csv', 'a,y\n1,p\n,q\n3,NA\n'), '--target', 'y'], /holes\.csv: missing values .* lines 3, 4; fix them or pass --drop-missing/],
     ['binary junk', () => [file('junk.csv', Uint8Array.from({ length: 300 }, (_, i) => (i * 37) % 256)), '--target', 'y'], /junk\.csv is not a text CSV file: binary data/],
     ['IDX with a wrong magic number', () => [file('bad.idx3-ubyte', Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 1, 7])), '--labels', file('l.idx1-ubyte', idxBytes([1], [1]))], /bad\.idx3-ubyte: magic number 0x00000801 says 1 dimensions; expected 3/],
     ['truncated IDX data', () => [file('cut.idx3-ubyte', idxBytes([2, 2, 2], [1, 2, 3, 4, 5])), '--labels', file('l2.idx1-ubyte', idxBytes([2], [0, 1]))], /cut\.idx3-ubyte: truncated: its header says 2 × 2 × 2 = 8 bytes of data, the file has 5/],
