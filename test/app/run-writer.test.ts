@@ -49,4 +49,44 @@ describe('createRunWriter', () => {
     writer.onFinished(fakeSummary(1));
     await expect(writer.settle()).rejects.toThrow('store gone');
   });
+
+  it('sends a new best checkpoint while the run trains, after its epoch, coalescing bests that arrive during a write', async () => {
+    const calls: string[] = [];
+    let release: (() => void) | null = null;
+    const hold = () => new Promise<void>((r) => (release = r));
+    const api = {
+      recordEpochs: async ({ metrics }: { metrics: { epoch: number }[] }) => {
+        calls.push(`epochs ${metrics.map((m) => m.epoch).join(',')}`);
+        await hold();
+      },
+      saveCheckpoint: async ({ kind, epoch }: { kind: string; epoch: number }) => void calls.push(`${kind} ${epoch}`),
+      finishRun: async () => void calls.push('finish'),
+    } as unknown as WorkbenchApi;
+    const snapshot = { layers: [], standardize: null } as never;
+    const writer = createRunWriter(api, 'run1');
+    writer.onEpoch(fakeEpoch(1, 0.9));
+    writer.onCheckpoint('best', 1, snapshot);
+    await new Promise((r) => setTimeout(r, 0));
+    // epoch 1 is being written; epochs 2 and 3 each improve on the best meanwhile
+    writer.onEpoch(fakeEpoch(2, 0.8));
+    writer.onCheckpoint('best', 2, snapshot);
+    writer.onEpoch(fakeEpoch(3, 0.7));
+    writer.onCheckpoint('best', 3, snapshot);
+    for (let i = 0; i < 4; i++) {
+      release?.();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(calls).toEqual(['epochs 1', 'epochs 2,3', 'best 3']);
+    writer.onEpoch(fakeEpoch(4, 0.75));
+    writer.onCheckpoint('final', 4, snapshot);
+    writer.onFinished(fakeSummary(4));
+    const settled = writer.settle();
+    for (let i = 0; i < 4; i++) {
+      release?.();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await settled;
+    // the best is not sent twice; the final checkpoint and the finish come after every epoch
+    expect(calls).toEqual(['epochs 1', 'epochs 2,3', 'best 3', 'epochs 4', 'final 4', 'finish']);
+  });
 });
