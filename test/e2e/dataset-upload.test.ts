@@ -85,6 +85,8 @@ describe('files in browser mode', () => {
   it('downloads a run’s ONNX export from its page', async () => {
     await page.getByTestId('nav-runs').click();
     await page.locator(`[data-run="${runId}"]`).click();
+    // the one export dialog starts at the best checkpoint; choose the final one
+    await page.getByTestId('run-detail').getByTestId('onnx-checkpoint-final').check();
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('run-detail').getByTestId('download-onnx').click()]);
     expect(download.suggestedFilename()).toBe(`fast-${runId}-final.onnx`);
     const path = join(dir, download.suggestedFilename());
