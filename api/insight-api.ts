@@ -1,12 +1,12 @@
 // What the insight methods resolve to (ApiOutputs extends this). Plain JSON-safe data, like the rest of the API.
 import type { RunRecord, SweepRecord } from '../db/types.ts';
-import type { EpochMetrics, LayerEpochStats } from '../engine/types.ts';
+import type { CheckpointKind, EpochMetrics, LayerEpochStats } from '../engine/types.ts';
 import type { ConfusionMatrix, DecisionGrid, GradientCheckResult } from '../insight/types.ts';
 
 /** Which weights a view was computed from. */
 export interface FromCheckpoint {
   runId: string;
-  checkpoint: 'best' | 'final';
+  checkpoint: CheckpointKind;
   epoch: number;
 }
 
@@ -33,7 +33,7 @@ export interface InsightOutputs {
     /** the file, base64 */
     base64: string;
     bytes: number;
-    checkpoint: 'best' | 'final';
+    checkpoint: CheckpointKind;
     epoch: number;
     maxAbsDiff: number;
     samples: number;

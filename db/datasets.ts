@@ -11,7 +11,7 @@ import { withImportedDataset, type ExperimentConfig } from '../engine/config.ts'
 import { findDataset, loadBuiltinDataset } from '../engine/data/builtin.ts';
 import { PreprocessingSchema, type Preprocessing } from '../engine/data/preprocessing.ts';
 import '../engine/host/node/mnist.ts';
-import type { Dataset } from '../engine/types.ts';
+import type { Dataset, Task } from '../engine/types.ts';
 import { StoreError, sqliteCode } from './errors.ts';
 import type { Db } from './open.ts';
 
@@ -19,7 +19,7 @@ export interface DatasetRecord {
   id: number;
   name: string;
   hash: string;
-  task: 'classification' | 'regression';
+  task: Task;
   rows: number;
   features: number;
   outputs: number;
@@ -37,7 +37,7 @@ export interface DatasetRecord {
 
 /** What an importer knows at the end: the targets and the facts that complete the snapshot. */
 export interface SnapshotTargets {
-  task: 'classification' | 'regression';
+  task: Task;
   rows: number;
   outputs: number;
   targetName: string;
@@ -95,7 +95,7 @@ interface DatasetRow {
   id: number;
   name: string;
   hash: string;
-  task: 'classification' | 'regression';
+  task: Task;
   rows: number;
   features: number;
   outputs: number;

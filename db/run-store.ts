@@ -1,7 +1,7 @@
 // RunStore: every run kept in one SQLite file. Synchronous by design (better-sqlite3): statements are prepared once,
 // multi-row writes run in one transaction, and nothing awaits inside one. Callers own the async parts (training).
 import type { ExperimentConfig } from '../engine/config.ts';
-import type { BackendInfo, DataInfo, EpochMetrics, LayerEpochStats, ModelSnapshot, RunStatus, RunSummary } from '../engine/types.ts';
+import type { BackendInfo, CheckpointKind, DataInfo, EpochMetrics, LayerEpochStats, ModelSnapshot, RunStatus, RunSummary } from '../engine/types.ts';
 import { hyperColumns, storedConfig, toRunRecord, type RunRow } from './columns.ts';
 import { DatasetStore } from './datasets.ts';
 import { listRunsQuery } from './run-query.ts';
@@ -128,7 +128,7 @@ export class RunStore {
   }
 
   /** Keeps the newest checkpoint of each kind. A 'best' one comes on every improvement and makes its epoch the run's best. */
-  saveCheckpoint(id: string, kind: 'best' | 'final', epoch: number, snapshot: ModelSnapshot): void {
+  saveCheckpoint(id: string, kind: CheckpointKind, epoch: number, snapshot: ModelSnapshot): void {
     this.expectWritable(id, `save a ${kind} checkpoint`);
     const { model, weights } = encodeSnapshot(snapshot);
     this.db.transaction(() => {
@@ -194,7 +194,7 @@ export class RunStore {
   getRunDetail(ref: string): RunDetail {
     const run = this.getRun(ref);
     const notes = (this.st.notes.all({ id: run.id }) as { id: number; created_at: number; text: string }[]).map((n) => ({ id: n.id, createdAt: n.created_at, text: n.text }));
-    const checkpoints = (this.st.checkpointInfo.all({ id: run.id }) as { kind: 'best' | 'final'; epoch: number; bytes: number; created_at: number }[]).map(
+    const checkpoints = (this.st.checkpointInfo.all({ id: run.id }) as { kind: CheckpointKind; epoch: number; bytes: number; created_at: number }[]).map(
       (c): CheckpointInfo => ({ kind: c.kind, epoch: c.epoch, bytes: c.bytes, createdAt: c.created_at }),
     );
     return { ...run, notes, artifacts: this.listArtifacts(run.id), checkpoints };
@@ -205,7 +205,7 @@ export class RunStore {
     return this.st.epochs.all({ id }) as EpochMetrics[];
   }
 
-  getCheckpoint(ref: string, kind: 'best' | 'final'): { epoch: number; snapshot: ModelSnapshot } | null {
+  getCheckpoint(ref: string, kind: CheckpointKind): { epoch: number; snapshot: ModelSnapshot } | null {
     const id = this.resolveRunId(ref);
     const row = this.st.checkpoint.get({ id, kind }) as { epoch: number; model: string; weights: Buffer } | undefined;
     if (!row) return null;
@@ -213,7 +213,7 @@ export class RunStore {
   }
 
   /** The run's checkpoint of `kind`, or a StoreError('no_checkpoint') that says why it has none. */
-  requireCheckpoint(run: RunRecord, kind: 'best' | 'final'): { epoch: number; snapshot: ModelSnapshot } {
+  requireCheckpoint(run: RunRecord, kind: CheckpointKind): { epoch: number; snapshot: ModelSnapshot } {
     const found = this.getCheckpoint(run.id, kind);
     if (found) return found;
     const hint = kind === 'best' ? '; a run without a validation split has only a final one' : '';

@@ -2,6 +2,7 @@
 // keeps it, the ONNX metadata carries it. Every field has a default that makes a good first run.
 import { z } from 'zod';
 import { excerpt } from './excerpt.ts';
+import type { Task } from './schemas.ts';
 
 export const ACTIVATIONS = ['identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'gelu'] as const;
 export const HEADS = ['auto', 'softmax', 'sigmoid', 'identity'] as const;
@@ -195,8 +196,6 @@ export function parseConfig(input: unknown = {}): ExperimentConfig {
       : `${field || 'config'}: ${issue.message}${shown}`;
   throw new ConfigError(message, field || undefined, value);
 }
-
-export type Task = 'classification' | 'regression';
 
 /** Head and loss after `auto` is resolved against the dataset's task; rejects pairs that make no sense. */
 export function resolveHeadAndLoss(

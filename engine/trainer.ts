@@ -9,14 +9,24 @@ import { learningRateAt } from './model/schedules.ts';
 import { Rng } from './rng.ts';
 import { ThroughputWindow } from './throughput.ts';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.ts';
-import type { BackendInfo, DataInfo, Dataset, EpochMetrics, LayerWeights, ModelSnapshot, RunSummary } from './types.ts';
+import type {
+  BackendInfo,
+  CheckpointKind,
+  DataInfo,
+  Dataset,
+  EpochMetrics,
+  LayerWeights,
+  ModelSnapshot,
+  Progress,
+  RunSummary,
+} from './types.ts';
 
 export interface TrainCallbacks {
   onStart?(info: { backend: BackendInfo; data: DataInfo; initial: ModelSnapshot }): void;
   onEpoch?(metrics: EpochMetrics): void | Promise<void>;
-  onProgress?(p: { epoch: number; batch: number; batches: number; samplesPerSec: number }): void;
+  onProgress?(p: Progress): void;
   /** `best`: a new best validation epoch; `final`: the weights the run ends with (last good epoch). */
-  onCheckpoint?(kind: 'best' | 'final', epoch: number, snapshot: ModelSnapshot): void | Promise<void>;
+  onCheckpoint?(kind: CheckpointKind, epoch: number, snapshot: ModelSnapshot): void | Promise<void>;
   shouldCancel?(): boolean;
 }
 

@@ -2,6 +2,7 @@
 // engine on the run's validation rows, then written and recorded as an artifact of the run (export/'s exportRun, as
 // the app exports). Only .onnx paths, and an existing file only if it is one of our models. A mismatch writes nothing
 // and exits 1.
+import type { CheckpointKind } from '../../engine/types.ts';
 import { exportRun, OnnxError } from '../../export/onnx/node/index.ts';
 import { parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -11,7 +12,7 @@ import { DB_FLAG, withStore } from '../store-path.ts';
 const USAGE = `mlpw export RUN --out FILE.onnx [--checkpoint final|best] [--db FILE] [--json]
   writes the run's model as ONNX, verified with onnxruntime on its validation rows, and records it with the run`;
 
-export function checkpointFlag(value: string | undefined): 'final' | 'best' {
+export function checkpointFlag(value: string | undefined): CheckpointKind {
   if (value === undefined) return 'final';
   if (value !== 'final' && value !== 'best') throw new UsageError(`--checkpoint: expected final or best, got "${value}"`);
   return value;

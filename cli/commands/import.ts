@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import type { DatasetRecord } from '../../db/datasets.ts';
 import { findDataset } from '../../engine/data/builtin.ts';
 import '../../engine/host/node/mnist.ts';
+import type { Task } from '../../engine/types.ts';
 import { importIdxFiles } from '../../datasets/idx.ts';
 import type { ImportedData, ImportProgress } from '../../datasets/imported.ts';
 import type { RowSink } from '../../datasets/sink.ts';
@@ -154,7 +155,7 @@ export const importCommand: Command = {
         file,
         {
           target: values.target!,
-          task: values.task as 'classification' | 'regression' | undefined,
+          task: values.task as Task | undefined,
           features: values.features,
           ignore: values.ignore,
           categorical: values.categorical,

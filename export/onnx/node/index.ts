@@ -3,7 +3,7 @@
 export * from '../index.ts';
 export {
   checkOnnxTarget, downloadName, exportRun, exportVerified, packageVersion, saveOnnxFile, validationRows, writeOnnxFile,
-  type CheckpointKind, type ExportDestination, type RunExport, type VerifiedExport,
+  type ExportDestination, type RunExport, type VerifiedExport,
 } from './export-run.ts';
 export { predictWithOnnx, type OnnxPredictions } from './predict.ts';
 export { ortVersion, runOnnx, type OnnxRunResult } from './runtime.ts';
