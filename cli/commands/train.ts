@@ -68,10 +68,8 @@ export function summaryJson(summary: RunSummary, extra: Record<string, unknown>)
   };
 }
 
-/** Extra per-run work the store adds (recording epochs, checkpoints); kept out of the printing logic. */
+/** Extra per-run work the store adds (a recorder's events, RunHandlers); kept out of the printing logic. */
 export interface TrainHooks extends RunHandlers {
-  onFinished?(summary: RunSummary): void | Promise<void>;
-  onFailed?(error: unknown): void | Promise<void>;
   extraJson?(): Record<string, unknown>;
 }
 
