@@ -5,8 +5,8 @@
 import { parseNumber } from '../csv/sniff.ts';
 import { looksLikeAmbiguousDate, parseDate } from '../../engine/data/dates.ts';
 
-/** Distinct values tracked per column. */
-export const TRACK_DISTINCT = 10_000;
+/** Distinct values tracked per column (well past MAX_CATEGORIES; beyond it a column is an ID or too varied). */
+export const TRACK_DISTINCT = 1000;
 /** Numbers (or instants) kept per column for the median. */
 export const RESERVOIR = 100_000;
 
@@ -23,7 +23,7 @@ export class ColumnProfile {
   readonly counts = new Map<string, number>();
   /** more distinct values than TRACK_DISTINCT: counts holds the first ones only */
   overflow = false;
-  /** every value so far differs from every other */
+  /** every value differs from every other (among the first TRACK_DISTINCT distinct values, when it overflowed) */
   allDistinct = true;
   private sample = new Float64Array(0);
   private sampled = 0;
@@ -39,12 +39,15 @@ export class ColumnProfile {
       return;
     }
     const t = text!.trim();
-    const n = this.counts.get(t);
-    if (n !== undefined) {
-      this.counts.set(t, n + 1);
-      this.allDistinct = false;
-    } else if (this.counts.size < TRACK_DISTINCT) this.counts.set(t, 1);
-    else this.overflow = true;
+    // Past the cap the counts stop: a column with that many values is numeric, an ID or refused, whatever follows.
+    if (!this.overflow) {
+      const n = this.counts.get(t);
+      if (n !== undefined) {
+        this.counts.set(t, n + 1);
+        this.allDistinct = false;
+      } else if (this.counts.size < TRACK_DISTINCT) this.counts.set(t, 1);
+      else this.overflow = true;
+    }
     const v = parseNumber(t, this.delimiter());
     if (!Number.isNaN(v)) {
       this.numbers++;
