@@ -1,6 +1,7 @@
 // RunStore: every run kept in one SQLite file. Synchronous by design (better-sqlite3): statements are prepared once,
 // multi-row writes run in one transaction, and nothing awaits inside one. Callers own the async parts (training).
 import type { ExperimentConfig } from '../engine/config.ts';
+import type { GridAxis } from '../engine/experiment/grid-axis.ts';
 import type { BackendInfo, CheckpointKind, DataInfo, EpochMetrics, LayerEpochStats, ModelSnapshot, RunStatus, RunSummary } from '../engine/types.ts';
 import { hyperColumns, storedConfig, toRunRecord, type RunRow } from './columns.ts';
 import { DatasetStore } from './datasets.ts';
@@ -11,7 +12,7 @@ import { currentOwner, ownerAlive, type OwnerRecord } from './liveness.ts';
 import { openDatabase, type Db, type OpenOptions } from './open.ts';
 import { decodeSnapshot, encodeSnapshot, type SnapshotModel } from './snapshot-codec.ts';
 import { createStatements, type Statements } from './statements.ts';
-import type { Artifact, CheckpointInfo, ExperimentRecord, GridAxis, Note, RunDetail, RunFilter, RunRecord, SweepRecord } from './types.ts';
+import type { Artifact, CheckpointInfo, ExperimentRecord, Note, RunDetail, RunFilter, RunRecord, SweepRecord } from './types.ts';
 
 export interface StoreOptions extends OpenOptions {
   /** recorded with every run created through this store */

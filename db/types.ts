@@ -1,5 +1,6 @@
 // What the store hands out: plain data, safe to send over IPC or HTTP as JSON (times are Unix milliseconds).
 import type { ExperimentConfig } from '../engine/config.ts';
+import type { GridAxis } from '../engine/experiment/grid-axis.ts';
 import type { BackendInfo, CheckpointKind, DataInfo, EpochMetrics, RunStatus } from '../engine/types.ts';
 
 export interface RunRecord {
@@ -95,11 +96,6 @@ export interface ExperimentRecord {
   name: string;
   createdAt: number;
   runCount: number;
-}
-
-export interface GridAxis {
-  key: string;
-  values: unknown[];
 }
 
 export interface SweepRecord {

@@ -3,12 +3,7 @@
 // validated before any run starts, and errors name the key and value. Messages read as the CLI flag (`--grid …`).
 import { ConfigError, parseConfig, type ExperimentConfig } from '../config.ts';
 import { flattenConfig } from './config-keys.ts';
-
-export interface GridAxis {
-  key: string;
-  /** parsed values: numbers, booleans, strings; unit lists (number[]) for model.layers */
-  values: unknown[];
-}
+import type { GridAxis } from './grid-axis.ts';
 
 export interface GridPoint {
   /** key → value of this point, in axis order */
