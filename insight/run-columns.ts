@@ -1,0 +1,134 @@
+// The runs table's columns by key, one implementation for `mlpw runs --columns` and the app: any flattened config key
+// (model.layers.activation, optimizer.lr), any metric at the run's best or last epoch (best.val_acc, last.train_loss),
+// and the run's own facts (params, duration, backend, dataset, tags, …). Pure: the caller brings runs and epochs.
+import { defaultConfig } from '../engine/config.ts';
+import { flattenConfig, type FlatValue } from '../engine/experiment/index.ts';
+import type { EpochMetrics } from '../engine/types.ts';
+import type { RunRecord } from '../db/types.ts';
+import { bestAndLast } from './compare.ts';
+
+/** A run with its recorded epochs, oldest first. */
+export interface RunWithEpochs {
+  run: RunRecord;
+  epochs: readonly EpochMetrics[];
+}
+
+export type CellValue = string | number | boolean | null;
+
+/** The per-epoch metrics by their snake_case names (as `mlpw train` prints them). */
+export const METRICS = {
+  train_loss: 'trainLoss',
+  val_loss: 'valLoss',
+  train_acc: 'trainAcc',
+  val_acc: 'valAcc',
+  lr: 'lr',
+  samples_per_sec: 'samplesPerSec',
+  epoch_ms: 'durationMs',
+} as const satisfies Record<string, keyof EpochMetrics>;
+export type MetricName = keyof typeof METRICS;
+
+/** Hidden + output weights and biases; null for a run whose data was never prepared (no input or output width). */
+export function parameterCount(run: RunRecord): number | null {
+  if (!run.dataInfo) return null;
+  const widths = [run.dataInfo.features, ...run.config.model.layers.map((l) => l.units), run.dataInfo.outputs];
+  let n = 0;
+  for (let i = 1; i < widths.length; i++) n += widths[i - 1]! * widths[i]! + widths[i]!;
+  return n;
+}
+
+/** The run's own facts, beside its config and metrics. `duration` is ms; `epochs` the epochs done. */
+const RUN_FACTS: Record<string, (r: RunRecord) => CellValue> = {
+  id: (r) => r.id,
+  name: (r) => r.name,
+  status: (r) => r.status,
+  experiment: (r) => r.experiment,
+  dataset: (r) => r.dataset,
+  backend: (r) => r.backendInfo?.backend ?? r.backend,
+  tags: (r) => r.tags.join(','),
+  params: parameterCount,
+  duration: (r) => r.durationMs,
+  epochs: (r) => r.epochsDone,
+  created: (r) => r.createdAt,
+  sweep: (r) => r.sweepId,
+};
+
+export type ColumnKind = 'fact' | 'metric' | 'config';
+
+export interface Column {
+  /** as the user wrote it */
+  key: string;
+  kind: ColumnKind;
+  /** numbers that group means and standard deviations are taken of */
+  numeric: boolean;
+  value(r: RunWithEpochs): CellValue;
+}
+
+export class ColumnError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ColumnError';
+  }
+}
+
+function metricColumn(key: string, at: 'best' | 'last', name: MetricName): Column {
+  const field = METRICS[name];
+  return {
+    key,
+    kind: 'metric',
+    numeric: true,
+    value: ({ run, epochs }) => {
+      const { best, last } = bestAndLast(epochs, run.bestEpoch);
+      const e = at === 'best' ? best : last;
+      return e ? ((e[field] as number | null | undefined) ?? null) : null;
+    },
+  };
+}
+
+/** Every config key the runs (and a default config) have, flattened, in first-seen order. */
+export function configKeys(runs: readonly RunWithEpochs[]): string[] {
+  const keys = new Set(flattenConfig(defaultConfig()).keys());
+  for (const { run } of runs) for (const k of flattenConfig(run.config).keys()) keys.add(k);
+  return [...keys];
+}
+
+/**
+ * A column by key. `best.M` / `last.M` is metric M at the run's best epoch (the trainer's, as `mlpw compare` shows it)
+ * or its last; a bare metric name is its last value (the runs table's val_acc). Then the run's facts, then config
+ * keys: a full flattened key, or its unique last part (`activation` for model.layers.activation).
+ */
+export function resolveColumn(key: string, runs: readonly RunWithEpochs[]): Column {
+  const text = key.trim();
+  const dotted = /^(best|last)\.(\w+)$/.exec(text);
+  if (dotted) {
+    const [, at, name] = dotted;
+    if (!Object.hasOwn(METRICS, name!)) throw new ColumnError(text, `unknown metric "${name}" in "${text}" (metrics: ${Object.keys(METRICS).join(', ')})`);
+    return metricColumn(text, at as 'best' | 'last', name as MetricName);
+  }
+  if (Object.hasOwn(METRICS, text)) return metricColumn(text, 'last', text as MetricName);
+  const fact = RUN_FACTS[text];
+  if (fact && Object.hasOwn(RUN_FACTS, text))
+    return { key: text, kind: 'fact', numeric: ['params', 'duration', 'epochs', 'created'].includes(text), value: ({ run }) => fact(run) };
+  const keys = configKeys(runs);
+  const matches = keys.includes(text) ? [text] : keys.filter((k) => k.endsWith(`.${text}`));
+  if (matches.length === 1) {
+    const path = matches[0]!;
+    const numeric = runs.some(({ run }) => typeof flattenConfig(run.config).get(path) === 'number');
+    return { key: text, kind: 'config', numeric, value: ({ run }) => (flattenConfig(run.config).get(path) ?? null) as FlatValue };
+  }
+  if (matches.length > 1) throw new ColumnError(text, `column "${text}" is ambiguous (${matches.join(', ')}); give the full key`);
+  throw new ColumnError(
+    text,
+    `unknown column "${text}" (run: ${Object.keys(RUN_FACTS).join(', ')}; metrics: best.M or last.M with M one of ${Object.keys(METRICS).join(', ')}; ` +
+      `config keys such as ${keys.slice(0, 6).join(', ')}, …)`,
+  );
+}
+
+/** "a,b,c" → the columns, each checked. */
+export function parseColumns(list: string, runs: readonly RunWithEpochs[]): Column[] {
+  const keys = list.split(',').map((k) => k.trim()).filter(Boolean);
+  if (keys.length === 0) throw new ColumnError(list, 'no columns given (e.g. model.layers.activation,best.val_acc,params)');
+  return keys.map((k) => resolveColumn(k, runs));
+}
