@@ -41,7 +41,8 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
       try {
         configs = expandGrid(baseConfig, grid).map((p) => p.config);
       } catch (e) {
-        if (e instanceof GridError) throw new ApiError('invalid_argument', e.message.replace(/^--grid /, ''), 'grid');
+        // The field is the API's input (`grid`); the message names the axis key (e.field) and value.
+        if (e instanceof GridError) throw new ApiError('invalid_argument', e.detail, 'grid');
         throw e;
       }
       const created = store.createSweep({ baseConfig, grid, parallel: 1, configs });

@@ -1,6 +1,7 @@
 // Sweep grids: `KEY=V1,V2,…` axes over a base config, expanded to their cartesian product (first axis outermost).
 // Pure functions, shared by `mlpw sweep`, the API's createSweep and the renderer's sweep builder; every point is
-// validated before any run starts, and errors name the key and value. Messages read as the CLI flag (`--grid …`).
+// validated before any run starts, and errors name the key and value. Messages read as the CLI flag (`--grid …`);
+// a GridError's detail is the same sentence without the flag.
 import { ConfigError, parseConfig, type ExperimentConfig } from '../config.ts';
 import { flattenConfig } from './config-keys.ts';
 import type { GridAxis } from './grid-axis.ts';
@@ -14,13 +15,18 @@ export interface GridPoint {
 /** A grid that cannot be run: a malformed axis, a key given twice, too many points, or a point the config rejects. */
 export class GridError extends Error {
   readonly code = 'invalid_grid';
+  /** the message without the CLI's `--grid ` in front: what the API and the window show */
+  readonly detail: string;
   constructor(
-    message: string,
+    detail: string,
     /** the axis key at fault, where one is */
     readonly field?: string,
+    /** 'axis': about one --grid flag, so the CLI's message starts with it */
+    about: 'axis' | 'grid' = 'axis',
   ) {
-    super(message);
+    super(about === 'axis' ? `--grid ${detail}` : detail);
     this.name = 'GridError';
+    this.detail = detail;
   }
 }
 
@@ -37,7 +43,7 @@ function unitsValue(key: string, text: string): number[] {
   if (text === '0' || text === 'none') return [];
   return text.split('x').map((part) => {
     const n = Number(part);
-    if (!Number.isInteger(n) || n <= 0) throw new GridError(`--grid ${key}=${text}: "${part}" is not a positive number of units (write layers as 16x16)`, key);
+    if (!Number.isInteger(n) || n <= 0) throw new GridError(`${key}=${text}: "${part}" is not a positive number of units (write layers as 16x16)`, key);
     return n;
   });
 }
@@ -50,14 +56,14 @@ function scalarValue(text: string): unknown {
 
 export function parseGridFlag(flag: string, known: readonly string[] = gridKeys()): GridAxis {
   const eq = flag.indexOf('=');
-  if (eq <= 0) throw new GridError(`--grid "${flag}": expected KEY=V1,V2,… (e.g. optimizer.lr=0.1,0.01)`);
+  if (eq <= 0) throw new GridError(`"${flag}": expected KEY=V1,V2,… (e.g. optimizer.lr=0.1,0.01)`);
   const key = flag.slice(0, eq).trim();
-  if (!known.includes(key)) throw new GridError(`--grid ${key}: not a config key (keys: ${known.join(', ')})`, key);
+  if (!known.includes(key)) throw new GridError(`${key}: not a config key (keys: ${known.join(', ')})`, key);
   const texts = flag.slice(eq + 1).split(',').map((t) => t.trim());
-  if (texts.some((t) => t === '')) throw new GridError(`--grid ${key}: an empty value in "${flag.slice(eq + 1)}"`, key);
+  if (texts.some((t) => t === '')) throw new GridError(`${key}: an empty value in "${flag.slice(eq + 1)}"`, key);
   const seen = new Set<string>();
   for (const t of texts) {
-    if (seen.has(t)) throw new GridError(`--grid ${key}: the value ${t} is listed twice`, key);
+    if (seen.has(t)) throw new GridError(`${key}: the value ${t} is listed twice`, key);
     seen.add(t);
   }
   return { key, values: texts.map((t) => (key === LAYERS ? unitsValue(key, t) : scalarValue(t))) };
@@ -91,10 +97,10 @@ function assign(input: Plain, key: string, value: unknown): void {
 export function expandGrid(base: ExperimentConfig, axes: readonly GridAxis[]): GridPoint[] {
   const keys = axes.map((a) => a.key);
   const twice = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (twice) throw new GridError(`--grid ${twice}: the key is given twice; list all its values in one --grid`, twice);
+  if (twice) throw new GridError(`${twice}: the key is given twice; list all its values in one --grid`, twice);
   const size = axes.reduce((n, a) => n * a.values.length, 1);
-  if (axes.length === 0) throw new GridError('sweep needs at least one --grid KEY=V1,V2,…');
-  if (size > MAX_GRID_POINTS) throw new GridError(`the grid has ${size} points, more than ${MAX_GRID_POINTS}; split it into several sweeps`);
+  if (axes.length === 0) throw new GridError('sweep needs at least one --grid KEY=V1,V2,…', undefined, 'grid');
+  if (size > MAX_GRID_POINTS) throw new GridError(`the grid has ${size} points, more than ${MAX_GRID_POINTS}; split it into several sweeps`, undefined, 'grid');
   // The layer list first, so that a grid over model.layers.activation applies to the new layers.
   const order = [...axes.keys()].sort((a, b) => Number(axes[b]!.key === LAYERS) - Number(axes[a]!.key === LAYERS));
   const points: GridPoint[] = [];
@@ -127,6 +133,6 @@ function validatePoint(input: Plain, assignments: GridPoint['assignments']): Exp
       assignments.find((a) => field === a.key) ??
       assignments.find((a) => field.startsWith(a.key + '.') || a.key.startsWith(field + '.'));
     const where = culprit ? `${culprit.key}=${culprit.text}` : assignments.map((a) => `${a.key}=${a.text}`).join(' ');
-    throw new GridError(`--grid ${where}: ${e.message}`, culprit?.key);
+    throw new GridError(`${where}: ${e.message}`, culprit?.key);
   }
 }
