@@ -1,23 +1,11 @@
 // Runs' whole curves as one CSV, written by `mlpw export-csv` and the Compare view's Export CSV alike: a row per run
 // and epoch, every config key as a column, so a file from the app and one from the CLI load the same way in pandas.
-import { configTable, type FlatValue } from '../engine/experiment/index.ts';
+import { csvCell } from '../engine/csv-cell.ts';
+import { configTable } from '../engine/experiment/index.ts';
 import type { ExperimentConfig } from '../engine/config.ts';
 import type { EpochMetrics } from '../engine/types.ts';
 
 export const EPOCH_COLUMNS = ['epoch', 'train_loss', 'val_loss', 'train_acc', 'val_acc', 'lr', 'duration_ms', 'samples_per_sec'] as const;
-
-/** What a spreadsheet reads as the start of a formula (OWASP's CSV injection list): = + - @, tab, carriage return. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One CSV cell, quoted as RFC 4180 asks. Text that a spreadsheet would run as a formula (a run named
- * `=HYPERLINK(…)`) gets a leading ' and stays text; numbers, negative ones too, are written as they are.
- */
-export function csvCell(v: FlatValue | undefined): string {
-  if (v === undefined || v === null) return '';
-  const s = typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export function epochsCsv(runs: readonly { id: string; status: string; sweepId: string | null; config: ExperimentConfig }[], curves: readonly (readonly EpochMetrics[])[]): string {
   const keys = configTable(runs.map((r) => r.config));

@@ -1,5 +1,6 @@
 // Head outputs → what `mlpw predict` shows: the predicted class per row with its label (classification) or the
 // values (regression), and the CSV written by --out. Shared by predictions from a run (engine) and from a file.
+import { csvCell } from '../../engine/csv-cell.ts';
 import type { ModelSnapshot, Task } from '../../engine/types.ts';
 
 export interface Predictions {
@@ -41,12 +42,9 @@ export function toPredictions(snapshot: ModelSnapshot, values: Float32Array, n: 
   return p;
 }
 
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /**
- * One CSV line per row. Classification: `class,p_<label>…` (softmax: one column per class; sigmoid: p_<class 1>);
+ * One CSV line per row, cells as every CSV of the app writes them (engine/csv-cell.ts: a label `=cmd` reads
+ * `'=cmd`). Classification: `class,p_<label>…` (softmax: one column per class; sigmoid: p_<class 1>);
  * regression: `output` (one target) or `output_1…output_k`.
  */
 export function predictionsToCsv(p: Predictions): string {
@@ -55,10 +53,10 @@ export function predictionsToCsv(p: Predictions): string {
   let header: string[];
   if (p.task === 'classification') header = ['class', ...(k === 1 ? [`p_${label(1)}`] : Array.from({ length: k }, (_, j) => `p_${label(j)}`))];
   else header = k === 1 ? ['output'] : Array.from({ length: k }, (_, j) => `output_${j + 1}`);
-  const lines = [header.map(csvField).join(',')];
+  const lines = [header.map(csvCell).join(',')];
   for (let i = 0; i < p.n; i++) {
-    const row = Array.from(p.values.subarray(i * k, i * k + k), (v) => String(v));
-    lines.push((p.predictedClass ? [csvField(label(p.predictedClass[i]!)), ...row] : row).join(','));
+    const row = Array.from(p.values.subarray(i * k, i * k + k), csvCell);
+    lines.push((p.predictedClass ? [csvCell(label(p.predictedClass[i]!)), ...row] : row).join(','));
   }
   return lines.join('\n') + '\n';
 }

@@ -21,4 +21,20 @@ describe('predictions', () => {
     const values = await enginePredict(sine.result.final, Float32Array.of(0, 1), 2);
     expect(predictionsToCsv(toPredictions(sine.result.final, values, 2))).toBe(`output\n${values[0]}\n${values[1]}\n`);
   });
+
+  it('writes a class label a spreadsheet would run as a formula as text, and the probabilities as numbers', async () => {
+    // Class labels come from the user's data: an imported CSV's label column may hold `=cmd`.
+    const run = await trainTiny({ dataset: { name: 'xor', samples: 100 }, model: { layers: [{ units: 4, activation: 'tanh' }] } });
+    const snapshot = { ...run.result.final, classLabels: ['=cmd', '@SUM(A1)'] };
+    const n = 20;
+    const p = toPredictions(snapshot, await enginePredict(snapshot, run.dataset.x.slice(0, n * 2), n), n);
+    const [header, ...rows] = predictionsToCsv(p).trim().split('\n');
+    expect(header).toBe('class,p_=cmd,p_@SUM(A1)');
+    expect(rows).toHaveLength(n);
+    rows.forEach((row, i) => {
+      const [label, ...probabilities] = row.split(',');
+      expect(label).toBe(p.predictedClass![i] === 0 ? "'=cmd" : "'@SUM(A1)");
+      expect(probabilities.map(Number)).toEqual(Array.from(p.values.subarray(i * 2, i * 2 + 2)));
+    });
+  });
 });

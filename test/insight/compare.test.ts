@@ -1,8 +1,9 @@
 // The compare view's numbers: curves, best and last epochs, values at an epoch, the config diff, smoothing, CSV.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../engine/config.ts';
+import { csvCell } from '../../engine/csv-cell.ts';
 import type { EpochMetrics } from '../../engine/types.ts';
-import { bestAndLast, configDiff, csvCell, curve, ema, epochsCsv, gaussian, runningAverage, smooth, valuesAtEpoch } from '../../insight/index.ts';
+import { bestAndLast, configDiff, curve, ema, epochsCsv, gaussian, runningAverage, smooth, valuesAtEpoch } from '../../insight/index.ts';
 
 const epoch = (n: number, valLoss: number | null, trainLoss = 1): EpochMetrics => ({
   epoch: n, trainLoss, valLoss, trainAcc: 0.5, valAcc: valLoss === null ? null : 1 - valLoss, lr: 0.01, durationMs: 5, samplesPerSec: 100,
