@@ -7,9 +7,9 @@ import { GrowableFloat32, GrowableUint32 } from '../growable.ts';
 import type { ImportedData, ImportProgress } from '../imported.ts';
 import type { RowSink } from '../sink.ts';
 import { resolveColumns, type Columns } from './columns.ts';
-import { detectDelimiter, isMissing, looksLikeHeader, parseNumber, type Delimiter } from './sniff.ts';
-import { CsvTokenizer, type CsvRecord } from './tokenizer.ts';
-import { decodeUtf8 } from './text.ts';
+import { csvRecords } from './records.ts';
+import { isMissing, looksLikeHeader, parseNumber, type Delimiter } from './sniff.ts';
+import type { CsvRecord } from './tokenizer.ts';
 
 export interface CsvImportOptions {
   /** the target column: its header name, or its 1-based position */
@@ -33,8 +33,6 @@ export const MAX_CLASSES = 1000;
 export const AUTO_CLASS_LIMIT = 50;
 /** Missing-value lines listed in the error. */
 const LIST_LINES = 10;
-/** Bytes of text used to guess the delimiter and the header. */
-const SNIFF_BYTES = 64 * 1024;
 
 export interface ByteSource {
   /** shown in messages: the file's path or name */
@@ -108,9 +106,7 @@ export class TargetColumn {
 export async function importCsvStream(source: ByteSource, options: CsvImportOptions, sink: RowSink): Promise<ImportedData> {
   const file = source.name;
   let bytesRead = 0;
-  let tokenizer: CsvTokenizer | undefined;
   let delimiter: string = options.delimiter ?? ',';
-  let pending = '';
   let first: CsvRecord | undefined;
   let columns: Columns | undefined;
   let target: TargetColumn | undefined;
@@ -176,25 +172,11 @@ export async function importCsvStream(source: ByteSource, options: CsvImportOpti
     }
   };
 
-  const startTokenizer = (final: boolean) => {
-    // Guess from whole lines only: a cut-off last line would look inconsistent.
-    const cut = final ? pending.length : pending.lastIndexOf('\n') + 1;
-    delimiter = options.delimiter ?? detectDelimiter(pending.slice(0, cut || pending.length));
-    tokenizer = new CsvTokenizer(delimiter, file);
-    take(tokenizer.push(pending));
-    pending = '';
-  };
-
-  for await (const text of decodeUtf8(source.chunks, file, (n) => (bytesRead = n))) {
-    if (tokenizer) take(tokenizer.push(text));
-    else {
-      pending += text;
-      if (pending.length >= SNIFF_BYTES) startTokenizer(false);
-    }
+  for await (const batch of csvRecords(source.chunks, file, options.delimiter, (n) => (bytesRead = n))) {
+    delimiter = batch.delimiter;
+    take(batch.records);
     options.onProgress?.({ bytesRead, totalBytes: source.bytes, rows });
   }
-  if (!tokenizer) startTokenizer(true);
-  take(tokenizer!.end());
 
   if (!first) throw new ImportError('empty', `${file} is empty: no rows`, { file });
   if (!columns) {

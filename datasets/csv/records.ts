@@ -1,5 +1,5 @@
-// The records of a CSV byte stream, in order, with the delimiter guessed from the first 64 KB of text: the shared
-// front end of the importer's callers that need rows but no target (predict).
+// The records of a CSV byte stream, in order, with the delimiter guessed from the first 64 KB of text: the one front
+// end of every CSV reader (the importer, the table importer's sources, predict's feature rows).
 import { detectDelimiter, type Delimiter } from './sniff.ts';
 import { decodeUtf8 } from './text.ts';
 import { CsvTokenizer, type CsvRecord } from './tokenizer.ts';
@@ -10,17 +10,20 @@ export async function* csvRecords(
   chunks: AsyncIterable<Uint8Array>,
   file: string,
   delimiter?: Delimiter,
+  /** the bytes read so far, after each chunk */
+  onBytes: (total: number) => void = () => {},
 ): AsyncGenerator<{ records: CsvRecord[]; delimiter: string }> {
   let tokenizer: CsvTokenizer | undefined;
   let pending = '';
   const start = (final: boolean) => {
+    // Guess from whole lines only: a cut-off last line would look inconsistent.
     const cut = final ? pending.length : pending.lastIndexOf('\n') + 1;
     tokenizer = new CsvTokenizer(delimiter ?? detectDelimiter(pending.slice(0, cut || pending.length)), file);
     const records = tokenizer.push(pending);
     pending = '';
     return records;
   };
-  for await (const text of decodeUtf8(chunks, file, () => {})) {
+  for await (const text of decodeUtf8(chunks, file, onBytes)) {
     if (tokenizer) yield { records: tokenizer.push(text), delimiter: tokenizer.delimiter };
     else {
       pending += text;
