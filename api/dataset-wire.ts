@@ -30,9 +30,6 @@ export interface WireDatasetChunk {
 declare function btoa(data: string): string;
 declare function atob(data: string): string;
 
-/** The most feature values one load sends (about 20 MB of base64); bigger imports train from the CLI. */
-export const MAX_WIRE_VALUES = 4_000_000;
-
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
   const CHUNK = 0x8000; // String.fromCharCode takes at most a few tens of thousands of arguments

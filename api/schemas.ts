@@ -73,6 +73,7 @@ export const API_INPUTS = {
   /** into an existing experiment, all or none */
   moveRuns: z.strictObject({ ids: z.array(RunId).min(1).max(10_000), experiment: ExperimentName }),
   listImportedDatasets: z.strictObject({}),
+  /** a whole snapshot in one call, up to MAX_CHUNK_VALUES feature values (the window streams with the chunks below) */
   loadImportedDataset: z.strictObject({ name: z.string().trim().min(1).max(100) }),
   /** rows [offset, offset + rows) of a snapshot, by its hash; fewer when the chunk would pass MAX_CHUNK_VALUES */
   loadImportedDatasetChunk: z.strictObject({

@@ -9,10 +9,11 @@ import { importCsvStream, type ByteSource } from '../datasets/csv/import.ts';
 import type { ImportedData } from '../datasets/imported.ts';
 import type { RowSink } from '../datasets/sink.ts';
 import { findDataset } from '../engine/data/builtin.ts';
-import { MAX_WIRE_VALUES, toWireDataset } from './dataset-wire.ts';
+import { toWireDataset } from './dataset-wire.ts';
 import { ApiError } from './errors.ts';
 import type { DatasetUploadSchema } from './schemas.ts';
 import type { FileGrants } from './store-api.ts';
+import { MAX_CHUNK_VALUES } from './store-dataset-chunks.ts';
 import type { ApiHandlers, ApiParsedInput, ImportedDataset } from './workbench-api.ts';
 import type { z } from 'zod';
 
@@ -47,8 +48,8 @@ export function createDatasetHandlers(store: RunStore, files: FileGrants | undef
     loadImportedDataset: ({ name }) => {
       const rec = datasets.find(name);
       if (!rec) throw new ApiError('unknown_dataset', `no imported dataset "${name}" in ${store.path}`, 'name');
-      if (rec.rows * rec.features > MAX_WIRE_VALUES)
-        throw new ApiError('too_large', `"${name}" has ${rec.rows} × ${rec.features} values, more than the app trains in a window; train it with: mlpw train --dataset ${name}`);
+      if (rec.rows * rec.features > MAX_CHUNK_VALUES)
+        throw new ApiError('too_large', `"${name}" has ${rec.rows} × ${rec.features} values, more than one call sends (${MAX_CHUNK_VALUES}); load it in pieces with loadImportedDatasetChunk, as the window does`);
       return toWireDataset(datasets.load({ name }));
     },
     importDatasetFile: async ({ file, ...fields }) => {
