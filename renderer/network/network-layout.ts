@@ -31,7 +31,7 @@ export interface Edge {
   y1: number;
   x2: number;
   y2: number;
-  /** stroke width in px, 0.5–4 by |weight| / max |weight| of the layer */
+  /** stroke width in px, 0.4–3.5 by (|weight| / max |weight| of the layer)²: the few strong ones stand out of a dense layer */
   width: number;
   opacity: number;
 }
@@ -101,7 +101,7 @@ export function networkLayout(snapshot: ModelSnapshot, options: LayoutOptions): 
       for (const b of columns[l + 1]!.units) {
         const weight = layer.W[a.index * layer.units + b.index]!;
         const r = max > 0 ? Math.abs(weight) / max : 0;
-        edges.push({ layer: l, from: a.index, to: b.index, weight, x1: a.x + half, y1: a.y, x2: b.x - half, y2: b.y, width: 0.5 + 3.5 * r, opacity: 0.2 + 0.8 * r });
+        edges.push({ layer: l, from: a.index, to: b.index, weight, x1: a.x + half, y1: a.y, x2: b.x - half, y2: b.y, width: 0.4 + 3.1 * r * r, opacity: 0.12 + 0.88 * r * r });
       }
   });
   edges.sort((p, q) => Math.abs(p.weight) - Math.abs(q.weight));

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The network view on the engine's own initial weights (initWeights, as a run starts): a 784-128-10 MNIST net draws
 // its top 16 inputs and top 32 hidden units by outgoing weight norm with "+N more", all 10 outputs, and only edges
-// between drawn units; a 2-D spiral net draws one activation thumbnail per hidden and output unit, and hovering an
+// between drawn units; a 2-D spiral net draws one activation thumbnail per unit (x₁ and x₂ included), and hovering an
 // edge reads its weight.
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
@@ -44,11 +44,11 @@ describe('the network view', () => {
     expect(w.findAll('[data-test="net-edge"]')).toHaveLength(MAX_INPUTS * MAX_UNITS + MAX_UNITS * MAX_UNITS + MAX_UNITS * 10);
   });
 
-  it('gives a 2-D spiral net a thumbnail per hidden and output unit, and reads an edge’s weight on hover', async () => {
+  it('gives a 2-D spiral net a thumbnail per unit (its inputs too), and reads an edge’s weight on hover', async () => {
     const config = parseConfig({ dataset: { name: 'spiral', samples: 200 } });
     const snapshot = initialSnapshot('spiral', [8, 6], 2, 3);
     const w = mount(NetworkView, { props: { snapshot, points: pointsOf(datasetOf(config.dataset)) }, attachTo: document.body });
-    expect(w.findAll('[data-test="net-thumbnail"]')).toHaveLength(8 + 6 + 3);
+    expect(w.findAll('[data-test="net-thumbnail"]')).toHaveLength(2 + 8 + 6 + 3);
     expect(w.find('[data-test="net-more"]').exists()).toBe(false);
     const edges = w.findAll('[data-test="net-edge"]');
     expect(edges).toHaveLength(2 * 8 + 8 * 6 + 6 * 3);
