@@ -32,7 +32,9 @@ function fieldsOf(url: URL): z.output<typeof DatasetUploadSchema> {
 
 async function* limited(req: IncomingMessage, max: number): AsyncGenerator<Uint8Array> {
   let size = 0;
-  for await (const chunk of req) {
+  // Not destroyed when the importer stops early (a bad line): answer() still reads the rest, so the page gets our
+  // error and not a reset connection.
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     if (size > max) throw new ApiError('too_large', `the upload is larger than ${max / 1024 ** 2} MB; import it with: mlpw import FILE`);
     yield chunk as Buffer;
