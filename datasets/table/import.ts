@@ -1,7 +1,7 @@
 // A real table (CSV, JSON array of objects, NDJSON) → numeric features streamed to a RowSink, in two passes over
 // the file. Pass 1 profiles every column (datasets/table/profile.ts) and fits the preprocessing: each column's type
 // (numeric, categorical, date; ID-like and empty columns ignored with a warning), medians and most frequent
-// categories for the gaps. Pass 2 encodes the rows with it (datasets/table/preprocessing.ts) and reads the target.
+// categories for the gaps. Pass 2 encodes the rows with it (engine/data/preprocessing.ts) and reads the target.
 // Two passes rather than a sample: the category lists and medians are those of the whole file, and memory stays
 // bounded (one chunk of rows, the per-column profiles, a label or target per row).
 import { excerpt, excerptList } from '../../engine/excerpt.ts';
