@@ -44,6 +44,13 @@ beforeAll(async () => {
   writeFileSync(wide, [header, ...rows].join('\n') + '\n');
   const imported = await cli(['import', wide, '--target', 'digit', '--name', 'wide-784', '--json'], { db: join(dir, 'workbench.db') });
   if (imported.code !== 0) throw new Error(imported.stderr);
+  // 600 feature columns that are not a square image: the preview is a table, and it must not spill.
+  const wider = join(dir, 'wide-600.csv');
+  const header600 = [...Array.from({ length: 600 }, (_, i) => `f${i}`), 'label'].join(',');
+  const rows600 = Array.from({ length: 40 }, (_, r) => [...Array.from({ length: 600 }, (_, i) => ((r * 3 + i) % 97) / 10), r % 4].join(','));
+  writeFileSync(wider, [header600, ...rows600].join('\n') + '\n');
+  const imported600 = await cli(['import', wider, '--target', 'label', '--name', 'wide-600', '--json'], { db: join(dir, 'workbench.db') });
+  if (imported600.code !== 0) throw new Error(imported600.stderr);
   served = await startServe(join(dir, 'workbench.db'));
   browser = await launchChromium();
   page = browser.page;
@@ -97,7 +104,9 @@ describe('the app as a new user finds it', () => {
   /** Every view in the state a user sees it, with the test id that must appear before the picture. */
   const VIEWS = (): { name: string; hash: string; ready: string; prepare?: () => Promise<void> }[] => [
     { name: 'designer', hash: '#/designer', ready: '[data-test="dataset-preview"] canvas', prepare: () => page.getByTestId('dataset').selectOption('spiral').then(() => undefined) },
-    { name: 'designer-784-columns', hash: '#/designer', ready: '[data-test="dataset-preview"] table', prepare: () => page.getByTestId('dataset').selectOption('wide-784').then(() => undefined) },
+    // 784 columns are a 28 × 28 image: the preview is a grid of the first images
+    { name: 'designer-784-columns', hash: '#/designer', ready: '[data-test="image-grid"] canvas', prepare: () => page.getByTestId('dataset').selectOption('wide-784').then(() => undefined) },
+    { name: 'designer-600-columns', hash: '#/designer', ready: '[data-test="dataset-preview"] table', prepare: () => page.getByTestId('dataset').selectOption('wide-600').then(() => undefined) },
     { name: 'training', hash: '#/training', ready: 'main' },
     { name: 'runs', hash: '#/runs', ready: '[data-test="runs-table"]' },
     { name: 'run-detail', hash: `#/runs/${runs['moons-c']}`, ready: '.run-detail' },
