@@ -10,6 +10,17 @@ export interface FromCheckpoint {
   epoch: number;
 }
 
+/** An ONNX file built and run in onnxruntime against the engine on the run's validation rows. */
+export interface VerifiedOnnx {
+  bytes: number;
+  checkpoint: CheckpointKind;
+  epoch: number;
+  /** largest |onnxruntime − engine| over the validation rows */
+  maxAbsDiff: number;
+  samples: number;
+  tolerance: number;
+}
+
 export interface SweepSummary {
   id: string;
   createdAt: number;
@@ -28,15 +39,9 @@ export interface InsightOutputs {
   getSweep: { sweep: SweepRecord; runs: RunRecord[] };
   startQueuedRun: void;
   cancelQueuedRuns: void;
-  onnxDownload: {
+  onnxDownload: VerifiedOnnx & {
     fileName: string;
     /** the file, base64 */
     base64: string;
-    bytes: number;
-    checkpoint: CheckpointKind;
-    epoch: number;
-    maxAbsDiff: number;
-    samples: number;
-    tolerance: number;
   };
 }

@@ -2,12 +2,12 @@
 // (validated by API_INPUTS on the store side) and resolving to plain JSON-safe data. Two transports carry it:
 // Electron IPC (electron/ipc.ts + preload) and HTTP (server/, for browser mode). Errors arrive as ApiError.
 import type { z } from 'zod';
-import type { CheckpointKind, EpochMetrics, Task } from '../engine/types.ts';
+import type { EpochMetrics, Task } from '../engine/types.ts';
 import type { Artifact, ExperimentRecord, Note, RunDetail, RunRecord } from '../db/types.ts';
 import type { API_INPUTS, ApiMethod, DatasetUploadSchema } from './schemas.ts';
 import type { WireSnapshot } from './snapshot-wire.ts';
 import type { WireDataset, WireDatasetChunk } from './dataset-wire.ts';
-import type { InsightOutputs } from './insight-api.ts';
+import type { InsightOutputs, VerifiedOnnx } from './insight-api.ts';
 
 export interface AppInfo {
   /** 'electron': the desktop app; 'browser': `mlpw serve` */
@@ -78,15 +78,8 @@ export interface ImportedDataset {
   createdAt: number;
 }
 
-export interface OnnxExportResult {
+export interface OnnxExportResult extends VerifiedOnnx {
   path: string;
-  bytes: number;
-  checkpoint: CheckpointKind;
-  epoch: number;
-  /** largest |onnxruntime − engine| over the validation rows */
-  maxAbsDiff: number;
-  samples: number;
-  tolerance: number;
 }
 
 export type ApiInput<K extends ApiMethod> = z.input<(typeof API_INPUTS)[K]>;
