@@ -29,7 +29,7 @@ async function upload(bytes: string | Uint8Array, fields: unknown, headers: Reco
   const res = await fetch(`${mode.server.origin}/api/upload/dataset?fields=${encodeURIComponent(JSON.stringify(fields))}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/octet-stream', 'X-Workbench-Token': mode.server.token, ...headers },
-    body: bytes,
+    body: typeof bytes === 'string' ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]),
   });
   return { status: res.status, body: (await res.json()) as { ok: boolean; value?: { name: string; rows: number; task: string }; error?: { code: string; message: string } } };
 }

@@ -52,8 +52,9 @@ describe('createRunWriter', () => {
 
   it('sends a new best checkpoint while the run trains, after its epoch, coalescing bests that arrive during a write', async () => {
     const calls: string[] = [];
-    let release: (() => void) | null = null;
-    const hold = () => new Promise<void>((r) => (release = r));
+    const held: (() => void)[] = [];
+    const release = () => held.shift()?.();
+    const hold = () => new Promise<void>((r) => held.push(r));
     const api = {
       recordEpochs: async ({ metrics }: { metrics: { epoch: number }[] }) => {
         calls.push(`epochs ${metrics.map((m) => m.epoch).join(',')}`);
@@ -73,7 +74,7 @@ describe('createRunWriter', () => {
     writer.onEpoch(fakeEpoch(3, 0.7));
     writer.onCheckpoint('best', 3, snapshot);
     for (let i = 0; i < 4; i++) {
-      release?.();
+      release();
       await new Promise((r) => setTimeout(r, 0));
     }
     expect(calls).toEqual(['epochs 1', 'epochs 2,3', 'best 3']);
@@ -82,7 +83,7 @@ describe('createRunWriter', () => {
     writer.onFinished(fakeSummary(4));
     const settled = writer.settle();
     for (let i = 0; i < 4; i++) {
-      release?.();
+      release();
       await new Promise((r) => setTimeout(r, 0));
     }
     await settled;
