@@ -14,6 +14,7 @@ import {
 } from '../engine/schemas.ts';
 import { RUN_SORT_FIELDS } from '../db/types.ts';
 import { INSIGHT_INPUTS } from './insight-schemas.ts';
+import { RUN_TABLE_INPUTS } from './run-table-api.ts';
 import { WireSnapshotSchema } from './snapshot-wire.ts';
 
 const RunId = z.string().trim().min(1).max(64);
@@ -90,6 +91,7 @@ export const API_INPUTS = {
   /** the desktop app: the native save dialog for an ONNX file; resolves to a one-time handle, or null when cancelled */
   chooseOnnxFile: z.strictObject({ defaultName: z.string().trim().min(1).max(255) }),
   ...INSIGHT_INPUTS,
+  ...RUN_TABLE_INPUTS,
 } as const;
 
 export type ApiMethod = keyof typeof API_INPUTS;

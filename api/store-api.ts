@@ -9,6 +9,7 @@ import { createDatasetChunkHandlers } from './store-dataset-chunks.ts';
 import { createDatasetHandlers, recordRunDataset } from './store-datasets.ts';
 import { createExportHandlers } from './store-export.ts';
 import { createInsightHandlers } from './store-insight.ts';
+import { runTable } from './store-run-table.ts';
 import type { ApiHandlers, ApiParsedInput, AppInfo, RunPage } from './workbench-api.ts';
 
 export type FilePurpose = 'open' | 'save';
@@ -59,6 +60,10 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
       runCount: store.countRuns(),
     }),
     listRuns: (q) => listRuns(store, q),
+    runTable: (q) => {
+      const { columns, filter, groupBy, limit, offset, ...listing } = q;
+      return runTable(q, listRuns(store, { ...listing, limit: Number.MAX_SAFE_INTEGER, offset: 0 }).runs, store);
+    },
     getRun: ({ id }) => store.getRunDetail(id),
     getEpochs: ({ id }) => store.getEpochs(id),
     getCheckpoint: ({ id, kind }) => {

@@ -8,6 +8,7 @@ import type { API_INPUTS, ApiMethod, DatasetUploadSchema } from './schemas.ts';
 import type { WireSnapshot } from './snapshot-wire.ts';
 import type { WireDataset, WireDatasetChunk } from './dataset-wire.ts';
 import type { InsightOutputs, VerifiedOnnx } from './insight-api.ts';
+import type { RunTableOutputs } from './run-table-api.ts';
 
 export interface AppInfo {
   /** 'electron': the desktop app; 'browser': `mlpw serve` */
@@ -25,7 +26,7 @@ export interface RunPage {
 }
 
 /** What each method resolves to. */
-export interface ApiOutputs extends InsightOutputs {
+export interface ApiOutputs extends InsightOutputs, RunTableOutputs {
   info: AppInfo;
   listRuns: RunPage;
   getRun: RunDetail;

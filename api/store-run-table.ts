@@ -1,0 +1,60 @@
+// The runTable method over the store (Node side): the listed runs, each with its epochs read only when a metric
+// column asks, filtered, then paged or grouped by insight/'s functions, the ones `mlpw runs` uses.
+import type { RunStore } from '../db/run-store.ts';
+import type { RunRecord } from '../db/types.ts';
+import type { EpochMetrics } from '../engine/types.ts';
+import { groupRuns, type Summary } from '../insight/group-runs.ts';
+import { ColumnError, configKeys, resolveColumn, type CellValue, type Column, type RunWithEpochs } from '../insight/run-columns.ts';
+import { FilterError, parseFilter } from '../insight/run-filter.ts';
+import { ApiError } from './errors.ts';
+import type { CellValue as WireCell, RunTablePage, Summary as WireSummary } from './run-table-api.ts';
+import type { ApiParsedInput } from './workbench-api.ts';
+
+// The contract's restated types stay the same as insight/'s: each way assignable, or this does not compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const CONTRACT_MATCHES: [Same<CellValue, WireCell>, Same<Summary, WireSummary>] = [true, true];
+
+/** A run whose epochs are read from the store the first time a column needs them (a config filter reads none). */
+function lazyEpochs(store: RunStore, run: RunRecord): RunWithEpochs {
+  let epochs: EpochMetrics[] | undefined;
+  return {
+    run,
+    get epochs() {
+      return (epochs ??= store.getEpochs(run.id));
+    },
+  };
+}
+
+/** A column's error as the API's, naming the input field it came from. */
+function asField<T>(field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ColumnError) throw new ApiError('invalid_argument', e.message, field);
+    throw e;
+  }
+}
+
+/** `listed` gives every run the store's filter, search and SQL sort select, in order. */
+export function runTable(q: ApiParsedInput<'runTable'>, listed: RunRecord[], store: RunStore): RunTablePage {
+  const all = listed.map((r) => lazyEpochs(store, r));
+  const columns: Column[] = q.columns.map((key, i) => asField(`columns[${i}]`, () => resolveColumn(key, all)));
+  const shown = { columns: columns.map((c) => ({ key: c.key, numeric: c.numeric })), configKeys: configKeys(all) };
+  let keep: (r: RunWithEpochs) => boolean = () => true;
+  try {
+    if (q.filter?.trim()) keep = parseFilter(q.filter, all);
+  } catch (e) {
+    // A filter being typed is often half-written: an answer to show under the box, not a failed call.
+    if (e instanceof FilterError) return { ...shown, rows: [], total: 0, groups: null, filterError: e.message };
+    throw e;
+  }
+  const passing = all.filter(keep);
+  const page = { ...shown, total: passing.length, filterError: null };
+  if (q.groupBy !== undefined) {
+    const by = asField('groupBy', () => resolveColumn(q.groupBy!, all));
+    const groups = groupRuns(passing, [by], columns).map((g) => ({ key: g.keys[0] ?? null, runIds: g.runs.map((r) => r.run.id), cells: g.cells }));
+    return { ...page, rows: [], groups };
+  }
+  const rows = passing.slice(q.offset, q.offset + q.limit).map((r) => ({ run: r.run, cells: columns.map((c) => c.value(r)) }));
+  return { ...page, rows, groups: null };
+}
