@@ -24,16 +24,27 @@ const ExperimentName = z.string().trim().min(1).max(100);
 
 /** A file chosen in the desktop's native dialog: an opaque one-time id (electron/file-grants.ts), never a path. */
 const FileHandle = z.string().regex(/^[\w-]{16,64}$/, 'a handle from the desktop app’s file dialog (chooseDatasetFile / chooseOnnxFile)');
-/** How to read a CSV, the same for a chosen file and an upload. */
+/** Column lists as `mlpw import` takes them: names or 1-based positions, comma-separated, ranges 3-7. */
+const ColumnList = z.string().trim().min(1).max(2000);
+/** How to read a table (CSV, JSON, NDJSON), the same for a chosen file, an upload and `mlpw import`. */
 const CSV_IMPORT_FIELDS = {
   /** the column to predict, by header name or 1-based position */
   target: z.string().trim().min(1).max(200),
   name: z.string().trim().min(1).max(100).optional(),
   task: TaskSchema.optional(),
+  /** only these columns are features (exclusive with ignore) */
+  features: ColumnList.optional(),
+  ignore: ColumnList.optional(),
+  /** these columns are categories even where their values are numbers */
+  categorical: ColumnList.optional(),
+  /** default impute (median / most frequent value plus an is-missing column); drop leaves out rows with a gap */
+  missing: z.enum(['impute', 'drop']).optional(),
+  /** the same as missing: 'drop' (kept for older pages) */
   dropMissing: z.boolean().optional(),
 };
-/** Browser mode's upload (POST /api/upload/dataset, the file's bytes as the body): the fields beside the bytes. */
-export const DatasetUploadSchema = z.strictObject({ fileName: z.string().trim().min(1).max(255), ...CSV_IMPORT_FIELDS });
+/** Browser mode's upload (POST /api/upload/dataset, the file's bytes as the body): the fields beside the bytes.
+ * dryRun: type the columns and encode every row, store nothing (mlpw import --dry-run). */
+export const DatasetUploadSchema = z.strictObject({ fileName: z.string().trim().min(1).max(255), dryRun: z.boolean().optional(), ...CSV_IMPORT_FIELDS });
 
 /** One schema per method: the method's single input object. */
 export const API_INPUTS = {
@@ -82,7 +93,7 @@ export const API_INPUTS = {
     offset: z.number().int().min(0),
     rows: z.number().int().min(1).max(10_000_000),
   }),
-  /** the desktop app: a CSV chosen in its native open dialog, named by the handle chooseDatasetFile gave */
+  /** the desktop app: a table chosen in its native open dialog, named by the handle chooseDatasetFile gave */
   importDatasetFile: z.strictObject({ file: FileHandle, ...CSV_IMPORT_FIELDS }),
   /** the desktop app: writes a verified ONNX file of the run's checkpoint where chooseOnnxFile's dialog chose */
   exportOnnx: z.strictObject({ id: RunId, checkpoint: CheckpointKindSchema.default('final'), file: FileHandle }),

@@ -50,7 +50,7 @@ export interface ApiOutputs extends InsightOutputs, RunTableOutputs {
   listImportedDatasets: ImportedDataset[];
   loadImportedDataset: WireDataset;
   loadImportedDatasetChunk: WireDatasetChunk;
-  importDatasetFile: ImportedDataset;
+  importDatasetFile: DatasetImport;
   exportOnnx: OnnxExportResult;
   chooseDatasetFile: ChosenFile | null;
   chooseOnnxFile: ChosenFile | null;
@@ -62,7 +62,7 @@ export interface ChosenFile {
   name: string;
 }
 
-/** Browser mode's upload of a CSV chosen in the page (a file picker or a drop): how to read it. */
+/** Browser mode's upload of a table chosen in the page (a file picker or a drop): how to read it. */
 export type DatasetUpload = z.input<typeof DatasetUploadSchema>;
 
 /** An imported dataset snapshot as the store describes it (db/datasets.ts DatasetRecord). */
@@ -77,6 +77,43 @@ export interface ImportedDataset {
   targetName: string | null;
   classLabels: string[] | null;
   createdAt: number;
+}
+
+/** One line of the import's column table (datasets/table/import.ts ColumnReport, restated for the page: no Node here). */
+export interface ImportColumn {
+  /** 1-based position */
+  column: number;
+  name: string;
+  type: 'numeric' | 'categorical' | 'date' | 'id' | 'empty';
+  missing: number;
+  /** null: more distinct values than were counted */
+  distinct: number | null;
+  role: 'feature' | 'target' | 'ignored';
+  /** how it is used: "3 one-hot", "median 41.5 + missing indicator" */
+  note: string;
+}
+
+/** What a table import found, as `mlpw import` prints it: the column table, its warnings and the row counts. */
+export interface ImportTable {
+  columns: ImportColumn[];
+  warnings: string[];
+  imputedRows: number;
+  /** rows left out for a gap (missing: 'drop') */
+  droppedRows: number;
+  /** rows left out for a missing target */
+  missingTargetRows: number;
+}
+
+/** An import's answer: the stored snapshot and its column table. */
+export interface DatasetImport extends ImportedDataset {
+  dryRun: false;
+  table: ImportTable;
+}
+
+/** A dry run's answer (Check columns): what the snapshot would be; nothing is stored, so no hash. */
+export interface DatasetCheck extends Omit<ImportedDataset, 'hash' | 'createdAt'> {
+  dryRun: true;
+  table: ImportTable;
 }
 
 export interface OnnxExportResult extends VerifiedOnnx {
@@ -104,7 +141,7 @@ export type WorkbenchApi = { [K in ApiMethod]: (input: ApiInput<K>) => Promise<A
   /** Desktop shell only: menu commands for the renderer to act on; returns an unsubscribe function. */
   onMenuCommand?(listener: (event: MenuEvent) => void): () => void;
   /** Browser mode only: imports a file the page holds by sending its bytes (the server opens no path the page names). */
-  uploadDataset?(file: PageFile, fields: DatasetUpload): Promise<ImportedDataset>;
+  uploadDataset?(file: PageFile, fields: DatasetUpload): Promise<DatasetImport | DatasetCheck>;
 };
 
 /** The store host's side: receives parsed input, may answer synchronously (RunStore is synchronous). */

@@ -1,22 +1,23 @@
 // Browser mode's dataset upload: POST /api/upload/dataset (token checked like every /api/ call), the file's bytes as
 // an application/octet-stream body, the import's fields as JSON in the `fields` query parameter. The bytes stream
-// straight into the CSV importer as they arrive (no base64, no buffering of the whole file), so the server opens no
-// path a page names. The answer is a DispatchResult, as for every API call.
+// as they arrive (no base64, no buffering of the whole file) to the handler, which keeps them in a temporary file for
+// the table importer's two passes (api/store-datasets.ts importUpload), so the server opens no path a page names.
+// The answer is a DispatchResult, as for every API call: the snapshot (or a dry run's findings) and its column table.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { invalidInput, ApiError } from '../api/errors.ts';
 import { DatasetUploadSchema } from '../api/schemas.ts';
-import type { ImportedDataset } from '../api/workbench-api.ts';
+import type { DatasetCheck, DatasetImport } from '../api/workbench-api.ts';
 import { toWireError } from '../engine/wire-error.ts';
 import { sendJson } from './headers.ts';
 
-/** Generous: an MNIST-scale CSV is 100–200 MB; the importer keeps only the parsed rows, never the text. */
+/** Generous: an MNIST-scale CSV is 100–200 MB; it goes to a temporary file, and the importer keeps only the parsed rows. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 
 export type DatasetUploadHandler = (
   fields: z.output<typeof DatasetUploadSchema>,
   body: { bytes: number; chunks: AsyncIterable<Uint8Array> },
-) => Promise<ImportedDataset>;
+) => Promise<DatasetImport | DatasetCheck>;
 
 function fieldsOf(url: URL): z.output<typeof DatasetUploadSchema> {
   let raw: unknown;

@@ -1,5 +1,6 @@
 // Browser mode's import and export move bytes, never server paths (issue 13): a CSV chosen in the import dialog's
-// file picker and one dropped on the dialog are uploaded and appear among the Designer's datasets; a run's ONNX
+// file picker and one dropped on the dialog are uploaded and appear among the Designer's datasets; a real table's
+// columns are checked (dry run) and imported, the dialog showing the detected types (issue 15); a run's ONNX
 // export from its page is a download that reads back. Real Chromium against the real `mlpw serve`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +23,17 @@ function csv(rows: number): string {
   for (let i = 0; i < rows; i++) {
     const x = Math.sin(i * 12.9898);
     lines.push(`${x.toFixed(4)},${Math.cos(i * 78.233).toFixed(4)},${x > 0 ? 'right' : 'left'}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Penguins-like: an ID column, a string column with gaps, an ISO date, a number with NA, a string class. */
+function penguins(): string {
+  const lines = ['tag,island,observed,bill_mm,species'];
+  for (let i = 0; i < 40; i++) {
+    const island = i % 9 === 4 ? '' : ['Biscoe', 'Dream', 'Torgersen'][i % 3]!;
+    const bill = i % 7 === 5 ? 'NA' : (38 + (i % 9) * 1.5).toFixed(1);
+    lines.push(`P${1000 + i},${island},2008-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')},${bill},${i % 2 ? 'Adelie' : 'Gentoo'}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -62,6 +74,7 @@ describe('files in browser mode', () => {
     await expect.poll(pickedName).toBe('picked.csv');
     await screenshot(page, 'import-dialog');
     await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-done').click();
     await expect.poll(() => page.getByTestId('dataset').inputValue()).toBe('picked');
     await expect.poll(() => page.getByTestId('dataset-preview').textContent()).toContain('120 samples');
   });
@@ -78,8 +91,33 @@ describe('files in browser mode', () => {
     await screenshot(page, 'import-dialog-dropped');
     await page.getByTestId('import-target').fill('3');
     await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-done').click();
     await expect.poll(() => page.getByTestId('dataset').inputValue()).toBe('dropped');
     expect(await datasetOptions()).toEqual(expect.arrayContaining(['picked', 'dropped']));
+  });
+
+  it('checks a real table’s columns, then imports it: the dialog shows each column’s detected type and role (an ID column left out)', async () => {
+    await page.getByTestId('import-dataset').click();
+    await page.getByTestId('import-file').setInputFiles({ name: 'penguins.csv', mimeType: 'text/csv', buffer: Buffer.from(penguins()) });
+    await page.getByTestId('import-target').fill('species');
+    await page.getByTestId('import-check').click();
+    const columns = () => page.getByTestId('import-columns').locator('tbody tr').evaluateAll((rows) =>
+      rows.map((r) => [r.getAttribute('data-column'), r.querySelector('[data-test=column-type]')!.textContent, r.querySelector('[data-test=column-role]')!.textContent!.split(':')[0]]));
+    await expect.poll(columns).toEqual([
+      ['tag', 'id', 'ignored'],
+      ['island', 'categorical', 'feature'],
+      ['observed', 'date', 'feature'],
+      ['bill_mm', 'numeric', 'feature'],
+      ['species', 'categorical', 'target'],
+    ]);
+    expect(await page.getByTestId('import-result').textContent()).toContain('nothing stored');
+    expect(await datasetOptions()).not.toContain('penguins');
+    await page.getByTestId('import-submit').click();
+    await expect.poll(() => page.getByTestId('import-result').textContent()).toMatch(/Imported penguins: 40 rows/);
+    expect(await page.getByTestId('import-notes').textContent()).toMatch(/warning: column "tag" looks like an ID.*imputed missing values in 9 rows/);
+    await screenshot(page, 'import-dialog-columns');
+    await page.getByTestId('import-done').click();
+    await expect.poll(() => page.getByTestId('dataset').inputValue()).toBe('penguins');
   });
 
   it('downloads a run’s ONNX export from its page', async () => {
