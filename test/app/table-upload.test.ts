@@ -1,6 +1,6 @@
 // The app's import is mlpw import's (issue 15): a table with a string column, a date column and gaps, uploaded
 // through the real HTTP server onto a real SQLite file, is typed, one-hot encoded and imputed exactly as `mlpw import`
-// does the same file into another store; the answer carries the column table; a dry run stores nothing and leaves no
+// does the same file into another store (the same content hash); the answer carries the column table; a dry run stores nothing and leaves no
 // temporary file behind.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,13 +67,14 @@ describe('a real table uploaded in browser mode', () => {
     const cliDb = join(dir, 'cli.db');
     const cli = spawnSync(process.execPath, [bin, 'import', file, '--target', 'species', '--db', cliDb, '--json'], { encoding: 'utf8', timeout: 120_000 });
     expect(cli.stderr).toBe('');
-    const fromCli = JSON.parse(cli.stdout) as { rows: number; features: number; columns: unknown[] };
+    const fromCli = JSON.parse(cli.stdout) as { rows: number; features: number; hash: string; columns: unknown[] };
 
     const r = await upload(penguins(), { fileName: 'penguins.csv', target: 'species' });
     expect(r.status).toBe(200);
     const app = r.body.value as DatasetImport;
     expect(app).toMatchObject({ name: 'penguins', dryRun: false, rows: 60, task: 'classification' });
     expect(app.rows).toBe(fromCli.rows);
+    expect(app.hash).toBe(fromCli.hash);
     expect(app.features).toBe(fromCli.features);
     expect(app.table.columns).toEqual(fromCli.columns);
     expect(app.table.columns.map((c) => [c.name, c.type, c.missing, c.role])).toEqual([
