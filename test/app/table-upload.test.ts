@@ -1,9 +1,10 @@
 // The app's import is mlpw import's (issue 15): a table with a string column, a date column and gaps, uploaded
 // through the real HTTP server onto a real SQLite file, is typed, one-hot encoded and imputed exactly as `mlpw import`
-// does the same file into another store (the same content hash); the answer carries the column table; a dry run stores nothing and leaves no
-// temporary file behind.
+// does the same file into another store (the same content hash); the answer carries the column table; a dry run
+// stores nothing; the upload's temporary file is the owner's alone while it exists and is gone after.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,16 +47,25 @@ async function listed(): Promise<ImportedDataset[]> {
   return ((await res.json()) as { value: ImportedDataset[] }).value;
 }
 
-const uploadDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('mlpw-upload-'));
+let savedTmp: string | undefined;
+/** This file's own temp folder (TMPDIR, read by os.tmpdir() at each call), so other tests' uploads do not show. */
+let tmp: string;
+const uploadDirs = () => readdirSync(tmp).filter((n) => n.startsWith('mlpw-upload-'));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-table-upload-'));
+  tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
   const staticDir = join(dir, 'renderer');
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
   mode = await startBrowserMode({ dbPath: join(dir, 'app.db'), appVersion: '0.0.0-test', staticDir });
 });
 afterAll(async () => {
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmp;
   await mode?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -115,7 +125,6 @@ describe('a real table uploaded in browser mode', () => {
   });
 
   it('a dry run answers with the column table and stores nothing; no temporary file is left', async () => {
-    const before = uploadDirs();
     const r = await upload(penguins(), { fileName: 'check.csv', target: 'species', dryRun: true });
     expect(r.status).toBe(200);
     expect(r.body.value).toMatchObject({ dryRun: true, name: 'check', rows: 60 });
@@ -124,6 +133,35 @@ describe('a real table uploaded in browser mode', () => {
     const bad = await upload('a,b,label\n1,2,p\n3,oops,q\n', { fileName: 'mixed.csv', target: 'label', dryRun: true });
     expect(bad.body.error!.message).toMatch(/^mixed\.csv line 3, column 2 \("b"\): "oops" is not a number/);
     expect(bad.body.error!.message).not.toContain(tmpdir());
-    expect(uploadDirs()).toEqual(before);
+    expect(uploadDirs()).toEqual([]);
+  });
+
+  it('keeps the bytes in a 0600 file in a 0700 folder of the OS temp folder while the page sends, and removes it', async () => {
+    const text = penguins();
+    const cut = text.indexOf('\n', text.length / 2) + 1;
+    const fields = encodeURIComponent(JSON.stringify({ fileName: 'slow.csv', name: 'slow', target: 'species' }));
+    const req = request(`${mode.server.origin}/api/upload/dataset?fields=${fields}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', 'X-Workbench-Token': mode.server.token, 'Content-Length': String(Buffer.byteLength(text)) },
+    });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
+    req.write(text.slice(0, cut));
+    await expect.poll(() => uploadDirs().flatMap((d) => readdirSync(join(tmp, d))).length, { timeout: 30_000 }).toBe(1);
+    const [folder] = uploadDirs();
+    const [file] = readdirSync(join(tmp, folder!));
+    expect(statSync(join(tmp, folder!)).mode & 0o777).toBe(0o700);
+    expect(statSync(join(tmp, folder!, file!)).mode & 0o777).toBe(0o600);
+    req.end(text.slice(cut));
+    const r = await answer;
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).value).toMatchObject({ name: 'slow', rows: 60 });
+    expect(uploadDirs()).toEqual([]);
   });
 });
