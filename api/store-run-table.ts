@@ -14,13 +14,17 @@ import type { ApiParsedInput } from './workbench-api.ts';
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 export const CONTRACT_MATCHES: [Same<CellValue, WireCell>, Same<Summary, WireSummary>] = [true, true];
 
-/** A run whose epochs are read from the store the first time a column needs them (a config filter reads none). */
+/**
+ * A run whose epochs are read the first time a column needs them (a config filter reads none), and only its best and
+ * last: all that run-columns' metric columns read (bestAndLast). 1,000 runs × 100 epochs on 2 busy cores: every row
+ * 330–470 ms, these 11 ms.
+ */
 function lazyEpochs(store: RunStore, run: RunRecord): RunWithEpochs {
   let epochs: EpochMetrics[] | undefined;
   return {
     run,
     get epochs() {
-      return (epochs ??= store.getEpochs(run.id));
+      return (epochs ??= store.getBestAndLastEpochs(run.id, run.bestEpoch));
     },
   };
 }

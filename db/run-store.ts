@@ -206,6 +206,11 @@ export class RunStore {
     return this.st.epochs.all({ id }) as EpochMetrics[];
   }
 
+  /** A run's best epoch (by id, as the RunRecord has it) and its last, oldest first; one when they are the same. */
+  getBestAndLastEpochs(id: string, bestEpoch: number | null): EpochMetrics[] {
+    return this.st.bestAndLastEpochs.all({ id, best: bestEpoch }) as EpochMetrics[];
+  }
+
   getCheckpoint(ref: string, kind: CheckpointKind): { epoch: number; snapshot: ModelSnapshot } | null {
     const id = this.resolveRunId(ref);
     const row = this.st.checkpoint.get({ id, kind }) as { epoch: number; model: string; weights: Buffer } | undefined;

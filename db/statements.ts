@@ -51,6 +51,10 @@ export function createStatements(db: Db) {
     getRun: p(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = @id`),
     epochs: p(`SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, train_acc AS trainAcc, val_acc AS valAcc, lr,
         duration_ms AS durationMs, samples_per_sec AS samplesPerSec FROM epochs WHERE run_id = @id ORDER BY epoch`),
+    // The runs table's metric columns read a run's best and last epochs only (two primary-key lookups, not every row).
+    bestAndLastEpochs: p(`SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, train_acc AS trainAcc, val_acc AS valAcc, lr,
+        duration_ms AS durationMs, samples_per_sec AS samplesPerSec FROM epochs
+      WHERE run_id = @id AND (epoch = @best OR epoch = (SELECT max(epoch) FROM epochs WHERE run_id = @id)) ORDER BY epoch`),
     checkpoint: p('SELECT epoch, model, weights FROM checkpoints WHERE run_id = @id AND kind = @kind'),
     checkpointInfo: p(`SELECT kind, epoch, length(weights) AS bytes, created_at FROM checkpoints WHERE run_id = @id
       ORDER BY kind`),
