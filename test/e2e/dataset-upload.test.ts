@@ -116,6 +116,10 @@ describe('files in browser mode', () => {
     await expect.poll(() => page.getByTestId('import-result').textContent()).toMatch(/Imported penguins: 40 rows/);
     expect(await page.getByTestId('import-notes').textContent()).toMatch(/warning: column "tag" looks like an ID.*imputed missing values in 9 rows/);
     await screenshot(page, 'import-dialog-columns');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await screenshot(page, 'import-dialog-columns-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('import-done').click();
     await expect.poll(() => page.getByTestId('dataset').inputValue()).toBe('penguins');
   });
