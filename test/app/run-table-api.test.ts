@@ -1,0 +1,69 @@
+// The runTable API method through dispatch() (as both transports call it) over a real SQLite file: chosen columns
+// paged after the filter, a filter that does not parse answered as filterError (no rows, not a failed call), an
+// unknown column refused naming its field, and groups over every run that passes, not one page.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../api/dispatch.ts';
+import type { RunTablePage } from '../../api/run-table-api.ts';
+import { createStoreApi } from '../../api/store-api.ts';
+import { RunStore } from '../../db/index.ts';
+import { parseConfig } from '../../engine/config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'mlpw-run-table-api-'));
+const store = new RunStore(join(dir, 'runs.db'));
+afterAll(() => (store.close(), rmSync(dir, { recursive: true, force: true })));
+const handlers = createStoreApi(store, { mode: 'browser', appVersion: 'test' });
+
+// Six runs, relu and tanh alternating, run i with final val_acc i / 10 (its best epoch is its last).
+const ids: string[] = [];
+for (let i = 1; i <= 6; i++) {
+  const activation = i % 2 ? 'relu' : 'tanh';
+  const id = store.createRun(parseConfig({ dataset: { name: 'xor', samples: 100 }, model: { layers: [{ units: 4, activation }] }, epochs: 2, backend: 'cpu' }));
+  const metrics = (epoch: number) => ({ epoch, trainLoss: 1, valLoss: 1 / epoch, trainAcc: 0.5, valAcc: (i / 10) * (epoch / 2), lr: 0.1, durationMs: 1, samplesPerSec: 10 });
+  store.recordEpoch(id, metrics(1));
+  store.recordEpoch(id, metrics(2));
+  store.finishRun(id, { status: 'completed', epochs: 2, bestEpoch: 2, best: metrics(2), final: metrics(2), durationMs: 2, samplesPerSecond: 10, stoppedEarly: false });
+  ids.push(id);
+}
+
+async function table(input: object): Promise<RunTablePage> {
+  const r = await dispatch(handlers, 'runTable', input);
+  if (!r.ok) throw new Error(`${r.error.code} ${r.error.field}: ${r.error.message}`);
+  return r.value as RunTablePage;
+}
+
+describe('runTable', () => {
+  it('filters with the --filter syntax, then pages the chosen columns', async () => {
+    const t = await table({ columns: ['activation', 'best.val_acc'], filter: 'val_acc > 0.25 and activation = relu', sort: 'created', descending: false, limit: 1, offset: 1 });
+    expect(t.total).toBe(2); // runs 3 and 5
+    expect(t.filterError).toBeNull();
+    expect(t.columns).toEqual([{ key: 'activation', numeric: false }, { key: 'best.val_acc', numeric: true }]);
+    expect(t.rows.map((r) => [r.run.id, ...r.cells])).toEqual([[ids[4], 'relu', 0.5]]);
+    expect(t.configKeys).toContain('model.layers.activation');
+  });
+
+  it('answers a filter that does not parse with its error, naming the token', async () => {
+    const t = await table({ columns: [], filter: 'activation = relu or val_acc > 1' });
+    expect(t.filterError).toBe('expected "and" or the end after "activation = relu", found "or" at column 19');
+    expect([t.rows, t.total]).toEqual([[], 0]);
+  });
+
+  it('refuses an unknown column naming the field', async () => {
+    const r = await dispatch(handlers, 'runTable', { columns: ['activation', 'bogus'] });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect([r.error.field, r.error.message.split(' (')[0]]).toEqual(['columns[1]', 'unknown column "bogus"']);
+  });
+
+  it('groups every passing run, with n and mean ± sample std', async () => {
+    const t = await table({ columns: ['best.val_acc'], groupBy: 'model.layers.activation', limit: 1 });
+    const relu = t.groups!.find((g) => g.key === 'relu')!;
+    expect(relu.runIds.sort()).toEqual([ids[0], ids[2], ids[4]].sort());
+    const cell = relu.cells[0] as { mean: number; std: number; count: number };
+    expect(cell.count).toBe(3);
+    expect(cell.mean).toBeCloseTo(0.3, 12);
+    expect(cell.std).toBeCloseTo(0.2, 12); // 0.1, 0.3, 0.5: sample variance 0.04
+    expect(t.rows).toEqual([]);
+  });
+});
