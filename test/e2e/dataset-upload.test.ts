@@ -101,8 +101,10 @@ describe('files in browser mode', () => {
     await page.getByTestId('import-file').setInputFiles({ name: 'penguins.csv', mimeType: 'text/csv', buffer: Buffer.from(penguins()) });
     await page.getByTestId('import-target').fill('species');
     await page.getByTestId('import-check').click();
+    // a role is the select's value where the checked table offers one, else the cell's text before its note
     const columns = () => page.getByTestId('import-columns').locator('tbody tr').evaluateAll((rows) =>
-      rows.map((r) => [r.getAttribute('data-column'), r.querySelector('[data-test=column-type]')!.textContent, r.querySelector('[data-test=column-role]')!.textContent!.split(':')[0]]));
+      rows.map((r) => [r.getAttribute('data-column'), r.querySelector('[data-test=column-type]')!.textContent,
+        r.querySelector('select')?.value ?? r.querySelector('[data-test=column-role]')!.textContent!.split(':')[0]!.trim()]));
     await expect.poll(columns).toEqual([
       ['tag', 'id', 'ignored'],
       ['island', 'categorical', 'feature'],
@@ -111,6 +113,14 @@ describe('files in browser mode', () => {
       ['species', 'categorical', 'target'],
     ]);
     expect(await page.getByTestId('import-result').textContent()).toContain('nothing stored');
+    // a role chosen in the checked table goes to the fields and is checked again; then back
+    await page.locator('[data-column="bill_mm"] select').selectOption('ignored');
+    await expect.poll(() => page.getByTestId('import-ignore').inputValue()).toBe('bill_mm');
+    await expect.poll(async () => (await columns())[3]).toEqual(['bill_mm', 'numeric', 'ignored']);
+    await screenshot(page, 'import-dialog-check');
+    await page.locator('[data-column="bill_mm"] select').selectOption('feature');
+    await expect.poll(() => page.getByTestId('import-ignore').inputValue()).toBe('');
+    await expect.poll(async () => (await columns())[3]).toEqual(['bill_mm', 'numeric', 'feature']);
     expect(await datasetOptions()).not.toContain('penguins');
     await page.getByTestId('import-submit').click();
     await expect.poll(() => page.getByTestId('import-result').textContent()).toMatch(/Imported penguins: 40 rows/);
