@@ -14,6 +14,8 @@ export const RUN_TABLE_INPUTS = {
     search: z.string().max(200).optional(),
     sort: z.enum(RUN_SORT_FIELDS).optional(),
     descending: z.boolean().optional(),
+    /** a column key to order on (in memory, after the filter) instead of sort; descending applies to it */
+    sortColumn: z.string().trim().min(1).max(200).optional(),
     /** column keys as `mlpw runs --columns` takes them (best.val_acc, activation, params, …) */
     columns: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
     /** `mlpw runs --filter` syntax: `val_acc > 0.9 and activation = relu` */

@@ -4,7 +4,7 @@ import type { RunStore } from '../db/run-store.ts';
 import type { RunRecord } from '../db/types.ts';
 import type { EpochMetrics } from '../engine/types.ts';
 import { groupRuns, type Summary } from '../insight/group-runs.ts';
-import { ColumnError, configKeys, resolveColumn, type CellValue, type Column, type RunWithEpochs } from '../insight/run-columns.ts';
+import { ColumnError, configKeys, resolveColumn, sortRuns, type CellValue, type Column, type RunWithEpochs } from '../insight/run-columns.ts';
 import { FilterError, parseFilter } from '../insight/run-filter.ts';
 import { ApiError } from './errors.ts';
 import type { CellValue as WireCell, RunTablePage, Summary as WireSummary } from './run-table-api.ts';
@@ -52,7 +52,8 @@ export function runTable(q: ApiParsedInput<'runTable'>, listed: RunRecord[], sto
     if (e instanceof FilterError) return { ...shown, rows: [], total: 0, groups: null, filterError: e.message };
     throw e;
   }
-  const passing = all.filter(keep);
+  let passing = all.filter(keep);
+  if (q.sortColumn !== undefined) passing = sortRuns(passing, asField('sortColumn', () => resolveColumn(q.sortColumn!, all)), q.descending ?? false);
   const page = { ...shown, total: passing.length, filterError: null };
   if (q.groupBy !== undefined) {
     const by = asField('groupBy', () => resolveColumn(q.groupBy!, all));

@@ -132,3 +132,15 @@ export function parseColumns(list: string, runs: readonly RunWithEpochs[]): Colu
   if (keys.length === 0) throw new ColumnError(list, 'no columns given (e.g. model.layers.activation,best.val_acc,params)');
   return keys.map((k) => resolveColumn(k, runs));
 }
+
+/** Rows ordered on a column; missing values last either way, numbers by value, the rest as text. */
+export function sortRuns<R extends RunWithEpochs>(rows: readonly R[], column: Column, descending: boolean): R[] {
+  const dir = descending ? -1 : 1;
+  const value = new Map(rows.map((r) => [r, column.value(r)]));
+  return [...rows].sort((a, b) => {
+    const x = value.get(a)!;
+    const y = value.get(b)!;
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    return dir * (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)));
+  });
+}

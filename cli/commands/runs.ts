@@ -2,7 +2,7 @@
 // columns, a filter and groups (mean ± std) computed by insight/, as the app computes them.
 import { RUN_STATUSES, type RunStatus } from '../../engine/types.ts';
 import { RUN_SORT_FIELDS, type RunFilter, type RunRecord, type RunSortField, type RunStore } from '../../db/index.ts';
-import { ColumnError, parseColumns, resolveColumn, type CellValue, type Column, type RunWithEpochs } from '../../insight/run-columns.ts';
+import { ColumnError, parseColumns, resolveColumn, sortRuns, type CellValue, type Column, type RunWithEpochs } from '../../insight/run-columns.ts';
 import { FilterError, parseFilter } from '../../insight/run-filter.ts';
 import { groupRuns, isSummary, type Summary } from '../../insight/group-runs.ts';
 import { intFlag, parseFlags } from '../args.ts';
@@ -58,17 +58,6 @@ function flagged<T>(flag: string, fn: () => T): T {
   }
 }
 
-function sortInMemory(rows: RunWithEpochs[], column: Column, descending: boolean): RunWithEpochs[] {
-  const dir = descending ? -1 : 1;
-  const value = new Map(rows.map((r) => [r, column.value(r)]));
-  return [...rows].sort((a, b) => {
-    const x = value.get(a)!;
-    const y = value.get(b)!;
-    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1; // missing values last, either way
-    return dir * (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)));
-  });
-}
-
 interface TableFlags {
   columns?: string;
   filter?: string;
@@ -93,7 +82,7 @@ function columnsTable(store: RunStore, filter: RunFilter, flags: TableFlags, wri
       if (!(e instanceof ColumnError)) throw e;
       throw new UsageError(`--sort: unknown field "${key}" (one of ${RUN_SORT_FIELDS.join(', ')}, or a column: ${e.message})`);
     }
-    rows = sortInMemory(rows, column, dir === undefined ? column.kind === 'metric' && /acc/.test(key!) : dir === 'desc');
+    rows = sortRuns(rows, column, dir === undefined ? column.kind === 'metric' && /acc/.test(key!) : dir === 'desc');
   }
   const shown = flagged('columns', () => parseColumns(flags.columns ?? (flags.groupBy ? DEFAULT_GROUP_COLUMNS : 'status,dataset,model.layers,model.layers.activation,best.val_loss,last.val_acc'), all));
   if (flags.groupBy !== undefined) {

@@ -1,6 +1,7 @@
 // The runTable API method through dispatch() (as both transports call it) over a real SQLite file: chosen columns
-// paged after the filter, a filter that does not parse answered as filterError (no rows, not a failed call), an
-// unknown column refused naming its field, and groups over every run that passes, not one page.
+// paged after the filter, ordering on a computed column (sortColumn), a filter that does not parse answered as
+// filterError (no rows, not a failed call), an unknown column refused naming its field, and groups over every run
+// that passes, not one page.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,13 @@ describe('runTable', () => {
     expect(t.columns).toEqual([{ key: 'activation', numeric: false }, { key: 'best.val_acc', numeric: true }]);
     expect(t.rows.map((r) => [r.run.id, ...r.cells])).toEqual([[ids[4], 'relu', 0.5]]);
     expect(t.configKeys).toContain('model.layers.activation');
+  });
+
+  it('orders on a computed column after the filter', async () => {
+    const t = await table({ columns: ['best.val_acc'], sortColumn: 'best.val_acc', descending: true, filter: 'activation = tanh' });
+    expect(t.rows.map((r) => r.cells[0])).toEqual([0.6, 0.4, 0.2]);
+    const r = await dispatch(handlers, 'runTable', { sortColumn: 'best.bogus' });
+    expect(r.ok ? null : r.error.field).toBe('sortColumn');
   });
 
   it('answers a filter that does not parse with its error, naming the token', async () => {

@@ -68,6 +68,16 @@ describe('runs table columns, filter and groups', () => {
     }
     await screenshot(page, 'runs-columns');
 
+    // A computed column's header sorts on it (best first for an accuracy), again to reverse.
+    const order = () => page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.run!));
+    const byAcc = [...stored].sort((a, b) => bestValAcc(b) - bestValAcc(a)).map((s) => bestValAcc(s));
+    const accs = async () => (await order()).map((id) => bestValAcc(stored.find((s) => s.run.id === id)!));
+    await page.locator('.runs-table th[data-sort="best.val_acc"]').click();
+    await expect.poll(accs).toEqual(byAcc);
+    await page.locator('.runs-table th[data-sort="best.val_acc"]').click();
+    await expect.poll(accs).toEqual([...byAcc].reverse());
+    await page.locator('.runs-table th[data-sort="created"]').click();
+
     await page.reload();
     await page.getByTestId('nav-runs').click();
     await page.getByTestId('runs-table').waitFor();
