@@ -10,3 +10,16 @@ export function noteDeleted(ids: string[]): void {
   for (const id of ids) deletedRuns.add(id);
   deletions.value++;
 }
+
+/** Runs being deleted now or deleted: the live views that poll a run's checkpoints stop asking for it before the
+ *  store forgets it (asking after would be an error the page logs). */
+export const goneRuns = reactive(new Set<string>());
+
+export function noteDeleting(ids: string[]): void {
+  for (const id of ids) goneRuns.add(id);
+}
+
+/** The delete failed: the runs are there after all. */
+export function deleteFailed(ids: string[]): void {
+  for (const id of ids) if (!deletedRuns.has(id)) goneRuns.delete(id);
+}
