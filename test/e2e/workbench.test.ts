@@ -163,6 +163,8 @@ describe('MLP Workbench in the browser', () => {
     await page.getByTestId('import-file').setInputFiles(csv);
     await page.getByTestId('import-target').fill('label');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
+    // the dialog shows the imported columns until Done
+    await page.getByTestId('import-done').click();
     await expect.poll(() => page.getByTestId('dataset').inputValue()).toBe('quadrants');
     await expect.poll(() => page.getByTestId('dataset-preview').textContent()).toContain('160 samples');
     await page.getByTestId('run-name').fill('quadrants-csv');
