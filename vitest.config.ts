@@ -26,22 +26,33 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      ...(chromium.run ? [{
-        // Cross-origin isolation, as the app serves it: SharedArrayBuffer for the threaded wasm kernels.
-        server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
-        test: {
-          name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 60_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({ launchOptions: { executablePath: chromium.path, args: CHROMIUM_WEBGPU_ARGS } }),
-            instances: [{ browser: 'chromium' as const }],
-          },
-        },
-      }] : []),
+      ...(chromium.run
+        ? [
+            {
+              // Cross-origin isolation, as the app serves it: SharedArrayBuffer for the threaded wasm kernels.
+              server: {
+                headers: {
+                  'Cross-Origin-Opener-Policy': 'same-origin',
+                  'Cross-Origin-Embedder-Policy': 'require-corp',
+                },
+              },
+              test: {
+                name: 'browser',
+                include: ['test/browser/**/*.test.ts'],
+                testTimeout: 120_000,
+                hookTimeout: 60_000,
+                browser: {
+                  enabled: true,
+                  headless: true,
+                  provider: playwright({
+                    launchOptions: { executablePath: chromium.path, args: CHROMIUM_WEBGPU_ARGS },
+                  }),
+                  instances: [{ browser: 'chromium' as const }],
+                },
+              },
+            },
+          ]
+        : []),
       {
         // The app: API, HTTP transport and main-process handlers under Node; Vue components in happy-dom (set per
         // file); end to end in headless Chromium against browser mode (test/e2e, builds the renderer first).

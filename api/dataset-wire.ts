@@ -62,7 +62,14 @@ export function toWireDataset(d: Dataset): WireDataset {
 }
 
 export function fromWireDataset(w: WireDataset): Dataset {
-  const d: Dataset = { name: w.name, task: w.task, n: w.n, features: w.features, outputs: w.outputs, x: new Float32Array(fromBase64(w.x).buffer) };
+  const d: Dataset = {
+    name: w.name,
+    task: w.task,
+    n: w.n,
+    features: w.features,
+    outputs: w.outputs,
+    x: new Float32Array(fromBase64(w.x).buffer),
+  };
   if (w.labels !== undefined) d.labels = new Uint32Array(fromBase64(w.labels).buffer);
   if (w.targets !== undefined) d.targets = new Float32Array(fromBase64(w.targets).buffer);
   if (w.classLabels) d.classLabels = w.classLabels;

@@ -8,7 +8,8 @@ import type { ApiHandlers } from './workbench-api.ts';
 export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: WireError };
 
 export async function dispatch(handlers: ApiHandlers, method: string, input: unknown): Promise<DispatchResult> {
-  if (!isApiMethod(method)) return { ok: false, error: { code: 'unknown_method', message: `no WorkbenchApi method "${method}"` } };
+  if (!isApiMethod(method))
+    return { ok: false, error: { code: 'unknown_method', message: `no WorkbenchApi method "${method}"` } };
   const parsed = API_INPUTS[method].safeParse(input ?? {});
   if (!parsed.success) return { ok: false, error: toWireError(invalidInput(method, parsed.error)) };
   try {

@@ -23,7 +23,9 @@ const Tag = z.string().trim().min(1).max(100);
 const ExperimentName = z.string().trim().min(1).max(100);
 
 /** A file chosen in the desktop's native dialog: an opaque one-time id (electron/file-grants.ts), never a path. */
-const FileHandle = z.string().regex(/^[\w-]{16,64}$/, 'a handle from the desktop app’s file dialog (chooseDatasetFile / chooseOnnxFile)');
+const FileHandle = z
+  .string()
+  .regex(/^[\w-]{16,64}$/, 'a handle from the desktop app’s file dialog (chooseDatasetFile / chooseOnnxFile)');
 /** Column lists as `mlpw import` takes them: names or 1-based positions, comma-separated, ranges 3-7. */
 const ColumnList = z.string().trim().min(1).max(2000);
 /** How to read a table (CSV, JSON, NDJSON), the same for a chosen file, an upload and `mlpw import`. */
@@ -44,7 +46,11 @@ const CSV_IMPORT_FIELDS = {
 };
 /** Browser mode's upload (POST /api/upload/dataset, the file's bytes as the body): the fields beside the bytes.
  * dryRun: type the columns and encode every row, store nothing (mlpw import --dry-run). */
-export const DatasetUploadSchema = z.strictObject({ fileName: z.string().trim().min(1).max(255), dryRun: z.boolean().optional(), ...CSV_IMPORT_FIELDS });
+export const DatasetUploadSchema = z.strictObject({
+  fileName: z.string().trim().min(1).max(255),
+  dryRun: z.boolean().optional(),
+  ...CSV_IMPORT_FIELDS,
+});
 
 /** One schema per method: the method's single input object. */
 export const API_INPUTS = {
@@ -67,12 +73,21 @@ export const API_INPUTS = {
   getEpochs: z.strictObject({ id: RunId }),
   getCheckpoint: z.strictObject({ id: RunId, kind: CheckpointKindSchema }),
   /** experiment: its name, created if new; default: the original's for a rerun, else Default */
-  createRun: z.strictObject({ config: ExperimentConfigSchema, rerunOf: RunId.optional(), experiment: ExperimentName.optional() }),
+  createRun: z.strictObject({
+    config: ExperimentConfigSchema,
+    rerunOf: RunId.optional(),
+    experiment: ExperimentName.optional(),
+  }),
   recordStarted: z.strictObject({ id: RunId, backend: BackendInfoSchema, data: DataInfoSchema }),
   recordEpoch: z.strictObject({ id: RunId, metrics: EpochMetricsSchema }),
   /** several epochs in order, committed together (a fast run's epochs arrive faster than one request each) */
   recordEpochs: z.strictObject({ id: RunId, metrics: z.array(EpochMetricsSchema).min(1).max(100_000) }),
-  saveCheckpoint: z.strictObject({ id: RunId, kind: CheckpointKindSchema, epoch: z.number().int().min(0), snapshot: WireSnapshotSchema }),
+  saveCheckpoint: z.strictObject({
+    id: RunId,
+    kind: CheckpointKindSchema,
+    epoch: z.number().int().min(0),
+    snapshot: WireSnapshotSchema,
+  }),
   finishRun: z.strictObject({ id: RunId, summary: RunSummarySchema }),
   failRun: z.strictObject({ id: RunId, message: z.string().min(1).max(10_000) }),
   addTags: z.strictObject({ id: RunId, tags: z.array(Tag).min(1).max(50) }),

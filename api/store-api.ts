@@ -27,11 +27,23 @@ export interface StoreApiOptions {
 }
 
 const desktopOnly = () => {
-  throw new ApiError('desktop_only', 'a file dialog exists only in the desktop app; in the browser, upload or download the file');
+  throw new ApiError(
+    'desktop_only',
+    'a file dialog exists only in the desktop app; in the browser, upload or download the file',
+  );
 };
 
 function matches(run: RunRecord, needle: string): boolean {
-  const fields = [run.id, run.name ?? '', run.dataset, run.layers, run.optimizer, run.activation, run.status, ...run.tags];
+  const fields = [
+    run.id,
+    run.name ?? '',
+    run.dataset,
+    run.layers,
+    run.optimizer,
+    run.activation,
+    run.status,
+    ...run.tags,
+  ];
   return fields.some((f) => f.toLowerCase().includes(needle));
 }
 
@@ -44,9 +56,14 @@ function listRuns(store: RunStore, q: ApiParsedInput<'listRuns'>): RunPage {
   }
   const runs = store.listRuns({ ...filter, limit, offset });
   const unfiltered =
-    !filter.status?.length && filter.dataset === undefined && filter.tag === undefined && filter.sweepId === undefined && filter.experiment === undefined;
+    !filter.status?.length &&
+    filter.dataset === undefined &&
+    filter.tag === undefined &&
+    filter.sweepId === undefined &&
+    filter.experiment === undefined;
   // A short first page is the whole answer; otherwise count (the store counts only the unfiltered table).
-  const total = offset === 0 && runs.length < limit ? runs.length : unfiltered ? store.countRuns() : store.listRuns(filter).length;
+  const total =
+    offset === 0 && runs.length < limit ? runs.length : unfiltered ? store.countRuns() : store.listRuns(filter).length;
   return { runs, total };
 }
 
@@ -72,14 +89,20 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     },
     createRun: ({ config: input, rerunOf, experiment }) => {
       const config = store.datasets.runConfig(input);
-      const id = store.createRun(config, { status: 'running', rerunOf: rerunOf === undefined ? undefined : store.resolveRunId(rerunOf), experiment });
+      const id = store.createRun(config, {
+        status: 'running',
+        rerunOf: rerunOf === undefined ? undefined : store.resolveRunId(rerunOf),
+        experiment,
+      });
       recordRunDataset(store, id, config.dataset.name);
       return { id };
     },
     recordStarted: ({ id, backend, data }) => store.recordStarted(id, backend, data),
     recordEpoch: ({ id, metrics }) => store.recordEpoch(id, metrics),
-    recordEpochs: ({ id, metrics }) => store.db.transaction(() => metrics.forEach((m) => store.recordEpoch(id, m))).immediate(),
-    saveCheckpoint: ({ id, kind, epoch, snapshot }) => store.saveCheckpoint(id, kind, epoch, fromWireSnapshot(snapshot)),
+    recordEpochs: ({ id, metrics }) =>
+      store.db.transaction(() => metrics.forEach((m) => store.recordEpoch(id, m))).immediate(),
+    saveCheckpoint: ({ id, kind, epoch, snapshot }) =>
+      store.saveCheckpoint(id, kind, epoch, fromWireSnapshot(snapshot)),
     finishRun: ({ id, summary }) => store.finishRun(id, summary),
     failRun: ({ id, message }) => store.failRun(id, message),
     addTags: ({ id, tags }) => store.addTags(id, tags),

@@ -20,7 +20,14 @@ import { ApiError } from './errors.ts';
 import type { DatasetUploadSchema } from './schemas.ts';
 import type { FileGrants } from './store-api.ts';
 import { MAX_CHUNK_VALUES } from './store-dataset-chunks.ts';
-import type { ApiHandlers, ApiParsedInput, DatasetCheck, DatasetImport, ImportedDataset, ImportTable } from './workbench-api.ts';
+import type {
+  ApiHandlers,
+  ApiParsedInput,
+  DatasetCheck,
+  DatasetImport,
+  ImportedDataset,
+  ImportTable,
+} from './workbench-api.ts';
 import type { z } from 'zod';
 
 type DatasetHandlers = Pick<ApiHandlers, 'listImportedDatasets' | 'loadImportedDataset' | 'importDatasetFile'>;
@@ -28,30 +35,60 @@ type TableFields = Omit<ApiParsedInput<'importDatasetFile'>, 'file'>;
 
 function summary(r: DatasetRecord): ImportedDataset {
   return {
-    name: r.name, hash: r.hash, task: r.task, rows: r.rows, features: r.features, outputs: r.outputs,
-    featureNames: r.featureNames, targetName: r.targetName, classLabels: r.classLabels, createdAt: r.createdAt,
+    name: r.name,
+    hash: r.hash,
+    task: r.task,
+    rows: r.rows,
+    features: r.features,
+    outputs: r.outputs,
+    featureNames: r.featureNames,
+    targetName: r.targetName,
+    classLabels: r.classLabels,
+    createdAt: r.createdAt,
   };
 }
 
 /** The importer's options from the API's fields, as mlpw import builds them from its flags. */
 function tableOptions(fields: TableFields, format?: TableFormat): TableImportOptions {
-  if (fields.dropMissing && fields.missing === 'impute') throw new ApiError('invalid_argument', 'dropMissing and missing: "impute" contradict each other', 'missing');
+  if (fields.dropMissing && fields.missing === 'impute')
+    throw new ApiError('invalid_argument', 'dropMissing and missing: "impute" contradict each other', 'missing');
   const { target, task, features, ignore, categorical } = fields;
-  return { target, task, features, ignore, categorical, missing: fields.dropMissing ? 'drop' : (fields.missing ?? 'impute'), format };
+  return {
+    target,
+    task,
+    features,
+    ignore,
+    categorical,
+    missing: fields.dropMissing ? 'drop' : (fields.missing ?? 'impute'),
+    format,
+  };
 }
 
 function tableOf(data: TableImport): ImportTable {
   const s = data.source;
   const missingTargetRows = s.missingTargetRows ?? 0;
-  return { columns: data.columns, warnings: data.warnings, imputedRows: s.imputedRows ?? 0, droppedRows: (s.droppedRows ?? 0) - missingTargetRows, missingTargetRows };
+  return {
+    columns: data.columns,
+    warnings: data.warnings,
+    imputedRows: s.imputedRows ?? 0,
+    droppedRows: (s.droppedRows ?? 0) - missingTargetRows,
+    missingTargetRows,
+  };
 }
 
-const datasetName = (fileName: string, fields: TableFields) => (fields.name ?? fileName.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt|json|ndjson|jsonl)$/i, '')).trim();
+const datasetName = (fileName: string, fields: TableFields) =>
+  (fields.name ?? fileName.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt|json|ndjson|jsonl)$/i, '')).trim();
 
 /** A table into a new snapshot named `name` (default: the file's name); a failure stores nothing. */
-async function importTable(store: RunStore, fileName: string, fields: TableFields, read: (sink: RowSink) => Promise<TableImport>): Promise<DatasetImport> {
+async function importTable(
+  store: RunStore,
+  fileName: string,
+  fields: TableFields,
+  read: (sink: RowSink) => Promise<TableImport>,
+): Promise<DatasetImport> {
   const dsName = datasetName(fileName, fields);
-  if (findDataset(dsName)) throw new ApiError('invalid_argument', `"${dsName}" is a built-in dataset; choose another name`, 'name');
+  if (findDataset(dsName))
+    throw new ApiError('invalid_argument', `"${dsName}" is a built-in dataset; choose another name`, 'name');
   const writer = store.datasets.writer(dsName);
   try {
     const data = await read(writer);
@@ -65,12 +102,24 @@ async function importTable(store: RunStore, fileName: string, fields: TableField
 /** A sink that keeps nothing: a dry run reads and encodes every row, and stores none (mlpw import --dry-run). */
 const DISCARD: RowSink = { start() {}, append() {} };
 
-async function checkTable(fileName: string, fields: TableFields, read: (sink: RowSink) => Promise<TableImport>): Promise<DatasetCheck> {
+async function checkTable(
+  fileName: string,
+  fields: TableFields,
+  read: (sink: RowSink) => Promise<TableImport>,
+): Promise<DatasetCheck> {
   const dsName = datasetName(fileName, fields);
   const d = await read(DISCARD);
   return {
-    name: dsName, task: d.task, rows: d.rows, features: d.features, outputs: d.outputs, featureNames: d.featureNames,
-    targetName: d.targetName, classLabels: d.classLabels ?? null, dryRun: true, table: tableOf(d),
+    name: dsName,
+    task: d.task,
+    rows: d.rows,
+    features: d.features,
+    outputs: d.outputs,
+    featureNames: d.featureNames,
+    targetName: d.targetName,
+    classLabels: d.classLabels ?? null,
+    dryRun: true,
+    table: tableOf(d),
   };
 }
 
@@ -82,11 +131,19 @@ export function createDatasetHandlers(store: RunStore, files: FileGrants | undef
       const rec = datasets.find(name);
       if (!rec) throw new ApiError('unknown_dataset', `no imported dataset "${name}" in ${store.path}`, 'name');
       if (rec.rows * rec.features > MAX_CHUNK_VALUES)
-        throw new ApiError('too_large', `"${name}" has ${rec.rows} × ${rec.features} values, more than one call sends (${MAX_CHUNK_VALUES}); load it in pieces with loadImportedDatasetChunk, as the window does`);
+        throw new ApiError(
+          'too_large',
+          `"${name}" has ${rec.rows} × ${rec.features} values, more than one call sends (${MAX_CHUNK_VALUES}); load it in pieces with loadImportedDatasetChunk, as the window does`,
+        );
       return toWireDataset(datasets.load({ name }));
     },
     importDatasetFile: async ({ file, ...fields }) => {
-      if (!files) throw new ApiError('desktop_only', 'browser mode opens no file by name: choose the file in the import dialog, and the page uploads it', 'file');
+      if (!files)
+        throw new ApiError(
+          'desktop_only',
+          'browser mode opens no file by name: choose the file in the import dialog, and the page uploads it',
+          'file',
+        );
       const path = files.take(file, 'open');
       const options = tableOptions(fields);
       return importTable(store, path, fields, (sink) => importTableFile(path, options, sink));
@@ -107,7 +164,11 @@ function named(e: unknown, path: string, fileName: string): unknown {
  * they go to a file of their own first (the OS temp folder, a fresh 0700 folder, the file 0600, removed whatever
  * happens). Messages and the snapshot's source name the page's file name, never the temporary path.
  */
-export async function importUpload(store: RunStore, fields: z.output<typeof DatasetUploadSchema>, body: { bytes: number; chunks: AsyncIterable<Uint8Array> }): Promise<DatasetImport | DatasetCheck> {
+export async function importUpload(
+  store: RunStore,
+  fields: z.output<typeof DatasetUploadSchema>,
+  body: { bytes: number; chunks: AsyncIterable<Uint8Array> },
+): Promise<DatasetImport | DatasetCheck> {
   const { fileName, dryRun, ...tableFields } = fields;
   const options = tableOptions(tableFields, formatOf(fileName));
   const dir = mkdtempSync(join(tmpdir(), 'mlpw-upload-'));

@@ -12,8 +12,10 @@ type ExportHandlers = Pick<ApiHandlers, 'exportOnnx' | 'onnxDownload'>;
 
 /** The errors a page can act on, with the field to show them at. */
 function asApiError(e: unknown): unknown {
-  if (e instanceof StoreError && e.code === 'no_checkpoint') return new ApiError('no_checkpoint', e.message, 'checkpoint');
-  if (e instanceof OnnxError && e.code === 'bad_path') return new ApiError('invalid_argument', `exportOnnx: ${e.message}`, 'path');
+  if (e instanceof StoreError && e.code === 'no_checkpoint')
+    return new ApiError('no_checkpoint', e.message, 'checkpoint');
+  if (e instanceof OnnxError && e.code === 'bad_path')
+    return new ApiError('invalid_argument', `exportOnnx: ${e.message}`, 'path');
   if (e instanceof OnnxError && e.code === 'write_failed') return new ApiError('write_failed', e.message, 'path');
   return e;
 }
@@ -21,13 +23,28 @@ function asApiError(e: unknown): unknown {
 export function createExportHandlers(store: RunStore, files: FileGrants | undefined): ExportHandlers {
   return {
     exportOnnx: async ({ id, checkpoint, file }) => {
-      if (!files) throw new ApiError('desktop_only', 'browser mode writes no file on the server: download the model instead', 'file');
+      if (!files)
+        throw new ApiError(
+          'desktop_only',
+          'browser mode writes no file on the server: download the model instead',
+          'file',
+        );
       const path = files.take(file, 'save');
-      const done = await exportRun(store, id, checkpoint, { path, makeFolders: true, absolute: true }).catch((e: unknown) => {
-        throw asApiError(e);
-      });
+      const done = await exportRun(store, id, checkpoint, { path, makeFolders: true, absolute: true }).catch(
+        (e: unknown) => {
+          throw asApiError(e);
+        },
+      );
       const { maxAbsDiff, samples, tolerance } = done.verification;
-      return { path: done.path, bytes: done.bytes.length, checkpoint, epoch: done.epoch, maxAbsDiff, samples, tolerance };
+      return {
+        path: done.path,
+        bytes: done.bytes.length,
+        checkpoint,
+        epoch: done.epoch,
+        maxAbsDiff,
+        samples,
+        tolerance,
+      };
     },
     onnxDownload: async ({ id, checkpoint }) => {
       const done = await exportRun(store, id, checkpoint, { download: true }).catch((e: unknown) => {
@@ -35,8 +52,14 @@ export function createExportHandlers(store: RunStore, files: FileGrants | undefi
       });
       const { maxAbsDiff, samples, tolerance } = done.verification;
       return {
-        fileName: done.fileName, base64: Buffer.from(done.bytes).toString('base64'), bytes: done.bytes.length, checkpoint,
-        epoch: done.epoch, maxAbsDiff, samples, tolerance,
+        fileName: done.fileName,
+        base64: Buffer.from(done.bytes).toString('base64'),
+        bytes: done.bytes.length,
+        checkpoint,
+        epoch: done.epoch,
+        maxAbsDiff,
+        samples,
+        tolerance,
       };
     },
   };

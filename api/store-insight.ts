@@ -56,7 +56,8 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
     },
     startQueuedRun: ({ id }) => {
       const run = store.getRun(id);
-      if (run.status !== 'queued') throw new ApiError('invalid_argument', `run ${run.id} is ${run.status}, not queued`, 'id');
+      if (run.status !== 'queued')
+        throw new ApiError('invalid_argument', `run ${run.id} is ${run.status}, not queued`, 'id');
       store.markRunning(run.id);
     },
     cancelQueuedRuns: ({ ids }) => store.cancelQueued(ids.map((id) => store.resolveRunId(id))),

@@ -4,7 +4,15 @@ import type { RunStore } from '../db/run-store.ts';
 import type { RunRecord } from '../db/types.ts';
 import type { EpochMetrics } from '../engine/types.ts';
 import { groupRuns, type Summary } from '../insight/group-runs.ts';
-import { ColumnError, configKeys, resolveColumn, sortRuns, type CellValue, type Column, type RunWithEpochs } from '../insight/run-columns.ts';
+import {
+  ColumnError,
+  configKeys,
+  resolveColumn,
+  sortRuns,
+  type CellValue,
+  type Column,
+  type RunWithEpochs,
+} from '../insight/run-columns.ts';
 import { FilterError, parseFilter } from '../insight/run-filter.ts';
 import { ApiError } from './errors.ts';
 import type { CellValue as WireCell, RunTablePage, Summary as WireSummary } from './run-table-api.ts';
@@ -53,13 +61,24 @@ export function runTable(q: ApiParsedInput<'runTable'>, listed: RunRecord[], sto
     throw e;
   }
   let passing = all.filter(keep);
-  if (q.sortColumn !== undefined) passing = sortRuns(passing, asField('sortColumn', () => resolveColumn(q.sortColumn!, all)), q.descending ?? false);
+  if (q.sortColumn !== undefined)
+    passing = sortRuns(
+      passing,
+      asField('sortColumn', () => resolveColumn(q.sortColumn!, all)),
+      q.descending ?? false,
+    );
   const page = { ...shown, total: passing.length, filterError: null };
   if (q.groupBy !== undefined) {
     const by = asField('groupBy', () => resolveColumn(q.groupBy!, all));
-    const groups = groupRuns(passing, [by], columns).map((g) => ({ key: g.keys[0] ?? null, runIds: g.runs.map((r) => r.run.id), cells: g.cells }));
+    const groups = groupRuns(passing, [by], columns).map((g) => ({
+      key: g.keys[0] ?? null,
+      runIds: g.runs.map((r) => r.run.id),
+      cells: g.cells,
+    }));
     return { ...page, rows: [], groups };
   }
-  const rows = passing.slice(q.offset, q.offset + q.limit).map((r) => ({ run: r.run, cells: columns.map((c) => c.value(r)) }));
+  const rows = passing
+    .slice(q.offset, q.offset + q.limit)
+    .map((r) => ({ run: r.run, cells: columns.map((c) => c.value(r)) }));
   return { ...page, rows, groups: null };
 }

@@ -6,7 +6,9 @@ import { benchBackend, median, WORKLOAD } from './workload.ts';
 
 export async function run(): Promise<void> {
   const sps = await benchBackend(new CpuBackend('float32'));
-  console.log(`reference workload (784-512-256-10, batch ${WORKLOAD.batch}, ${WORKLOAD.samples} samples, median of ${WORKLOAD.epochs}):`);
+  console.log(
+    `reference workload (784-512-256-10, batch ${WORKLOAD.batch}, ${WORKLOAD.samples} samples, median of ${WORKLOAD.epochs}):`,
+  );
   console.log(`  cpu/js (typed arrays, float32)   ${sps.toFixed(0).padStart(8)} samples/s`);
 
   const n = 512;

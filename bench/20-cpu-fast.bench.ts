@@ -98,14 +98,17 @@ print(json.dumps(out))
 function ceilingGflops(threads: number): Record<number, number> | string {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   const run = spawnSync('python3', ['-c', NUMPY_SGEMM], { env, encoding: 'utf8' });
-  if (run.error || run.status !== 0) return (run.error?.message ?? run.stderr.trim().split('\n').pop() ?? 'python3 failed').slice(0, 120);
+  if (run.error || run.status !== 0)
+    return (run.error?.message ?? run.stderr.trim().split('\n').pop() ?? 'python3 failed').slice(0, 120);
   return JSON.parse(run.stdout) as Record<number, number>;
 }
 
 const fmt = (v: number, digits = 0) => v.toFixed(digits).padStart(9);
 
 export async function run(): Promise<void> {
-  console.log(`reference workload (784-512-256-10, ReLU, softmax CE, SGD, batch ${WORKLOAD.batch}, ${WORKLOAD.samples} samples; warm-up + median of ${EPOCHS}):`);
+  console.log(
+    `reference workload (784-512-256-10, ReLU, softmax CE, SGD, batch ${WORKLOAD.batch}, ${WORKLOAD.samples} samples; warm-up + median of ${EPOCHS}):`,
+  );
   const ours: Record<string, number> = {};
   ours['cpu/js (typed arrays, float32)'] = await benchBackend(new CpuBackend('float32'), EPOCHS);
   for (const threads of THREADS) {
@@ -118,7 +121,8 @@ export async function run(): Promise<void> {
   tfjs['tfjs 4.22 cpu'] = await tfjsSamplesPerSec('cpu');
   tfjs['tfjs 4.22 wasm'] = await tfjsSamplesPerSec('wasm');
   const flags = `simd ${String(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))}, threads ${String(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))}`;
-  for (const [name, sps] of Object.entries({ ...ours, ...tfjs })) console.log(`  ${name.padEnd(34)}${fmt(sps)} samples/s`);
+  for (const [name, sps] of Object.entries({ ...ours, ...tfjs }))
+    console.log(`  ${name.padEnd(34)}${fmt(sps)} samples/s`);
   console.log(`  (tfjs wasm backend: ${flags})`);
   const bestTf = Math.max(...Object.values(tfjs));
   for (const threads of THREADS) {
@@ -130,17 +134,24 @@ export async function run(): Promise<void> {
   const mine: Record<number, Record<number, number>> = {};
   for (const t of THREADS) mine[t] = await oursGflops(t);
   const ceiling = Object.fromEntries(THREADS.map((t) => [t, ceilingGflops(t)] as const));
-  console.log(`  ${'n'.padEnd(6)}${THREADS.map((t) => `ours ${t}T`.padStart(10) + `BLAS ${t}T`.padStart(10) + 'share'.padStart(7)).join('')}   (GFLOP/s)`);
+  console.log(
+    `  ${'n'.padEnd(6)}${THREADS.map((t) => `ours ${t}T`.padStart(10) + `BLAS ${t}T`.padStart(10) + 'share'.padStart(7)).join('')}   (GFLOP/s)`,
+  );
   for (const n of SIZES) {
     const cells = THREADS.map((t) => {
       const c = ceiling[t]!;
       const blas = typeof c === 'string' ? NaN : c[n]!;
       const share = Number.isNaN(blas) ? '   —  ' : `${((mine[t]![n]! / blas) * 100).toFixed(0)}%`.padStart(7);
-      return fmt(mine[t]![n]!, 1).padStart(10) + (Number.isNaN(blas) ? '—'.padStart(10) : fmt(blas, 1).padStart(10)) + share;
+      return (
+        fmt(mine[t]![n]!, 1).padStart(10) + (Number.isNaN(blas) ? '—'.padStart(10) : fmt(blas, 1).padStart(10)) + share
+      );
     });
     console.log(`  ${String(n).padEnd(6)}${cells.join('')}`);
   }
   const missing = THREADS.map((t) => ceiling[t]).find((c) => typeof c === 'string');
   if (missing) console.log(`  ceiling not measured: ${missing}`);
-  else console.log('  ceiling: OpenBLAS sgemm through numpy (python3), OPENBLAS_NUM_THREADS = 1 / 2, same protocol, same cores');
+  else
+    console.log(
+      '  ceiling: OpenBLAS sgemm through numpy (python3), OPENBLAS_NUM_THREADS = 1 / 2, same protocol, same cores',
+    );
 }

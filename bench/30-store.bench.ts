@@ -29,7 +29,19 @@ async function referenceEpochMs(): Promise<{ ms: number; kernels: string }> {
   // The fastest CPU backend this process has (wasm-simd with threads): the epoch a store write must stay small against.
   const backend = await createBackend(config);
   const layers = weights.map((w) => ({ inputs: w.inputs, units: w.units, activation: w.activation, dropout: 0 }));
-  await backend.init({ features: data.features, outputs: data.outputs, head: 'softmax', loss: 'cross_entropy', layers, optimizer: config.optimizer, seed: 1 }, weights, prepared);
+  await backend.init(
+    {
+      features: data.features,
+      outputs: data.outputs,
+      head: 'softmax',
+      loss: 'cross_entropy',
+      layers,
+      optimizer: config.optimizer,
+      seed: 1,
+    },
+    weights,
+    prepared,
+  );
   const rng = new Rng(3);
   const times: number[] = [];
   for (let e = 0; e < 3; e++) {
@@ -49,8 +61,14 @@ function timeMs(fn: () => void): number {
 }
 
 const metrics = (epoch: number, rng: Rng): EpochMetrics => ({
-  epoch, trainLoss: 2 / epoch + rng.next() * 0.1, valLoss: 2 / epoch + rng.next() * 0.2, trainAcc: 1 - 1 / (epoch + 1), valAcc: 1 - 1.2 / (epoch + 2),
-  lr: 0.01, durationMs: 12_000, samplesPerSec: 850,
+  epoch,
+  trainLoss: 2 / epoch + rng.next() * 0.1,
+  valLoss: 2 / epoch + rng.next() * 0.2,
+  trainAcc: 1 - 1 / (epoch + 1),
+  valAcc: 1 - 1.2 / (epoch + 2),
+  lr: 0.01,
+  durationMs: 12_000,
+  samplesPerSec: 850,
 });
 
 /** Median cost of recordEpoch and of a best-checkpoint write of the reference model, in a fresh file store. */
@@ -61,8 +79,16 @@ function storeWriteCosts(dir: string): { epochMs: number; checkpointMs: number; 
   const rng = new Rng(5);
   const epochTimes = Array.from({ length: 400 }, (_, i) => timeMs(() => store.recordEpoch(id, metrics(i + 1, rng))));
   const layers = initWeights(config, WORKLOAD.features, WORKLOAD.classes, 'softmax');
-  const snapshot: ModelSnapshot = { task: 'classification', head: 'softmax', loss: 'cross_entropy', layers, standardize: null };
-  const checkpointTimes = Array.from({ length: 12 }, (_, i) => timeMs(() => store.saveCheckpoint(id, 'best', i + 1, snapshot)));
+  const snapshot: ModelSnapshot = {
+    task: 'classification',
+    head: 'softmax',
+    loss: 'cross_entropy',
+    layers,
+    standardize: null,
+  };
+  const checkpointTimes = Array.from({ length: 12 }, (_, i) =>
+    timeMs(() => store.saveCheckpoint(id, 'best', i + 1, snapshot)),
+  );
   const checkpointBytes = store.getRunDetail(id).checkpoints[0]!.bytes;
   store.close();
   return { epochMs: median(epochTimes), checkpointMs: median(checkpointTimes.slice(2)), checkpointBytes };
@@ -76,7 +102,8 @@ function storeWriteCosts(dir: string): { epochMs: number; checkpointMs: number; 
 function fillStore(path: string, runs: number, epochs: number): string[] {
   const store = new RunStore(path);
   const rng = new Rng(11);
-  const insertEpoch = store.db.prepare(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_acc, val_acc, lr, duration_ms, samples_per_sec)
+  const insertEpoch = store.db
+    .prepare(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_acc, val_acc, lr, duration_ms, samples_per_sec)
     VALUES (@id, @epoch, @trainLoss, @valLoss, @trainAcc, @valAcc, @lr, @durationMs, @samplesPerSec)`);
   const ids = store.db.transaction(() =>
     Array.from({ length: runs }, (_, r) => {
@@ -90,7 +117,13 @@ function fillStore(path: string, runs: number, epochs: number): string[] {
       });
       const id = store.createRun(config);
       const layers = initWeights(config, 2, 2, 'softmax');
-      const snapshot: ModelSnapshot = { task: 'classification', head: 'softmax', loss: 'cross_entropy', layers, standardize: null };
+      const snapshot: ModelSnapshot = {
+        task: 'classification',
+        head: 'softmax',
+        loss: 'cross_entropy',
+        layers,
+        standardize: null,
+      };
       let best = Infinity;
       for (let e = 1; e <= epochs; e++) {
         const m = metrics(e, rng);
@@ -103,7 +136,8 @@ function fillStore(path: string, runs: number, epochs: number): string[] {
       return id;
     }),
   )();
-  store.db.exec(`UPDATE runs SET status = 'completed', epochs_done = ${epochs}, finished_at = created_at + 60000, duration_ms = 60000,
+  store.db
+    .exec(`UPDATE runs SET status = 'completed', epochs_done = ${epochs}, finished_at = created_at + 60000, duration_ms = 60000,
     final_val_loss = (SELECT val_loss FROM epochs WHERE run_id = runs.id AND epoch = ${epochs}),
     final_val_acc = (SELECT val_acc FROM epochs WHERE run_id = runs.id AND epoch = ${epochs}),
     owner_pid = NULL, owner_host = NULL, owner_token = NULL`);
@@ -132,16 +166,26 @@ export async function run(): Promise<void> {
     const { ms: epochMs, kernels } = await referenceEpochMs();
     const w = storeWriteCosts(dir);
     const pct = (ms: number) => `${((100 * ms) / epochMs).toFixed(4)} %`;
-    console.log(`store writes vs one reference epoch (${kernels}, ${(epochMs / 1000).toFixed(1)} s, from ${TIMED_SAMPLES} timed samples):`);
-    console.log(`  recordEpoch (1 transaction)              ${w.epochMs.toFixed(3).padStart(8)} ms   ${pct(w.epochMs)}`);
-    console.log(`  best checkpoint (${(w.checkpointBytes / 1e6).toFixed(1)} MB, per improvement) ${w.checkpointMs.toFixed(3).padStart(8)} ms   ${pct(w.checkpointMs)}`);
-    console.log(`  both, worst case (every epoch improves)  ${(w.epochMs + w.checkpointMs).toFixed(3).padStart(8)} ms   ${pct(w.epochMs + w.checkpointMs)}  (goal < 1 %)`);
+    console.log(
+      `store writes vs one reference epoch (${kernels}, ${(epochMs / 1000).toFixed(1)} s, from ${TIMED_SAMPLES} timed samples):`,
+    );
+    console.log(
+      `  recordEpoch (1 transaction)              ${w.epochMs.toFixed(3).padStart(8)} ms   ${pct(w.epochMs)}`,
+    );
+    console.log(
+      `  best checkpoint (${(w.checkpointBytes / 1e6).toFixed(1)} MB, per improvement) ${w.checkpointMs.toFixed(3).padStart(8)} ms   ${pct(w.checkpointMs)}`,
+    );
+    console.log(
+      `  both, worst case (every epoch improves)  ${(w.epochMs + w.checkpointMs).toFixed(3).padStart(8)} ms   ${pct(w.epochMs + w.checkpointMs)}  (goal < 1 %)`,
+    );
 
     const path = join(dir, 'big.db');
     const t0 = performance.now();
     const ids = fillStore(path, 1000, 100);
     const built = performance.now() - t0;
-    console.log(`store with 1,000 runs × 100 epochs (${(statSync(path).size / 1e6).toFixed(1)} MB, built in ${(built / 1000).toFixed(1)} s), in-process, median of 5:`);
+    console.log(
+      `store with 1,000 runs × 100 epochs (${(statSync(path).size / 1e6).toFixed(1)} MB, built in ${(built / 1000).toFixed(1)} s), in-process, median of 5:`,
+    );
     const cases: [string, string[]][] = [
       ['runs (newest 50)', ['runs', '--db', path]],
       ['runs --sort val_loss --limit 0 (all)', ['runs', '--db', path, '--sort', 'val_loss', '--limit', '0']],
@@ -150,7 +194,8 @@ export async function run(): Promise<void> {
       ['compare 10 runs', ['compare', '--db', path, ...ids.slice(0, 10)]],
       ['show 1 run', ['show', '--db', path, ids[500]!]],
     ];
-    for (const [label, argv] of cases) console.log(`  ${label.padEnd(38)} ${(await cliMs(argv)).toFixed(1).padStart(8)} ms`);
+    for (const [label, argv] of cases)
+      console.log(`  ${label.padEnd(38)} ${(await cliMs(argv)).toFixed(1).padStart(8)} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -152,7 +152,9 @@ export async function run(): Promise<void> {
     page.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
     const url = `${server.resolvedUrls!.local[0]!.replace(/\/$/, '')}/webgpu-bench.html`;
     await page.goto(url);
-    await page.waitForFunction(() => (globalThis as unknown as { benchReady?: boolean }).benchReady === true, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (globalThis as unknown as { benchReady?: boolean }).benchReady === true, null, {
+      timeout: 60_000,
+    });
     const fallback = await page.evaluate(async () => {
       const adapter = await (globalThis as unknown as { navigator: { gpu: GPU } }).navigator.gpu.requestAdapter();
       return Boolean((adapter?.info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter);
@@ -164,15 +166,21 @@ export async function run(): Promise<void> {
     )) as { mine: Side; theirs: Side };
     const { mine, theirs } = result;
     const a = mine.adapter!;
-    console.log(`headless Chromium, adapter ${a.vendor}/${a.architecture}${a.isFallback ? ' (software fallback)' : ''}; tfjs adapter ${theirs.adapter?.vendor ?? '?'}/${theirs.adapter?.architecture ?? '?'}`);
+    console.log(
+      `headless Chromium, adapter ${a.vendor}/${a.architecture}${a.isFallback ? ' (software fallback)' : ''}; tfjs adapter ${theirs.adapter?.vendor ?? '?'}/${theirs.adapter?.architecture ?? '?'}`,
+    );
     console.log(
       `workload: ${WORKLOAD.features}-${WORKLOAD.hidden.join('-')}-${WORKLOAD.classes} ReLU, softmax CE, SGD, batch ${WORKLOAD.batch}, ` +
         `${samples} samples${samples !== WORKLOAD.samples ? ` (scaled down from ${WORKLOAD.samples} for the software adapter)` : ''}, median of ${TIMED_EPOCHS} epochs after 1 warm-up`,
     );
     console.log(`  mlpw webgpu (WGSL kernels)       ${mine.samplesPerSec.toFixed(0).padStart(8)} samples/s`);
     console.log(`  tfjs webgpu 4.22                 ${theirs.samplesPerSec.toFixed(0).padStart(8)} samples/s`);
-    console.log(`  ratio mlpw / tfjs                ${(mine.samplesPerSec / theirs.samplesPerSec).toFixed(2).padStart(8)}×`);
-    console.log(`  epoch losses  mlpw ${mine.losses.map((l) => l.toFixed(4)).join(' ')} | tfjs ${theirs.losses.map((l) => l.toFixed(4)).join(' ')}`);
+    console.log(
+      `  ratio mlpw / tfjs                ${(mine.samplesPerSec / theirs.samplesPerSec).toFixed(2).padStart(8)}×`,
+    );
+    console.log(
+      `  epoch losses  mlpw ${mine.losses.map((l) => l.toFixed(4)).join(' ')} | tfjs ${theirs.losses.map((l) => l.toFixed(4)).join(' ')}`,
+    );
   } finally {
     await browser.close();
     await server.close();

@@ -11,7 +11,9 @@ const files = readdirSync(dir)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 
-console.log(`MLP Workbench benchmarks — ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`);
+console.log(
+  `MLP Workbench benchmarks — ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`,
+);
 for (const file of files) {
   console.log(`\n## ${file.replace('.bench.ts', '')}`);
   const mod = (await import(new URL(file, import.meta.url).href)) as { run(): Promise<void> };

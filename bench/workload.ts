@@ -30,7 +30,15 @@ export function workloadData(): Dataset {
   for (let i = 0; i < x.length; i++) x[i] = rng.next();
   const labels = new Uint32Array(n);
   for (let i = 0; i < n; i++) labels[i] = rng.int(WORKLOAD.classes);
-  return { name: 'random', task: 'classification', n, features: WORKLOAD.features, outputs: WORKLOAD.classes, x, labels };
+  return {
+    name: 'random',
+    task: 'classification',
+    n,
+    features: WORKLOAD.features,
+    outputs: WORKLOAD.classes,
+    x,
+    labels,
+  };
 }
 
 export function median(values: number[]): number {

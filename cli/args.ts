@@ -18,13 +18,15 @@ export function parseFlags<T extends Options>(argv: string[], options: T, allowP
 export function numberFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name}: expected a number, got ${excerpt(value)}`);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`--${name}: expected a number, got ${excerpt(value)}`);
   return n;
 }
 
 export function intFlag(name: string, value: string | undefined): number | undefined {
   const n = numberFlag(name, value);
-  if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`--${name}: expected an integer, got ${excerpt(value)}`);
+  if (n !== undefined && !Number.isInteger(n))
+    throw new UsageError(`--${name}: expected an integer, got ${excerpt(value)}`);
   return n;
 }
 
@@ -34,7 +36,8 @@ export function unitsList(name: string, value: string | undefined): number[] | u
   if (value.trim() === '' || value === '0') return [];
   return value.split(/[,x]/).map((part) => {
     const n = Number(part);
-    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: ${excerpt(part)} is not a positive integer (in ${excerpt(value)})`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new UsageError(`--${name}: ${excerpt(part)} is not a positive integer (in ${excerpt(value)})`);
     return n;
   });
 }

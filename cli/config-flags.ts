@@ -1,6 +1,13 @@
 // Builds an ExperimentConfig from `--config FILE` plus flags; flags override the file, then the schema validates.
 import { readFileSync } from 'node:fs';
-import { ConfigError, MAX_CONFIG_DEPTH, nestedDeeperThan, parseConfig, type ExperimentConfig, type ExperimentConfigInput } from '../engine/config.ts';
+import {
+  ConfigError,
+  MAX_CONFIG_DEPTH,
+  nestedDeeperThan,
+  parseConfig,
+  type ExperimentConfig,
+  type ExperimentConfigInput,
+} from '../engine/config.ts';
 import { excerpt } from '../engine/excerpt.ts';
 import { intFlag, numberFlag, unitsList, type Options } from './args.ts';
 import { UsageError } from './errors.ts';
@@ -34,7 +41,9 @@ export const CONFIG_FLAGS = {
   name: { type: 'string' },
 } as const satisfies Options;
 
-type Values = { [K in keyof typeof CONFIG_FLAGS]?: (typeof CONFIG_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+type Values = {
+  [K in keyof typeof CONFIG_FLAGS]?: (typeof CONFIG_FLAGS)[K]['type'] extends 'boolean' ? boolean : string;
+};
 
 export function readConfigFile(path: string): ExperimentConfigInput {
   let text: string;
@@ -51,13 +60,21 @@ export function readConfigFile(path: string): ExperimentConfigInput {
     const where = at ? ` at line ${at.line}, column ${at.column}` : '';
     // V8 quotes the text near the error; keep the line short whatever the file holds.
     const reason = (e as Error).message.split('\n')[0]!;
-    throw new UsageError(`--config: ${path} is not valid JSON${where}: ${reason.length > 120 ? `${reason.slice(0, 119)}…` : reason}`);
+    throw new UsageError(
+      `--config: ${path} is not valid JSON${where}: ${reason.length > 120 ? `${reason.slice(0, 119)}…` : reason}`,
+    );
   }
   // Checked before anything walks it (structuredClone overflows the stack at 100,000 levels).
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new UsageError(`--config: ${path}: the config must be a JSON object (got ${excerpt(value)})`, 'invalid_config');
+    throw new UsageError(
+      `--config: ${path}: the config must be a JSON object (got ${excerpt(value)})`,
+      'invalid_config',
+    );
   if (nestedDeeperThan(value, MAX_CONFIG_DEPTH))
-    throw new UsageError(`--config: ${path}: the config is nested more than ${MAX_CONFIG_DEPTH} levels deep`, 'invalid_config');
+    throw new UsageError(
+      `--config: ${path}: the config is nested more than ${MAX_CONFIG_DEPTH} levels deep`,
+      'invalid_config',
+    );
   return value as ExperimentConfigInput;
 }
 
@@ -72,7 +89,7 @@ const obj = (parent: Plain, key: string): Plain => {
 
 /** The config the flags describe, validated. Throws UsageError (flag syntax) or ConfigError (schema). */
 export function configFromFlags(values: Values, base?: ExperimentConfigInput): ExperimentConfig {
-  const input: Plain = structuredClone((values.config ? readConfigFile(values.config) : base ?? {}) as Plain);
+  const input: Plain = structuredClone((values.config ? readConfigFile(values.config) : (base ?? {})) as Plain);
   const dataset = obj(input, 'dataset');
   if (values.dataset !== undefined) dataset.name = values.dataset;
   if (values.samples !== undefined) dataset.samples = intFlag('samples', values.samples);
@@ -120,11 +137,13 @@ export function configFromFlags(values: Values, base?: ExperimentConfigInput): E
   if (values.backend !== undefined) input.backend = values.backend;
   if (values.precision !== undefined) input.precision = values.precision;
   if (values.name !== undefined) input.name = values.name;
-  for (const key of ['dataset', 'model', 'optimizer'] as const) if (Object.keys(input[key] as Plain).length === 0) delete input[key];
+  for (const key of ['dataset', 'model', 'optimizer'] as const)
+    if (Object.keys(input[key] as Plain).length === 0) delete input[key];
   try {
     return parseConfig(input);
   } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(values.config ? `${values.config}: ${e.message}` : e.message, e.code);
+    if (e instanceof ConfigError)
+      throw new UsageError(values.config ? `${values.config}: ${e.message}` : e.message, e.code);
     throw e;
   }
 }

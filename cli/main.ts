@@ -18,7 +18,24 @@ import { serve } from './commands/serve.ts';
 import { experiments } from './commands/experiments.ts';
 import { EXIT_FAILED, EXIT_USAGE, isUserError } from './errors.ts';
 
-export const COMMANDS: Command[] = [train, sweep, runs, experiments, show, compare, exportCsv, tag, note, rm, rerun, datasets, importCommand, exportCommand, predict, serve];
+export const COMMANDS: Command[] = [
+  train,
+  sweep,
+  runs,
+  experiments,
+  show,
+  compare,
+  exportCsv,
+  tag,
+  note,
+  rm,
+  rerun,
+  datasets,
+  importCommand,
+  exportCommand,
+  predict,
+  serve,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -32,7 +49,10 @@ function help(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], ctx: CommandContext = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+export async function main(
+  argv: string[],
+  ctx: CommandContext = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
+): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     ctx.stdout.write(help());

@@ -23,7 +23,23 @@ export function backendText(run: RunRecord): string {
   return b.backend === 'cpu' ? `cpu (${b.kernels})` : `webgpu (${b.adapter?.description || b.kernels})`;
 }
 
-export const RUNS_HEADER = ['id', 'status', 'dataset', 'layers', 'activation', 'optimizer', 'lr', 'batch', 'epochs', 'best val_loss', '@', 'val_acc', 'time', 'created', 'tags'];
+export const RUNS_HEADER = [
+  'id',
+  'status',
+  'dataset',
+  'layers',
+  'activation',
+  'optimizer',
+  'lr',
+  'batch',
+  'epochs',
+  'best val_loss',
+  '@',
+  'val_acc',
+  'time',
+  'created',
+  'tags',
+];
 
 export function runsRow(r: RunRecord): string[] {
   return [
@@ -48,6 +64,15 @@ export function runsRow(r: RunRecord): string[] {
 export function epochsTable(epochs: EpochMetrics[]): string {
   return table(
     ['epoch', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'lr', 'time', 'samples/s'],
-    epochs.map((e) => [String(e.epoch), fmt(e.trainLoss), fmt(e.trainAcc, 3), fmt(e.valLoss), fmt(e.valAcc, 3), fmt(e.lr), fmtDuration(e.durationMs), fmtInt(e.samplesPerSec)]),
+    epochs.map((e) => [
+      String(e.epoch),
+      fmt(e.trainLoss),
+      fmt(e.trainAcc, 3),
+      fmt(e.valLoss),
+      fmt(e.valAcc, 3),
+      fmt(e.lr),
+      fmtDuration(e.durationMs),
+      fmtInt(e.samplesPerSec),
+    ]),
   );
 }

@@ -17,25 +17,44 @@ export function appDataFolder(platform: NodeJS.Platform, env: NodeJS.ProcessEnv,
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), APP_FOLDER);
 }
 
-export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, platform = process.platform, home = homedir()): string {
+export function resolveDbPath(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  platform = process.platform,
+  home = homedir(),
+): string {
   if (flag) return resolve(flag);
   if (env.MLPW_DB) return resolve(env.MLPW_DB);
   return join(appDataFolder(platform, env, home), DB_FILE);
 }
 
-const APP_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const APP_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
-export function openStore(flag: string | undefined, env: NodeJS.ProcessEnv, options: { readonly?: boolean } = {}): RunStore {
+export function openStore(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  options: { readonly?: boolean } = {},
+): RunStore {
   return new RunStore(resolveDbPath(flag, env), { appVersion: APP_VERSION, readonly: options.readonly });
 }
 
 /** Opens the store for one command and closes it however the command ends. */
-export async function withStore<T>(flag: string | undefined, env: NodeJS.ProcessEnv, fn: (store: RunStore) => T | Promise<T>): Promise<T> {
+export async function withStore<T>(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  fn: (store: RunStore) => T | Promise<T>,
+): Promise<T> {
   return useStore(openStore(flag, env), fn);
 }
 
 /** The same for commands that only read (runs, show, compare, export-csv): the file is not migrated or written. */
-export async function withReadOnlyStore<T>(flag: string | undefined, env: NodeJS.ProcessEnv, fn: (store: RunStore) => T | Promise<T>): Promise<T> {
+export async function withReadOnlyStore<T>(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  fn: (store: RunStore) => T | Promise<T>,
+): Promise<T> {
   return useStore(openStore(flag, env, { readonly: true }), fn);
 }
 
@@ -44,7 +63,8 @@ async function useStore<T>(store: RunStore, fn: (store: RunStore) => T | Promise
     return await fn(store);
   } catch (e) {
     // Damage the open-time check could not see (quick_check skips index contents) still names the file.
-    if (sqliteCode(e)?.startsWith('SQLITE_CORRUPT')) throw new StoreError('damaged', `${store.path} is damaged (${(e as Error).message})`);
+    if (sqliteCode(e)?.startsWith('SQLITE_CORRUPT'))
+      throw new StoreError('damaged', `${store.path} is damaged (${(e as Error).message})`);
     throw e;
   } finally {
     store.close();

@@ -18,7 +18,7 @@ export type ImportErrorCode =
   | 'ambiguous_column' // a number that is a column's position and another column's name
   | 'duplicate_column' // two header names alike
   | 'too_many_categories' // a string feature with more distinct values than one-hot encoding should take
-  | 'changed' // the file changed between the importer's two passes
+  | 'changed'; // the file changed between the importer's two passes
 
 export class ImportError extends Error {
   readonly exitCode = 2;

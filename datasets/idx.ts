@@ -10,7 +10,14 @@ import type { RowSink } from './sink.ts';
 import { openRegularFile, readChunks } from './open-file.ts';
 
 const UNSIGNED_BYTE = 0x08;
-const TYPE_NAMES: Record<number, string> = { 0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64' };
+const TYPE_NAMES: Record<number, string> = {
+  0x08: 'unsigned byte',
+  0x09: 'signed byte',
+  0x0b: 'int16',
+  0x0c: 'int32',
+  0x0d: 'float32',
+  0x0e: 'float64',
+};
 /** Pixels handed to the sink at a time (≈ 1 MB of float32), in whole images. */
 const CHUNK_PIXELS = 262_144;
 /** Data bytes one file may announce: 4× EMNIST's largest file, and held in memory whole. */
@@ -24,33 +31,59 @@ export interface IdxArray {
 }
 
 /** The header after the magic number, type and dimension count are checked; null until `head` holds all of it. */
-function parseHeader(head: Uint8Array, file: string, expectDims: number): { dims: number[]; headerBytes: number } | null {
+function parseHeader(
+  head: Uint8Array,
+  file: string,
+  expectDims: number,
+): { dims: number[]; headerBytes: number } | null {
   if (head.length < 4) return null;
   const magic = new DataView(head.buffer, head.byteOffset, 4).getUint32(0);
   const hex = (v: number, digits: number) => `0x${v.toString(16).padStart(digits, '0')}`;
   const expected = hex(0x800 + expectDims, 8);
-  if (head[0] !== 0 || head[1] !== 0) throw new ImportError('bad_idx', `${file}: not an IDX file (magic number ${hex(magic, 8)}; expected ${expected})`, { file });
+  if (head[0] !== 0 || head[1] !== 0)
+    throw new ImportError('bad_idx', `${file}: not an IDX file (magic number ${hex(magic, 8)}; expected ${expected})`, {
+      file,
+    });
   const type = head[2]!;
   const ndims = head[3]!;
   if (type !== UNSIGNED_BYTE)
-    throw new ImportError('bad_idx', `${file}: IDX data type ${hex(type, 2)} (${TYPE_NAMES[type] ?? 'unknown'}) is not supported; expected 0x08 (unsigned byte)`, { file });
+    throw new ImportError(
+      'bad_idx',
+      `${file}: IDX data type ${hex(type, 2)} (${TYPE_NAMES[type] ?? 'unknown'}) is not supported; expected 0x08 (unsigned byte)`,
+      { file },
+    );
   if (ndims !== expectDims)
-    throw new ImportError('bad_idx', `${file}: magic number ${hex(magic, 8)} says ${ndims} dimensions; expected ${expectDims} (${expected}, ${expectDims === 1 ? 'labels' : 'images'})`, { file });
+    throw new ImportError(
+      'bad_idx',
+      `${file}: magic number ${hex(magic, 8)} says ${ndims} dimensions; expected ${expectDims} (${expected}, ${expectDims === 1 ? 'labels' : 'images'})`,
+      { file },
+    );
   const headerBytes = 4 + 4 * ndims;
   if (head.length < headerBytes) return null;
   const view = new DataView(head.buffer, head.byteOffset, headerBytes);
   const dims = Array.from({ length: ndims }, (_, i) => view.getUint32(4 + 4 * i));
   const pixels = dims.slice(1).reduce((a, b) => a * b, 1);
   if (pixels > MAX_IDX_PIXELS)
-    throw new ImportError('bad_idx', `${file}: its header says images of ${dims.slice(1).join(' × ')} pixels; at most ${MAX_IDX_PIXELS} (1024 × 1024) are supported`, { file });
+    throw new ImportError(
+      'bad_idx',
+      `${file}: its header says images of ${dims.slice(1).join(' × ')} pixels; at most ${MAX_IDX_PIXELS} (1024 × 1024) are supported`,
+      { file },
+    );
   const size = dims[0]! * pixels;
   if (size > MAX_IDX_BYTES)
-    throw new ImportError('bad_idx', `${file}: its header says ${dims.join(' × ')} = ${size} bytes of data; at most ${MAX_IDX_BYTES} (2 GiB) are supported`, { file });
+    throw new ImportError(
+      'bad_idx',
+      `${file}: its header says ${dims.join(' × ')} = ${size} bytes of data; at most ${MAX_IDX_BYTES} (2 GiB) are supported`,
+      { file },
+    );
   return { dims, headerBytes };
 }
 
 /** The first bytes of a stream, and the whole stream again (those bytes first). */
-async function peek(chunks: AsyncIterable<Uint8Array>, bytes: number): Promise<{ head: Uint8Array; all: AsyncIterable<Uint8Array> }> {
+async function peek(
+  chunks: AsyncIterable<Uint8Array>,
+  bytes: number,
+): Promise<{ head: Uint8Array; all: AsyncIterable<Uint8Array> }> {
   const it = chunks[Symbol.asyncIterator]();
   const seen: Uint8Array[] = [];
   let have = 0;
@@ -109,13 +142,23 @@ export async function readIdx(chunks: AsyncIterable<Uint8Array>, file: string, e
       if (rest.length > room) {
         extra += rest.length - room;
         if (gzipped)
-          throw new ImportError('bad_idx', `${file}: decompresses to more than the ${parsed.dims.join(' × ')} values its header announces (a damaged file or a gzip bomb); stopped there`, { file });
+          throw new ImportError(
+            'bad_idx',
+            `${file}: decompresses to more than the ${parsed.dims.join(' × ')} values its header announces (a damaged file or a gzip bomb); stopped there`,
+            { file },
+          );
       }
     }
   } catch (e) {
     if (e instanceof ImportError) throw e;
-    if (gzipped && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code!.startsWith('Z_'))
-      throw new ImportError('bad_idx', `${file}: a gzip file that does not decompress (${(e as Error).message})`, { file });
+    if (
+      gzipped &&
+      typeof (e as NodeJS.ErrnoException).code === 'string' &&
+      (e as NodeJS.ErrnoException).code!.startsWith('Z_')
+    )
+      throw new ImportError('bad_idx', `${file}: a gzip file that does not decompress (${(e as Error).message})`, {
+        file,
+      });
     throw e;
   } finally {
     source.destroy();
@@ -123,12 +166,25 @@ export async function readIdx(chunks: AsyncIterable<Uint8Array>, file: string, e
   }
   if (!parsed) {
     if (header.length < 4)
-      throw new ImportError('bad_idx', `${file}: not an IDX file (magic number missing; expected 0x${(0x800 + expectDims).toString(16).padStart(8, '0')})`, { file });
+      throw new ImportError(
+        'bad_idx',
+        `${file}: not an IDX file (magic number missing; expected 0x${(0x800 + expectDims).toString(16).padStart(8, '0')})`,
+        { file },
+      );
     throw new ImportError('bad_idx', `${file}: truncated in its header (${header.length} bytes)`, { file });
   }
   if (have < size)
-    throw new ImportError('bad_idx', `${file}: truncated: its header says ${parsed.dims.join(' × ')} = ${size} bytes of data, the file has ${have}`, { file });
-  if (extra > 0) throw new ImportError('bad_idx', `${file}: ${extra} bytes after the ${parsed.dims.join(' × ')} values its header announces`, { file });
+    throw new ImportError(
+      'bad_idx',
+      `${file}: truncated: its header says ${parsed.dims.join(' × ')} = ${size} bytes of data, the file has ${have}`,
+      { file },
+    );
+  if (extra > 0)
+    throw new ImportError(
+      'bad_idx',
+      `${file}: ${extra} bytes after the ${parsed.dims.join(' × ')} values its header announces`,
+      { file },
+    );
   return { dims: parsed.dims, data };
 }
 
@@ -158,12 +214,19 @@ export interface IdxImportOptions {
 }
 
 /** An images file and its labels file → features (pixels / 255) to `sink` and the class labels. */
-export async function importIdxFiles(imagesFile: string, labelsFile: string, sink: RowSink, options: IdxImportOptions = {}): Promise<ImportedData> {
+export async function importIdxFiles(
+  imagesFile: string,
+  labelsFile: string,
+  sink: RowSink,
+  options: IdxImportOptions = {},
+): Promise<ImportedData> {
   const { array: images, bytes: imageBytes } = await readIdxFile(imagesFile, 3);
   const { array: labels, bytes: labelBytes } = await readIdxFile(labelsFile, 1);
   const n = images.dims[0]!;
   if (labels.dims[0] !== n)
-    throw new ImportError('bad_idx', `${labelsFile} has ${labels.dims[0]} labels but ${imagesFile} has ${n} images`, { file: labelsFile });
+    throw new ImportError('bad_idx', `${labelsFile} has ${labels.dims[0]} labels but ${imagesFile} has ${n} images`, {
+      file: labelsFile,
+    });
   if (n === 0) throw new ImportError('empty', `${imagesFile} holds no images`, { file: imagesFile });
   const [, height, width] = images.dims as [number, number, number];
   const features = height * width;
@@ -181,7 +244,11 @@ export async function importIdxFiles(imagesFile: string, labelsFile: string, sin
   // Classes are the label values that occur, in numeric order (MNIST: 0…9).
   const present = [...new Set(labels.data)].sort((a, b) => a - b);
   if (present.length < 2)
-    throw new ImportError('one_class', `${labelsFile}: every label is ${present[0]}; a classifier needs at least two classes`, { file: labelsFile });
+    throw new ImportError(
+      'one_class',
+      `${labelsFile}: every label is ${present[0]}; a classifier needs at least two classes`,
+      { file: labelsFile },
+    );
   const rank = new Map(present.map((v, i) => [v, i]));
   return {
     task: 'classification',

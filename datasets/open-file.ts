@@ -6,7 +6,13 @@ import { constants, type ReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ImportError, readError } from './errors.ts';
 
-function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function kindOf(info: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (info.isDirectory()) return 'a folder';
   if (info.isFIFO()) return 'a named pipe (FIFO)';
   if (info.isSocket()) return 'a socket';
@@ -29,7 +35,10 @@ export async function openRegularFile(path: string): Promise<OpenedFile> {
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new ImportError('cannot_read', `cannot read ${path}: it is ${kindOf(info)}, not a regular file`, { file: path });
+    if (!info.isFile())
+      throw new ImportError('cannot_read', `cannot read ${path}: it is ${kindOf(info)}, not a regular file`, {
+        file: path,
+      });
     return { handle, bytes: info.size };
   } catch (e) {
     await handle.close();

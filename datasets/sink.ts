@@ -38,7 +38,15 @@ export class MemorySink implements RowSink {
 
   /** The rows and an importer's result as an engine Dataset named `name`. */
   toDataset(name: string, data: ImportedData): Dataset {
-    const d: Dataset = { name, task: data.task, n: data.rows, features: this.features, outputs: data.outputs, x: this.rows(), featureNames: this.featureNames };
+    const d: Dataset = {
+      name,
+      task: data.task,
+      n: data.rows,
+      features: this.features,
+      outputs: data.outputs,
+      x: this.rows(),
+      featureNames: this.featureNames,
+    };
     if (data.labels) d.labels = data.labels;
     if (data.targets) d.targets = data.targets;
     if (data.classLabels) d.classLabels = data.classLabels;

@@ -78,7 +78,10 @@ export function storedConfig(owner: string, text: string): ExperimentConfig {
   try {
     return parseConfig(JSON.parse(text));
   } catch (e) {
-    throw new StoreError('damaged', `${owner}: its stored config is not a valid experiment config: ${(e as Error).message}`);
+    throw new StoreError(
+      'damaged',
+      `${owner}: its stored config is not a valid experiment config: ${(e as Error).message}`,
+    );
   }
 }
 

@@ -127,7 +127,8 @@ function toRecord(r: DatasetRow): DatasetRecord {
   };
 }
 
-const bytesOf = (a: Float32Array | Uint32Array, length = a.length) => new Uint8Array(a.buffer, a.byteOffset, length * 4);
+const bytesOf = (a: Float32Array | Uint32Array, length = a.length) =>
+  new Uint8Array(a.buffer, a.byteOffset, length * 4);
 
 /** Copies inflated bytes into a fresh typed array: SQLite's buffers need not be 4-byte aligned. */
 function inflateTo<T extends Float32Array | Uint32Array>(blob: Uint8Array, make: (n: number) => T): T {
@@ -172,7 +173,12 @@ export class DatasetStore {
   load(ref: { name: string } | { hash: string }): Dataset {
     const rec = 'name' in ref ? this.find(ref.name) : this.findByHash(ref.hash);
     if (!rec)
-      throw new StoreError('invalid_argument', 'name' in ref ? `no imported dataset "${ref.name}" in ${this.path}` : `no imported dataset with content hash ${ref.hash.slice(0, 12)}… in ${this.path}`);
+      throw new StoreError(
+        'invalid_argument',
+        'name' in ref
+          ? `no imported dataset "${ref.name}" in ${this.path}`
+          : `no imported dataset with content hash ${ref.hash.slice(0, 12)}… in ${this.path}`,
+      );
     const x = new Float32Array(rec.rows * rec.features);
     let at = 0;
     for (const chunk of this.st.chunks.iterate({ id: rec.id }) as Iterable<{ rows: number; x: Buffer }>) {
@@ -180,9 +186,21 @@ export class DatasetStore {
       new Uint8Array(x.buffer, at * 4, raw.byteLength).set(raw);
       at += chunk.rows * rec.features;
     }
-    if (at !== x.length) throw new StoreError('damaged', `dataset "${rec.name}" in ${this.path}: ${at / rec.features} rows stored, ${rec.rows} expected`);
+    if (at !== x.length)
+      throw new StoreError(
+        'damaged',
+        `dataset "${rec.name}" in ${this.path}: ${at / rec.features} rows stored, ${rec.rows} expected`,
+      );
     const blobs = this.st.blobs.get({ id: rec.id }) as { labels: Buffer | null; targets: Buffer | null };
-    const d: Dataset = { name: rec.name, task: rec.task, n: rec.rows, features: rec.features, outputs: rec.outputs, x, featureNames: rec.featureNames };
+    const d: Dataset = {
+      name: rec.name,
+      task: rec.task,
+      n: rec.rows,
+      features: rec.features,
+      outputs: rec.outputs,
+      x,
+      featureNames: rec.featureNames,
+    };
     if (blobs.labels) d.labels = inflateTo(blobs.labels, (n) => new Uint32Array(n));
     if (blobs.targets) d.targets = inflateTo(blobs.targets, (n) => new Float32Array(n));
     if (rec.classLabels) d.classLabels = rec.classLabels;
@@ -215,7 +233,10 @@ export class DatasetStore {
     const { db, st } = this;
     const taken = this.find(dsName);
     if (taken)
-      throw new StoreError('invalid_argument', `a dataset "${dsName}" already exists (imported ${new Date(taken.createdAt).toISOString().slice(0, 10)}, ${taken.rows} rows, hash ${taken.hash.slice(0, 12)}); snapshots are immutable, so choose another --name`);
+      throw new StoreError(
+        'invalid_argument',
+        `a dataset "${dsName}" already exists (imported ${new Date(taken.createdAt).toISOString().slice(0, 10)}, ${taken.rows} rows, hash ${taken.hash.slice(0, 12)}); snapshots are immutable, so choose another --name`,
+      );
     st.clearStale.run({ before: Date.now() - STALE_IMPORT_MS });
     const hash: Hash = createHash('sha256');
     let id: number | undefined;
@@ -229,7 +250,12 @@ export class DatasetStore {
     return {
       start(columns) {
         features = columns.features;
-        const info = st.begin.run({ name: dsName, features, featureNames: JSON.stringify(columns.featureNames), now: Date.now() });
+        const info = st.begin.run({
+          name: dsName,
+          features,
+          featureNames: JSON.stringify(columns.featureNames),
+          now: Date.now(),
+        });
         id = Number(info.lastInsertRowid);
       },
       append(x, n) {
@@ -244,7 +270,14 @@ export class DatasetStore {
         if (t.rows !== rows) throw new Error(`SnapshotWriter.finish: ${rows} rows written, ${t.rows} announced`);
         if (t.labels) hash.update(bytesOf(t.labels));
         if (t.targets) hash.update(bytesOf(t.targets));
-        const meta = { task: t.task, rows, features, outputs: t.outputs, targetName: t.targetName, classLabels: t.classLabels ?? null };
+        const meta = {
+          task: t.task,
+          rows,
+          features,
+          outputs: t.outputs,
+          targetName: t.targetName,
+          classLabels: t.classLabels ?? null,
+        };
         hash.update(JSON.stringify(meta));
         // Raw rows map to these features only through the preprocessing, so it is part of the content.
         if (t.preprocessing) hash.update(JSON.stringify(t.preprocessing));
@@ -253,7 +286,12 @@ export class DatasetStore {
         const digest = hash.digest('hex');
         try {
           st.complete.run({
-            id, hash: digest, task: t.task, rows, outputs: t.outputs, targetName: t.targetName,
+            id,
+            hash: digest,
+            task: t.task,
+            rows,
+            outputs: t.outputs,
+            targetName: t.targetName,
             classLabels: t.classLabels ? JSON.stringify(t.classLabels) : null,
             source: JSON.stringify(t.preprocessing ? { ...t.source, preprocessing: t.preprocessing } : t.source),
             labels: t.labels ? deflateSync(bytesOf(t.labels), { level: LEVEL }) : null,
@@ -261,7 +299,11 @@ export class DatasetStore {
           });
         } catch (e) {
           remove();
-          if (sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoreError('invalid_argument', `a dataset "${dsName}" was imported meanwhile by another process; choose another --name`);
+          if (sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE')
+            throw new StoreError(
+              'invalid_argument',
+              `a dataset "${dsName}" was imported meanwhile by another process; choose another --name`,
+            );
           throw e;
         }
         const done = this.find(dsName)!;
@@ -285,7 +327,10 @@ export class DatasetStore {
     return this.db.transaction(() => {
       const { ids, total } = this.runsUsing(rec.hash);
       if (total > 0)
-        throw new StoreError('invalid_argument', `dataset "${rec.name}" is kept: ${total} run${total > 1 ? 's' : ''} trained on it (${ids.join(', ')}${total > ids.length ? ', …' : ''}); remove ${total > 1 ? 'them' : 'it'} first (mlpw rm RUN)`);
+        throw new StoreError(
+          'invalid_argument',
+          `dataset "${rec.name}" is kept: ${total} run${total > 1 ? 's' : ''} trained on it (${ids.join(', ')}${total > ids.length ? ', …' : ''}); remove ${total > 1 ? 'them' : 'it'} first (mlpw rm RUN)`,
+        );
       this.st.remove.run({ id: rec.id });
       return rec;
     })();

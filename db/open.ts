@@ -36,22 +36,37 @@ function probe(path: string, options: OpenOptions): number {
   let size: number;
   try {
     const stat = statSync(path);
-    if (stat.isDirectory()) throw new StoreError('cannot_open', `${path} is a folder, not a database file (give a file in it, e.g. ${join(path, 'workbench.db')})`);
+    if (stat.isDirectory())
+      throw new StoreError(
+        'cannot_open',
+        `${path} is a folder, not a database file (give a file in it, e.g. ${join(path, 'workbench.db')})`,
+      );
     size = stat.size;
   } catch (e) {
     if (e instanceof StoreError) throw e;
-    throw new StoreError('cannot_open', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new StoreError(
+      'cannot_open',
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   if (size === 0) return 0; // SQLite treats an empty file as an empty database
   if (readHeader(path) !== SQLITE_HEADER) throw new StoreError('not_a_database', `${path} is not an SQLite database`);
   let db: Db | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 10_000, nativeBinding: options.nativeBinding });
+    db = new Database(path, {
+      readonly: true,
+      fileMustExist: true,
+      timeout: options.busyTimeoutMs ?? 10_000,
+      nativeBinding: options.nativeBinding,
+    });
     const version = db.pragma('user_version', { simple: true }) as number;
     const appId = db.pragma('application_id', { simple: true }) as number;
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
     if ((appId !== 0 && appId !== APPLICATION_ID) || (appId === 0 && tables.n > 0))
-      throw new StoreError('foreign_database', `${path} is an SQLite database of another application, not an MLP Workbench store`);
+      throw new StoreError(
+        'foreign_database',
+        `${path} is an SQLite database of another application, not an MLP Workbench store`,
+      );
     if (version > SCHEMA_VERSION)
       throw new StoreError(
         'newer_schema',
@@ -61,7 +76,10 @@ function probe(path: string, options: OpenOptions): number {
     // damaged file spreads the damage). Costs one read of the file: 0.4-0.9 s for 50 MB (1,000 runs × 100 epochs).
     const check = db.pragma('quick_check(1)', { simple: true }) as string;
     if (check !== 'ok') {
-      const first = check.replace(/\*\*\* in database \w+ \*\*\*/g, '').replace(/\s+/g, ' ').trim(); // one line for the CLI
+      const first = check
+        .replace(/\*\*\* in database \w+ \*\*\*/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(); // one line for the CLI
       throw new StoreError('damaged', `${path} is damaged (quick_check: ${first})`);
     }
     return version;
@@ -69,7 +87,8 @@ function probe(path: string, options: OpenOptions): number {
     if (e instanceof StoreError) throw e;
     const code = sqliteCode(e);
     if (code === 'SQLITE_NOTADB') throw new StoreError('not_a_database', `${path} is not an SQLite database`);
-    if (code?.startsWith('SQLITE_CORRUPT')) throw new StoreError('damaged', `${path} is damaged (${(e as Error).message})`);
+    if (code?.startsWith('SQLITE_CORRUPT'))
+      throw new StoreError('damaged', `${path} is damaged (${(e as Error).message})`);
     throw new StoreError('cannot_open', `cannot open ${path}: ${(e as Error).message}`);
   } finally {
     db?.close();
@@ -99,7 +118,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       try {
         mkdirSync(dirname(path), { recursive: true });
       } catch (e) {
-        throw new StoreError('cannot_open', `cannot create the folder of ${path}: ${(e as NodeJS.ErrnoException).code}`);
+        throw new StoreError(
+          'cannot_open',
+          `cannot create the folder of ${path}: ${(e as NodeJS.ErrnoException).code}`,
+        );
       }
     }
   }
@@ -139,7 +161,12 @@ function openReadOnly(path: string, options: OpenOptions): Db {
       `${path} has schema version ${version}, older than this MLP Workbench's (${SCHEMA_VERSION}); a command that writes (mlpw train, mlpw tag) or the app upgrades it`,
     );
   try {
-    return new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 10_000, nativeBinding: options.nativeBinding });
+    return new Database(path, {
+      readonly: true,
+      fileMustExist: true,
+      timeout: options.busyTimeoutMs ?? 10_000,
+      nativeBinding: options.nativeBinding,
+    });
   } catch (e) {
     throw new StoreError('cannot_open', `cannot open ${path}: ${(e as Error).message}`);
   }

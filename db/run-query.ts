@@ -4,7 +4,10 @@ import { StoreError } from './errors.ts';
 import type { RunFilter } from './types.ts';
 
 /** `sweepId` must already be a full sweep id and `experimentId` the experiment's id (RunStore resolves both). The SQL text depends only on which filters are set, so it caches well. */
-export function listRunsQuery(filter: Omit<RunFilter, 'experiment'> & { experimentId?: number }): { sql: string; params: Record<string, unknown> } {
+export function listRunsQuery(filter: Omit<RunFilter, 'experiment'> & { experimentId?: number }): {
+  sql: string;
+  params: Record<string, unknown>;
+} {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (filter.status?.length) {
@@ -28,7 +31,11 @@ export function listRunsQuery(filter: Omit<RunFilter, 'experiment'> & { experime
     params.experiment = filter.experimentId;
   }
   const sort = SORT_COLUMNS[filter.sort ?? 'created'];
-  if (!sort) throw new StoreError('invalid_argument', `cannot sort runs by "${filter.sort}" (fields: ${Object.keys(SORT_COLUMNS).join(', ')})`);
+  if (!sort)
+    throw new StoreError(
+      'invalid_argument',
+      `cannot sort runs by "${filter.sort}" (fields: ${Object.keys(SORT_COLUMNS).join(', ')})`,
+    );
   const dir = (filter.descending ?? sort.descending) ? 'DESC' : 'ASC';
   params.limit = filter.limit ?? -1;
   params.offset = filter.offset ?? 0;

@@ -2,7 +2,16 @@
 // multi-row writes run in one transaction, and nothing awaits inside one. Callers own the async parts (training).
 import type { ExperimentConfig } from '../engine/config.ts';
 import type { GridAxis } from '../engine/experiment/grid-axis.ts';
-import type { BackendInfo, CheckpointKind, DataInfo, EpochMetrics, LayerEpochStats, ModelSnapshot, RunStatus, RunSummary } from '../engine/types.ts';
+import type {
+  BackendInfo,
+  CheckpointKind,
+  DataInfo,
+  EpochMetrics,
+  LayerEpochStats,
+  ModelSnapshot,
+  RunStatus,
+  RunSummary,
+} from '../engine/types.ts';
 import { hyperColumns, storedConfig, toRunRecord, type RunRow } from './columns.ts';
 import { DatasetStore } from './datasets.ts';
 import { listRunsQuery } from './run-query.ts';
@@ -12,7 +21,16 @@ import { currentOwner, ownerAlive, type OwnerRecord } from './liveness.ts';
 import { openDatabase, type Db, type OpenOptions } from './open.ts';
 import { decodeSnapshot, encodeSnapshot, type SnapshotModel } from './snapshot-codec.ts';
 import { createStatements, type Statements } from './statements.ts';
-import type { Artifact, CheckpointInfo, ExperimentRecord, Note, RunDetail, RunFilter, RunRecord, SweepRecord } from './types.ts';
+import type {
+  Artifact,
+  CheckpointInfo,
+  ExperimentRecord,
+  Note,
+  RunDetail,
+  RunFilter,
+  RunRecord,
+  SweepRecord,
+} from './types.ts';
 
 export interface StoreOptions extends OpenOptions {
   /** recorded with every run created through this store */
@@ -33,13 +51,21 @@ export const DEFAULT_EXPERIMENT_ID = 1;
 const EXPERIMENT_NAME_MAX = 100;
 
 type ExperimentRow = { id: number; name: string; created_at: number; runs: number };
-const toExperiment = (r: ExperimentRow): ExperimentRecord => ({ id: r.id, name: r.name, createdAt: r.created_at, runCount: r.runs });
+const toExperiment = (r: ExperimentRow): ExperimentRecord => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+  runCount: r.runs,
+});
 
 /** A name as the store keeps it: trimmed, 1–100 characters, no control characters. */
 export function experimentName(name: string): string {
   const text = name.trim();
   if (text === '' || text.length > EXPERIMENT_NAME_MAX || /[\x00-\x1f\x7f]/.test(text))
-    throw new StoreError('invalid_argument', `experiment name ${JSON.stringify(name)}: expected 1 to ${EXPERIMENT_NAME_MAX} visible characters`);
+    throw new StoreError(
+      'invalid_argument',
+      `experiment name ${JSON.stringify(name)}: expected 1 to ${EXPERIMENT_NAME_MAX} visible characters`,
+    );
   return text;
 }
 
@@ -90,7 +116,9 @@ export class RunStore {
     const status = options.status ?? 'running';
     return this.db.transaction(() => {
       const experimentId = this.experimentFor(options);
-      return this.insertWithFreshId((id) => this.insertRun(id, config, status, options.sweepId ?? null, options.rerunOf ?? null, experimentId));
+      return this.insertWithFreshId((id) =>
+        this.insertRun(id, config, status, options.sweepId ?? null, options.rerunOf ?? null, experimentId),
+      );
     })();
   }
 
@@ -118,14 +146,30 @@ export class RunStore {
 
   /** One epoch and the run's running summary, committed together: a killed process loses only the epoch in flight. */
   recordEpoch(id: string, m: EpochMetrics): void {
-    this.db.transaction(() => {
-      this.expectWritable(id, `record epoch ${m.epoch}`);
-      if (this.st.hasEpoch.get({ id, epoch: m.epoch }))
-        throw new StoreError('duplicate_epoch', `run ${id} already has epoch ${m.epoch} in ${this.path}; each epoch is recorded once`);
-      this.st.insertEpoch.run({ id, ...m });
-      this.expectChange(this.st.afterEpoch.run({ id, epoch: m.epoch, trainLoss: m.trainLoss, valLoss: m.valLoss, valAcc: m.valAcc, durationMs: m.durationMs, now: Date.now() }), id);
-      if (m.layers) this.st.saveLayerStats.run({ id, epoch: m.epoch, layers: JSON.stringify(m.layers) });
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.expectWritable(id, `record epoch ${m.epoch}`);
+        if (this.st.hasEpoch.get({ id, epoch: m.epoch }))
+          throw new StoreError(
+            'duplicate_epoch',
+            `run ${id} already has epoch ${m.epoch} in ${this.path}; each epoch is recorded once`,
+          );
+        this.st.insertEpoch.run({ id, ...m });
+        this.expectChange(
+          this.st.afterEpoch.run({
+            id,
+            epoch: m.epoch,
+            trainLoss: m.trainLoss,
+            valLoss: m.valLoss,
+            valAcc: m.valAcc,
+            durationMs: m.durationMs,
+            now: Date.now(),
+          }),
+          id,
+        );
+        if (m.layers) this.st.saveLayerStats.run({ id, epoch: m.epoch, layers: JSON.stringify(m.layers) });
+      })
+      .immediate();
   }
 
   /** Keeps the newest checkpoint of each kind. A 'best' one comes on every improvement and makes its epoch the run's best. */
@@ -183,7 +227,10 @@ export class RunStore {
     if (ids.includes(text)) return text;
     if (ids.length === 0) throw new StoreError('unknown_run', `no run "${ref}" in ${this.path}`);
     if (ids.length > 1)
-      throw new StoreError('ambiguous_run', `run id "${ref}" matches ${ids.length > 5 ? 'more than 5' : ids.length} runs (${ids.slice(0, 5).join(', ')}); give more characters`);
+      throw new StoreError(
+        'ambiguous_run',
+        `run id "${ref}" matches ${ids.length > 5 ? 'more than 5' : ids.length} runs (${ids.slice(0, 5).join(', ')}); give more characters`,
+      );
     return ids[0]!;
   }
 
@@ -194,10 +241,17 @@ export class RunStore {
 
   getRunDetail(ref: string): RunDetail {
     const run = this.getRun(ref);
-    const notes = (this.st.notes.all({ id: run.id }) as { id: number; created_at: number; text: string }[]).map((n) => ({ id: n.id, createdAt: n.created_at, text: n.text }));
-    const checkpoints = (this.st.checkpointInfo.all({ id: run.id }) as { kind: CheckpointKind; epoch: number; bytes: number; created_at: number }[]).map(
-      (c): CheckpointInfo => ({ kind: c.kind, epoch: c.epoch, bytes: c.bytes, createdAt: c.created_at }),
+    const notes = (this.st.notes.all({ id: run.id }) as { id: number; created_at: number; text: string }[]).map(
+      (n) => ({ id: n.id, createdAt: n.created_at, text: n.text }),
     );
+    const checkpoints = (
+      this.st.checkpointInfo.all({ id: run.id }) as {
+        kind: CheckpointKind;
+        epoch: number;
+        bytes: number;
+        created_at: number;
+      }[]
+    ).map((c): CheckpointInfo => ({ kind: c.kind, epoch: c.epoch, bytes: c.bytes, createdAt: c.created_at }));
     return { ...run, notes, artifacts: this.listArtifacts(run.id), checkpoints };
   }
 
@@ -223,7 +277,10 @@ export class RunStore {
     const found = this.getCheckpoint(run.id, kind);
     if (found) return found;
     const hint = kind === 'best' ? '; a run without a validation split has only a final one' : '';
-    throw new StoreError('no_checkpoint', `run ${run.id} has no ${kind} checkpoint (status ${run.status}, ${run.epochsDone} epochs)${hint}`);
+    throw new StoreError(
+      'no_checkpoint',
+      `run ${run.id} has no ${kind} checkpoint (status ${run.status}, ${run.epochsDone} epochs)${hint}`,
+    );
   }
 
   listRuns(filter: RunFilter = {}): RunRecord[] {
@@ -245,7 +302,8 @@ export class RunStore {
   addTags(ref: string, tags: readonly string[]): string[] {
     const id = this.resolveRunId(ref);
     for (const t of tags)
-      if (t.trim() === '' || t.includes('\x1f')) throw new StoreError('invalid_argument', `tag ${JSON.stringify(t)}: a tag needs visible text`);
+      if (t.trim() === '' || t.includes('\x1f'))
+        throw new StoreError('invalid_argument', `tag ${JSON.stringify(t)}: a tag needs visible text`);
     this.db.transaction(() => {
       for (const tag of tags) this.st.addTag.run({ id, tag: tag.trim() });
     })();
@@ -274,12 +332,26 @@ export class RunStore {
     const now = Date.now();
     const details = artifact.details === undefined ? null : JSON.stringify(artifact.details);
     const info = this.st.addArtifact.run({ id, kind: artifact.kind, path: artifact.path, details, now });
-    return { id: Number(info.lastInsertRowid), kind: artifact.kind, path: artifact.path, details: artifact.details ?? null, createdAt: now };
+    return {
+      id: Number(info.lastInsertRowid),
+      kind: artifact.kind,
+      path: artifact.path,
+      details: artifact.details ?? null,
+      createdAt: now,
+    };
   }
 
   listArtifacts(ref: string): Artifact[] {
     const id = this.resolveRunId(ref);
-    return (this.st.artifacts.all({ id }) as { id: number; kind: string; path: string; details: string | null; created_at: number }[]).map((a) => ({
+    return (
+      this.st.artifacts.all({ id }) as {
+        id: number;
+        kind: string;
+        path: string;
+        details: string | null;
+        created_at: number;
+      }[]
+    ).map((a) => ({
       id: a.id,
       kind: a.kind,
       path: a.path,
@@ -302,7 +374,10 @@ export class RunStore {
       for (const id of ids) {
         const row = this.st.owner.get({ id }) as (OwnerRecord & { status: RunStatus }) | undefined;
         if (row && ACTIVE.includes(row.status) && ownerAlive(row, Date.now()))
-          throw new StoreError('run_active', `run ${id} is ${row.status} (pid ${row.pid} on ${row.host}); cancel it before removing it`);
+          throw new StoreError(
+            'run_active',
+            `run ${id} is ${row.status} (pid ${row.pid} on ${row.host}); cancel it before removing it`,
+          );
       }
       for (const id of ids) this.st.deleteRun.run({ id });
       return ids;
@@ -321,7 +396,10 @@ export class RunStore {
     const row = this.st.experimentByName.get({ name: name.trim() }) as ExperimentRow | undefined;
     if (row) return toExperiment(row);
     const names = this.listExperiments().map((e) => e.name);
-    throw new StoreError('unknown_experiment', `no experiment ${JSON.stringify(name)} in ${this.path} (experiments: ${names.join(', ')})`);
+    throw new StoreError(
+      'unknown_experiment',
+      `no experiment ${JSON.stringify(name)} in ${this.path} (experiments: ${names.join(', ')})`,
+    );
   }
 
   /** A new, empty experiment; a name already taken (in any case) is an error. */
@@ -329,7 +407,11 @@ export class RunStore {
     const text = experimentName(name);
     return this.db.transaction(() => {
       const taken = this.st.experimentByName.get({ name: text }) as { name: string } | undefined;
-      if (taken) throw new StoreError('experiment_exists', `experiment ${JSON.stringify(taken.name)} already exists in ${this.path}`);
+      if (taken)
+        throw new StoreError(
+          'experiment_exists',
+          `experiment ${JSON.stringify(taken.name)} already exists in ${this.path}`,
+        );
       this.st.insertExperiment.run({ name: text, now: Date.now() });
       return this.getExperiment(text);
     })();
@@ -342,7 +424,10 @@ export class RunStore {
       const source = this.getExperiment(from);
       const taken = this.st.experimentByName.get({ name: text }) as { id: number; name: string } | undefined;
       if (taken && taken.id !== source.id)
-        throw new StoreError('experiment_exists', `cannot rename ${JSON.stringify(source.name)} to ${JSON.stringify(text)}: experiment ${JSON.stringify(taken.name)} already exists in ${this.path}`);
+        throw new StoreError(
+          'experiment_exists',
+          `cannot rename ${JSON.stringify(source.name)} to ${JSON.stringify(text)}: experiment ${JSON.stringify(taken.name)} already exists in ${this.path}`,
+        );
       this.st.renameExperiment.run({ id: source.id, to: text });
       return this.getExperiment(text);
     })();
@@ -370,7 +455,8 @@ export class RunStore {
   private experimentFor(options: CreateRunOptions): number {
     if (options.experiment !== undefined) return this.ensureExperiment(options.experiment);
     if (options.rerunOf !== undefined) {
-      const original = this.st.runExperiment.get({ id: options.rerunOf }) as { experimentId: number | null } | undefined;
+      const original = this.st.runExperiment.get({ id: options.rerunOf }) as
+        { experimentId: number | null } | undefined;
       if (original?.experimentId != null) return original.experimentId;
     }
     return DEFAULT_EXPERIMENT_ID;
@@ -379,45 +465,107 @@ export class RunStore {
   // ── sweeps ────────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** A sweep and one queued run per grid point, in one transaction; returns the ids in grid order. */
-  createSweep(sweep: { baseConfig: ExperimentConfig; grid: GridAxis[]; parallel: number; configs: ExperimentConfig[]; experiment?: string }): { sweepId: string; runIds: string[] } {
-    return this.db.transaction(() => {
-      const sweepId = this.insertWithFreshId((id) =>
-        this.st.insertSweep.run({ id, now: Date.now(), base: JSON.stringify(this.datasets.runConfig(sweep.baseConfig)), grid: JSON.stringify(sweep.grid), parallel: sweep.parallel, size: sweep.configs.length }),
-      );
-      // An imported dataset is recorded by name, hash and rows only, as for a single run.
-      const runIds = sweep.configs.map((c) => this.createRun(this.datasets.runConfig(c), { status: 'queued', sweepId, experiment: sweep.experiment }));
-      return { sweepId, runIds };
-    }).immediate();
+  createSweep(sweep: {
+    baseConfig: ExperimentConfig;
+    grid: GridAxis[];
+    parallel: number;
+    configs: ExperimentConfig[];
+    experiment?: string;
+  }): { sweepId: string; runIds: string[] } {
+    return this.db
+      .transaction(() => {
+        const sweepId = this.insertWithFreshId((id) =>
+          this.st.insertSweep.run({
+            id,
+            now: Date.now(),
+            base: JSON.stringify(this.datasets.runConfig(sweep.baseConfig)),
+            grid: JSON.stringify(sweep.grid),
+            parallel: sweep.parallel,
+            size: sweep.configs.length,
+          }),
+        );
+        // An imported dataset is recorded by name, hash and rows only, as for a single run.
+        const runIds = sweep.configs.map((c) =>
+          this.createRun(this.datasets.runConfig(c), { status: 'queued', sweepId, experiment: sweep.experiment }),
+        );
+        return { sweepId, runIds };
+      })
+      .immediate();
   }
 
   resolveSweepId(ref: string): string {
     const text = ref.trim().toLowerCase();
-    const ids = isIdPrefix(text) ? (this.st.sweepIdsWithPrefix.all({ lo: text, hi: text + '{' }) as { id: string }[]).map((r) => r.id) : [];
+    const ids = isIdPrefix(text)
+      ? (this.st.sweepIdsWithPrefix.all({ lo: text, hi: text + '{' }) as { id: string }[]).map((r) => r.id)
+      : [];
     if (ids.includes(text)) return text;
-    if (ids.length !== 1) throw new StoreError(ids.length ? 'invalid_argument' : 'unknown_sweep', ids.length ? `sweep id "${ref}" is ambiguous (${ids.slice(0, 5).join(', ')})` : `no sweep "${ref}" in ${this.path}`);
+    if (ids.length !== 1)
+      throw new StoreError(
+        ids.length ? 'invalid_argument' : 'unknown_sweep',
+        ids.length
+          ? `sweep id "${ref}" is ambiguous (${ids.slice(0, 5).join(', ')})`
+          : `no sweep "${ref}" in ${this.path}`,
+      );
     return ids[0]!;
   }
 
   getSweep(ref: string): SweepRecord {
     const id = this.resolveSweepId(ref);
-    const r = this.st.getSweep.get({ id }) as { id: string; created_at: number; base_config: string; grid: string; parallel: number; size: number };
-    return { id: r.id, createdAt: r.created_at, baseConfig: storedConfig(`sweep ${r.id}`, r.base_config), grid: JSON.parse(r.grid), parallel: r.parallel, size: r.size };
+    const r = this.st.getSweep.get({ id }) as {
+      id: string;
+      created_at: number;
+      base_config: string;
+      grid: string;
+      parallel: number;
+      size: number;
+    };
+    return {
+      id: r.id,
+      createdAt: r.created_at,
+      baseConfig: storedConfig(`sweep ${r.id}`, r.base_config),
+      grid: JSON.parse(r.grid),
+      parallel: r.parallel,
+      size: r.size,
+    };
   }
 
   /** The newest sweeps first, with the keys their grid varies. */
   listSweeps(limit = 100): SweepSummary[] {
     const rows = this.st.listSweeps.all({ limit }) as { id: string; created_at: number; grid: string; size: number }[];
-    return rows.map((r) => ({ id: r.id, createdAt: r.created_at, keys: (JSON.parse(r.grid) as { key: string }[]).map((a) => a.key), size: r.size }));
+    return rows.map((r) => ({
+      id: r.id,
+      createdAt: r.created_at,
+      keys: (JSON.parse(r.grid) as { key: string }[]).map((a) => a.key),
+      size: r.size,
+    }));
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-  private insertRun(id: string, config: ExperimentConfig, status: 'queued' | 'running', sweepId: string | null, rerunOf: string | null, experimentId: number): void {
+  private insertRun(
+    id: string,
+    config: ExperimentConfig,
+    status: 'queued' | 'running',
+    sweepId: string | null,
+    rerunOf: string | null,
+    experimentId: number,
+  ): void {
     const owner = currentOwner();
     const now = Date.now();
     this.st.insertRun.run({
-      id, ...hyperColumns(config), config: JSON.stringify(config), status, now, started: status === 'running' ? now : null,
-      appVersion: this.appVersion, sweepId, rerunOf, pid: owner.pid, host: owner.host, token: owner.token, experimentId,
+      id,
+      ...hyperColumns(config),
+      config: JSON.stringify(config),
+      status,
+      now,
+      started: status === 'running' ? now : null,
+      appVersion: this.appVersion,
+      sweepId,
+      rerunOf,
+      pid: owner.pid,
+      host: owner.host,
+      token: owner.token,
+      experimentId,
     });
   }
 
@@ -443,7 +591,10 @@ export class RunStore {
     const row = this.st.runState.get({ id }) as { status: RunStatus } | undefined;
     if (!row) throw new StoreError('unknown_run', `no run "${id}" in ${this.path}`);
     if (!ACTIVE.includes(row.status))
-      throw new StoreError('run_finished', `run ${id} is ${row.status}: cannot ${what}; a finished run is read-only (its tags and notes stay editable)`);
+      throw new StoreError(
+        'run_finished',
+        `run ${id} is ${row.status}: cannot ${what}; a finished run is read-only (its tags and notes stay editable)`,
+      );
   }
 
   /** Runs left queued or running by a process that is gone become 'interrupted'; live owners' runs are left alone. */
@@ -454,7 +605,12 @@ export class RunStore {
     if (dead.length === 0) return [];
     this.db.transaction(() => {
       for (const r of dead)
-        this.st.interrupt.run({ id: r.id, now, heartbeatAt: r.heartbeatAt, error: `the process training it (pid ${r.pid ?? '?'} on ${r.host ?? '?'}) stopped before it finished` });
+        this.st.interrupt.run({
+          id: r.id,
+          now,
+          heartbeatAt: r.heartbeatAt,
+          error: `the process training it (pid ${r.pid ?? '?'} on ${r.host ?? '?'}) stopped before it finished`,
+        });
     })();
     return dead.map((r) => r.id);
   }

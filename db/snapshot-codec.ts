@@ -49,7 +49,9 @@ export function decodeSnapshot(model: SnapshotModel, weights: Uint8Array): Model
     return part;
   };
   const layers = model.layers.map((l) => ({ ...l, W: take(l.inputs * l.units), b: take(l.units) }));
-  const standardize = model.standardize ? { mean: take(model.standardize.features), std: take(model.standardize.features) } : null;
+  const standardize = model.standardize
+    ? { mean: take(model.standardize.features), std: take(model.standardize.features) }
+    : null;
   const snapshot: ModelSnapshot = { task: model.task, head: model.head, loss: model.loss, layers, standardize };
   if (model.classLabels) snapshot.classLabels = model.classLabels;
   if (model.featureNames) snapshot.featureNames = model.featureNames;

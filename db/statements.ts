@@ -5,7 +5,8 @@ import type { Db } from './open.ts';
 export function createStatements(db: Db) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    insertRun: p(`INSERT INTO runs (id, name, config, dataset, layers, activation, optimizer, lr, batch_size, epochs, seed,
+    insertRun:
+      p(`INSERT INTO runs (id, name, config, dataset, layers, activation, optimizer, lr, batch_size, epochs, seed,
         backend, status, created_at, started_at, app_version, sweep_id, rerun_of, owner_pid, owner_host, owner_token, heartbeat_at,
         experiment_id)
       VALUES (@id, @name, @config, @dataset, @layers, @activation, @optimizer, @lr, @batch_size, @epochs, @seed,
@@ -14,7 +15,8 @@ export function createStatements(db: Db) {
         owner_token = @token, heartbeat_at = @now WHERE id = @id`),
     recordStarted: p(`UPDATE runs SET backend_used = @backendUsed, kernels = @kernels, backend_info = @backendInfo,
         data_info = @dataInfo, heartbeat_at = @now WHERE id = @id`),
-    insertEpoch: p(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_acc, val_acc, lr, duration_ms, samples_per_sec)
+    insertEpoch:
+      p(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_acc, val_acc, lr, duration_ms, samples_per_sec)
       VALUES (@id, @epoch, @trainLoss, @valLoss, @trainAcc, @valAcc, @lr, @durationMs, @samplesPerSec)`),
     afterEpoch: p(`UPDATE runs SET
         epochs_done = @epoch, heartbeat_at = @now,
@@ -52,7 +54,8 @@ export function createStatements(db: Db) {
     epochs: p(`SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, train_acc AS trainAcc, val_acc AS valAcc, lr,
         duration_ms AS durationMs, samples_per_sec AS samplesPerSec FROM epochs WHERE run_id = @id ORDER BY epoch`),
     // The runs table's metric columns read a run's best and last epochs only (two primary-key lookups, not every row).
-    bestAndLastEpochs: p(`SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, train_acc AS trainAcc, val_acc AS valAcc, lr,
+    bestAndLastEpochs:
+      p(`SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, train_acc AS trainAcc, val_acc AS valAcc, lr,
         duration_ms AS durationMs, samples_per_sec AS samplesPerSec FROM epochs
       WHERE run_id = @id AND (epoch = @best OR epoch = (SELECT max(epoch) FROM epochs WHERE run_id = @id)) ORDER BY epoch`),
     checkpoint: p('SELECT epoch, model, weights FROM checkpoints WHERE run_id = @id AND kind = @kind'),
@@ -63,8 +66,12 @@ export function createStatements(db: Db) {
     removeTag: p('DELETE FROM tags WHERE run_id = @id AND tag = @tag'),
     addNote: p('INSERT INTO notes (run_id, created_at, text) VALUES (@id, @now, @text)'),
     notes: p('SELECT id, created_at, text FROM notes WHERE run_id = @id ORDER BY created_at, id'),
-    addArtifact: p(`INSERT INTO artifacts (run_id, kind, path, details, created_at) VALUES (@id, @kind, @path, @details, @now)`),
-    artifacts: p('SELECT id, kind, path, details, created_at FROM artifacts WHERE run_id = @id ORDER BY created_at, id'),
+    addArtifact: p(
+      `INSERT INTO artifacts (run_id, kind, path, details, created_at) VALUES (@id, @kind, @path, @details, @now)`,
+    ),
+    artifacts: p(
+      'SELECT id, kind, path, details, created_at FROM artifacts WHERE run_id = @id ORDER BY created_at, id',
+    ),
     deleteRun: p('DELETE FROM runs WHERE id = @id'),
     insertSweep: p(`INSERT INTO sweeps (id, created_at, base_config, grid, parallel, size)
       VALUES (@id, @now, @base, @grid, @parallel, @size)`),
@@ -75,7 +82,8 @@ export function createStatements(db: Db) {
     runState: p('SELECT status, finished_at AS finishedAt FROM runs WHERE id = @id'),
     hasEpoch: p('SELECT 1 FROM epochs WHERE run_id = @id AND epoch = @epoch'),
     // Experiments: names compare without case (the column's NOCASE collation); id 1 is Default.
-    experimentByName: p(`SELECT id, name, created_at, (SELECT count(*) FROM runs WHERE runs.experiment_id = experiments.id) AS runs
+    experimentByName:
+      p(`SELECT id, name, created_at, (SELECT count(*) FROM runs WHERE runs.experiment_id = experiments.id) AS runs
       FROM experiments WHERE name = @name`),
     insertExperiment: p('INSERT INTO experiments (name, created_at) VALUES (@name, @now)'),
     renameExperiment: p('UPDATE experiments SET name = @to WHERE id = @id'),

@@ -71,8 +71,24 @@ export interface RunDetail extends RunRecord {
 }
 
 export const RUN_SORT_FIELDS = [
-  'created', 'started', 'finished', 'val_loss', 'val_acc', 'train_loss', 'duration', 'lr', 'batch', 'epochs', 'seed',
-  'status', 'dataset', 'layers', 'optimizer', 'activation', 'name', 'id',
+  'created',
+  'started',
+  'finished',
+  'val_loss',
+  'val_acc',
+  'train_loss',
+  'duration',
+  'lr',
+  'batch',
+  'epochs',
+  'seed',
+  'status',
+  'dataset',
+  'layers',
+  'optimizer',
+  'activation',
+  'name',
+  'id',
 ] as const;
 export type RunSortField = (typeof RUN_SORT_FIELDS)[number];
 

@@ -18,7 +18,10 @@ const TYPES: Record<string, string> = {
 };
 
 /** Must run before app 'ready': the scheme is standard and secure, and may use fetch and service workers. */
-export const PRIVILEGED_SCHEME = { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } };
+export const PRIVILEGED_SCHEME = {
+  scheme: APP_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+};
 
 export async function appResponse(rendererDir: string, requestUrl: string): Promise<Response> {
   const url = new URL(requestUrl);

@@ -10,7 +10,14 @@ export const MENU_COMMANDS: readonly MenuCommand[] = ['new-experiment', 'import-
 export function isMenuEvent(value: unknown): value is MenuEvent {
   const e = value as Partial<MenuEvent> | null;
   return (
-    typeof e === 'object' && e !== null && typeof e.command === 'string' && (MENU_COMMANDS as readonly string[]).includes(e.command) &&
-    (e.file === undefined || (typeof e.file === 'object' && e.file !== null && typeof e.file.file === 'string' && typeof e.file.name === 'string'))
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.command === 'string' &&
+    (MENU_COMMANDS as readonly string[]).includes(e.command) &&
+    (e.file === undefined ||
+      (typeof e.file === 'object' &&
+        e.file !== null &&
+        typeof e.file.file === 'string' &&
+        typeof e.file.name === 'string'))
   );
 }

@@ -14,7 +14,11 @@ export async function chooseDatasetFile(dialog: Dialog, win: BrowserWindow): Pro
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
-export async function chooseOnnxDestination(dialog: Dialog, win: BrowserWindow, defaultName: string): Promise<string | null> {
+export async function chooseOnnxDestination(
+  dialog: Dialog,
+  win: BrowserWindow,
+  defaultName: string,
+): Promise<string | null> {
   const result = await dialog.showSaveDialog(win, {
     title: 'Export ONNX',
     defaultPath: defaultName,

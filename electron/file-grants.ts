@@ -39,7 +39,11 @@ export function createFileGrants(options: { ttlMs?: number; now?: () => number }
       const found = grants.get(file);
       grants.delete(file);
       if (!found || found.expires < now() || found.purpose !== purpose)
-        throw new ApiError('unknown_file', 'this file choice is unknown, used or expired: choose the file again', 'file');
+        throw new ApiError(
+          'unknown_file',
+          'this file choice is unknown, used or expired: choose the file again',
+          'file',
+        );
       return found.path;
     },
     size: () => grants.size,

@@ -21,13 +21,22 @@ function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
   return { url: frame?.url, isMainFrame: frame !== null && frame === event.sender.mainFrame };
 }
 
-export async function handleInvoke(handlers: ApiHandlers, sender: SenderFacts, method: unknown, input: unknown): Promise<DispatchResult> {
-  if (!trustedSender(sender)) return { ok: false, error: { code: 'forbidden', message: 'IPC from an untrusted frame' } };
-  if (typeof method !== 'string') return { ok: false, error: { code: 'unknown_method', message: 'method must be a string' } };
+export async function handleInvoke(
+  handlers: ApiHandlers,
+  sender: SenderFacts,
+  method: unknown,
+  input: unknown,
+): Promise<DispatchResult> {
+  if (!trustedSender(sender))
+    return { ok: false, error: { code: 'forbidden', message: 'IPC from an untrusted frame' } };
+  if (typeof method !== 'string')
+    return { ok: false, error: { code: 'unknown_method', message: 'method must be a string' } };
   return dispatch(handlers, method, input);
 }
 
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, handlers: ApiHandlers): () => void {
-  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, input: unknown) => handleInvoke(handlers, senderFacts(event), method, input));
+  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, input: unknown) =>
+    handleInvoke(handlers, senderFacts(event), method, input),
+  );
   return () => ipcMain.removeHandler(INVOKE_CHANNEL);
 }

@@ -48,7 +48,9 @@ function start(): void {
   secureApp(app, session.defaultSession);
   serveRenderer(protocol, RENDERER_DIR);
   try {
-    const nativeBinding = requireNativeBinding(nativeBindingPath({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot: APP_ROOT }));
+    const nativeBinding = requireNativeBinding(
+      nativeBindingPath({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot: APP_ROOT }),
+    );
     appStore = openAppStore(app.getPath('userData'), { nativeBinding, appVersion: app.getVersion(), files });
   } catch (e) {
     dialog.showErrorBox('MLP Workbench cannot open its store', (e as Error).message);

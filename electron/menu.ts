@@ -9,13 +9,27 @@ export interface MenuActions {
   quit(): void;
 }
 
-export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, devTools: boolean): MenuItemConstructorOptions[] {
+export function menuTemplate(
+  actions: MenuActions,
+  platform: NodeJS.Platform,
+  devTools: boolean,
+): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const file: MenuItemConstructorOptions = {
     label: 'File',
     submenu: [
-      { id: 'new-experiment', label: 'New Experiment', accelerator: 'CmdOrCtrl+N', click: () => actions.newExperiment() },
-      { id: 'import-dataset', label: 'Import Dataset…', accelerator: 'CmdOrCtrl+O', click: () => actions.importDataset() },
+      {
+        id: 'new-experiment',
+        label: 'New Experiment',
+        accelerator: 'CmdOrCtrl+N',
+        click: () => actions.newExperiment(),
+      },
+      {
+        id: 'import-dataset',
+        label: 'Import Dataset…',
+        accelerator: 'CmdOrCtrl+O',
+        click: () => actions.importDataset(),
+      },
       { id: 'export-onnx', label: 'Export ONNX…', accelerator: 'CmdOrCtrl+E', click: () => actions.exportOnnx() },
       { type: 'separator' },
       mac ? { role: 'close' } : { id: 'quit', label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },
@@ -35,7 +49,16 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, de
     ],
   };
   const appMenu: MenuItemConstructorOptions[] = mac
-    ? [{ label: 'MLP Workbench', submenu: [{ role: 'about' }, { type: 'separator' }, { id: 'quit', label: 'Quit MLP Workbench', accelerator: 'Cmd+Q', click: () => actions.quit() }] }]
+    ? [
+        {
+          label: 'MLP Workbench',
+          submenu: [
+            { role: 'about' },
+            { type: 'separator' },
+            { id: 'quit', label: 'Quit MLP Workbench', accelerator: 'Cmd+Q', click: () => actions.quit() },
+          ],
+        },
+      ]
     : [];
   return [...appMenu, file, { role: 'editMenu' }, view, { role: 'windowMenu' }];
 }

@@ -7,8 +7,15 @@ import { join } from 'node:path';
 export const NATIVE_FILE = 'better_sqlite3.node';
 export const DEV_NATIVE_DIR = join('build', 'electron-native');
 
-export function nativeBindingPath(opts: { packaged: boolean; resourcesPath: string; appRoot: string; arch?: string }): string {
-  return opts.packaged ? join(opts.resourcesPath, 'native', NATIVE_FILE) : join(opts.appRoot, DEV_NATIVE_DIR, opts.arch ?? process.arch, NATIVE_FILE);
+export function nativeBindingPath(opts: {
+  packaged: boolean;
+  resourcesPath: string;
+  appRoot: string;
+  arch?: string;
+}): string {
+  return opts.packaged
+    ? join(opts.resourcesPath, 'native', NATIVE_FILE)
+    : join(opts.appRoot, DEV_NATIVE_DIR, opts.arch ?? process.arch, NATIVE_FILE);
 }
 
 export function requireNativeBinding(path: string): string {

@@ -7,12 +7,20 @@ import { INVOKE_CHANNEL, isMenuEvent, MENU_CHANNEL } from './channels.ts';
 
 contextBridge.exposeInMainWorld('workbench', {
   invoke(method: string, input: unknown) {
-    if (!isApiMethod(method)) return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `no WorkbenchApi method "${method}"` } });
+    if (!isApiMethod(method))
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'unknown_method', message: `no WorkbenchApi method "${method}"` },
+      });
     return ipcRenderer.invoke(INVOKE_CHANNEL, method, input);
   },
   onMenuCommand(listener: (event: MenuEvent) => void) {
     const wrapped = (_event: IpcRendererEvent, menuEvent: unknown) => {
-      if (isMenuEvent(menuEvent)) listener({ command: menuEvent.command, file: menuEvent.file && { file: menuEvent.file.file, name: menuEvent.file.name } });
+      if (isMenuEvent(menuEvent))
+        listener({
+          command: menuEvent.command,
+          file: menuEvent.file && { file: menuEvent.file.file, name: menuEvent.file.name },
+        });
     };
     ipcRenderer.on(MENU_CHANNEL, wrapped);
     return () => ipcRenderer.removeListener(MENU_CHANNEL, wrapped);

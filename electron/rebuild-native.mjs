@@ -21,7 +21,14 @@ export async function rebuildNative(arch = process.arch) {
   const stage = join(root, 'build', 'electron-native', `stage-${arch}`);
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(join(stage, 'node_modules'), { recursive: true });
-  writeFileSync(join(stage, 'package.json'), JSON.stringify({ name: 'electron-native-stage', private: true, dependencies: { 'better-sqlite3': sqlite.version } }));
+  writeFileSync(
+    join(stage, 'package.json'),
+    JSON.stringify({
+      name: 'electron-native-stage',
+      private: true,
+      dependencies: { 'better-sqlite3': sqlite.version },
+    }),
+  );
   cpSync(join(root, 'node_modules/better-sqlite3'), join(stage, 'node_modules/better-sqlite3'), {
     recursive: true,
     filter: (src) => !src.includes(`${'better-sqlite3'}/build`),

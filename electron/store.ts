@@ -15,8 +15,14 @@ export interface AppStore {
   close(): void;
 }
 
-export function openAppStore(userData: string, options: { nativeBinding?: string; appVersion: string; files?: FileGrants }): AppStore {
-  const store = new RunStore(join(userData, DB_FILE), { nativeBinding: options.nativeBinding, appVersion: options.appVersion });
+export function openAppStore(
+  userData: string,
+  options: { nativeBinding?: string; appVersion: string; files?: FileGrants },
+): AppStore {
+  const store = new RunStore(join(userData, DB_FILE), {
+    nativeBinding: options.nativeBinding,
+    appVersion: options.appVersion,
+  });
   const stopBeating = keepAlive(store);
   return {
     store,

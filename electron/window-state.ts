@@ -21,7 +21,8 @@ export function readWindowState(file: string): WindowState {
   try {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<WindowState>;
     const b = raw.bounds;
-    const valid = b && [b.x, b.y, b.width, b.height].every((v) => Number.isFinite(v)) && b.width >= 400 && b.height >= 300;
+    const valid =
+      b && [b.x, b.y, b.width, b.height].every((v) => Number.isFinite(v)) && b.width >= 400 && b.height >= 300;
     return { bounds: valid ? b : undefined, maximized: raw.maximized === true };
   } catch {
     return { maximized: false };

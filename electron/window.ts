@@ -7,7 +7,10 @@ import { DEFAULT_SIZE, fitBounds, readWindowState, writeWindowState } from './wi
 
 export function createMainWindow(options: { preload: string; stateFile: string }): BrowserWindow {
   const state = readWindowState(options.stateFile);
-  const bounds = fitBounds(state.bounds, screen.getAllDisplays().map((d) => d.workArea));
+  const bounds = fitBounds(
+    state.bounds,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = new BrowserWindow({
     ...(bounds ?? DEFAULT_SIZE),
     minWidth: 900,
@@ -27,7 +30,8 @@ export function createMainWindow(options: { preload: string; stateFile: string }
   });
   if (state.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
-  const save = () => writeWindowState(options.stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
+  const save = () =>
+    writeWindowState(options.stateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
   win.on('close', save);
   void win.loadURL(APP_URL);
   return win;

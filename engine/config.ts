@@ -50,7 +50,10 @@ export const ImportedDatasetSchema = z
     source: z.literal('imported'),
     name: z.string().min(1),
     /** sha256 of the snapshot (db/datasets.ts); set when a run is recorded, absent in a config that names the import. */
-    hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    hash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     rows: positiveInt.optional(),
     samples: z.unknown().optional(),
     noise: z.unknown().optional(),
@@ -98,10 +101,13 @@ export const ExperimentConfigSchema = z.strictObject({
   standardize: z.boolean().default(true),
   model: z
     .strictObject({
-      layers: z.array(LayerSchema).max(64).default([
-        { units: 16, activation: 'relu', dropout: 0 },
-        { units: 16, activation: 'relu', dropout: 0 },
-      ]),
+      layers: z
+        .array(LayerSchema)
+        .max(64)
+        .default([
+          { units: 16, activation: 'relu', dropout: 0 },
+          { units: 16, activation: 'relu', dropout: 0 },
+        ]),
       head: z.enum(HEADS).default('auto'),
       init: z.enum(INITS).default('auto'),
     })
@@ -126,7 +132,10 @@ export type ImportedDatasetConfig = z.output<typeof ImportedDatasetSchema>;
 export type DatasetConfig = ExperimentConfig['dataset'];
 
 /** The config of a run on an imported snapshot: the dataset is its name, hash and rows, and nothing else. */
-export function withImportedDataset(config: ExperimentConfig, snapshot: { name: string; hash: string; rows: number }): ExperimentConfig {
+export function withImportedDataset(
+  config: ExperimentConfig,
+  snapshot: { name: string; hash: string; rows: number },
+): ExperimentConfig {
   return { ...config, dataset: { source: 'imported', name: snapshot.name, hash: snapshot.hash, rows: snapshot.rows } };
 }
 
@@ -171,7 +180,8 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
     const { v, depth } = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (depth >= limit) return true;
-    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push({ v: child, depth: depth + 1 });
+    for (const child of Object.values(v))
+      if (child !== null && typeof child === 'object') stack.push({ v: child, depth: depth + 1 });
   }
   return false;
 }
@@ -181,7 +191,8 @@ export function parseConfig(input: unknown = {}): ExperimentConfig {
   if (input === null || typeof input !== 'object' || Array.isArray(input))
     throw new ConfigError(`the config must be a JSON object (got ${excerpt(input)})`, undefined, input);
   // Before the schema walks it: recursion over a value 100,000 levels deep overflows the stack.
-  if (nestedDeeperThan(input, MAX_CONFIG_DEPTH)) throw new ConfigError(`the config is nested more than ${MAX_CONFIG_DEPTH} levels deep`);
+  if (nestedDeeperThan(input, MAX_CONFIG_DEPTH))
+    throw new ConfigError(`the config is nested more than ${MAX_CONFIG_DEPTH} levels deep`);
   const result = ExperimentConfigSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -192,7 +203,10 @@ export function parseConfig(input: unknown = {}): ExperimentConfig {
   const more = keys.length > 3 ? ` and ${keys.length - 3} more` : '';
   const message =
     issue.code === 'unrecognized_keys'
-      ? `${field ? field + ': ' : ''}unknown key ${keys.slice(0, 3).map((k) => excerpt(k, 40)).join(', ')}${more}`
+      ? `${field ? field + ': ' : ''}unknown key ${keys
+          .slice(0, 3)
+          .map((k) => excerpt(k, 40))
+          .join(', ')}${more}`
       : `${field || 'config'}: ${issue.message}${shown}`;
   throw new ConfigError(message, field || undefined, value);
 }
@@ -207,15 +221,28 @@ export function resolveHeadAndLoss(
   if (config.model.head === 'auto') head = task === 'regression' ? 'identity' : 'softmax';
   else head = config.model.head;
   let loss: ResolvedLoss;
-  if (config.loss === 'auto') loss = head === 'softmax' ? 'cross_entropy' : head === 'sigmoid' ? 'binary_cross_entropy' : 'mse';
+  if (config.loss === 'auto')
+    loss = head === 'softmax' ? 'cross_entropy' : head === 'sigmoid' ? 'binary_cross_entropy' : 'mse';
   else loss = config.loss;
 
   if (task === 'regression' && head !== 'identity')
-    throw new ConfigError(`model.head: a regression dataset needs the identity head (got "${head}")`, 'model.head', head);
+    throw new ConfigError(
+      `model.head: a regression dataset needs the identity head (got "${head}")`,
+      'model.head',
+      head,
+    );
   if (task === 'classification' && head === 'identity')
-    throw new ConfigError('model.head: a classification dataset needs a softmax or sigmoid head (got "identity")', 'model.head', head);
+    throw new ConfigError(
+      'model.head: a classification dataset needs a softmax or sigmoid head (got "identity")',
+      'model.head',
+      head,
+    );
   if (head === 'sigmoid' && classes !== 2)
-    throw new ConfigError(`model.head: the sigmoid head is for two classes; this dataset has ${classes}`, 'model.head', head);
+    throw new ConfigError(
+      `model.head: the sigmoid head is for two classes; this dataset has ${classes}`,
+      'model.head',
+      head,
+    );
   if (loss === 'cross_entropy' && head !== 'softmax')
     throw new ConfigError(`loss: cross_entropy goes with the softmax head (head is "${head}")`, 'loss', loss);
   if (loss === 'binary_cross_entropy' && head !== 'sigmoid')

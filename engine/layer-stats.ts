@@ -6,7 +6,10 @@ import type { LayerEpochStats, LayerWeights } from './types.ts';
 export const HISTOGRAM_BINS = 24;
 
 /** Counts of `values` in `bins` equal bins over [min, max]; the max falls in the last bin; all-equal values fill bin 0. */
-export function histogram(values: ArrayLike<number>, bins = HISTOGRAM_BINS): { min: number; max: number; counts: number[] } {
+export function histogram(
+  values: ArrayLike<number>,
+  bins = HISTOGRAM_BINS,
+): { min: number; max: number; counts: number[] } {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {

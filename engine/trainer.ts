@@ -81,7 +81,12 @@ export async function train(
     outputs: dataset.outputs,
     head,
     loss,
-    layers: weights.map((w, i) => ({ inputs: w.inputs, units: w.units, activation: w.activation, dropout: config.model.layers[i]?.dropout ?? 0 })),
+    layers: weights.map((w, i) => ({
+      inputs: w.inputs,
+      units: w.units,
+      activation: w.activation,
+      dropout: config.model.layers[i]?.dropout ?? 0,
+    })),
     optimizer: config.optimizer,
     seed: config.seed,
   };

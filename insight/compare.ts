@@ -14,7 +14,11 @@ export function metricValue(e: EpochMetrics, split: CurveSplit, metric: CurveMet
 }
 
 /** One point per epoch, [epoch, value], ready for a chart's line series. */
-export function curve(epochs: readonly EpochMetrics[], split: CurveSplit, metric: CurveMetric): [number, number | null][] {
+export function curve(
+  epochs: readonly EpochMetrics[],
+  split: CurveSplit,
+  metric: CurveMetric,
+): [number, number | null][] {
   return epochs.map((e) => [e.epoch, metricValue(e, split, metric)]);
 }
 
@@ -38,7 +42,12 @@ export function bestAndLast(epochs: readonly EpochMetrics[], bestEpoch: number |
 }
 
 /** Each run's value at `epoch` (null when the run stopped earlier or has no such metric). */
-export function valuesAtEpoch(curves: readonly (readonly EpochMetrics[])[], epoch: number, split: CurveSplit, metric: CurveMetric): (number | null)[] {
+export function valuesAtEpoch(
+  curves: readonly (readonly EpochMetrics[])[],
+  epoch: number,
+  split: CurveSplit,
+  metric: CurveMetric,
+): (number | null)[] {
   return curves.map((c) => {
     const e = epochAt(c, epoch);
     return e ? metricValue(e, split, metric) : null;
@@ -54,6 +63,10 @@ export interface ConfigDiffRow {
 
 /** Every config key of the runs with their values; with `differencesOnly`, just the keys whose values differ. */
 export function configDiff(configs: readonly ExperimentConfig[], differencesOnly: boolean): ConfigDiffRow[] {
-  const rows = configTable([...configs]).map((k) => ({ key: k.key, values: k.values.map(flatText), differs: differs(k.values) }));
+  const rows = configTable([...configs]).map((k) => ({
+    key: k.key,
+    values: k.values.map(flatText),
+    differs: differs(k.values),
+  }));
   return differencesOnly ? rows.filter((r) => r.differs) : rows;
 }

@@ -14,7 +14,12 @@ export function predictedClass(outputs: ArrayLike<number>, i: number, units: num
 }
 
 /** From head outputs (n × units) and true labels; `classes` names the classes (2 for a sigmoid head). */
-export function confusionFromOutputs(outputs: ArrayLike<number>, units: number, labels: ArrayLike<number>, classes: string[]): ConfusionMatrix {
+export function confusionFromOutputs(
+  outputs: ArrayLike<number>,
+  units: number,
+  labels: ArrayLike<number>,
+  classes: string[],
+): ConfusionMatrix {
   const k = classes.length;
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const n = labels.length;
@@ -41,7 +46,10 @@ export function classNames(snapshot: ModelSnapshot): string[] {
 }
 
 /** The matrix of a classification snapshot on n raw rows (n × features, the dataset's own units) with their labels. */
-export async function confusionMatrix(snapshot: ModelSnapshot, rows: { x: Float32Array; n: number; labels: Uint32Array }): Promise<ConfusionMatrix> {
+export async function confusionMatrix(
+  snapshot: ModelSnapshot,
+  rows: { x: Float32Array; n: number; labels: Uint32Array },
+): Promise<ConfusionMatrix> {
   if (snapshot.task !== 'classification') throw new Error('a confusion matrix needs a classification run');
   const units = snapshot.layers[snapshot.layers.length - 1]!.units;
   const outputs = await enginePredict(snapshot, rows.x, rows.n);

@@ -13,7 +13,13 @@ export function gridAxis(lo: number, hi: number, resolution: number): number[] {
 }
 
 /** The data's bounding box grown by `margin` of its size on each side (a flat axis gets ±1). */
-export function paddedRange(values: ArrayLike<number>, stride: number, offset: number, count: number, margin = 0.1): [number, number] {
+export function paddedRange(
+  values: ArrayLike<number>,
+  stride: number,
+  offset: number,
+  count: number,
+  margin = 0.1,
+): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < count; i++) {
@@ -32,7 +38,8 @@ export async function decisionBoundary(
   rows: { x: Float32Array; n: number; label: ArrayLike<number> },
   resolution = 60,
 ): Promise<DecisionGrid> {
-  if (snapshot.layers[0]!.inputs !== 2) throw new Error(`a decision boundary needs 2 input features (this model has ${snapshot.layers[0]!.inputs})`);
+  if (snapshot.layers[0]!.inputs !== 2)
+    throw new Error(`a decision boundary needs 2 input features (this model has ${snapshot.layers[0]!.inputs})`);
   const x = paddedRange(rows.x, 2, 0, rows.n);
   const y = paddedRange(rows.x, 2, 1, rows.n);
   const xs = gridAxis(x[0], x[1], resolution);
@@ -58,7 +65,11 @@ export async function decisionBoundary(
     predicted[i] = k;
     value[i] = units === 1 ? (k === 1 ? out[i]! : 1 - out[i]!) : out[i * units + k]!;
   }
-  const points = Array.from({ length: rows.n }, (_, i) => ({ x: rows.x[2 * i]!, y: rows.x[2 * i + 1]!, label: rows.label[i]! }));
+  const points = Array.from({ length: rows.n }, (_, i) => ({
+    x: rows.x[2 * i]!,
+    y: rows.x[2 * i + 1]!,
+    label: rows.label[i]!,
+  }));
   return { resolution, x, y, predicted, value, points };
 }
 

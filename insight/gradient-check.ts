@@ -45,7 +45,11 @@ export function verdictOf(worst: number): GradCheckVerdict {
   return worst <= AGREE ? 'agree' : worst <= CLOSE ? 'close' : 'disagree';
 }
 
-export function gradientCheck(snapshot: ModelSnapshot, rows: GradCheckRows, options: GradCheckOptions = {}): GradientCheckResult {
+export function gradientCheck(
+  snapshot: ModelSnapshot,
+  rows: GradCheckRows,
+  options: GradCheckOptions = {},
+): GradientCheckResult {
   const h = options.epsilon ?? 1e-6;
   const perLayer = options.perLayer ?? 40;
   const rng = new Rng(options.seed ?? 1);
@@ -54,8 +58,16 @@ export function gradientCheck(snapshot: ModelSnapshot, rows: GradCheckRows, opti
   const x = rows.x.slice(0, n * features);
   if (snapshot.standardize) applyStandardize(x, features, snapshot.standardize);
   const X = Float64Array.from(x);
-  const targets = snapshot.task === 'regression' ? { targets: Float64Array.from(rows.targets!.subarray(0, n * snapshot.layers.at(-1)!.units)) } : { labels: rows.labels!.subarray(0, n) };
-  const mlp = new Mlp('float64', snapshot.layers.map((l) => ({ ...l, dropout: 0 })), snapshot.head, snapshot.loss);
+  const targets =
+    snapshot.task === 'regression'
+      ? { targets: Float64Array.from(rows.targets!.subarray(0, n * snapshot.layers.at(-1)!.units)) }
+      : { labels: rows.labels!.subarray(0, n) };
+  const mlp = new Mlp(
+    'float64',
+    snapshot.layers.map((l) => ({ ...l, dropout: 0 })),
+    snapshot.head,
+    snapshot.loss,
+  );
   const meanLoss = () => {
     mlp.forward(X, n);
     return mlp.lossAndBackward(X, n, targets, false).lossSum / n;
@@ -73,7 +85,8 @@ export function gradientCheck(snapshot: ModelSnapshot, rows: GradCheckRows, opti
     let n2 = 0;
     const picked = sampleIndices(params, perLayer, rng);
     for (const p of picked) {
-      const [param, grad, i] = p < layer.W.length ? [layer.W, analytic[li]!.W, p] : [layer.b, analytic[li]!.b, p - layer.W.length];
+      const [param, grad, i] =
+        p < layer.W.length ? [layer.W, analytic[li]!.W, p] : [layer.b, analytic[li]!.b, p - layer.W.length];
       const saved = param[i]!;
       param[i] = saved + h;
       const up = meanLoss();

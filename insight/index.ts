@@ -12,11 +12,48 @@
  *   gradientCheck (float64 central differences vs backprop, per layer), histogramGrid / gradientNormSeries (the
  *   per-epoch layer stats the trainer records, see engine/layer-stats.ts).
  */
-export { bestAndLast, configDiff, curve, epochAt, metricValue, valuesAtEpoch, type BestAndLast, type ConfigDiffRow, type CurveMetric, type CurveSplit } from './compare.ts';
-export { classNames, confusionFromOutputs, confusionMatrix, predictedClass, type ConfusionMatrix } from './confusion.ts';
+export {
+  bestAndLast,
+  configDiff,
+  curve,
+  epochAt,
+  metricValue,
+  valuesAtEpoch,
+  type BestAndLast,
+  type ConfigDiffRow,
+  type CurveMetric,
+  type CurveSplit,
+} from './compare.ts';
+export {
+  classNames,
+  confusionFromOutputs,
+  confusionMatrix,
+  predictedClass,
+  type ConfusionMatrix,
+} from './confusion.ts';
 export { decisionBoundary, gridAxis, paddedRange, type DecisionGrid } from './decision-boundary.ts';
 export { EPOCH_COLUMNS, epochsCsv } from './epochs-csv.ts';
-export { AGREE, CLOSE, gradientCheck, NOISE_FLOOR, verdictOf, type GradCheckVerdict, type GradientCheckResult, type LayerGradCheck } from './gradient-check.ts';
+export {
+  AGREE,
+  CLOSE,
+  gradientCheck,
+  NOISE_FLOOR,
+  verdictOf,
+  type GradCheckVerdict,
+  type GradientCheckResult,
+  type LayerGradCheck,
+} from './gradient-check.ts';
 export { gradientNormSeries, histogramGrid, type EpochLayers, type HistogramGrid } from './layer-histograms.ts';
 export { ema, gaussian, runningAverage, smooth, SMOOTHING_KINDS, type SmoothingKind } from './smoothing.ts';
-export { gridSize, heatmap, LOSS_AXIS, parallelCoordinates, sweepRows, type Heatmap, type ParallelAxis, type ParallelData, type SweepRow, type SweepRun } from './sweep-views.ts';
+export {
+  gridSize,
+  heatmap,
+  LOSS_AXIS,
+  parallelCoordinates,
+  sweepRows,
+  type Heatmap,
+  type ParallelAxis,
+  type ParallelData,
+  type SweepRow,
+  type SweepRun,
+} from './sweep-views.ts';

@@ -104,21 +104,36 @@ export function resolveColumn(key: string, runs: readonly RunWithEpochs[]): Colu
   const dotted = /^(best|last)\.(\w+)$/.exec(text);
   if (dotted) {
     const [, at, name] = dotted;
-    if (!Object.hasOwn(METRICS, name!)) throw new ColumnError(text, `unknown metric "${name}" in "${text}" (metrics: ${Object.keys(METRICS).join(', ')})`);
+    if (!Object.hasOwn(METRICS, name!))
+      throw new ColumnError(
+        text,
+        `unknown metric "${name}" in "${text}" (metrics: ${Object.keys(METRICS).join(', ')})`,
+      );
     return metricColumn(text, at as 'best' | 'last', name as MetricName);
   }
   if (Object.hasOwn(METRICS, text)) return metricColumn(text, 'last', text as MetricName);
   const fact = RUN_FACTS[text];
   if (fact && Object.hasOwn(RUN_FACTS, text))
-    return { key: text, kind: 'fact', numeric: ['params', 'duration', 'epochs', 'created'].includes(text), value: ({ run }) => fact(run) };
+    return {
+      key: text,
+      kind: 'fact',
+      numeric: ['params', 'duration', 'epochs', 'created'].includes(text),
+      value: ({ run }) => fact(run),
+    };
   const keys = configKeys(runs);
   const matches = keys.includes(text) ? [text] : keys.filter((k) => k.endsWith(`.${text}`));
   if (matches.length === 1) {
     const path = matches[0]!;
     const numeric = runs.some(({ run }) => typeof flattenConfig(run.config).get(path) === 'number');
-    return { key: text, kind: 'config', numeric, value: ({ run }) => (flattenConfig(run.config).get(path) ?? null) as FlatValue };
+    return {
+      key: text,
+      kind: 'config',
+      numeric,
+      value: ({ run }) => (flattenConfig(run.config).get(path) ?? null) as FlatValue,
+    };
   }
-  if (matches.length > 1) throw new ColumnError(text, `column "${text}" is ambiguous (${matches.join(', ')}); give the full key`);
+  if (matches.length > 1)
+    throw new ColumnError(text, `column "${text}" is ambiguous (${matches.join(', ')}); give the full key`);
   throw new ColumnError(
     text,
     `unknown column "${text}" (run: ${Object.keys(RUN_FACTS).join(', ')}; metrics: best.M or last.M with M one of ${Object.keys(METRICS).join(', ')}; ` +
@@ -128,8 +143,12 @@ export function resolveColumn(key: string, runs: readonly RunWithEpochs[]): Colu
 
 /** "a,b,c" → the columns, each checked. */
 export function parseColumns(list: string, runs: readonly RunWithEpochs[]): Column[] {
-  const keys = list.split(',').map((k) => k.trim()).filter(Boolean);
-  if (keys.length === 0) throw new ColumnError(list, 'no columns given (e.g. model.layers.activation,best.val_acc,params)');
+  const keys = list
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (keys.length === 0)
+    throw new ColumnError(list, 'no columns given (e.g. model.layers.activation,best.val_acc,params)');
   return keys.map((k) => resolveColumn(k, runs));
 }
 

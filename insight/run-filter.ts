@@ -39,28 +39,37 @@ function tokenize(expr: string): Token[] {
     end = re.lastIndex;
   }
   const rest = expr.slice(end);
-  if (rest.trim() !== '') throw new FilterError(`unexpected ${JSON.stringify(rest.trim()[0])} at column ${end + rest.length - rest.trimStart().length + 1} (a quote left open?)`);
+  if (rest.trim() !== '')
+    throw new FilterError(
+      `unexpected ${JSON.stringify(rest.trim()[0])} at column ${end + rest.length - rest.trimStart().length + 1} (a quote left open?)`,
+    );
   return tokens;
 }
 
 /** The filter as a predicate over runs; errors name the token and its column. */
 export function parseFilter(expr: string, runs: readonly RunWithEpochs[]): (r: RunWithEpochs) => boolean {
   const tokens = tokenize(expr);
-  if (tokens.length === 0) throw new FilterError('empty filter (e.g. "val_acc > 0.9 and model.layers.activation = relu")');
+  if (tokens.length === 0)
+    throw new FilterError('empty filter (e.g. "val_acc > 0.9 and model.layers.activation = relu")');
   const conditions: Condition[] = [];
   let i = 0;
   const near = (t: Token | undefined) => (t ? `"${t.text}" at column ${t.at}` : 'the end');
   for (;;) {
     const key = tokens[i];
-    if (!key || key.quoted || (OPS as readonly string[]).includes(key.text)) throw new FilterError(`expected a column name, found ${near(key)}`);
+    if (!key || key.quoted || (OPS as readonly string[]).includes(key.text))
+      throw new FilterError(`expected a column name, found ${near(key)}`);
     const op = tokens[i + 1];
     if (!op || op.quoted || !(OPS as readonly string[]).includes(op.text))
       throw new FilterError(`expected an operator (${OPS.join(' ')}) after "${key.text}", found ${near(op)}`);
     const value = tokens[i + 2];
-    if (!value || (!value.quoted && (OPS as readonly string[]).includes(value.text))) throw new FilterError(`expected a value after "${key.text} ${op.text}", found ${near(value)}`);
+    if (!value || (!value.quoted && (OPS as readonly string[]).includes(value.text)))
+      throw new FilterError(`expected a value after "${key.text} ${op.text}", found ${near(value)}`);
     let column: Column | 'tag';
     if (key.text === 'tag' || key.text === 'tags') {
-      if (op.text !== '=' && op.text !== '!=') throw new FilterError(`"${key.text}" takes = or != (has the tag or not), found "${op.text}" at column ${op.at}`);
+      if (op.text !== '=' && op.text !== '!=')
+        throw new FilterError(
+          `"${key.text}" takes = or != (has the tag or not), found "${op.text}" at column ${op.at}`,
+        );
       column = 'tag';
     } else {
       try {
@@ -74,7 +83,10 @@ export function parseFilter(expr: string, runs: readonly RunWithEpochs[]): (r: R
     i += 3;
     const joiner = tokens[i];
     if (!joiner) break;
-    if (joiner.quoted || joiner.text.toLowerCase() !== 'and') throw new FilterError(`expected "and" or the end after "${key.text} ${op.text} ${value.text}", found ${near(joiner)}`);
+    if (joiner.quoted || joiner.text.toLowerCase() !== 'and')
+      throw new FilterError(
+        `expected "and" or the end after "${key.text} ${op.text} ${value.text}", found ${near(joiner)}`,
+      );
     i++;
   }
   return (r) => conditions.every((c) => holds(c, r));

@@ -30,7 +30,13 @@ export function gridSize(axes: readonly { values: readonly unknown[] }[]): numbe
 export function sweepRows(runs: readonly SweepRun[], keys: readonly string[]): SweepRow[] {
   return runs.map((r) => {
     const flat = flattenConfig(r.config);
-    return { id: r.id, status: r.status, values: keys.map((k) => flat.get(k) ?? null), bestValLoss: r.bestValLoss, finalValAcc: r.finalValAcc };
+    return {
+      id: r.id,
+      status: r.status,
+      values: keys.map((k) => flat.get(k) ?? null),
+      bestValLoss: r.bestValLoss,
+      finalValAcc: r.finalValAcc,
+    };
   });
 }
 
@@ -61,9 +67,18 @@ export const LOSS_AXIS = 'best val loss';
 
 export function parallelCoordinates(rows: readonly SweepRow[], keys: readonly string[]): ParallelData {
   const done = rows.filter((r) => r.bestValLoss !== null && Number.isFinite(r.bestValLoss));
-  const axes = keys.map((k, i) => axisFor(k, done.map((r) => r.values[i]!)));
+  const axes = keys.map((k, i) =>
+    axisFor(
+      k,
+      done.map((r) => r.values[i]!),
+    ),
+  );
   const losses = done.map((r) => r.bestValLoss!);
-  axes.push({ name: LOSS_AXIS, type: losses.length && Math.min(...losses) > 0 && Math.max(...losses) / Math.min(...losses) >= 100 ? 'log' : 'value' });
+  axes.push({
+    name: LOSS_AXIS,
+    type:
+      losses.length && Math.min(...losses) > 0 && Math.max(...losses) / Math.min(...losses) >= 100 ? 'log' : 'value',
+  });
   const lines = done.map((r) => ({
     id: r.id,
     values: [...r.values.map((v, i) => (axes[i]!.type === 'category' ? String(v) : (v as number))), r.bestValLoss!],
@@ -90,7 +105,8 @@ function orderedTexts(values: FlatValue[]): string[] {
 export function heatmap(rows: readonly SweepRow[], keys: readonly string[], xKey: string, yKey: string): Heatmap {
   const xi = keys.indexOf(xKey);
   const yi = keys.indexOf(yKey);
-  if (xi < 0 || yi < 0) throw new Error(`heatmap keys ${xKey}, ${yKey} are not among the sweep's keys (${keys.join(', ')})`);
+  if (xi < 0 || yi < 0)
+    throw new Error(`heatmap keys ${xKey}, ${yKey} are not among the sweep's keys (${keys.join(', ')})`);
   const xValues = orderedTexts(rows.map((r) => r.values[xi]!));
   const yValues = orderedTexts(rows.map((r) => r.values[yi]!));
   const best = new Map<string, number>();

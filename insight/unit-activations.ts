@@ -29,14 +29,25 @@ export interface UnitActivations {
 }
 
 /** Each layer's outputs at every cell centre of a resolution² grid over x × y (raw features, standardised as trained). */
-export function unitActivations(snapshot: ModelSnapshot, x: [number, number], y: [number, number], resolution = THUMBNAIL_RESOLUTION): UnitActivations {
+export function unitActivations(
+  snapshot: ModelSnapshot,
+  x: [number, number],
+  y: [number, number],
+  resolution = THUMBNAIL_RESOLUTION,
+): UnitActivations {
   const first = snapshot.layers[0]!;
-  if (first.inputs !== 2) throw new Error(`unit activations over the input plane need 2 input features (this model has ${first.inputs})`);
+  if (first.inputs !== 2)
+    throw new Error(`unit activations over the input plane need 2 input features (this model has ${first.inputs})`);
   const xs = gridAxis(x[0], x[1], resolution);
   const ys = gridAxis(y[0], y[1], resolution);
   const cells = resolution * resolution;
   const last = snapshot.layers.length - 1;
-  const layers: LayerActivations[] = snapshot.layers.map((l) => ({ units: l.units, values: new Float32Array(l.units * cells), min: new Array<number>(l.units).fill(Infinity), max: new Array<number>(l.units).fill(-Infinity) }));
+  const layers: LayerActivations[] = snapshot.layers.map((l) => ({
+    units: l.units,
+    values: new Float32Array(l.units * cells),
+    min: new Array<number>(l.units).fill(Infinity),
+    max: new Array<number>(l.units).fill(-Infinity),
+  }));
   const widest = Math.max(2, ...snapshot.layers.map((l) => l.units));
   let input = new Float64Array(widest);
   let output = new Float64Array(widest);

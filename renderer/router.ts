@@ -20,7 +20,8 @@ function parse(hash: string): { name: ViewName; params: string[] } {
 }
 
 const current = ref(parse(typeof window === 'undefined' ? '' : window.location.hash));
-if (typeof window !== 'undefined') window.addEventListener('hashchange', () => (current.value = parse(window.location.hash)));
+if (typeof window !== 'undefined')
+  window.addEventListener('hashchange', () => (current.value = parse(window.location.hash)));
 
 export const route = computed(() => current.value);
 

@@ -21,7 +21,8 @@ declare global {
 const TOKEN_HEADER = 'X-Workbench-Token';
 // sessionStorage is per tab and per origin (so per port): two `mlpw serve` in one browser keep their own tokens.
 const TOKEN_KEY = 'mlpw-token';
-const NO_TOKEN = 'this tab has no access token: open the URL printed by `mlpw serve` (it carries the token after #token=)';
+const NO_TOKEN =
+  'this tab has no access token: open the URL printed by `mlpw serve` (it carries the token after #token=)';
 
 function httpInvoke(token: string | null): Invoke {
   return async (method, input) => {
@@ -34,7 +35,12 @@ function httpInvoke(token: string | null): Invoke {
       body: JSON.stringify(input),
     });
     const body = (await res.json().catch(() => null)) as DispatchResult | null;
-    return body ?? { ok: false, error: { code: 'http_error', message: `the workbench server answered ${res.status} ${res.statusText}` } };
+    return (
+      body ?? {
+        ok: false,
+        error: { code: 'http_error', message: `the workbench server answered ${res.status} ${res.statusText}` },
+      }
+    );
   };
 }
 

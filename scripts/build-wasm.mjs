@@ -22,7 +22,17 @@ if (!process.argv.includes('--force') && existsSync(output) && statSync(output).
 }
 
 // 65536 pages = 4 GiB, wasm32's whole address space; the host creates the memory with its own (smaller) maximum.
-const common = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
+const common = [
+  '-O3',
+  '--noAssert',
+  '--runtime',
+  'stub',
+  '--importMemory',
+  '--initialMemory',
+  '1',
+  '--maximumMemory',
+  '65536',
+];
 const variants = {
   shared: [...common, '--sharedMemory', '--enable', 'simd,threads'],
   single: [...common, '--enable', 'simd'],
@@ -50,4 +60,6 @@ export const KERNELS_SHARED_BASE64 = '${built.shared.toString('base64')}';
 export const KERNELS_SINGLE_BASE64 = '${built.single.toString('base64')}';
 `;
 writeFileSync(output, text);
-console.log(`build-wasm: wrote ${path.relative(root, output)} (shared ${built.shared.length} B, single ${built.single.length} B)`);
+console.log(
+  `build-wasm: wrote ${path.relative(root, output)} (shared ${built.shared.length} B, single ${built.single.length} B)`,
+);

@@ -26,7 +26,12 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const stopBeating = keepAlive(store);
   try {
     const handlers = createStoreApi(store, { mode: 'browser', appVersion: options.appVersion });
-    const server = await startServer({ handlers, uploadDataset: (fields, body) => importUpload(store, fields, body), staticDir: options.staticDir ?? RENDERER_DIST, port: options.port });
+    const server = await startServer({
+      handlers,
+      uploadDataset: (fields, body) => importUpload(store, fields, body),
+      staticDir: options.staticDir ?? RENDERER_DIST,
+      port: options.port,
+    });
     return {
       server,
       store,

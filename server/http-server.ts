@@ -33,7 +33,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const UNAUTHORIZED = 'missing or wrong token: open the URL printed by `mlpw serve` (it carries the token after #token=)';
+const UNAUTHORIZED =
+  'missing or wrong token: open the URL printed by `mlpw serve` (it carries the token after #token=)';
 
 // Checkpoints of large networks travel as JSON number arrays; this bounds one request, not a run.
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -54,10 +55,19 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-async function handleApi(handlers: ApiHandlers, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'use POST' } });
+async function handleApi(
+  handlers: ApiHandlers,
+  method: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (req.method !== 'POST')
+    return sendJson(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'use POST' } });
   if (!/^application\/json\b/.test(req.headers['content-type'] ?? ''))
-    return sendJson(res, 415, { ok: false, error: { code: 'unsupported_media_type', message: 'send application/json' } });
+    return sendJson(res, 415, {
+      ok: false,
+      error: { code: 'unsupported_media_type', message: 'send application/json' },
+    });
   let input: unknown;
   try {
     input = await readJson(req);
@@ -66,7 +76,13 @@ async function handleApi(handlers: ApiHandlers, method: string, req: IncomingMes
     return sendJson(res, status, { ok: false, error: { code: 'bad_request', message: (e as Error).message } });
   }
   const result = await dispatch(handlers, method, input);
-  const status = result.ok ? 200 : result.error.code === 'unknown_method' ? 404 : result.error.code === 'internal' ? 500 : 400;
+  const status = result.ok
+    ? 200
+    : result.error.code === 'unknown_method'
+      ? 404
+      : result.error.code === 'internal'
+        ? 500
+        : 400;
   sendJson(res, status, result);
 }
 
@@ -76,17 +92,20 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
   const server: Server = createServer((req, res) => {
     setCommonHeaders(res);
     void (async () => {
-      if (!loopbackHost(req, port) || !loopbackOrigin(req, port)) return sendText(res, 403, 'forbidden: not a loopback host or origin');
+      if (!loopbackHost(req, port) || !loopbackOrigin(req, port))
+        return sendText(res, 403, 'forbidden: not a loopback host or origin');
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
       if (url.pathname.startsWith('/api/')) {
-        if (!sameToken(headerToken(req), token)) return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: UNAUTHORIZED } });
+        if (!sameToken(headerToken(req), token))
+          return sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: UNAUTHORIZED } });
         if (url.pathname === '/api/upload/dataset') return handleDatasetUpload(options.uploadDataset, url, req, res);
         return handleApi(options.handlers, url.pathname.slice('/api/'.length), req, res);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
       await serveStatic(options.staticDir, url.pathname, res, req.method === 'HEAD');
     })().catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: (e as Error).message } });
+      if (!res.headersSent)
+        sendJson(res, 500, { ok: false, error: { code: 'internal', message: (e as Error).message } });
       else res.destroy();
     });
   });

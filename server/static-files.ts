@@ -44,6 +44,9 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     return sendText(res, 404, 'not found');
   }
   const body = await readFile(file);
-  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length });
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': body.length,
+  });
   res.end(head ? undefined : body);
 }

@@ -37,7 +37,11 @@ async function* limited(req: IncomingMessage, max: number): AsyncGenerator<Uint8
   // error and not a reset connection.
   for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
-    if (size > max) throw new ApiError('too_large', `the upload is larger than ${max / 1024 ** 2} MB; import it with: mlpw import FILE`);
+    if (size > max)
+      throw new ApiError(
+        'too_large',
+        `the upload is larger than ${max / 1024 ** 2} MB; import it with: mlpw import FILE`,
+      );
     yield chunk as Buffer;
   }
 }
@@ -55,7 +59,13 @@ function answer(req: IncomingMessage, res: ServerResponse, status: number, body:
   });
 }
 
-export async function handleDatasetUpload(upload: DatasetUploadHandler | undefined, url: URL, req: IncomingMessage, res: ServerResponse, max = MAX_UPLOAD_BYTES): Promise<void> {
+export async function handleDatasetUpload(
+  upload: DatasetUploadHandler | undefined,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  max = MAX_UPLOAD_BYTES,
+): Promise<void> {
   const fail = (status: number, e: unknown) => answer(req, res, status, { ok: false, error: toWireError(e) });
   if (req.method !== 'POST') return fail(405, new ApiError('method_not_allowed', 'use POST'));
   if (!upload) return fail(404, new ApiError('unknown_method', 'this server takes no uploads'));
@@ -66,7 +76,12 @@ export async function handleDatasetUpload(upload: DatasetUploadHandler | undefin
     // Refused before the body: answer at once and drop the connection rather than read gigabytes to discard them.
     res.setHeader('Connection', 'close');
     res.on('finish', () => req.destroy());
-    return sendJson(res, 413, { ok: false, error: toWireError(new ApiError('too_large', `the upload is larger than ${max / 1024 ** 2} MB; import it with: mlpw import FILE`)) });
+    return sendJson(res, 413, {
+      ok: false,
+      error: toWireError(
+        new ApiError('too_large', `the upload is larger than ${max / 1024 ** 2} MB; import it with: mlpw import FILE`),
+      ),
+    });
   }
   let fields: z.output<typeof DatasetUploadSchema>;
   try {

@@ -23,7 +23,10 @@ function metricsTable(runs: RunRecord[], ends: BestAndLast[]): string {
   const best = ends.map((e) => e.best);
   const last = ends.map((e) => e.last);
   const rows: string[][] = [['status', ...runs.map((r) => r.status)]];
-  for (const [label, points] of [['best', best], ['last', last]] as const)
+  for (const [label, points] of [
+    ['best', best],
+    ['last', last],
+  ] as const)
     for (const [name, cell] of POINT_ROWS) rows.push([`${label} ${name}`, ...points.map((p) => (p ? cell(p) : '-'))]);
   rows.push(['time', ...runs.map((r) => (r.durationMs === null ? '-' : fmtDuration(r.durationMs)))]);
   return table(['metric', ...runs.map((r) => r.id)], rows);
@@ -34,7 +37,11 @@ export const compare: Command = {
   summary: 'runs side by side: differing config, best/last metrics, validation loss per epoch',
   usage: 'mlpw compare RUN RUN… [--all] [--json] [--db FILE]   (--all: every config key, not only those that differ)',
   async run(argv, ctx) {
-    const { values, positionals } = parseFlags(argv, { ...DB_FLAG, all: { type: 'boolean' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseFlags(argv, {
+      ...DB_FLAG,
+      all: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
     if (positionals.length < 2) throw new UsageError(`compare needs two or more runs (got ${positionals.length})`);
     return withReadOnlyStore(values.db, ctx.env, (store) => {
       const runs = positionals.map((ref) => store.getRun(ref));
@@ -57,10 +64,18 @@ export const compare: Command = {
       }
       const out: string[] = [];
       out.push(values.all ? 'config:' : 'config (keys that differ):');
-      out.push(keys.length ? table(['key', ...runs.map((r) => r.id)], keys.map((k) => [k.key, ...k.values.map(flatText)])) : '  identical');
+      out.push(
+        keys.length
+          ? table(
+              ['key', ...runs.map((r) => r.id)],
+              keys.map((k) => [k.key, ...k.values.map(flatText)]),
+            )
+          : '  identical',
+      );
       out.push('', metricsTable(runs, ends), '', 'val_loss by epoch:');
       const rows: string[][] = [];
-      for (let e = 0; e < longest; e++) rows.push([String(e + 1), ...curves.map((c) => (c[e] ? fmt(c[e]!.valLoss) : ''))]);
+      for (let e = 0; e < longest; e++)
+        rows.push([String(e + 1), ...curves.map((c) => (c[e] ? fmt(c[e]!.valLoss) : ''))]);
       out.push(table(['epoch', ...runs.map((r) => r.id)], rows));
       ctx.stdout.write(out.join('\n') + '\n');
       return 0;

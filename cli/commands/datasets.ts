@@ -29,8 +29,16 @@ mlpw datasets rm NAME [--db FILE] [--json]
   async run(argv, ctx) {
     const { values, positionals } = parseFlags(argv, { ...DB_FLAG, json: { type: 'boolean' } });
     if (positionals[0] === 'rm') return removeDataset(positionals.slice(1), values, ctx);
-    if (positionals.length > 0) throw new UsageError(`mlpw datasets: unknown subcommand "${positionals[0]}" (expected rm NAME, or nothing to list)`);
-    const rows: Row[] = listDatasets().map((d) => ({ name: d.name, task: d.task, source: 'built-in', description: d.description }));
+    if (positionals.length > 0)
+      throw new UsageError(
+        `mlpw datasets: unknown subcommand "${positionals[0]}" (expected rm NAME, or nothing to list)`,
+      );
+    const rows: Row[] = listDatasets().map((d) => ({
+      name: d.name,
+      task: d.task,
+      source: 'built-in',
+      description: d.description,
+    }));
     // Listing must not create a database: only an existing store is opened.
     if (existsSync(resolveDbPath(values.db, ctx.env)))
       await withStore(values.db, ctx.env, (store) => {
@@ -47,19 +55,34 @@ mlpw datasets rm NAME [--db FILE] [--json]
           });
       });
     if (values.json) ctx.stdout.write(JSON.stringify(rows) + '\n');
-    else ctx.stdout.write(table(['name', 'task', 'source', 'description'], rows.map((r) => [r.name, r.task, r.source, r.description])) + '\n');
+    else
+      ctx.stdout.write(
+        table(
+          ['name', 'task', 'source', 'description'],
+          rows.map((r) => [r.name, r.task, r.source, r.description]),
+        ) + '\n',
+      );
     return 0;
   },
 };
 
-async function removeDataset(names: string[], values: { db?: string; json?: boolean }, ctx: CommandContext): Promise<number> {
+async function removeDataset(
+  names: string[],
+  values: { db?: string; json?: boolean },
+  ctx: CommandContext,
+): Promise<number> {
   if (names.length !== 1) throw new UsageError(`mlpw datasets rm: expected one dataset name, got ${names.length}`);
   const name = names[0]!;
-  if (!existsSync(resolveDbPath(values.db, ctx.env))) throw new UsageError(`no imported dataset "${name}": there is no store at ${resolveDbPath(values.db, ctx.env)}`);
+  if (!existsSync(resolveDbPath(values.db, ctx.env)))
+    throw new UsageError(`no imported dataset "${name}": there is no store at ${resolveDbPath(values.db, ctx.env)}`);
   return withStore(values.db, ctx.env, (store) => {
     const removed = store.datasets.remove(name);
-    if (values.json) ctx.stdout.write(JSON.stringify({ removed: removed.name, hash: removed.hash, rows: removed.rows }) + '\n');
-    else ctx.stdout.write(`removed dataset ${removed.name} (${fmtInt(removed.rows)} rows, hash ${removed.hash.slice(0, 12)})\n`);
+    if (values.json)
+      ctx.stdout.write(JSON.stringify({ removed: removed.name, hash: removed.hash, rows: removed.rows }) + '\n');
+    else
+      ctx.stdout.write(
+        `removed dataset ${removed.name} (${fmtInt(removed.rows)} rows, hash ${removed.hash.slice(0, 12)})\n`,
+      );
     return 0;
   });
 }

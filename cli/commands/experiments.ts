@@ -18,7 +18,10 @@ const USAGE = `mlpw experiments [--json] [--db FILE]              list experimen
   new runs go to "Default" unless train or sweep is given --experiment NAME`;
 
 function experimentsTable(list: ExperimentRecord[]): string {
-  return table(['experiment', 'runs', 'created'], list.map((e) => [e.name, fmtInt(e.runCount), fmtTime(e.createdAt)]));
+  return table(
+    ['experiment', 'runs', 'created'],
+    list.map((e) => [e.name, fmtInt(e.runCount), fmtTime(e.createdAt)]),
+  );
 }
 
 export const experiments: Command = {
@@ -38,7 +41,8 @@ export const experiments: Command = {
       });
     }
     if (action === 'create') {
-      if (args.length !== 1) throw new UsageError(`experiments create takes one name (got ${args.length}); quote a name with spaces`);
+      if (args.length !== 1)
+        throw new UsageError(`experiments create takes one name (got ${args.length}); quote a name with spaces`);
       return withStore(values.db, ctx.env, (store) => {
         const made = store.createExperiment(args[0]!);
         say(values.json ? JSON.stringify(made) : `created experiment "${made.name}"`);
@@ -46,22 +50,34 @@ export const experiments: Command = {
       });
     }
     if (action === 'rename') {
-      if (args.length !== 2) throw new UsageError(`experiments rename takes OLD and NEW (got ${args.length} names); quote a name with spaces`);
+      if (args.length !== 2)
+        throw new UsageError(
+          `experiments rename takes OLD and NEW (got ${args.length} names); quote a name with spaces`,
+        );
       return withStore(values.db, ctx.env, (store) => {
         const from = store.getExperiment(args[0]!).name;
         const renamed = store.renameExperiment(from, args[1]!);
-        say(values.json ? JSON.stringify(renamed) : `renamed experiment "${from}" to "${renamed.name}" (${fmtInt(renamed.runCount)} runs)`);
+        say(
+          values.json
+            ? JSON.stringify(renamed)
+            : `renamed experiment "${from}" to "${renamed.name}" (${fmtInt(renamed.runCount)} runs)`,
+        );
         return 0;
       });
     }
     if (action === 'mv') {
-      if (values.to === undefined) throw new UsageError('experiments mv needs --to NAME (the experiment to move the runs into)');
+      if (values.to === undefined)
+        throw new UsageError('experiments mv needs --to NAME (the experiment to move the runs into)');
       if (args.length === 0) throw new UsageError('experiments mv needs at least one run id');
       const to = values.to;
       return withStore(values.db, ctx.env, (store) => {
         const moved = store.moveRuns(args, to);
         const target = store.getExperiment(to);
-        say(values.json ? JSON.stringify({ experiment: target.name, runs: moved }) : `moved ${moved.length} run${moved.length === 1 ? '' : 's'} to "${target.name}": ${moved.join(', ')}`);
+        say(
+          values.json
+            ? JSON.stringify({ experiment: target.name, runs: moved })
+            : `moved ${moved.length} run${moved.length === 1 ? '' : 's'} to "${target.name}": ${moved.join(', ')}`,
+        );
         return 0;
       });
     }

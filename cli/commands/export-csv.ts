@@ -25,9 +25,13 @@ export const exportCsv: Command = {
         try {
           writeFileSync(out, text);
         } catch (e) {
-          throw new UsageError(`--out: cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+          throw new UsageError(
+            `--out: cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          );
         }
-        ctx.stdout.write(`wrote ${curves.reduce((n, c) => n + c.length, 0)} rows (${runs.length} runs) to ${values.out}\n`);
+        ctx.stdout.write(
+          `wrote ${curves.reduce((n, c) => n + c.length, 0)} rows (${runs.length} runs) to ${values.out}\n`,
+        );
       }
       return 0;
     });

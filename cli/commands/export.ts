@@ -14,7 +14,8 @@ const USAGE = `mlpw export RUN --out FILE.onnx [--checkpoint final|best] [--db F
 
 export function checkpointFlag(value: string | undefined): CheckpointKind {
   if (value === undefined) return 'final';
-  if (value !== 'final' && value !== 'best') throw new UsageError(`--checkpoint: expected final or best, got "${value}"`);
+  if (value !== 'final' && value !== 'best')
+    throw new UsageError(`--checkpoint: expected final or best, got "${value}"`);
   return value;
 }
 
@@ -23,13 +24,20 @@ export const exportCommand: Command = {
   summary: 'export a run as a verified ONNX file',
   usage: USAGE,
   async run(argv, ctx) {
-    const { values, positionals } = parseFlags(argv, { ...DB_FLAG, out: { type: 'string' }, checkpoint: { type: 'string' }, json: { type: 'boolean' } });
-    if (positionals.length !== 1) throw new UsageError(`expected one run id, got ${positionals.length} (usage: ${USAGE.split('\n')[0]})`);
+    const { values, positionals } = parseFlags(argv, {
+      ...DB_FLAG,
+      out: { type: 'string' },
+      checkpoint: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1)
+      throw new UsageError(`expected one run id, got ${positionals.length} (usage: ${USAGE.split('\n')[0]})`);
     if (!values.out) throw new UsageError('--out FILE.onnx is required');
     const kind = checkpointFlag(values.checkpoint);
     return withStore(values.db, ctx.env, async (store) => {
       const done = await exportRun(store, positionals[0]!, kind, { path: values.out! }).catch((e: unknown) => {
-        if (e instanceof OnnxError && (e.code === 'bad_path' || e.code === 'write_failed')) throw new UsageError(`--out: ${e.message}`, e.code);
+        if (e instanceof OnnxError && (e.code === 'bad_path' || e.code === 'write_failed'))
+          throw new UsageError(`--out: ${e.message}`, e.code);
         throw e;
       });
       const { run, epoch, verification, details } = done;

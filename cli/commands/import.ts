@@ -33,7 +33,11 @@ mlpw import IMAGES.idx3-ubyte[.gz] --labels LABELS.idx1-ubyte[.gz] [--name NAME]
 
 /** "train-images.idx3-ubyte.gz" → "train-images"; "wine quality.csv" → "wine quality". */
 export function defaultName(file: string): string {
-  return basename(file).replace(/\.gz$/i, '').replace(/\.(csv|tsv|txt|json|ndjson|jsonl|idx\d-ubyte)$/i, '') || basename(file);
+  return (
+    basename(file)
+      .replace(/\.gz$/i, '')
+      .replace(/\.(csv|tsv|txt|json|ndjson|jsonl|idx\d-ubyte)$/i, '') || basename(file)
+  );
 }
 
 function startsLikeIdx(file: string): boolean {
@@ -60,7 +64,9 @@ function progressReporter(ctx: CommandContext, enabled: boolean) {
       if (now - last < 100) return; // a terminal redraw per 100 ms is plenty
       last = now;
       const frac = p.totalBytes > 0 ? p.bytesRead / p.totalBytes : 0;
-      ctx.stderr.write(`\r${progressBar(frac)} ${(p.bytesRead / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB, ${fmtInt(p.rows)} rows`);
+      ctx.stderr.write(
+        `\r${progressBar(frac)} ${(p.bytesRead / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB, ${fmtInt(p.rows)} rows`,
+      );
       shown = true;
     },
     clear() {
@@ -70,7 +76,9 @@ function progressReporter(ctx: CommandContext, enabled: boolean) {
   };
 }
 
-function describe(r: Pick<DatasetRecord, 'task' | 'outputs' | 'rows' | 'features' | 'targetName'> & { classLabels?: string[] | null }): string {
+function describe(
+  r: Pick<DatasetRecord, 'task' | 'outputs' | 'rows' | 'features' | 'targetName'> & { classLabels?: string[] | null },
+): string {
   const what =
     r.task === 'classification'
       ? `${r.outputs} classes: ${r.classLabels!.slice(0, 10).join(', ')}${r.outputs > 10 ? ', …' : ''}`
@@ -83,7 +91,14 @@ export function columnTable(columns: ColumnReport[]): string {
   const role = (c: ColumnReport) => (c.note ? `${c.role}: ${c.note}` : c.role);
   return table(
     ['#', 'column', 'type', 'missing', 'distinct', 'role'],
-    columns.map((c) => [String(c.column), c.name, c.type, fmtInt(c.missing), c.distinct === null ? 'many' : fmtInt(c.distinct), role(c)]),
+    columns.map((c) => [
+      String(c.column),
+      c.name,
+      c.type,
+      fmtInt(c.missing),
+      c.distinct === null ? 'many' : fmtInt(c.distinct),
+      role(c),
+    ]),
   );
 }
 
@@ -93,9 +108,13 @@ function rowNotes(data: ImportedData): string[] {
   const notes: string[] = [];
   const noTarget = s.missingTargetRows ?? 0;
   const dropped = (s.droppedRows ?? 0) - noTarget;
-  if (s.imputedRows) notes.push(`imputed missing values in ${fmtInt(s.imputedRows)} row${s.imputedRows > 1 ? 's' : ''} (median or most frequent value; *_missing columns mark them)`);
+  if (s.imputedRows)
+    notes.push(
+      `imputed missing values in ${fmtInt(s.imputedRows)} row${s.imputedRows > 1 ? 's' : ''} (median or most frequent value; *_missing columns mark them)`,
+    );
   if (dropped > 0) notes.push(`dropped ${fmtInt(dropped)} row${dropped > 1 ? 's' : ''} with missing values`);
-  if (noTarget > 0) notes.push(`dropped ${fmtInt(noTarget)} row${noTarget > 1 ? 's' : ''} without a target value (${data.targetName})`);
+  if (noTarget > 0)
+    notes.push(`dropped ${fmtInt(noTarget)} row${noTarget > 1 ? 's' : ''} without a target value (${data.targetName})`);
   return notes;
 }
 
@@ -122,20 +141,27 @@ export const importCommand: Command = {
       json: { type: 'boolean' },
     } as const;
     const { values, positionals } = parseFlags(argv, flags);
-    if (positionals.length !== 1) throw new UsageError(`expected one file to import, got ${positionals.length} (usage: ${USAGE.split('\n')[0]})`);
+    if (positionals.length !== 1)
+      throw new UsageError(`expected one file to import, got ${positionals.length} (usage: ${USAGE.split('\n')[0]})`);
     const file = positionals[0]!;
     const idx = values.labels !== undefined;
     if (idx) {
       for (const flag of ['target', 'features', 'ignore', 'categorical', 'missing', 'drop-missing'] as const)
-        if (values[flag] !== undefined) throw new UsageError(`--${flag} is for tables (CSV, JSON); IDX images take --labels`);
+        if (values[flag] !== undefined)
+          throw new UsageError(`--${flag} is for tables (CSV, JSON); IDX images take --labels`);
     }
     if (!idx && values.target === undefined)
-      throw new UsageError(startsLikeIdx(file) ? `${file} is an IDX file: give its labels with --labels FILE` : '--target COLUMN is required: the column to predict');
+      throw new UsageError(
+        startsLikeIdx(file)
+          ? `${file} is an IDX file: give its labels with --labels FILE`
+          : '--target COLUMN is required: the column to predict',
+      );
     if (values.task !== undefined && values.task !== 'classification' && values.task !== 'regression')
       throw new UsageError(`--task: expected classification or regression, got "${values.task}"`);
     if (values.missing !== undefined && values.missing !== 'impute' && values.missing !== 'drop')
       throw new UsageError(`--missing: expected impute or drop, got "${values.missing}"`);
-    if (values['drop-missing'] && values.missing === 'impute') throw new UsageError('--drop-missing and --missing impute contradict each other');
+    if (values['drop-missing'] && values.missing === 'impute')
+      throw new UsageError('--drop-missing and --missing impute contradict each other');
     const missing = values['drop-missing'] ? 'drop' : ((values.missing ?? 'impute') as 'impute' | 'drop');
     const name = (values.name ?? defaultName(file)).trim();
     if (findDataset(name)) throw new UsageError(`--name: "${name}" is a built-in dataset; choose another name`);
@@ -196,7 +222,10 @@ export const importCommand: Command = {
       try {
         data = idx ? await importIdxFiles(file, values.labels!, writer, progress) : await readTable(writer);
         // The snapshot remembers where the data came from as absolute paths.
-        record = writer.finish({ ...data, source: { ...data.source, files: data.source.files.map((f) => resolve(f)) } });
+        record = writer.finish({
+          ...data,
+          source: { ...data.source, files: data.source.files.map((f) => resolve(f)) },
+        });
       } catch (e) {
         writer.abort();
         throw e;
@@ -205,11 +234,21 @@ export const importCommand: Command = {
       }
       if (json) {
         const t = data as Partial<TableImport>;
-        ctx.stdout.write(JSON.stringify({ ...record, featureNames: undefined, storedBytes: record.storedBytes, columns: t.columns, warnings: t.warnings }) + '\n');
+        ctx.stdout.write(
+          JSON.stringify({
+            ...record,
+            featureNames: undefined,
+            storedBytes: record.storedBytes,
+            columns: t.columns,
+            warnings: t.warnings,
+          }) + '\n',
+        );
       } else {
         report(data);
         ctx.stdout.write(`imported ${record.name}: ${describe(record)}\n`);
-        ctx.stdout.write(`hash ${record.hash} → ${store.path}\ntrain on it: mlpw train --dataset ${JSON.stringify(record.name).replace(/^"([\w.-]+)"$/, '$1')}\n`);
+        ctx.stdout.write(
+          `hash ${record.hash} → ${store.path}\ntrain on it: mlpw train --dataset ${JSON.stringify(record.name).replace(/^"([\w.-]+)"$/, '$1')}\n`,
+        );
       }
       return 0;
     });

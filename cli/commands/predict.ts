@@ -4,7 +4,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { readCsvFeatures } from '../../datasets/csv/features.ts';
 import type { ModelSnapshot } from '../../engine/types.ts';
-import { enginePredict, OnnxError, predictionsToCsv, predictWithOnnx, readOnnxModel, toPredictions, type Predictions } from '../../export/onnx/node/index.ts';
+import {
+  enginePredict,
+  OnnxError,
+  predictionsToCsv,
+  predictWithOnnx,
+  readOnnxModel,
+  toPredictions,
+  type Predictions,
+} from '../../export/onnx/node/index.ts';
 import { readError } from '../../datasets/errors.ts';
 import { parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -32,7 +40,8 @@ async function fromOnnxFile(path: string, data: string): Promise<Predictions> {
     return await predictWithOnnx(bytes, rows.x, rows.n, path);
   } catch (e) {
     // The user named a file that is not one of our models, or rows that do not fit it: their mistake, exit 2.
-    if (e instanceof OnnxError && (e.code === 'not_onnx' || e.code === 'not_ours' || e.code === 'bad_input')) throw new UsageError(e.message, e.code);
+    if (e instanceof OnnxError && (e.code === 'not_onnx' || e.code === 'not_ours' || e.code === 'bad_input'))
+      throw new UsageError(e.message, e.code);
     throw e;
   }
 }
@@ -42,8 +51,16 @@ export const predict: Command = {
   summary: "a run's or an ONNX file's predictions for the rows of a CSV file",
   usage: USAGE,
   async run(argv, ctx) {
-    const { values, positionals } = parseFlags(argv, { ...DB_FLAG, data: { type: 'string' }, out: { type: 'string' }, checkpoint: { type: 'string' } });
-    if (positionals.length !== 1) throw new UsageError(`expected a run id or an .onnx file, got ${positionals.length} arguments (usage: ${USAGE.split('\n')[0]})`);
+    const { values, positionals } = parseFlags(argv, {
+      ...DB_FLAG,
+      data: { type: 'string' },
+      out: { type: 'string' },
+      checkpoint: { type: 'string' },
+    });
+    if (positionals.length !== 1)
+      throw new UsageError(
+        `expected a run id or an .onnx file, got ${positionals.length} arguments (usage: ${USAGE.split('\n')[0]})`,
+      );
     if (!values.data) throw new UsageError('--data FILE.csv is required');
     const source = positionals[0]!;
     const kind = checkpointFlag(values.checkpoint);
@@ -53,7 +70,10 @@ export const predict: Command = {
       : await withStore(values.db, ctx.env, async (store) => {
           const run = store.getRun(source);
           const checkpoint = store.getCheckpoint(run.id, kind);
-          if (!checkpoint) throw new UsageError(`run ${run.id} has no ${kind} checkpoint (status ${run.status}, ${run.epochsDone} epochs)`);
+          if (!checkpoint)
+            throw new UsageError(
+              `run ${run.id} has no ${kind} checkpoint (status ${run.status}, ${run.epochsDone} epochs)`,
+            );
           const rows = await readCsvFeatures(values.data!, features(checkpoint.snapshot));
           return toPredictions(checkpoint.snapshot, await enginePredict(checkpoint.snapshot, rows.x, rows.n), rows.n);
         });
@@ -65,7 +85,9 @@ export const predict: Command = {
     try {
       await writeFile(values.out, csv);
     } catch (e) {
-      throw new UsageError(`--out: cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(
+        `--out: cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
     ctx.stdout.write(`${p.n} predictions → ${values.out}\n`);
     return 0;

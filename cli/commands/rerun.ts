@@ -11,11 +11,19 @@ export const rerun: Command = {
   summary: 'train a recorded run again with the same config',
   usage: 'mlpw rerun RUN [--json] [--quiet] [--db FILE]',
   async run(argv, ctx) {
-    const { values, positionals } = parseFlags(argv, { ...DB_FLAG, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parseFlags(argv, {
+      ...DB_FLAG,
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    });
     if (positionals.length !== 1) throw new UsageError(`rerun takes one run id (got ${positionals.length})`);
     return withStore(values.db, ctx.env, (store) => {
       const original = store.getRun(positionals[0]!);
-      return trainRecorded(store, original.config, ctx, { json: values.json === true, quiet: values.quiet === true, rerunOf: original.id });
+      return trainRecorded(store, original.config, ctx, {
+        json: values.json === true,
+        quiet: values.quiet === true,
+        rerunOf: original.id,
+      });
     });
   },
 };

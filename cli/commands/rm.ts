@@ -27,7 +27,9 @@ export const rm: Command = {
     return withStore(values.db, ctx.env, async (store) => {
       const runs = positionals.map((ref) => store.getRun(ref));
       if (!values.yes) {
-        const list = runs.map((r) => `${r.id} (${r.status}, ${r.dataset} ${r.layers || '·'}, ${r.epochsDone} epochs)`).join(', ');
+        const list = runs
+          .map((r) => `${r.id} (${r.status}, ${r.dataset} ${r.layers || '·'}, ${r.epochsDone} epochs)`)
+          .join(', ');
         if (!(await ask(ctx, `remove ${runs.length === 1 ? 'run' : `${runs.length} runs`} ${list}? [y/N] `))) {
           ctx.stderr.write('nothing removed\n');
           return 1;

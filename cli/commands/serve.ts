@@ -8,13 +8,18 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { DB_FLAG, resolveDbPath } from '../store-path.ts';
 
-const APP_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const APP_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** The port the user asked for cannot be had: a sentence for exit 2 instead of the raw listen error. */
 function listenError(e: unknown, port: number): unknown {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'EADDRINUSE') return new UsageError(`--port ${port} is already in use; choose another or omit --port`);
-  if (code === 'EACCES') return new UsageError(`--port ${port} needs privileges this user does not have; choose one above 1023 or omit --port`);
+  if (code === 'EACCES')
+    return new UsageError(
+      `--port ${port} needs privileges this user does not have; choose one above 1023 or omit --port`,
+    );
   return e;
 }
 
@@ -31,7 +36,12 @@ export const serve: Command = {
     const staticDir = ctx.env.MLPW_RENDERER_DIR ?? RENDERER_DIST;
     if (!existsSync(join(staticDir, 'index.html')))
       throw new UsageError(`the app is not built (no ${join(staticDir, 'index.html')}); run: npm run build:renderer`);
-    const mode = await startBrowserMode({ dbPath: resolveDbPath(values.db, ctx.env), appVersion: APP_VERSION, port, staticDir }).catch((e: unknown) => {
+    const mode = await startBrowserMode({
+      dbPath: resolveDbPath(values.db, ctx.env),
+      appVersion: APP_VERSION,
+      port,
+      staticDir,
+    }).catch((e: unknown) => {
       throw listenError(e, port);
     });
     const { url } = mode.server;

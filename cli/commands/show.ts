@@ -10,13 +10,25 @@ import type { RunDetail } from '../../db/index.ts';
 
 function header(run: RunDetail): string[] {
   const lines = [`run ${run.id}  ${run.status}${run.name ? `  "${run.name}"` : ''}`];
-  lines.push(`  created ${fmtTime(run.createdAt)}, started ${fmtTime(run.startedAt)}, finished ${fmtTime(run.finishedAt)}` + (run.durationMs !== null ? `, took ${fmtDuration(run.durationMs)}` : ''));
-  lines.push(`  backend ${backendText(run)}${run.backendInfo ? `, ${run.backendInfo.precision}` : ''}; app ${run.appVersion}`);
+  lines.push(
+    `  created ${fmtTime(run.createdAt)}, started ${fmtTime(run.startedAt)}, finished ${fmtTime(run.finishedAt)}` +
+      (run.durationMs !== null ? `, took ${fmtDuration(run.durationMs)}` : ''),
+  );
+  lines.push(
+    `  backend ${backendText(run)}${run.backendInfo ? `, ${run.backendInfo.precision}` : ''}; app ${run.appVersion}`,
+  );
   const d = run.dataInfo;
-  if (d) lines.push(`  data ${d.dataset} (${d.task}): ${fmtInt(d.trainSamples)} train / ${fmtInt(d.valSamples)} validation, ${d.features} features → ${d.outputs} outputs (${d.head}, ${d.loss})`);
+  if (d)
+    lines.push(
+      `  data ${d.dataset} (${d.task}): ${fmtInt(d.trainSamples)} train / ${fmtInt(d.valSamples)} validation, ${d.features} features → ${d.outputs} outputs (${d.head}, ${d.loss})`,
+    );
   lines.push(
     `  ${run.epochsDone}/${run.epochs} epochs` +
-      (run.bestEpoch === null ? '' : run.bestValLoss !== null ? `; best val_loss ${fmt(run.bestValLoss)} at epoch ${run.bestEpoch}` : `; best epoch ${run.bestEpoch}`) +
+      (run.bestEpoch === null
+        ? ''
+        : run.bestValLoss !== null
+          ? `; best val_loss ${fmt(run.bestValLoss)} at epoch ${run.bestEpoch}`
+          : `; best epoch ${run.bestEpoch}`) +
       (run.finalValAcc !== null ? `; final val_acc ${fmt(run.finalValAcc, 3)}` : '') +
       (run.samplesPerSec ? `; ${fmtInt(run.samplesPerSec)} samples/s` : '') +
       (run.stoppedEarly ? '; stopped early' : ''),
@@ -25,8 +37,12 @@ function header(run: RunDetail): string[] {
   if (run.rerunOf) lines.push(`  rerun of ${run.rerunOf}`);
   if (run.tags.length) lines.push(`  tags: ${run.tags.join(', ')}`);
   if (run.error) lines.push(`  error: ${run.error}`);
-  if (run.checkpoints.length) lines.push(`  checkpoints: ${run.checkpoints.map((c) => `${c.kind} (epoch ${c.epoch}, ${fmtBytes(c.bytes)})`).join(', ')}`);
-  for (const a of run.artifacts) lines.push(`  artifact ${a.kind}: ${a.path}${a.details !== null ? ` ${JSON.stringify(a.details)}` : ''}`);
+  if (run.checkpoints.length)
+    lines.push(
+      `  checkpoints: ${run.checkpoints.map((c) => `${c.kind} (epoch ${c.epoch}, ${fmtBytes(c.bytes)})`).join(', ')}`,
+    );
+  for (const a of run.artifacts)
+    lines.push(`  artifact ${a.kind}: ${a.path}${a.details !== null ? ` ${JSON.stringify(a.details)}` : ''}`);
   for (const n of run.notes) lines.push(`  note ${fmtTime(n.createdAt)}: ${n.text}`);
   return lines;
 }

@@ -87,32 +87,41 @@ export async function trainWithOutput(
     if (barShown) ctx.stderr.write('\r\x1b[2K');
     barShown = false;
   };
-  const run = runInWorker(config, {
-    onStarted: async (backend, data) => {
-      backendName = backend.backend === 'cpu' ? `cpu (${backend.kernels})` : `webgpu (${backend.adapter?.description ?? 'adapter'})`;
-      if (!json && !quiet)
-        ctx.stdout.write(
-          `training ${data.dataset}: ${data.trainSamples} train / ${data.valSamples} validation samples, ` +
-            `${data.features} → ${config.model.layers.map((l) => l.units).join(' → ') || '·'} → ${data.outputs} ` +
-            `(${data.head}, ${data.loss}), backend ${backendName}\n`,
+  const run = runInWorker(
+    config,
+    {
+      onStarted: async (backend, data) => {
+        backendName =
+          backend.backend === 'cpu'
+            ? `cpu (${backend.kernels})`
+            : `webgpu (${backend.adapter?.description ?? 'adapter'})`;
+        if (!json && !quiet)
+          ctx.stdout.write(
+            `training ${data.dataset}: ${data.trainSamples} train / ${data.valSamples} validation samples, ` +
+              `${data.features} → ${config.model.layers.map((l) => l.units).join(' → ') || '·'} → ${data.outputs} ` +
+              `(${data.head}, ${data.loss}), backend ${backendName}\n`,
+          );
+        await hooks.onStarted?.(backend, data);
+      },
+      onEpoch: async (m) => {
+        await hooks.onEpoch?.(m);
+        if (json || quiet) return;
+        clearBar();
+        ctx.stdout.write(metricsLine(m, config.epochs) + '\n');
+      },
+      onProgress: (p) => {
+        hooks.onProgress?.(p);
+        if (!tty) return;
+        const frac = (p.epoch - 1 + p.batch / p.batches) / config.epochs;
+        ctx.stderr.write(
+          `\r${progressBar(frac)} epoch ${p.epoch}/${config.epochs} batch ${p.batch}/${p.batches} ${fmtInt(p.samplesPerSec)} samples/s`,
         );
-      await hooks.onStarted?.(backend, data);
+        barShown = true;
+      },
+      onCheckpoint: (kind, epoch, snapshot) => hooks.onCheckpoint?.(kind, epoch, snapshot),
     },
-    onEpoch: async (m) => {
-      await hooks.onEpoch?.(m);
-      if (json || quiet) return;
-      clearBar();
-      ctx.stdout.write(metricsLine(m, config.epochs) + '\n');
-    },
-    onProgress: (p) => {
-      hooks.onProgress?.(p);
-      if (!tty) return;
-      const frac = (p.epoch - 1 + p.batch / p.batches) / config.epochs;
-      ctx.stderr.write(`\r${progressBar(frac)} epoch ${p.epoch}/${config.epochs} batch ${p.batch}/${p.batches} ${fmtInt(p.samplesPerSec)} samples/s`);
-      barShown = true;
-    },
-    onCheckpoint: (kind, epoch, snapshot) => hooks.onCheckpoint?.(kind, epoch, snapshot),
-  }, { dataset: opts.dataset });
+    { dataset: opts.dataset },
+  );
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -152,7 +161,9 @@ export async function trainWithOutput(
 
 /** A dataset that is neither built in nor imported into this store: a config error before any run is recorded. */
 export function unknownDatasetError(name: string, datasets: DatasetStore, path: string): ConfigError {
-  const builtIn = listDatasets().map((d) => d.name).join(', ');
+  const builtIn = listDatasets()
+    .map((d) => d.name)
+    .join(', ');
   const imported = datasets.list().map((d) => d.name);
   return new ConfigError(
     `dataset.name: unknown dataset "${name}" (built-in: ${builtIn}; imported into ${path}: ${imported.length ? imported.join(', ') : 'none'})`,
@@ -171,13 +182,15 @@ export async function trainRecorded(
   // An imported dataset is loaded from its snapshot here and sent to the worker; the run records its hash.
   const { datasets } = store;
   const imported = datasets.snapshotFor(config.dataset.name);
-  if (!imported && !findDataset(config.dataset.name)) throw unknownDatasetError(config.dataset.name, datasets, store.path);
+  if (!imported && !findDataset(config.dataset.name))
+    throw unknownDatasetError(config.dataset.name, datasets, store.path);
   // The run and the worker get the same config: an imported dataset as its name, hash and rows, nothing of a generator.
   config = datasets.runConfig(config);
   const runId = store.createRun(config, { status: 'running', rerunOf: opts.rerunOf, experiment: opts.experiment });
   if (imported) datasets.recordRunDataset(runId, imported.hash);
   if (opts.quiet && !opts.json) ctx.stdout.write(`${runId}\n`);
-  else if (!opts.json) ctx.stdout.write(`run ${runId}${opts.rerunOf ? ` (rerun of ${opts.rerunOf})` : ''} → ${store.path}\n`);
+  else if (!opts.json)
+    ctx.stdout.write(`run ${runId}${opts.rerunOf ? ` (rerun of ${opts.rerunOf})` : ''} → ${store.path}\n`);
   const stopBeating = keepAlive(store);
   const recorder = recordRun(store, runId);
   let started = false;
@@ -185,7 +198,11 @@ export async function trainRecorded(
     const { summary } = await trainWithOutput(config, ctx, {
       json: opts.json,
       quiet: opts.quiet,
-      hooks: { ...recorder, onStarted: (backend, data) => ((started = true), recorder.onStarted(backend, data)), extraJson: () => ({ runId }) },
+      hooks: {
+        ...recorder,
+        onStarted: (backend, data) => ((started = true), recorder.onStarted(backend, data)),
+        extraJson: () => ({ runId }),
+      },
       dataset: imported?.dataset,
     });
     return summary.status === 'completed' || summary.status === 'cancelled' ? 0 : 1;
@@ -203,9 +220,21 @@ export const train: Command = {
   summary: 'train one run',
   usage: TRAIN_USAGE,
   async run(argv, ctx) {
-    const flags = { ...CONFIG_FLAGS, ...DB_FLAG, ...EXPERIMENT_FLAG, json: { type: 'boolean' }, quiet: { type: 'boolean' } } as const;
+    const flags = {
+      ...CONFIG_FLAGS,
+      ...DB_FLAG,
+      ...EXPERIMENT_FLAG,
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    } as const;
     const { values } = parseFlags(argv, flags, false);
     const config = configFromFlags(values);
-    return withStore(values.db, ctx.env, (store) => trainRecorded(store, config, ctx, { json: values.json === true, quiet: values.quiet === true, experiment: values.experiment }));
+    return withStore(values.db, ctx.env, (store) =>
+      trainRecorded(store, config, ctx, {
+        json: values.json === true,
+        quiet: values.quiet === true,
+        experiment: values.experiment,
+      }),
+    );
   },
 };

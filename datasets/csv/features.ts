@@ -16,16 +16,26 @@ export interface FeatureRows {
   lines: number[];
 }
 
-function pickColumns(file: string, header: string[] | undefined, width: number, features: number, names?: string[]): number[] {
+function pickColumns(
+  file: string,
+  header: string[] | undefined,
+  width: number,
+  features: number,
+  names?: string[],
+): number[] {
   const cols = header?.map((h) => h.trim());
-  if (cols && names?.length === features && names.every((n) => cols.includes(n))) return names.map((n) => cols.indexOf(n));
+  if (cols && names?.length === features && names.every((n) => cols.includes(n)))
+    return names.map((n) => cols.indexOf(n));
   if (width === features) return Array.from({ length: features }, (_, i) => i);
   const wanted = names ? ` (${excerptList(names)})` : '';
   const has = cols ? `columns ${excerptList(cols)}` : `${width} columns and no header`;
   throw new ImportError('ragged', `${file} has ${has}; the model takes ${features} features${wanted}`, { file });
 }
 
-export async function readCsvFeatures(file: string, model: { features: number; featureNames?: string[] }): Promise<FeatureRows> {
+export async function readCsvFeatures(
+  file: string,
+  model: { features: number; featureNames?: string[] },
+): Promise<FeatureRows> {
   const stream = createReadStream(file, { highWaterMark: 1 << 16 });
   const chunks = (async function* () {
     try {
@@ -41,12 +51,20 @@ export async function readCsvFeatures(file: string, model: { features: number; f
   let width = 0;
   let delimiter = ',';
   const row = (r: CsvRecord) => {
-    if (r.fields.length !== width) throw new ImportError('ragged', `${file} line ${r.line}: expected ${width} fields, found ${r.fields.length}`, { file, line: r.line });
+    if (r.fields.length !== width)
+      throw new ImportError('ragged', `${file} line ${r.line}: expected ${width} fields, found ${r.fields.length}`, {
+        file,
+        line: r.line,
+      });
     for (const j of columns!) {
       const field = r.fields[j]!;
       const v = isMissing(field) ? NaN : parseNumber(field, delimiter);
       if (Number.isNaN(v))
-        throw new ImportError(isMissing(field) ? 'missing_values' : 'not_a_number', `${file} line ${r.line}, column ${j + 1}: ${excerpt(field.trim())} is not a number`, { file, line: r.line });
+        throw new ImportError(
+          isMissing(field) ? 'missing_values' : 'not_a_number',
+          `${file} line ${r.line}, column ${j + 1}: ${excerpt(field.trim())} is not a number`,
+          { file, line: r.line },
+        );
       values.push(v);
     }
     lines.push(r.line);

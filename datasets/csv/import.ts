@@ -62,7 +62,11 @@ export class TargetColumn {
     const text = field.trim();
     const v = parseNumber(text, this.delimiter);
     if (this.task === 'regression' && Number.isNaN(v))
-      throw new ImportError('not_a_number', `${this.file} line ${line}, column ${excerpt(this.name)}: ${excerpt(text)} is not a number (the target of a regression)`, { file: this.file, line, column: this.name });
+      throw new ImportError(
+        'not_a_number',
+        `${this.file} line ${line}, column ${excerpt(this.name)}: ${excerpt(text)} is not a number (the target of a regression)`,
+        { file: this.file, line, column: this.name },
+      );
     if (Number.isNaN(v)) this.numbers = null;
     else {
       this.numbers?.push(v);
@@ -74,7 +78,11 @@ export class TargetColumn {
     if (k === undefined) {
       if (this.index.size >= MAX_CLASSES) {
         if (this.task === 'classification' || !this.numbers)
-          throw new ImportError('too_many_classes', `${this.file} line ${line}, column ${excerpt(this.name)}: more than ${MAX_CLASSES} distinct values; a classification target has a few classes${this.numbers ? ' (is it a regression target? pass --task regression)' : ''}`, { file: this.file, line, column: this.name });
+          throw new ImportError(
+            'too_many_classes',
+            `${this.file} line ${line}, column ${excerpt(this.name)}: more than ${MAX_CLASSES} distinct values; a classification target has a few classes${this.numbers ? ' (is it a regression target? pass --task regression)' : ''}`,
+            { file: this.file, line, column: this.name },
+          );
         this.tooMany = true;
         return;
       }
@@ -88,10 +96,16 @@ export class TargetColumn {
   finish(): Pick<ImportedData, 'task' | 'outputs' | 'labels' | 'classLabels' | 'targets'> {
     const regression =
       this.task === 'regression' ||
-      (this.task === undefined && this.numbers !== null && (!this.allIntegers || this.tooMany || this.seen.length > AUTO_CLASS_LIMIT));
+      (this.task === undefined &&
+        this.numbers !== null &&
+        (!this.allIntegers || this.tooMany || this.seen.length > AUTO_CLASS_LIMIT));
     if (regression) return { task: 'regression', outputs: 1, targets: this.numbers!.toArray() };
     if (this.seen.length < 2)
-      throw new ImportError('one_class', `${this.file}: the target column ${excerpt(this.name)} has one class only (${excerpt(this.seen[0])}); a classifier needs at least two`, { file: this.file, column: this.name });
+      throw new ImportError(
+        'one_class',
+        `${this.file}: the target column ${excerpt(this.name)} has one class only (${excerpt(this.seen[0])}); a classifier needs at least two`,
+        { file: this.file, column: this.name },
+      );
     // Classes in a stable order, whatever order the rows come in: numerically when they are numbers.
     const numeric = this.numbers !== null;
     const sorted = [...this.seen].sort((a, b) => (numeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
@@ -103,7 +117,11 @@ export class TargetColumn {
   }
 }
 
-export async function importCsvStream(source: ByteSource, options: CsvImportOptions, sink: RowSink): Promise<ImportedData> {
+export async function importCsvStream(
+  source: ByteSource,
+  options: CsvImportOptions,
+  sink: RowSink,
+): Promise<ImportedData> {
   const file = source.name;
   let bytesRead = 0;
   let delimiter: string = options.delimiter ?? ',';
@@ -137,7 +155,11 @@ export async function importCsvStream(source: ByteSource, options: CsvImportOpti
     const c = columns!;
     const f = r.fields;
     if (f.length !== c.width)
-      throw new ImportError('ragged', `${file} line ${r.line}: expected ${c.width} fields${header ? ' (as in the header)' : ' (as in the first row)'}, found ${f.length}`, { file, line: r.line });
+      throw new ImportError(
+        'ragged',
+        `${file} line ${r.line}: expected ${c.width} fields${header ? ' (as in the header)' : ' (as in the first row)'}, found ${f.length}`,
+        { file, line: r.line },
+      );
     for (const j of c.all)
       if (isMissing(f[j]!)) {
         if (options.dropMissing) dropped++;
@@ -152,7 +174,11 @@ export async function importCsvStream(source: ByteSource, options: CsvImportOpti
       const j = c.features[k]!;
       const v = parseNumber(f[j]!, delimiter);
       if (Number.isNaN(v))
-        throw new ImportError('not_a_number', `${file} line ${r.line}, column ${j + 1} (${excerpt(c.names[j])}): ${excerpt(f[j]!.trim())} is not a number (features must be numeric)`, { file, line: r.line, column: c.names[j] });
+        throw new ImportError(
+          'not_a_number',
+          `${file} line ${r.line}, column ${j + 1} (${excerpt(c.names[j])}): ${excerpt(f[j]!.trim())} is not a number (features must be numeric)`,
+          { file, line: r.line, column: c.names[j] },
+        );
       buffer[base + k] = v;
     }
     target!.add(f[c.target]!, r.line);
@@ -185,10 +211,20 @@ export async function importCsvStream(source: ByteSource, options: CsvImportOpti
   }
   if (missingRows > 0) {
     const more = missingRows > missingLines.length ? `, … (${missingRows} rows)` : '';
-    throw new ImportError('missing_values', `${file}: missing values (empty or NA fields) on line${missingRows > 1 ? 's' : ''} ${missingLines.join(', ')}${more}; fix them or pass --drop-missing`, { file, line: missingLines[0] });
+    throw new ImportError(
+      'missing_values',
+      `${file}: missing values (empty or NA fields) on line${missingRows > 1 ? 's' : ''} ${missingLines.join(', ')}${more}; fix them or pass --drop-missing`,
+      { file, line: missingLines[0] },
+    );
   }
   if (rows === 0)
-    throw new ImportError('no_rows', header ? `${file} has a header but no data rows` : `${file} has no complete rows${dropped ? ` (${dropped} dropped for missing values)` : ''}`, { file });
+    throw new ImportError(
+      'no_rows',
+      header
+        ? `${file} has a header but no data rows`
+        : `${file} has no complete rows${dropped ? ` (${dropped} dropped for missing values)` : ''}`,
+      { file },
+    );
   flush();
   options.onProgress?.({ bytesRead, totalBytes: source.bytes, rows });
   const c = columns!;

@@ -74,7 +74,12 @@ export function parseNumber(field: string, delimiter: string): number {
  * Whether the first record is a header: it has a field that is not a number where the second record has a
  * number, or it names the target column; a lone first record of words is a header too.
  */
-export function looksLikeHeader(first: string[], second: string[] | undefined, delimiter: string, target?: string): boolean {
+export function looksLikeHeader(
+  first: string[],
+  second: string[] | undefined,
+  delimiter: string,
+  target?: string,
+): boolean {
   const numeric = (s: string | undefined) => s !== undefined && !Number.isNaN(parseNumber(s, delimiter));
   const words = first.filter((f) => !numeric(f) && !isMissing(f));
   if (words.length === 0) return false;

@@ -2,11 +2,17 @@
 // A UTF-8 byte-order mark at the start is dropped (TextDecoder does that by default).
 import { ImportError } from '../errors.ts';
 
-export async function* decodeUtf8(chunks: AsyncIterable<Uint8Array>, file: string, onBytes: (total: number) => void): AsyncGenerator<string> {
+export async function* decodeUtf8(
+  chunks: AsyncIterable<Uint8Array>,
+  file: string,
+  onBytes: (total: number) => void,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let total = 0;
   const binary = (at: number) =>
-    new ImportError('binary', `${file} is not a text CSV file: binary data near byte ${at} (expected UTF-8 text)`, { file });
+    new ImportError('binary', `${file} is not a text CSV file: binary data near byte ${at} (expected UTF-8 text)`, {
+      file,
+    });
   for await (const chunk of chunks) {
     let text: string;
     try {

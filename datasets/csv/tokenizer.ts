@@ -137,9 +137,13 @@ export class CsvTokenizer {
   end(): CsvRecord[] {
     const records: CsvRecord[] = [];
     if (this.state === QUOTED)
-      throw new ImportError('unclosed_quote', `${this.file} line ${this.recordLine}: a quoted field is not closed`, { file: this.file, line: this.recordLine });
+      throw new ImportError('unclosed_quote', `${this.file} line ${this.recordLine}: a quoted field is not closed`, {
+        file: this.file,
+        line: this.recordLine,
+      });
     const fields = [...this.fields, this.field];
-    if (this.started && !(fields.length === 1 && fields[0]!.trim() === '')) records.push({ fields, line: this.recordLine });
+    if (this.started && !(fields.length === 1 && fields[0]!.trim() === ''))
+      records.push({ fields, line: this.recordLine });
     this.state = FIELD_START;
     this.field = '';
     this.fields = [];
@@ -152,9 +156,13 @@ export class CsvTokenizer {
     const max = this.maxRecordChars;
     const limit = max >= 2 ** 20 ? `${Math.round(max / 2 ** 20)} MB (${max} characters)` : `${max} characters`;
     const hint = state === QUOTED || state === QUOTE_SEEN ? '; a missing closing quote?' : '';
-    throw new ImportError('record_too_long', `${this.file} line ${this.recordLine}: a record longer than ${limit}${hint}`, {
-      file: this.file,
-      line: this.recordLine,
-    });
+    throw new ImportError(
+      'record_too_long',
+      `${this.file} line ${this.recordLine}: a record longer than ${limit}${hint}`,
+      {
+        file: this.file,
+        line: this.recordLine,
+      },
+    );
   }
 }

@@ -11,7 +11,11 @@ export function checkDuplicateNames(file: string, names: string[]): void {
   names.forEach((name, i) => {
     const before = seen.get(name);
     if (before !== undefined)
-      throw new ImportError('duplicate_column', `${file}: duplicate column name ${excerpt(name)} at columns ${before + 1} and ${i + 1}; rename one of them`, { file, column: name });
+      throw new ImportError(
+        'duplicate_column',
+        `${file}: duplicate column name ${excerpt(name)} at columns ${before + 1} and ${i + 1}; rename one of them`,
+        { file, column: name },
+      );
     seen.set(name, i);
   });
 }
@@ -26,7 +30,11 @@ function byName(names: string[], wanted: string): number {
 /** The 0-based columns one token names (a name, a position, `#N`, a range `N-M` or `#N-M`, a quoted name). */
 function resolveToken(file: string, flag: string, names: string[], token: string): number[] {
   const unknown = () =>
-    new ImportError('unknown_column', `${flag}: no column ${excerpt(token)} in ${file} (columns: ${excerptList(names)})`, { file, column: token });
+    new ImportError(
+      'unknown_column',
+      `${flag}: no column ${excerpt(token)} in ${file} (columns: ${excerptList(names)})`,
+      { file, column: token },
+    );
   const quoted = /^"(.*)"$/.exec(token);
   if (quoted) {
     const i = byName(names, quoted[1]!);
@@ -45,11 +53,16 @@ function resolveToken(file: string, flag: string, names: string[], token: string
   const named = forced ? -1 : byName(names, token);
   if (from < 1 || to > names.length || to < from) {
     if (named >= 0) return [named];
-    throw new ImportError('unknown_column', `${flag}: ${excerpt(token)} is not a column position of ${file} (1 to ${names.length}) nor a column name (columns: ${excerptList(names)})`, { file, column: token });
+    throw new ImportError(
+      'unknown_column',
+      `${flag}: ${excerpt(token)} is not a column position of ${file} (1 to ${names.length}) nor a column name (columns: ${excerptList(names)})`,
+      { file, column: token },
+    );
   }
   const positions = Array.from({ length: to - from + 1 }, (_, k) => from - 1 + k);
   if (named >= 0 && !(positions.length === 1 && positions[0] === named)) {
-    const reading = positions.length === 1 ? `column ${from} (${excerpt(names[from - 1])})` : `columns ${from} to ${to}`;
+    const reading =
+      positions.length === 1 ? `column ${from} (${excerpt(names[from - 1])})` : `columns ${from} to ${to}`;
     throw new ImportError(
       'ambiguous_column',
       `${flag} ${token} is ambiguous in ${file}: the column named ${excerpt(token)} (column ${named + 1}) or ${reading}; write '"${token}"' for the name or #${token} for the position`,
@@ -61,8 +74,12 @@ function resolveToken(file: string, flag: string, names: string[], token: string
 
 /** The 0-based columns a comma-separated list names, in the order given, each once. */
 export function resolveColumnList(file: string, flag: string, names: string[], list: string): number[] {
-  const tokens = list.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  if (tokens.length === 0) throw new ImportError('bad_option', `${flag}: expected column names or positions, got ${excerpt(list)}`, { file });
+  const tokens = list
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  if (tokens.length === 0)
+    throw new ImportError('bad_option', `${flag}: expected column names or positions, got ${excerpt(list)}`, { file });
   const out: number[] = [];
   for (const t of tokens) for (const i of resolveToken(file, flag, names, t)) if (!out.includes(i)) out.push(i);
   return out;
@@ -71,6 +88,10 @@ export function resolveColumnList(file: string, flag: string, names: string[], l
 /** The one 0-based column `--target` names. */
 export function resolveTarget(file: string, names: string[], target: string): number {
   const cols = resolveColumnList(file, '--target', names, target);
-  if (cols.length !== 1) throw new ImportError('bad_option', `--target: expected one column, ${excerpt(target)} names ${cols.length}`, { file, column: target });
+  if (cols.length !== 1)
+    throw new ImportError('bad_option', `--target: expected one column, ${excerpt(target)} names ${cols.length}`, {
+      file,
+      column: target,
+    });
   return cols[0]!;
 }

@@ -12,7 +12,14 @@ import type { ImportedData, ImportProgress } from '../imported.ts';
 import type { RowSink } from '../sink.ts';
 import { resolveColumnList, resolveTarget } from './column-spec.ts';
 import { ColumnProfile } from './profile.ts';
-import { encodeRow, featureNamesOf, stepWidth, type CellReader, type ColumnStep, type Preprocessing } from '../../engine/data/preprocessing.ts';
+import {
+  encodeRow,
+  featureNamesOf,
+  stepWidth,
+  type CellReader,
+  type ColumnStep,
+  type Preprocessing,
+} from '../../engine/data/preprocessing.ts';
 import { openTable, type TableFormat } from './sources.ts';
 
 /** One-hot encoding beyond this many categories is refused (pass --ignore, or it is an ID). */
@@ -73,14 +80,33 @@ interface Planned {
 }
 
 /** Each column's type and role from its profile and the flags; throws for a column that cannot be used. */
-function plan(file: string, names: string[], profiles: ColumnProfile[], target: number, options: TableImportOptions): Planned {
-  if (options.features !== undefined && options.ignore !== undefined) throw new ImportError('bad_option', '--features and --ignore: give one of them (the features, or the columns to leave out)', { file });
-  const listed = (flag: string, list: string | undefined) => (list === undefined ? undefined : new Set(resolveColumnList(file, flag, names, list)));
+function plan(
+  file: string,
+  names: string[],
+  profiles: ColumnProfile[],
+  target: number,
+  options: TableImportOptions,
+): Planned {
+  if (options.features !== undefined && options.ignore !== undefined)
+    throw new ImportError(
+      'bad_option',
+      '--features and --ignore: give one of them (the features, or the columns to leave out)',
+      { file },
+    );
+  const listed = (flag: string, list: string | undefined) =>
+    list === undefined ? undefined : new Set(resolveColumnList(file, flag, names, list));
   const features = listed('--features', options.features);
   const ignore = listed('--ignore', options.ignore) ?? new Set<number>();
   const categorical = listed('--categorical', options.categorical) ?? new Set<number>();
-  for (const [flag, set] of [['--features', features], ['--ignore', ignore]] as const)
-    if (set?.has(target)) throw new ImportError('bad_option', `${flag} names ${excerpt(names[target])}, the target column`, { file, column: names[target] });
+  for (const [flag, set] of [
+    ['--features', features],
+    ['--ignore', ignore],
+  ] as const)
+    if (set?.has(target))
+      throw new ImportError('bad_option', `${flag} names ${excerpt(names[target])}, the target column`, {
+        file,
+        column: names[target],
+      });
   const impute = (options.missing ?? 'impute') === 'impute';
   const out: Planned = { steps: [], columns: [], warnings: [], ignored: [] };
   names.forEach((name, i) => {
@@ -102,7 +128,11 @@ function plan(file: string, names: string[], profiles: ColumnProfile[], target: 
     const forced = categorical.has(i);
     const distinctNote = p.overflow ? `more than ${p.counts.size} distinct values` : `all ${p.present} values distinct`;
     if (!forced && isNumeric && !chosen && p.integers && p.allDistinct && p.present > 1 && ID_NAME.test(name))
-      return skip('id', `ID-like: ${distinctNote}`, `column ${excerpt(name)} looks like an ID (integers, ${distinctNote}); ignored (name it in --features to use it)`);
+      return skip(
+        'id',
+        `ID-like: ${distinctNote}`,
+        `column ${excerpt(name)} looks like an ID (integers, ${distinctNote}); ignored (name it in --features to use it)`,
+      );
     const indicator = impute && p.missing > 0;
     const gaps = indicator ? ' + missing indicator' : '';
     if (!forced && isNumeric) {
@@ -117,20 +147,44 @@ function plan(file: string, names: string[], profiles: ColumnProfile[], target: 
     }
     if (!forced && p.numbers * 2 >= p.present) {
       const at = p.firstNonNumber!;
-      throw new ImportError('not_a_number', `${file} line ${at.line}, column ${i + 1} (${excerpt(name)}): ${excerpt(at.text)} is not a number (the column's other values are; fix it, or pass --categorical ${JSON.stringify(name)})`, { file, line: at.line, column: name });
+      throw new ImportError(
+        'not_a_number',
+        `${file} line ${at.line}, column ${i + 1} (${excerpt(name)}): ${excerpt(at.text)} is not a number (the column's other values are; fix it, or pass --categorical ${JSON.stringify(name)})`,
+        { file, line: at.line, column: name },
+      );
     }
     if (!chosen && !forced && p.allDistinct && p.present > 1)
-      return skip('id', `ID-like: ${distinctNote}`, `column ${excerpt(name)} looks like an ID (strings, ${distinctNote}); ignored (name it in --features to use it)`);
+      return skip(
+        'id',
+        `ID-like: ${distinctNote}`,
+        `column ${excerpt(name)} looks like an ID (strings, ${distinctNote}); ignored (name it in --features to use it)`,
+      );
     if (p.overflow || p.counts.size > MAX_CATEGORIES) {
-      const dates = p.ambiguousDates > 0 ? `; its values look like dates with the year last (${excerpt(p.firstNonDate?.text)}), which could be day/month or month/day: write them as YYYY-MM-DD` : '';
-      throw new ImportError('too_many_categories', `${file}: column ${i + 1} (${excerpt(name)}) has ${p.overflow ? `more than ${p.counts.size}` : p.counts.size} distinct values, more than ${MAX_CATEGORIES} categories; leave it out with --ignore ${JSON.stringify(name)}${dates}`, { file, column: name });
+      const dates =
+        p.ambiguousDates > 0
+          ? `; its values look like dates with the year last (${excerpt(p.firstNonDate?.text)}), which could be day/month or month/day: write them as YYYY-MM-DD`
+          : '';
+      throw new ImportError(
+        'too_many_categories',
+        `${file}: column ${i + 1} (${excerpt(name)}) has ${p.overflow ? `more than ${p.counts.size}` : p.counts.size} distinct values, more than ${MAX_CATEGORIES} categories; leave it out with --ignore ${JSON.stringify(name)}${dates}`,
+        { file, column: name },
+      );
     }
     const categories = [...p.counts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const fill = p.mostFrequent(categories);
     out.steps.push({ kind: 'categorical', name, column: i, indicator, categories, fill });
-    report('categorical', 'feature', `${categories.length} one-hot${indicator ? `, gaps → ${excerpt(fill)}` : ''}${gaps}`);
+    report(
+      'categorical',
+      'feature',
+      `${categories.length} one-hot${indicator ? `, gaps → ${excerpt(fill)}` : ''}${gaps}`,
+    );
   });
-  if (out.steps.length === 0) throw new ImportError('bad_option', `${file}: no feature columns left besides the target ${excerpt(names[target])} (columns: ${excerptList(names)})`, { file });
+  if (out.steps.length === 0)
+    throw new ImportError(
+      'bad_option',
+      `${file}: no feature columns left besides the target ${excerpt(names[target])} (columns: ${excerptList(names)})`,
+      { file },
+    );
   return out;
 }
 
@@ -159,7 +213,12 @@ export async function importTableFile(file: string, options: TableImportOptions,
     p.rows = scanned;
   }
   const names = reader.names;
-  if (names.length < 2) throw new ImportError('bad_option', `${file} has one column only; it needs at least one feature besides the target`, { file });
+  if (names.length < 2)
+    throw new ImportError(
+      'bad_option',
+      `${file} has one column only; it needs at least one feature besides the target`,
+      { file },
+    );
   const target = resolveTarget(file, names, options.target);
   const planned = plan(file, names, profiles, target, options);
   options.onPlan?.(planned.columns, planned.warnings);
@@ -193,7 +252,12 @@ export async function importTableFile(file: string, options: TableImportOptions,
       }
       if (gap) imputedRows++;
       const bad = encodeRow({ columns: steps }, r.cells, read, buffer, inChunk * width);
-      if (bad) throw new ImportError('changed', `${file} line ${r.line}: column ${excerpt(bad.name)} holds ${excerpt(r.cells[bad.column]?.trim())}, which the first pass did not see; did the file change during the import?`, { file, line: r.line, column: bad.name });
+      if (bad)
+        throw new ImportError(
+          'changed',
+          `${file} line ${r.line}: column ${excerpt(bad.name)} holds ${excerpt(r.cells[bad.column]?.trim())}, which the first pass did not see; did the file change during the import?`,
+          { file, line: r.line, column: bad.name },
+        );
       targetColumn.add(r.cells[target]!, r.line);
       rows++;
       if (++inChunk === chunkRows) {
@@ -202,9 +266,17 @@ export async function importTableFile(file: string, options: TableImportOptions,
       }
     }
   }
-  if (seen !== scanned) throw new ImportError('changed', `${file}: ${scanned} rows in the first pass, ${seen} in the second; did the file change during the import?`, { file });
+  if (seen !== scanned)
+    throw new ImportError(
+      'changed',
+      `${file}: ${scanned} rows in the first pass, ${seen} in the second; did the file change during the import?`,
+      { file },
+    );
   if (rows === 0) {
-    const why = noTarget === seen ? `every row's target ${excerpt(names[target])} is missing` : `every row has a missing value (${dropped} dropped by --missing drop${noTarget ? `, ${noTarget} without a target` : ''})`;
+    const why =
+      noTarget === seen
+        ? `every row's target ${excerpt(names[target])} is missing`
+        : `every row has a missing value (${dropped} dropped by --missing drop${noTarget ? `, ${noTarget} without a target` : ''})`;
     throw new ImportError('no_rows', `${file} has no rows to import: ${why}`, { file });
   }
   if (inChunk > 0) sink.append(buffer, inChunk);

@@ -22,10 +22,18 @@ function asObject(file: string, line: number, text: string, what: string): Recor
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ImportError('bad_option', `${file} line ${line}: not valid JSON: ${(e as Error).message.split('\n')[0]!.slice(0, 120)}`, { file, line });
+    throw new ImportError(
+      'bad_option',
+      `${file} line ${line}: not valid JSON: ${(e as Error).message.split('\n')[0]!.slice(0, 120)}`,
+      { file, line },
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new ImportError('bad_option', `${file} line ${line}: ${what} is ${excerpt(value)}, not an object (a table's row is {"column": value, …})`, { file, line });
+    throw new ImportError(
+      'bad_option',
+      `${file} line ${line}: ${what} is ${excerpt(value)}, not an object (a table's row is {"column": value, …})`,
+      { file, line },
+    );
   return value as Record<string, unknown>;
 }
 
@@ -43,7 +51,11 @@ export async function* jsonArrayRecords(texts: AsyncIterable<string>, file: stri
   let partsChars = 0;
   let element = 0;
   const unexpected = (c: string) =>
-    new ImportError('bad_option', `${file} line ${line}: unexpected ${excerpt(c)}; expected a JSON array of objects ([{"column": value, …}, …])`, { file, line });
+    new ImportError(
+      'bad_option',
+      `${file} line ${line}: unexpected ${excerpt(c)}; expected a JSON array of objects ([{"column": value, …}, …])`,
+      { file, line },
+    );
   for await (const text of texts) {
     const out: JsonRecord[] = [];
     let from = 0;
@@ -84,7 +96,12 @@ export async function* jsonArrayRecords(texts: AsyncIterable<string>, file: stri
           depth = 1;
           objectLine = line;
           from = i;
-        } else throw new ImportError('bad_option', `${file} line ${line}: element ${element + 1} of the array is not an object (a table's row is {"column": value, …})`, { file, line });
+        } else
+          throw new ImportError(
+            'bad_option',
+            `${file} line ${line}: element ${element + 1} of the array is not an object (a table's row is {"column": value, …})`,
+            { file, line },
+          );
       } else throw unexpected(text.slice(i, i + 20));
     }
     if (state === 'object') {
@@ -92,12 +109,20 @@ export async function* jsonArrayRecords(texts: AsyncIterable<string>, file: stri
       parts.push(rest);
       partsChars += rest.length;
       if (partsChars > MAX_RECORD_CHARS)
-        throw new ImportError('record_too_long', `${file} line ${objectLine}: an object longer than ${MAX_RECORD_CHARS} characters`, { file, line: objectLine });
+        throw new ImportError(
+          'record_too_long',
+          `${file} line ${objectLine}: an object longer than ${MAX_RECORD_CHARS} characters`,
+          { file, line: objectLine },
+        );
     }
     if (out.length > 0) yield out;
   }
   if (state === 'start') throw new ImportError('empty', `${file} is empty: no rows`, { file });
-  if ((state as string) !== 'end') throw new ImportError('bad_option', `${file} line ${line}: the JSON array is not closed (a missing "]" or "}")`, { file, line });
+  if ((state as string) !== 'end')
+    throw new ImportError('bad_option', `${file} line ${line}: the JSON array is not closed (a missing "]" or "}")`, {
+      file,
+      line,
+    });
 }
 
 /** The objects of an NDJSON / JSON Lines text: one per non-blank line. */
@@ -114,7 +139,12 @@ export async function* ndjsonRecords(texts: AsyncIterable<string>, file: string)
     pending += text;
     const cut = pending.lastIndexOf('\n');
     if (cut < 0) {
-      if (pending.length > MAX_RECORD_CHARS) throw new ImportError('record_too_long', `${file} line ${line}: a line longer than ${MAX_RECORD_CHARS} characters`, { file, line });
+      if (pending.length > MAX_RECORD_CHARS)
+        throw new ImportError(
+          'record_too_long',
+          `${file} line ${line}: a line longer than ${MAX_RECORD_CHARS} characters`,
+          { file, line },
+        );
       continue;
     }
     const out: JsonRecord[] = [];

@@ -69,12 +69,19 @@ function csvReader(file: string, target: string): TableReader {
       const setUp = (second: CsvRecord | undefined) => {
         reader.header = looksLikeHeader(first!.fields, second?.fields, reader.delimiter, target.trim());
         width = first!.fields.length;
-        reader.names = Array.from({ length: width }, (_, i) => (reader.header ? first!.fields[i]!.trim() : '') || `column${i + 1}`);
+        reader.names = Array.from(
+          { length: width },
+          (_, i) => (reader.header ? first!.fields[i]!.trim() : '') || `column${i + 1}`,
+        );
         if (reader.header) checkDuplicateNames(file, reader.names);
       };
       const row = (r: CsvRecord, out: TableRow[]) => {
         if (r.fields.length !== width)
-          throw new ImportError('ragged', `${file} line ${r.line}: expected ${width} fields${reader.header ? ' (as in the header)' : ' (as in the first row)'}, found ${r.fields.length}`, { file, line: r.line });
+          throw new ImportError(
+            'ragged',
+            `${file} line ${r.line}: expected ${width} fields${reader.header ? ' (as in the header)' : ' (as in the first row)'}, found ${r.fields.length}`,
+            { file, line: r.line },
+          );
         out.push({ line: r.line, cells: r.fields });
       };
       for await (const batch of csvRecords(fileChunks(file, onBytes), file)) {
@@ -106,7 +113,11 @@ function cellOf(file: string, line: number, key: string, v: unknown): string | u
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw new ImportError('bad_option', `${file} line ${line}: ${excerpt(key)} holds ${Array.isArray(v) ? 'an array' : 'an object'}; a table's cell is a number, a string, a boolean or null`, { file, line, column: key });
+  throw new ImportError(
+    'bad_option',
+    `${file} line ${line}: ${excerpt(key)} holds ${Array.isArray(v) ? 'an array' : 'an object'}; a table's cell is a number, a string, a boolean or null`,
+    { file, line, column: key },
+  );
 }
 
 function jsonReader(file: string, format: 'json' | 'ndjson'): TableReader {

@@ -18,9 +18,12 @@ export function registerBackendProvider(provider: BackendProvider): void {
 export async function createBackend(config: ExperimentConfig): Promise<TrainingBackend> {
   if (config.backend === 'webgpu' || config.backend === 'auto') {
     const gpu = providers.get('webgpu');
-    const made = gpu ? await gpu.create(config) : { unavailable: 'WebGPU is not available in this process (no navigator.gpu)' };
+    const made = gpu
+      ? await gpu.create(config)
+      : { unavailable: 'WebGPU is not available in this process (no navigator.gpu)' };
     if ('backend' in made) return made.backend;
-    if (config.backend === 'webgpu') throw new ConfigError(`backend: webgpu cannot run here: ${made.unavailable}`, 'backend', 'webgpu');
+    if (config.backend === 'webgpu')
+      throw new ConfigError(`backend: webgpu cannot run here: ${made.unavailable}`, 'backend', 'webgpu');
   }
   if (config.precision === 'float32') {
     const fast = providers.get('cpu-fast');

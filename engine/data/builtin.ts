@@ -133,13 +133,55 @@ function iris(): Dataset {
 }
 
 export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
-  { name: 'xor', description: 'Two classes in the four quadrants (TensorFlow Playground)', task: 'classification', generated: true, generate: xor },
-  { name: 'circles', description: 'A disc inside a ring (TensorFlow Playground)', task: 'classification', generated: true, generate: circles },
-  { name: 'gaussians', description: 'Gaussian blobs, one per class (TensorFlow Playground)', task: 'classification', generated: true, generate: gaussians },
-  { name: 'spiral', description: 'Interleaved spiral arms, one per class (TensorFlow Playground)', task: 'classification', generated: true, generate: spiral },
-  { name: 'moons', description: 'Two interleaving half circles', task: 'classification', generated: true, generate: moons },
-  { name: 'sine', description: 'y = sin(x) on [-π, π], 1-D regression', task: 'regression', generated: true, generate: sine },
-  { name: 'iris', description: "Fisher's iris: 150 flowers, 4 measurements, 3 species", task: 'classification', generated: false, generate: iris },
+  {
+    name: 'xor',
+    description: 'Two classes in the four quadrants (TensorFlow Playground)',
+    task: 'classification',
+    generated: true,
+    generate: xor,
+  },
+  {
+    name: 'circles',
+    description: 'A disc inside a ring (TensorFlow Playground)',
+    task: 'classification',
+    generated: true,
+    generate: circles,
+  },
+  {
+    name: 'gaussians',
+    description: 'Gaussian blobs, one per class (TensorFlow Playground)',
+    task: 'classification',
+    generated: true,
+    generate: gaussians,
+  },
+  {
+    name: 'spiral',
+    description: 'Interleaved spiral arms, one per class (TensorFlow Playground)',
+    task: 'classification',
+    generated: true,
+    generate: spiral,
+  },
+  {
+    name: 'moons',
+    description: 'Two interleaving half circles',
+    task: 'classification',
+    generated: true,
+    generate: moons,
+  },
+  {
+    name: 'sine',
+    description: 'y = sin(x) on [-π, π], 1-D regression',
+    task: 'regression',
+    generated: true,
+    generate: sine,
+  },
+  {
+    name: 'iris',
+    description: "Fisher's iris: 150 flowers, 4 measurements, 3 species",
+    task: 'classification',
+    generated: false,
+    generate: iris,
+  },
 ];
 
 /** Registry for datasets added outside the built-ins (MNIST, imports); the host registers them. */
@@ -158,11 +200,21 @@ export function listDatasets(): BuiltinDataset[] {
 
 export function loadBuiltinDataset(options: DatasetConfig): Dataset {
   if (options.source === 'imported')
-    throw new ConfigError(`dataset.name: "${options.name}" is an imported dataset; its rows come from the store that holds it`, 'dataset.name', options.name);
+    throw new ConfigError(
+      `dataset.name: "${options.name}" is an imported dataset; its rows come from the store that holds it`,
+      'dataset.name',
+      options.name,
+    );
   const found = findDataset(options.name);
   if (!found) {
-    const names = listDatasets().map((d) => d.name).join(', ');
-    throw new ConfigError(`dataset.name: unknown dataset "${options.name}" (built-in: ${names})`, 'dataset.name', options.name);
+    const names = listDatasets()
+      .map((d) => d.name)
+      .join(', ');
+    throw new ConfigError(
+      `dataset.name: unknown dataset "${options.name}" (built-in: ${names})`,
+      'dataset.name',
+      options.name,
+    );
   }
   return found.generate(options);
 }

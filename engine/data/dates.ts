@@ -4,7 +4,8 @@
 // A time without a zone is read as UTC, so the date is the one written. A date becomes five numeric features: the
 // year, and the day of the year and the weekday as points on a circle (sin, cos), so December 31st sits next to
 // January 1st and Sunday next to Monday. The time of day is not used.
-const ISO = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO =
+  /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const YEAR_LAST = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$/;
 
 /** Milliseconds since 1970 (UTC) of an ISO 8601 date or date-time, or NaN when `text` is not one (or no real date). */
@@ -18,7 +19,14 @@ export function parseDate(text: string): number {
   const ms = Date.UTC(year, month, day, Number(h), Number(mi), Number(s), Math.floor(Number(`0.${frac}`) * 1000));
   const check = new Date(Date.UTC(year, month, day));
   // Date.UTC rolls 2024-02-31 over to March 2nd: such a date is not a date.
-  if (check.getUTCMonth() !== month || check.getUTCDate() !== day || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return NaN;
+  if (
+    check.getUTCMonth() !== month ||
+    check.getUTCDate() !== day ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 60
+  )
+    return NaN;
   if (!zone || zone.toUpperCase() === 'Z') return ms;
   const sign = zone[0] === '-' ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');

@@ -34,7 +34,11 @@ export const PreprocessingSchema = z.strictObject({
   /** field texts read as missing, compared case-insensitively after trimming */
   missingValues: z.array(z.string()),
   columns: z.array(ColumnStepSchema),
-  target: z.strictObject({ name: z.string(), column: z.number().int().min(0), classes: z.array(z.string()).nullable() }),
+  target: z.strictObject({
+    name: z.string(),
+    column: z.number().int().min(0),
+    classes: z.array(z.string()).nullable(),
+  }),
   ignored: z.array(z.strictObject({ name: z.string(), column: z.number().int().min(0), reason: z.string() })),
 });
 
@@ -48,7 +52,12 @@ export function stepWidth(s: ColumnStep): number {
 }
 
 export function stepFeatureNames(s: ColumnStep): string[] {
-  const names = s.kind === 'numeric' ? [s.name] : s.kind === 'categorical' ? s.categories.map((c) => `${s.name}=${c}`) : DATE_PARTS.map((p) => `${s.name}_${p}`);
+  const names =
+    s.kind === 'numeric'
+      ? [s.name]
+      : s.kind === 'categorical'
+        ? s.categories.map((c) => `${s.name}=${c}`)
+        : DATE_PARTS.map((p) => `${s.name}_${p}`);
   return s.indicator ? [...names, `${s.name}_missing`] : names;
 }
 
@@ -67,7 +76,13 @@ export interface CellReader {
  * fill (the caller drops rows first under `missing: 'drop'`). Returns the first step whose value could not be read
  * (a non-number, a non-date, an unseen category, which is still written as all zeros), else undefined.
  */
-export function encodeRow(p: Pick<Preprocessing, 'columns'>, cells: readonly (string | undefined)[], read: CellReader, out: Float32Array, at: number): ColumnStep | undefined {
+export function encodeRow(
+  p: Pick<Preprocessing, 'columns'>,
+  cells: readonly (string | undefined)[],
+  read: CellReader,
+  out: Float32Array,
+  at: number,
+): ColumnStep | undefined {
   let bad: ColumnStep | undefined;
   for (const s of p.columns) {
     const cell = cells[s.column];

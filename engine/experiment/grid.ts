@@ -43,7 +43,8 @@ function unitsValue(key: string, text: string): number[] {
   if (text === '0' || text === 'none') return [];
   return text.split('x').map((part) => {
     const n = Number(part);
-    if (!Number.isInteger(n) || n <= 0) throw new GridError(`${key}=${text}: "${part}" is not a positive number of units (write layers as 16x16)`, key);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new GridError(`${key}=${text}: "${part}" is not a positive number of units (write layers as 16x16)`, key);
     return n;
   });
 }
@@ -59,7 +60,10 @@ export function parseGridFlag(flag: string, known: readonly string[] = gridKeys(
   if (eq <= 0) throw new GridError(`"${flag}": expected KEY=V1,V2,… (e.g. optimizer.lr=0.1,0.01)`);
   const key = flag.slice(0, eq).trim();
   if (!known.includes(key)) throw new GridError(`${key}: not a config key (keys: ${known.join(', ')})`, key);
-  const texts = flag.slice(eq + 1).split(',').map((t) => t.trim());
+  const texts = flag
+    .slice(eq + 1)
+    .split(',')
+    .map((t) => t.trim());
   if (texts.some((t) => t === '')) throw new GridError(`${key}: an empty value in "${flag.slice(eq + 1)}"`, key);
   const seen = new Set<string>();
   for (const t of texts) {
@@ -81,7 +85,10 @@ function assign(input: Plain, key: string, value: unknown): void {
   const model = input.model as Plain;
   const layers = model.layers as Plain[];
   if (key === LAYERS) {
-    model.layers = (value as number[]).map((units, i) => ({ ...(layers[i] ?? layers[layers.length - 1] ?? {}), units }));
+    model.layers = (value as number[]).map((units, i) => ({
+      ...(layers[i] ?? layers[layers.length - 1] ?? {}),
+      units,
+    }));
   } else if (key === `${LAYERS}.activation` || key === `${LAYERS}.dropout`) {
     const prop = key.slice(LAYERS.length + 1);
     model.layers = layers.map((l) => ({ ...l, [prop]: value }));
@@ -100,7 +107,12 @@ export function expandGrid(base: ExperimentConfig, axes: readonly GridAxis[]): G
   if (twice) throw new GridError(`${twice}: the key is given twice; list all its values in one --grid`, twice);
   const size = axes.reduce((n, a) => n * a.values.length, 1);
   if (axes.length === 0) throw new GridError('sweep needs at least one --grid KEY=V1,V2,…', undefined, 'grid');
-  if (size > MAX_GRID_POINTS) throw new GridError(`the grid has ${size} points, more than ${MAX_GRID_POINTS}; split it into several sweeps`, undefined, 'grid');
+  if (size > MAX_GRID_POINTS)
+    throw new GridError(
+      `the grid has ${size} points, more than ${MAX_GRID_POINTS}; split it into several sweeps`,
+      undefined,
+      'grid',
+    );
   // The layer list first, so that a grid over model.layers.activation applies to the new layers.
   const order = [...axes.keys()].sort((a, b) => Number(axes[b]!.key === LAYERS) - Number(axes[a]!.key === LAYERS));
   const points: GridPoint[] = [];

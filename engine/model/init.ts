@@ -32,7 +32,8 @@ export function initWeights(
     // The output layer is initialised like the layer that feeds it would be by its own activation's rule;
     // for the output (identity) we use Xavier, which suits a linear map into a softmax/sigmoid/identity head.
     const activation = l < config.model.layers.length ? shape.activation : 'identity';
-    const scheme = activation === 'identity' ? (config.model.init === 'he' ? 'he' : 'xavier') : resolveInit(config, activation);
+    const scheme =
+      activation === 'identity' ? (config.model.init === 'he' ? 'he' : 'xavier') : resolveInit(config, activation);
     const W = new Float32Array(shape.inputs * shape.units);
     if (scheme === 'he') {
       const std = Math.sqrt(2 / shape.inputs);

@@ -17,7 +17,15 @@ export function linearForward(X: Float, W: Float, b: Float, H: Float, n: number,
 }
 
 /** dW = Xᵀ·dH and db = column sums of dH (both overwritten). */
-export function linearBackwardParams(X: Float, dH: Float, dW: Float, db: Float, n: number, inputs: number, out: number): void {
+export function linearBackwardParams(
+  X: Float,
+  dH: Float,
+  dW: Float,
+  db: Float,
+  n: number,
+  inputs: number,
+  out: number,
+): void {
   dW.fill(0, 0, inputs * out);
   db.fill(0, 0, out);
   for (let i = 0; i < n; i++) {

@@ -161,7 +161,8 @@ export function runEngine(
   // Until `start` is posted a cancel stops the loading: the run ends as EngineError 'cancelled', never started.
   let started = false;
   let cancelled = false;
-  const cancelledBeforeStart = () => new EngineError('cancelled', 'cancelled before training started (while the rows were loading)');
+  const cancelledBeforeStart = () =>
+    new EngineError('cancelled', 'cancelled before training started (while the rows were loading)');
   const begin = async () => {
     const { dataset, beforeStart } = options;
     let whole: Dataset | undefined;

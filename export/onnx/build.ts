@@ -42,13 +42,25 @@ export const META = {
 function tensorInfo(name: string, columns: number): ValueInfoMsg {
   return {
     name,
-    type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimParam: BATCH_DIM }, { dimValue: columns }] } } },
+    type: {
+      tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimParam: BATCH_DIM }, { dimValue: columns }] } },
+    },
   };
 }
 
-function describe(snapshot: ModelSnapshot, meta: OnnxExportMeta, features: number, output: string, units: number): string {
+function describe(
+  snapshot: ModelSnapshot,
+  meta: OnnxExportMeta,
+  features: number,
+  output: string,
+  units: number,
+): string {
   const sizes = [features, ...snapshot.layers.map((l) => l.units)].join('-');
-  const acts = snapshot.layers.slice(0, -1).map((l) => l.activation).join(', ') || 'none';
+  const acts =
+    snapshot.layers
+      .slice(0, -1)
+      .map((l) => l.activation)
+      .join(', ') || 'none';
   const pre = snapshot.standardize ? 'raw features (standardisation is in the graph)' : 'features as in the dataset';
   return (
     `MLP ${sizes} (hidden activations: ${acts}; head: ${snapshot.head}) from MLP Workbench run ${meta.runId} ` +

@@ -28,7 +28,13 @@ export interface MlpGraph {
   output: 'probabilities' | 'output';
 }
 
-function node(name: string, opType: string, input: string[], output: string, attribute?: NodeMsg['attribute']): NodeMsg {
+function node(
+  name: string,
+  opType: string,
+  input: string[],
+  output: string,
+  attribute?: NodeMsg['attribute'],
+): NodeMsg {
   return attribute ? { name, opType, input, output: [output], attribute } : { name, opType, input, output: [output] };
 }
 
@@ -51,7 +57,9 @@ function activationNodes(kind: Activation, p: string, x: string, nodes: NodeMsg[
       nodes.push(node(`${p}.relu`, 'Relu', [x], y));
       return y;
     case 'leaky_relu':
-      nodes.push(node(`${p}.leaky_relu`, 'LeakyRelu', [x], y, [{ name: 'alpha', type: AttributeType.FLOAT, f: LEAKY_SLOPE }]));
+      nodes.push(
+        node(`${p}.leaky_relu`, 'LeakyRelu', [x], y, [{ name: 'alpha', type: AttributeType.FLOAT, f: LEAKY_SLOPE }]),
+      );
       return y;
     case 'gelu': {
       // Gelu is an operator only from opset 20: spell out 0.5·x·(1 + tanh(c·(x + a·x³))), the engine's tanh form.

@@ -19,7 +19,15 @@
  * Reading a file: `readOnnxModel(bytes, path)` → the snapshot and metadata, or OnnxError 'not_onnx' / 'not_ours'.
  * Every failure is an OnnxError {code, message, details}; see errors.ts for the codes.
  */
-export { buildOnnxModel, FORMAT_VERSION, IR_VERSION, META, OPSET_VERSION, PRODUCER_NAME, type OnnxExportMeta } from './build.ts';
+export {
+  buildOnnxModel,
+  FORMAT_VERSION,
+  IR_VERSION,
+  META,
+  OPSET_VERSION,
+  PRODUCER_NAME,
+  type OnnxExportMeta,
+} from './build.ts';
 export { enginePredict } from './engine-predict.ts';
 export { OnnxError, type OnnxErrorCode } from './errors.ts';
 export { predictionsToCsv, toPredictions, type Predictions } from './predictions.ts';

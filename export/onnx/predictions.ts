@@ -51,7 +51,8 @@ export function predictionsToCsv(p: Predictions): string {
   const k = p.outputUnits;
   const label = (c: number) => p.classLabels?.[c] ?? String(c);
   let header: string[];
-  if (p.task === 'classification') header = ['class', ...(k === 1 ? [`p_${label(1)}`] : Array.from({ length: k }, (_, j) => `p_${label(j)}`))];
+  if (p.task === 'classification')
+    header = ['class', ...(k === 1 ? [`p_${label(1)}`] : Array.from({ length: k }, (_, j) => `p_${label(j)}`))];
   else header = k === 1 ? ['output'] : Array.from({ length: k }, (_, j) => `output_${j + 1}`);
   const lines = [header.map(csvCell).join(',')];
   for (let i = 0; i < p.n; i++) {

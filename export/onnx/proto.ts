@@ -83,10 +83,14 @@ export function decodeModel(bytes: Uint8Array, source: string): ModelMsg {
   try {
     decoded = ModelProto.decode(bytes);
   } catch (e) {
-    throw new OnnxError('not_onnx', `${source} is not an ONNX model (protobuf decoding failed: ${(e as Error).message})`);
+    throw new OnnxError(
+      'not_onnx',
+      `${source} is not an ONNX model (protobuf decoding failed: ${(e as Error).message})`,
+    );
   }
   const m = ModelProto.toObject(decoded, { longs: Number, arrays: true, defaults: true }) as ModelMsg;
-  if (!m.irVersion || !m.graph) throw new OnnxError('not_onnx', `${source} is not an ONNX model (no ir_version or graph)`);
+  if (!m.irVersion || !m.graph)
+    throw new OnnxError('not_onnx', `${source} is not an ONNX model (no ir_version or graph)`);
   return m;
 }
 

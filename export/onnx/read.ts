@@ -1,13 +1,28 @@
 // .onnx bytes → the MLP inside, if it is one of ours: producer_name "mlp-workbench" and exactly the graph that
 // graph.ts writes for the snapshot recovered from the initializers. Anything else is rejected with a message that
 // says what was found. Pure: no Node built-ins.
-import { ACTIVATIONS, parseConfig, type Activation, type ExperimentConfig, type ResolvedHead, type ResolvedLoss } from '../../engine/config.ts';
+import {
+  ACTIVATIONS,
+  parseConfig,
+  type Activation,
+  type ExperimentConfig,
+  type ResolvedHead,
+  type ResolvedLoss,
+} from '../../engine/config.ts';
 import { clip, excerpt } from '../../engine/excerpt.ts';
 import type { EpochMetrics, LayerWeights, ModelSnapshot } from '../../engine/types.ts';
 import { FORMAT_VERSION, META, PRODUCER_NAME } from './build.ts';
 import { OnnxError } from './errors.ts';
 import { INPUT_NAME, mlpGraph, outputName } from './graph.ts';
-import { AttributeType, decodeModel, tensorFloats, type AttributeMsg, type ModelMsg, type NodeMsg, type TensorMsg } from './proto.ts';
+import {
+  AttributeType,
+  decodeModel,
+  tensorFloats,
+  type AttributeMsg,
+  type ModelMsg,
+  type NodeMsg,
+  type TensorMsg,
+} from './proto.ts';
 
 export interface OnnxModelInfo {
   /** the network as the engine holds it: CpuBackend/Mlp can run it, buildOnnxModel writes it back. */
@@ -42,7 +57,11 @@ function parseJson<T>(text: string | undefined, fallback: T): T {
 /** A node reduced to what defines it, attribute values in float32 as stored, for comparing graphs. */
 function nodeKey(n: NodeMsg): string {
   const attr = (a: AttributeMsg) =>
-    a.type === AttributeType.FLOAT ? [a.name, a.type, Math.fround(a.f ?? 0)] : a.type === AttributeType.INT ? [a.name, a.type, Number(a.i ?? 0)] : [a.name, a.type];
+    a.type === AttributeType.FLOAT
+      ? [a.name, a.type, Math.fround(a.f ?? 0)]
+      : a.type === AttributeType.INT
+        ? [a.name, a.type, Number(a.i ?? 0)]
+        : [a.name, a.type];
   return JSON.stringify([n.name, n.opType, n.domain ?? '', n.input, n.output, (n.attribute ?? []).map(attr)]);
 }
 
@@ -50,7 +69,8 @@ function layerActivation(nodes: NodeMsg[], prefix: string, source: string): Acti
   const own = nodes.filter((n) => n.name.startsWith(`${prefix}.`) && n.name !== `${prefix}.gemm`);
   if (own.length === 0) return 'identity';
   const kind = own[0]!.name.slice(prefix.length + 1).split('.')[0]!;
-  if (!(ACTIVATIONS as readonly string[]).includes(kind)) throw notOurs(source, `node ${excerpt(own[0]!.name)} is no activation we write`);
+  if (!(ACTIVATIONS as readonly string[]).includes(kind))
+    throw notOurs(source, `node ${excerpt(own[0]!.name)} is no activation we write`);
   return kind as Activation;
 }
 
@@ -62,11 +82,14 @@ function recoverLayers(m: ModelMsg, source: string): LayerWeights[] {
     const w = init.get(`${p}.weight`)!;
     const b = init.get(`${p}.bias`);
     const [inputs, units] = w.dims.map(Number);
-    if (w.dims.length !== 2 || !inputs || !units) throw notOurs(source, `${p}.weight has shape ${excerpt(w.dims.map(Number))}, not [inputs, units]`);
-    if (!b || b.dims.length !== 1 || Number(b.dims[0]) !== units) throw notOurs(source, `${p}.bias is missing or is not [${units}]`);
+    if (w.dims.length !== 2 || !inputs || !units)
+      throw notOurs(source, `${p}.weight has shape ${excerpt(w.dims.map(Number))}, not [inputs, units]`);
+    if (!b || b.dims.length !== 1 || Number(b.dims[0]) !== units)
+      throw notOurs(source, `${p}.bias is missing or is not [${units}]`);
     const W = tensorFloats(w);
     const bias = tensorFloats(b);
-    if (W.length !== inputs * units || bias.length !== units) throw notOurs(source, `${p}'s initializers hold the wrong number of values`);
+    if (W.length !== inputs * units || bias.length !== units)
+      throw notOurs(source, `${p}'s initializers hold the wrong number of values`);
     layers.push({ inputs, units, activation: layerActivation(m.graph.node, p, source), W, b: bias });
   }
   if (layers.length === 0) throw notOurs(source, 'it has no layer1.weight initializer');
@@ -83,13 +106,18 @@ function recoverHead(m: ModelMsg): ResolvedHead {
 export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): OnnxModelInfo {
   const m = decodeModel(bytes, source);
   if (m.producerName !== PRODUCER_NAME) {
-    const by = m.producerName ? `${excerpt(m.producerName)}${m.producerVersion ? ` ${clip(m.producerVersion, 40)}` : ''}` : 'an unnamed producer';
+    const by = m.producerName
+      ? `${excerpt(m.producerName)}${m.producerVersion ? ` ${clip(m.producerVersion, 40)}` : ''}`
+      : 'an unnamed producer';
     throw notOurs(source, `it was written by ${by} (mlpw reads only models written by \`mlpw export\`)`);
   }
   const meta = new Map(m.metadataProps.map((p) => [p.key, p.value]));
   const format = meta.get(META.format);
   if (format !== FORMAT_VERSION)
-    throw notOurs(source, `its format version is ${excerpt(format ?? null)}; this mlpw reads version ${FORMAT_VERSION}`);
+    throw notOurs(
+      source,
+      `its format version is ${excerpt(format ?? null)}; this mlpw reads version ${FORMAT_VERSION}`,
+    );
 
   const init = new Map(m.graph.initializer.map((t) => [t.name, t]));
   const mean = init.get('standardize.mean');
@@ -100,7 +128,8 @@ export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): Onnx
   const snapshot: ModelSnapshot = {
     task: head === 'identity' ? 'regression' : 'classification',
     head,
-    loss: (meta.get(META.loss) ?? (head === 'softmax' ? 'cross_entropy' : head === 'sigmoid' ? 'binary_cross_entropy' : 'mse')) as ResolvedLoss,
+    loss: (meta.get(META.loss) ??
+      (head === 'softmax' ? 'cross_entropy' : head === 'sigmoid' ? 'binary_cross_entropy' : 'mse')) as ResolvedLoss,
     layers: recoverLayers(m, source),
     standardize: mean && std ? { mean: tensorFloats(mean), std: tensorFloats(std) } : null,
     ...(classLabels ? { classLabels } : {}),
@@ -114,12 +143,21 @@ export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): Onnx
     const e = expected.nodes[i];
     const f = found[i];
     if (!e || !f || nodeKey(e) !== nodeKey(f))
-      throw notOurs(source, `node ${i} is ${f ? `${excerpt(f.name)} (${clip(f.opType, 40)})` : 'missing'}, expected ${e ? `"${e.name}" (${e.opType})` : 'none'}`);
+      throw notOurs(
+        source,
+        `node ${i} is ${f ? `${excerpt(f.name)} (${clip(f.opType, 40)})` : 'missing'}, expected ${e ? `"${e.name}" (${e.opType})` : 'none'}`,
+      );
   }
-  const names = (ts: { name: string; dims: number[] }[]) => ts.map((t) => `${t.name}[${t.dims.map(Number).join(',')}]`).sort().join(' ');
-  if (names(m.graph.initializer) !== names(expected.initializers)) throw notOurs(source, 'its initializers differ from the layout we write');
+  const names = (ts: { name: string; dims: number[] }[]) =>
+    ts
+      .map((t) => `${t.name}[${t.dims.map(Number).join(',')}]`)
+      .sort()
+      .join(' ');
+  if (names(m.graph.initializer) !== names(expected.initializers))
+    throw notOurs(source, 'its initializers differ from the layout we write');
   const input = m.graph.input.filter((v) => !init.has(v.name));
-  if (input.length !== 1 || input[0]!.name !== INPUT_NAME) throw notOurs(source, `its input is not a single tensor named "${INPUT_NAME}"`);
+  if (input.length !== 1 || input[0]!.name !== INPUT_NAME)
+    throw notOurs(source, `its input is not a single tensor named "${INPUT_NAME}"`);
   if (m.graph.output.length !== 1 || m.graph.output[0]!.name !== outputName(head))
     throw notOurs(source, `its output is not a single tensor named "${outputName(head)}"`);
 

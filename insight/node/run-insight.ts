@@ -21,9 +21,14 @@ function checkedSplit(splits: { train: Split; val: Split }): { split: Split; nam
   return splits.val.n > 0 ? { split: splits.val, name: 'validation' } : { split: splits.train, name: 'training' };
 }
 
-export async function runConfusion(store: RunStore, ref: string, kind: CheckpointKind): Promise<FromCheckpoint & { split: string; matrix: ConfusionMatrix }> {
+export async function runConfusion(
+  store: RunStore,
+  ref: string,
+  kind: CheckpointKind,
+): Promise<FromCheckpoint & { split: string; matrix: ConfusionMatrix }> {
   const run = store.getRun(ref);
-  if (run.dataInfo?.task === 'regression') throw new StoreError('invalid_argument', `run ${run.id} is a regression run: a confusion matrix needs classes`);
+  if (run.dataInfo?.task === 'regression')
+    throw new StoreError('invalid_argument', `run ${run.id} is a regression run: a confusion matrix needs classes`);
   const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   const { split, name } = checkedSplit(runSplits(store, run));
   const matrix = await confusionMatrix(snapshot, { x: split.x, n: split.n, labels: split.labels! });
@@ -33,11 +38,19 @@ export async function runConfusion(store: RunStore, ref: string, kind: Checkpoin
 /** Points drawn over the grid: at most this many, evenly strided, so a 100 000-row dataset stays a small answer. */
 export const MAX_BOUNDARY_POINTS = 1500;
 
-export async function runDecisionBoundary(store: RunStore, ref: string, kind: CheckpointKind, resolution = 60): Promise<FromCheckpoint & { grid: DecisionGrid }> {
+export async function runDecisionBoundary(
+  store: RunStore,
+  ref: string,
+  kind: CheckpointKind,
+  resolution = 60,
+): Promise<FromCheckpoint & { grid: DecisionGrid }> {
   const run = store.getRun(ref);
   const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   if (snapshot.layers[0]!.inputs !== 2)
-    throw new StoreError('invalid_argument', `run ${run.id} has ${snapshot.layers[0]!.inputs} input features: the decision boundary is drawn for 2`);
+    throw new StoreError(
+      'invalid_argument',
+      `run ${run.id} has ${snapshot.layers[0]!.inputs} input features: the decision boundary is drawn for 2`,
+    );
   const { train, val } = runSplits(store, run);
   const n = train.n + val.n;
   const stride = Math.max(1, Math.ceil(n / MAX_BOUNDARY_POINTS));
@@ -53,7 +66,12 @@ export async function runDecisionBoundary(store: RunStore, ref: string, kind: Ch
   return { runId: run.id, checkpoint: kind, epoch, grid };
 }
 
-export function runGradientCheck(store: RunStore, ref: string, kind: CheckpointKind, rows = 16): FromCheckpoint & { split: string; result: GradientCheckResult } {
+export function runGradientCheck(
+  store: RunStore,
+  ref: string,
+  kind: CheckpointKind,
+  rows = 16,
+): FromCheckpoint & { split: string; result: GradientCheckResult } {
   const run = store.getRun(ref);
   const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   const { split, name } = checkedSplit(runSplits(store, run));

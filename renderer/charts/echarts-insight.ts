@@ -1,10 +1,28 @@
 // The extra ECharts parts the compare, sweep and insight views use, registered once next to echarts.ts's.
 import { HeatmapChart, LineChart, ParallelChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  ParallelComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
 import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([LineChart, HeatmapChart, ParallelChart, GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, ParallelComponent, VisualMapComponent, CanvasRenderer]);
+use([
+  LineChart,
+  HeatmapChart,
+  ParallelChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  DataZoomComponent,
+  ParallelComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
 
 /** A distinct colour per run for any number of runs: hues a golden angle apart, darker on every other turn. */
 export function runColor(i: number): string {

@@ -24,5 +24,25 @@ function theme(c: { text: string; muted: string; axis: string; split: string; to
   };
 }
 
-registerTheme('mlpw-light', theme({ text: '#2b3137', muted: '#4a535c', axis: '#9aa3ad', split: '#eceff2', tooltip: '#ffffff', tooltipText: '#2b3137' }));
-registerTheme('mlpw-dark', theme({ text: '#e3e7eb', muted: '#aab3bc', axis: '#5c6670', split: '#2c3238', tooltip: '#262b31', tooltipText: '#e3e7eb' }));
+registerTheme(
+  'mlpw-light',
+  theme({
+    text: '#2b3137',
+    muted: '#4a535c',
+    axis: '#9aa3ad',
+    split: '#eceff2',
+    tooltip: '#ffffff',
+    tooltipText: '#2b3137',
+  }),
+);
+registerTheme(
+  'mlpw-dark',
+  theme({
+    text: '#e3e7eb',
+    muted: '#aab3bc',
+    axis: '#5c6670',
+    split: '#2c3238',
+    tooltip: '#262b31',
+    tooltipText: '#e3e7eb',
+  }),
+);

@@ -6,7 +6,16 @@ import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import './echarts-theme.ts';
 
-use([LineChart, ScatterChart, CustomChart, GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, CanvasRenderer]);
+use([
+  LineChart,
+  ScatterChart,
+  CustomChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  DataZoomComponent,
+  CanvasRenderer,
+]);
 
 /** Class colours: distinguishable, print-safe, readable on white. */
 export const CLASS_COLORS = ['#2f6db5', '#d9822b', '#3a8f5c', '#b8403a', '#7759a8', '#8c6d31', '#2a9ba3', '#c04f8f'];

@@ -15,12 +15,20 @@ export interface FitCurve {
 /** Samples along the x range: enough for a smooth line at any chart width here. */
 export const FIT_SAMPLES = 200;
 
-export async function fitCurveOf(api: WorkbenchApi, id: string, kind: CheckpointKind, bounds: Bounds): Promise<FitCurve | null> {
+export async function fitCurveOf(
+  api: WorkbenchApi,
+  id: string,
+  kind: CheckpointKind,
+  bounds: Bounds,
+): Promise<FitCurve | null> {
   const found = await api.getCheckpoint({ id, kind });
   if (!found) return null;
   const snapshot = fromWireSnapshot(found.snapshot);
   if (snapshot.layers[0]!.inputs !== 1) return null;
-  const x = Float32Array.from({ length: FIT_SAMPLES }, (_, i) => bounds.x0 + (i / (FIT_SAMPLES - 1)) * (bounds.x1 - bounds.x0));
+  const x = Float32Array.from(
+    { length: FIT_SAMPLES },
+    (_, i) => bounds.x0 + (i / (FIT_SAMPLES - 1)) * (bounds.x1 - bounds.x0),
+  );
   const y = await enginePredict(snapshot, x, FIT_SAMPLES);
   return { x: Array.from(x), y: Array.from(y), epoch: found.epoch };
 }

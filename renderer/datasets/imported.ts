@@ -27,8 +27,15 @@ export const datasetLoads = ref<Record<string, { state: 'loading' } | { state: '
 /** Until its rows are loaded, an imported dataset generates an empty stand-in with the right shape. */
 function placeholder(r: ImportedDataset): Dataset {
   return {
-    name: r.name, task: r.task, n: 0, features: r.features, outputs: r.outputs, x: new Float32Array(0),
-    ...(r.task === 'classification' ? { labels: new Uint32Array(0), classLabels: r.classLabels ?? undefined } : { targets: new Float32Array(0) }),
+    name: r.name,
+    task: r.task,
+    n: 0,
+    features: r.features,
+    outputs: r.outputs,
+    x: new Float32Array(0),
+    ...(r.task === 'classification'
+      ? { labels: new Uint32Array(0), classLabels: r.classLabels ?? undefined }
+      : { targets: new Float32Array(0) }),
     featureNames: r.featureNames,
   };
 }
@@ -73,7 +80,12 @@ function chunkOf(w: WireDatasetChunk): DatasetChunk {
 function headerOf(r: ImportedDataset): StreamedDataset['header'] {
   const { featureNames, classLabels } = placeholder(r);
   return {
-    name: r.name, task: r.task, n: r.rows, features: r.features, outputs: r.outputs, featureNames: [...(featureNames ?? [])],
+    name: r.name,
+    task: r.task,
+    n: r.rows,
+    features: r.features,
+    outputs: r.outputs,
+    featureNames: [...(featureNames ?? [])],
     ...(classLabels ? { classLabels: [...classLabels] } : {}),
   };
 }
@@ -95,7 +107,12 @@ export function loadImported(api: WorkbenchApi, name: string): Promise<Dataset> 
       const r = recordOf(name);
       const w = await api.loadImportedDatasetChunk({ hash: r.hash, offset: 0, rows: Math.min(r.rows, PREVIEW_ROWS) });
       const c = chunkOf(w);
-      const d = markRaw<Dataset>({ ...headerOf(r), n: w.rows, x: c.x, ...(c.labels ? { labels: c.labels } : { targets: c.targets }) });
+      const d = markRaw<Dataset>({
+        ...headerOf(r),
+        n: w.rows,
+        x: c.x,
+        ...(c.labels ? { labels: c.labels } : { targets: c.targets }),
+      });
       loaded.set(name, d);
       const { [name]: _, ...rest } = datasetLoads.value;
       datasetLoads.value = rest;
@@ -117,7 +134,7 @@ export function importedStream(api: WorkbenchApi, name: string): StreamedDataset
   const r = recordOf(name);
   const rows = Math.max(1, Math.floor(STREAM_CHUNK_VALUES / r.features));
   async function* chunks(): AsyncGenerator<DatasetChunk> {
-    for (let offset = 0; offset < r.rows; ) {
+    for (let offset = 0; offset < r.rows;) {
       const w = await api.loadImportedDatasetChunk({ hash: r.hash, offset, rows });
       if (w.rows === 0) throw new Error(`"${name}": the store sent no rows at ${offset} of ${r.rows}`);
       offset += w.rows;

@@ -12,11 +12,23 @@ let digits: Dataset | null = null;
 let pending: Promise<Dataset> | null = null;
 
 const standIn = (): Dataset => ({
-  name: 'mnist', task: 'classification', n: 0, features: MNIST_PIXELS, outputs: 10, x: new Float32Array(0), labels: new Uint32Array(0),
+  name: 'mnist',
+  task: 'classification',
+  n: 0,
+  features: MNIST_PIXELS,
+  outputs: 10,
+  x: new Float32Array(0),
+  labels: new Uint32Array(0),
   classLabels: Array.from({ length: 10 }, (_, k) => String(k)),
 });
 
-registerDataset({ name: 'mnist', description: MNIST_DESCRIPTION, task: 'classification', generated: false, generate: () => digits ?? standIn() });
+registerDataset({
+  name: 'mnist',
+  description: MNIST_DESCRIPTION,
+  task: 'classification',
+  generated: false,
+  generate: () => digits ?? standIn(),
+});
 
 /** Fetches the digits for the preview, once; the Designer's dataset registry then generates them. */
 export function loadMnistPreview(): Promise<Dataset> {

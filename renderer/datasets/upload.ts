@@ -5,7 +5,9 @@ import { ApiError } from '../../api/errors.ts';
 import type { DatasetCheck, DatasetImport, DatasetUpload, PageFile } from '../../api/workbench-api.ts';
 import { fromWireError } from '../../engine/wire-error.ts';
 
-export function httpUpload(tokenHeader: Record<string, string>): (file: PageFile, fields: DatasetUpload) => Promise<DatasetImport | DatasetCheck> {
+export function httpUpload(
+  tokenHeader: Record<string, string>,
+): (file: PageFile, fields: DatasetUpload) => Promise<DatasetImport | DatasetCheck> {
   return async (file, fields) => {
     const res = await fetch(`./api/upload/dataset?fields=${encodeURIComponent(JSON.stringify(fields))}`, {
       method: 'POST',

@@ -1,7 +1,14 @@
 // The experiment being designed: one fully-populated ExperimentConfig that the Designer's fields edit in place.
 // It outlives the view, so leaving for Training and coming back keeps the design.
 import { reactive } from 'vue';
-import { DatasetSchema, defaultConfig, parseConfig, type BuiltinDatasetConfig, type ExperimentConfig, type ExperimentConfigInput } from '../../engine/config.ts';
+import {
+  DatasetSchema,
+  defaultConfig,
+  parseConfig,
+  type BuiltinDatasetConfig,
+  type ExperimentConfig,
+  type ExperimentConfigInput,
+} from '../../engine/config.ts';
 import { importedDatasetConfig } from '../datasets/imported.ts';
 
 /** The design as the form edits it: the dataset keeps the generator's fields whichever dataset is chosen. */

@@ -1,7 +1,15 @@
 // Inline validation with the engine's own schema: every issue of ExperimentConfigSchema keyed by its field path
 // (`optimizer.lr`, `model.layers[1].units`) and said in the form's words ("Units of layer 2 must be a whole number
 // ≥ 1"), plus the head/loss/dataset checks the engine makes when a run starts, and warnings that do not block a run.
-import { ACTIVATIONS, ConfigError, DatasetSchema, ExperimentConfigSchema, fieldPath, resolveHeadAndLoss, type ExperimentConfig } from '../../engine/config.ts';
+import {
+  ACTIVATIONS,
+  ConfigError,
+  DatasetSchema,
+  ExperimentConfigSchema,
+  fieldPath,
+  resolveHeadAndLoss,
+  type ExperimentConfig,
+} from '../../engine/config.ts';
 import { findDataset, loadBuiltinDataset, type BuiltinDataset } from '../../engine/data/builtin.ts';
 import { heldOutRows } from '../../engine/data/prepare.ts';
 import { importedDatasets } from '../datasets/imported.ts';
@@ -73,12 +81,18 @@ export function validateDraft(input: unknown): Validation {
   }
   const config = result.data;
   const dataset = findDataset(config.dataset.name);
-  if (!dataset) return { config: null, errors: { 'dataset.name': `Dataset "${config.dataset.name}" is not in the list (built-in or imported)` }, warnings: {} };
+  if (!dataset)
+    return {
+      config: null,
+      errors: { 'dataset.name': `Dataset "${config.dataset.name}" is not in the list (built-in or imported)` },
+      warnings: {},
+    };
   try {
     const classes = dataset.task === 'classification' ? classCount(config) : 1;
     resolveHeadAndLoss(config, dataset.task, classes);
   } catch (e) {
-    if (e instanceof ConfigError) return { config: null, errors: { [e.field ?? 'config']: e.message.replace(/^[\w.]+: /, '') }, warnings: {} };
+    if (e instanceof ConfigError)
+      return { config: null, errors: { [e.field ?? 'config']: e.message.replace(/^[\w.]+: /, '') }, warnings: {} };
     throw e;
   }
   return { config, errors: {}, warnings: batchWarning(config, dataset) };
@@ -112,5 +126,7 @@ function batchWarning(config: ExperimentConfig, dataset: BuiltinDataset): FieldE
   const train = rows - heldOutRows(rows, config.validationSplit);
   if (train <= 0 || config.batchSize <= train) return {};
   const n = (v: number) => v.toLocaleString('en-US');
-  return { batchSize: `Batch size ${n(config.batchSize)} is larger than the ${n(train)} training rows; each epoch will be one batch of ${n(train)}` };
+  return {
+    batchSize: `Batch size ${n(config.batchSize)} is larger than the ${n(train)} training rows; each epoch will be one batch of ${n(train)}`,
+  };
 }

@@ -19,7 +19,13 @@ export function heatScale(probability: boolean, min: number, max: number): { cen
 }
 
 /** RGBA pixels of one unit's cells (row-major from the bottom row, x fastest), the top row first as a canvas wants. */
-export function heatPixels(values: Float32Array, offset: number, resolution: number, scale: { centre: number; reach: number }, theme: Theme): Uint8ClampedArray<ArrayBuffer> {
+export function heatPixels(
+  values: Float32Array,
+  offset: number,
+  resolution: number,
+  scale: { centre: number; reach: number },
+  theme: Theme,
+): Uint8ClampedArray<ArrayBuffer> {
   const { posRgb, negRgb, mid } = SIGN_COLORS[theme];
   const px = new Uint8ClampedArray(new ArrayBuffer(resolution * resolution * 4));
   for (let r = 0; r < resolution; r++)
@@ -35,7 +41,11 @@ export function heatPixels(values: Float32Array, offset: number, resolution: num
 }
 
 /** Paints the pixels into the canvas (resolution × resolution backing store); a DOM without 2-D canvases skips it. */
-export function paintHeatmap(canvas: HTMLCanvasElement, pixels: Uint8ClampedArray<ArrayBuffer>, resolution: number): void {
+export function paintHeatmap(
+  canvas: HTMLCanvasElement,
+  pixels: Uint8ClampedArray<ArrayBuffer>,
+  resolution: number,
+): void {
   const ctx = typeof canvas.getContext === 'function' ? canvas.getContext('2d') : null;
   if (!ctx || typeof ImageData === 'undefined') return;
   canvas.width = resolution;

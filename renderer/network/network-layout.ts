@@ -61,7 +61,10 @@ export function weightNorms(W: Float32Array, inputs: number, units: number, of: 
 export function topUnits(norms: ArrayLike<number>, cap: number): number[] {
   const all = Array.from({ length: norms.length }, (_, i) => i);
   if (norms.length <= cap) return all;
-  return all.sort((a, b) => norms[b]! - norms[a]! || a - b).slice(0, cap).sort((a, b) => a - b);
+  return all
+    .sort((a, b) => norms[b]! - norms[a]! || a - b)
+    .slice(0, cap)
+    .sort((a, b) => a - b);
 }
 
 export interface LayoutOptions {
@@ -74,11 +77,17 @@ export function networkLayout(snapshot: ModelSnapshot, options: LayoutOptions): 
   const { layers } = snapshot;
   const sizes = [layers[0]!.inputs, ...layers.map((l) => l.units)];
   // Each column's ranking: its outgoing weights (the next layer's rows); the output column its incoming ones.
-  const norms = sizes.map((_, c) => (c < layers.length ? weightNorms(layers[c]!.W, layers[c]!.inputs, layers[c]!.units, 'rows') : weightNorms(layers[c - 1]!.W, layers[c - 1]!.inputs, layers[c - 1]!.units, 'columns')));
+  const norms = sizes.map((_, c) =>
+    c < layers.length
+      ? weightNorms(layers[c]!.W, layers[c]!.inputs, layers[c]!.units, 'rows')
+      : weightNorms(layers[c - 1]!.W, layers[c - 1]!.inputs, layers[c - 1]!.units, 'columns'),
+  );
   const shown = sizes.map((n, c) => topUnits(norms[c]!, c === 0 && n > MAX_UNITS ? MAX_INPUTS : MAX_UNITS));
   const most = Math.max(...shown.map((s) => s.length));
   // Vertical pitch per unit: thumbnails 22–48 px, dots 12–28 px; the view grows rather than shrink them further.
-  const pitch = options.thumbnails ? Math.max(22, Math.min(48, Math.floor(560 / most))) : Math.max(12, Math.min(28, Math.floor(420 / most)));
+  const pitch = options.thumbnails
+    ? Math.max(22, Math.min(48, Math.floor(560 / most)))
+    : Math.max(12, Math.min(28, Math.floor(420 / most)));
   const unitSize = options.thumbnails ? pitch - 6 : Math.max(7, Math.min(14, pitch - 6));
   const top = 14;
   const bottom = 26; // room for "+N more"
@@ -89,7 +98,14 @@ export function networkLayout(snapshot: ModelSnapshot, options: LayoutOptions): 
   const columns = shown.map((indices, c) => {
     const x = sizes.length === 1 ? width / 2 : side + c * step;
     const y0 = top + ((most - indices.length) * pitch) / 2 + pitch / 2;
-    const units = indices.map((index, i): ShownUnit => ({ column: c, index, x, y: y0 + i * pitch, bias: c === 0 ? null : layers[c - 1]!.b[index]!, norm: norms[c]![index]! }));
+    const units = indices.map((index, i): ShownUnit => ({
+      column: c,
+      index,
+      x,
+      y: y0 + i * pitch,
+      bias: c === 0 ? null : layers[c - 1]!.b[index]!,
+      norm: norms[c]![index]!,
+    }));
     return { x, size: sizes[c]!, units, hidden: sizes[c]! - indices.length };
   });
   const edges: Edge[] = [];
@@ -101,7 +117,18 @@ export function networkLayout(snapshot: ModelSnapshot, options: LayoutOptions): 
       for (const b of columns[l + 1]!.units) {
         const weight = layer.W[a.index * layer.units + b.index]!;
         const r = max > 0 ? Math.abs(weight) / max : 0;
-        edges.push({ layer: l, from: a.index, to: b.index, weight, x1: a.x + half, y1: a.y, x2: b.x - half, y2: b.y, width: 0.4 + 3.1 * r * r, opacity: 0.12 + 0.88 * r * r });
+        edges.push({
+          layer: l,
+          from: a.index,
+          to: b.index,
+          weight,
+          x1: a.x + half,
+          y1: a.y,
+          x2: b.x - half,
+          y2: b.y,
+          width: 0.4 + 3.1 * r * r,
+          opacity: 0.12 + 0.88 * r * r,
+        });
       }
   });
   edges.sort((p, q) => Math.abs(p.weight) - Math.abs(q.weight));

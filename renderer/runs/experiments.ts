@@ -27,7 +27,8 @@ export async function refreshExperiments(api: WorkbenchApi): Promise<void> {
     experiments.list = await api.listExperiments({});
     experiments.error = null;
     // An experiment renamed elsewhere (the CLI) no longer filters: show every run rather than none.
-    if (experiments.shown !== null && !experiments.list.some((e) => e.name === experiments.shown)) experiments.shown = null;
+    if (experiments.shown !== null && !experiments.list.some((e) => e.name === experiments.shown))
+      experiments.shown = null;
   } catch (e) {
     experiments.error = (e as Error).message;
   }

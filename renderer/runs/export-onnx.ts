@@ -5,10 +5,17 @@ import type { OnnxExportResult, WorkbenchApi } from '../../api/workbench-api.ts'
 import type { CheckpointKind } from '../../engine/types.ts';
 import { notify } from '../shell/notices.ts';
 
-export async function exportRunOnnx(api: WorkbenchApi, id: string, file: string, checkpoint: CheckpointKind = 'final'): Promise<OnnxExportResult | null> {
+export async function exportRunOnnx(
+  api: WorkbenchApi,
+  id: string,
+  file: string,
+  checkpoint: CheckpointKind = 'final',
+): Promise<OnnxExportResult | null> {
   try {
     const r = await api.exportOnnx({ id, file, checkpoint });
-    notify(`Exported ${id} (${r.checkpoint}, epoch ${r.epoch}) to ${r.path}: verified on ${r.samples} rows, max difference ${r.maxAbsDiff.toExponential(1)}`);
+    notify(
+      `Exported ${id} (${r.checkpoint}, epoch ${r.epoch}) to ${r.path}: verified on ${r.samples} rows, max difference ${r.maxAbsDiff.toExponential(1)}`,
+    );
     return r;
   } catch (e) {
     notify(e instanceof ApiError ? e.message : String(e), 'error');

@@ -12,7 +12,13 @@ export async function probeCapabilities(): Promise<HostCapabilities> {
     if (!adapter) return { webgpu: null, isolated };
     const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
     const description = info.description || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'adapter';
-    return { webgpu: { description, isFallback: info.isFallbackAdapter === true || /swiftshader/i.test(description + info.vendor) }, isolated };
+    return {
+      webgpu: {
+        description,
+        isFallback: info.isFallbackAdapter === true || /swiftshader/i.test(description + info.vendor),
+      },
+      isolated,
+    };
   } catch {
     return { webgpu: null, isolated };
   }
@@ -22,5 +28,7 @@ export function capabilityLabel(c: HostCapabilities | null): string {
   if (!c) return 'probing…';
   const cpu = c.isolated ? 'CPU (threads)' : 'CPU';
   if (!c.webgpu) return `${cpu}; no WebGPU`;
-  return c.webgpu.isFallback ? `${cpu}; WebGPU software (${c.webgpu.description})` : `WebGPU (${c.webgpu.description}) + ${cpu}`;
+  return c.webgpu.isFallback
+    ? `${cpu}; WebGPU software (${c.webgpu.description})`
+    : `WebGPU (${c.webgpu.description}) + ${cpu}`;
 }

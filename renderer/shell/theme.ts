@@ -6,7 +6,8 @@ import { computed, ref } from 'vue';
 export type Theme = 'light' | 'dark';
 const KEY = 'mlpw.theme';
 
-const media = typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+const media =
+  typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
 const system = ref<Theme>(media?.matches ? 'dark' : 'light');
 media?.addEventListener('change', (e) => (system.value = e.matches ? 'dark' : 'light'));
 

@@ -17,4 +17,5 @@ function restore(): { key: string; values: string }[] {
 }
 
 export const sweepAxes = reactive(restore());
-if (globalThis.localStorage) watch(sweepAxes, () => globalThis.localStorage.setItem(KEY, JSON.stringify(sweepAxes)), { deep: true });
+if (globalThis.localStorage)
+  watch(sweepAxes, () => globalThis.localStorage.setItem(KEY, JSON.stringify(sweepAxes)), { deep: true });

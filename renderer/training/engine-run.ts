@@ -1,16 +1,18 @@
 // The engine client in the page: the run in the engine's module Web Worker (WebGPU registered there when the browser
 // has it), driven by engine/worker/client.ts.
 import type { ExperimentConfig } from '../../engine/config.ts';
-import { EngineError, runEngine, type EngineRun, type RunHandlers, type RunOptions } from '../../engine/worker/client.ts';
+import {
+  EngineError,
+  runEngine,
+  type EngineRun,
+  type RunHandlers,
+  type RunOptions,
+} from '../../engine/worker/client.ts';
 import type { HostToWorker, WorkerToHost } from '../../engine/worker/protocol.ts';
 
 export type { EngineRun };
 
-export function startEngineRun(
-  config: ExperimentConfig,
-  handlers: RunHandlers,
-  options: RunOptions = {},
-): EngineRun {
+export function startEngineRun(config: ExperimentConfig, handlers: RunHandlers, options: RunOptions = {}): EngineRun {
   const worker = new Worker(new URL('../../engine/host/browser/engine-worker.ts', import.meta.url), {
     type: 'module',
     name: 'engine',
@@ -20,7 +22,8 @@ export function startEngineRun(
   return runEngine(
     {
       // A streamed chunk's buffers move to the worker (transferred): the page keeps no copy of the rows.
-      post: (message: HostToWorker, transfer?: ArrayBufferLike[]) => worker.postMessage(message, (transfer ?? []) as Transferable[]),
+      post: (message: HostToWorker, transfer?: ArrayBufferLike[]) =>
+        worker.postMessage(message, (transfer ?? []) as Transferable[]),
       onMessage: (handler: (message: WorkerToHost) => void) => {
         worker.onmessage = (e: MessageEvent<WorkerToHost>) => handler(e.data);
       },

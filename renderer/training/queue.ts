@@ -56,8 +56,19 @@ export function createTrainingQueue(api: WorkbenchApi) {
   const state = reactive({ items: [] as QueueItem[], shown: null as LiveRun | null, busy: false });
 
   /** `queuedRunId`: a run the store already holds as queued (a sweep's), trained under that id. */
-  function add(config: ExperimentConfig, options: { rerunOf?: string; first?: boolean; queuedRunId?: string; experiment?: string } = {}): QueueItem {
-    const item: QueueItem = { key: nextKey++, config, rerunOf: options.rerunOf, experiment: options.experiment, status: 'waiting', runId: options.queuedRunId ?? null, error: null };
+  function add(
+    config: ExperimentConfig,
+    options: { rerunOf?: string; first?: boolean; queuedRunId?: string; experiment?: string } = {},
+  ): QueueItem {
+    const item: QueueItem = {
+      key: nextKey++,
+      config,
+      rerunOf: options.rerunOf,
+      experiment: options.experiment,
+      status: 'waiting',
+      runId: options.queuedRunId ?? null,
+      error: null,
+    };
     if (options.first) {
       const firstWaiting = state.items.findIndex((i) => i.status === 'waiting');
       state.items.splice(firstWaiting < 0 ? state.items.length : firstWaiting, 0, item);
@@ -105,8 +116,16 @@ export function createTrainingQueue(api: WorkbenchApi) {
     const imported = isImported(name);
     const shown = imported ? await loadImported(api, name).catch(() => null) : datasetOf(item.config.dataset);
     const live: LiveRun = shallowReactive({
-      item, epochs: [], progress: null, backend: null, data: null, points: shown && pointsOf(shown), boundary: null, summary: null,
-      startedAt: Date.now(), loading: null,
+      item,
+      epochs: [],
+      progress: null,
+      backend: null,
+      data: null,
+      points: shown && pointsOf(shown),
+      boundary: null,
+      summary: null,
+      startedAt: Date.now(),
+      loading: null,
     });
     state.shown = live;
     // Created in beforeStart, once the rows are in the worker (assigned in a callback, so read through store()).
@@ -120,7 +139,11 @@ export function createTrainingQueue(api: WorkbenchApi) {
     const showLoading = throttle((l: LiveRun['loading']) => (live.loading = l), 200);
     const boundaries = shown?.features === 2 && live.points;
     const drawBoundary = throttle((snapshot: ModelSnapshot) => {
-      if (boundaries) void boundaryOf(snapshot, boundaries.bounds).then((b) => (live.boundary = b), () => undefined);
+      if (boundaries)
+        void boundaryOf(snapshot, boundaries.bounds).then(
+          (b) => (live.boundary = b),
+          () => undefined,
+        );
     }, 400);
     const stream = imported ? importedStream(api, name) : undefined;
     if (stream) live.loading = { rows: 0, total: stream.header.n };
@@ -157,7 +180,9 @@ export function createTrainingQueue(api: WorkbenchApi) {
         beforeStart: async () => {
           showLoading.cancel();
           live.loading = null;
-          const id = item.runId ?? (await api.createRun({ config: item.config, rerunOf: item.rerunOf, experiment: item.experiment })).id;
+          const id =
+            item.runId ??
+            (await api.createRun({ config: item.config, rerunOf: item.rerunOf, experiment: item.experiment })).id;
           if (item.runId) await api.startQueuedRun({ id });
           item.runId = id;
           writer = createRunWriter(api, id);
@@ -168,7 +193,8 @@ export function createTrainingQueue(api: WorkbenchApi) {
     try {
       const { summary } = await engine.result;
       await store().settle();
-      if (finalSnapshot && boundaries) live.boundary = await boundaryOf(finalSnapshot, boundaries.bounds).catch(() => live.boundary);
+      if (finalSnapshot && boundaries)
+        live.boundary = await boundaryOf(finalSnapshot, boundaries.bounds).catch(() => live.boundary);
       item.status = summary.status;
       item.error = summary.error ?? null;
     } catch (e) {
@@ -201,7 +227,9 @@ export function createTrainingQueue(api: WorkbenchApi) {
     const run = state.busy ? state.shown : null;
     if (!run?.item.runId || run.item.status !== 'running') return;
     engine?.cancel();
-    void api.failRun({ id: run.item.runId, message: 'the window was closed or reloaded while this run was training' }).catch(() => undefined);
+    void api
+      .failRun({ id: run.item.runId, message: 'the window was closed or reloaded while this run was training' })
+      .catch(() => undefined);
   }
 
   return { state, add, cancel, clearFinished, abandon };

@@ -68,7 +68,10 @@ export function createRunWriter(api: WorkbenchApi, id: string): RunWriter {
     onFinished(summary) {
       enqueue(sendBest);
       const final = checkpoints.final;
-      if (final) enqueue(() => api.saveCheckpoint({ id, kind: 'final', epoch: final.epoch, snapshot: toWireSnapshot(final.snapshot) }));
+      if (final)
+        enqueue(() =>
+          api.saveCheckpoint({ id, kind: 'final', epoch: final.epoch, snapshot: toWireSnapshot(final.snapshot) }),
+        );
       enqueue(() => api.finishRun({ id, summary }));
     },
     /** Once per run, after the writes already queued (a failed finishRun among them). */

@@ -17,22 +17,68 @@ function draftWith(edit: (d: Record<string, any>) => void): unknown {
   return d;
 }
 
-const SCHEMA_WORDS = /expected|received|Invalid input|Too (big|small)|model\.layers|optimizer\.|batchSize|validationSplit/;
+const SCHEMA_WORDS =
+  /expected|received|Invalid input|Too (big|small)|model\.layers|optimizer\.|batchSize|validationSplit/;
 
 describe('validation messages', () => {
   const cases: [string, (d: Record<string, any>) => void, string, RegExp][] = [
-    ['units 1.5', (d) => (d.model.layers[0].units = 1.5), 'model.layers[0].units', /^Units of layer 1 must be a whole number ≥ 1/],
-    ['units 0 in layer 2', (d) => (d.model.layers[1].units = 0), 'model.layers[1].units', /^Units of layer 2 must be a whole number ≥ 1/],
-    ['units left empty', (d) => (d.model.layers[0].units = ''), 'model.layers[0].units', /^Units of layer 1 must be a whole number ≥ 1/],
-    ['activation', (d) => (d.model.layers[0].activation = 'swish'), 'model.layers[0].activation', /^Activation of layer 1 must be one of identity, sigmoid, tanh, relu/],
-    ['dropout 1', (d) => (d.model.layers[1].dropout = 1), 'model.layers[1].dropout', /^Dropout of layer 2 must be at least 0 and below 1$/],
-    ['learning rate 0', (d) => (d.optimizer.lr = 0), 'optimizer.lr', /^Learning rate must be a positive number \(> 0\)/],
-    ['batch size 2.5', (d) => (d.batchSize = 2.5), 'batchSize', /^Batch size must be a whole number from 1 to 1,000,000$/],
+    [
+      'units 1.5',
+      (d) => (d.model.layers[0].units = 1.5),
+      'model.layers[0].units',
+      /^Units of layer 1 must be a whole number ≥ 1/,
+    ],
+    [
+      'units 0 in layer 2',
+      (d) => (d.model.layers[1].units = 0),
+      'model.layers[1].units',
+      /^Units of layer 2 must be a whole number ≥ 1/,
+    ],
+    [
+      'units left empty',
+      (d) => (d.model.layers[0].units = ''),
+      'model.layers[0].units',
+      /^Units of layer 1 must be a whole number ≥ 1/,
+    ],
+    [
+      'activation',
+      (d) => (d.model.layers[0].activation = 'swish'),
+      'model.layers[0].activation',
+      /^Activation of layer 1 must be one of identity, sigmoid, tanh, relu/,
+    ],
+    [
+      'dropout 1',
+      (d) => (d.model.layers[1].dropout = 1),
+      'model.layers[1].dropout',
+      /^Dropout of layer 2 must be at least 0 and below 1$/,
+    ],
+    [
+      'learning rate 0',
+      (d) => (d.optimizer.lr = 0),
+      'optimizer.lr',
+      /^Learning rate must be a positive number \(> 0\)/,
+    ],
+    [
+      'batch size 2.5',
+      (d) => (d.batchSize = 2.5),
+      'batchSize',
+      /^Batch size must be a whole number from 1 to 1,000,000$/,
+    ],
     ['epochs 0', (d) => (d.epochs = 0), 'epochs', /^Epochs must be a whole number from 1/],
-    ['validation split 0.95', (d) => (d.validationSplit = 0.95), 'validationSplit', /^Validation split must be a fraction from 0 to 0\.9$/],
+    [
+      'validation split 0.95',
+      (d) => (d.validationSplit = 0.95),
+      'validationSplit',
+      /^Validation split must be a fraction from 0 to 0\.9$/,
+    ],
     ['seed -1', (d) => (d.seed = -1), 'seed', /^Seed must be a whole number from 0/],
     ['samples 0', (d) => (d.dataset.samples = 0), 'dataset.samples', /^Samples must be a whole number from 1/],
-    ['momentum 1', (d) => (d.optimizer.momentum = 1), 'optimizer.momentum', /^Momentum must be at least 0 and below 1$/],
+    [
+      'momentum 1',
+      (d) => (d.optimizer.momentum = 1),
+      'optimizer.momentum',
+      /^Momentum must be at least 0 and below 1$/,
+    ],
   ];
   for (const [what, edit, field, message] of cases)
     it(`${what}: ${message.source}`, () => {
@@ -51,20 +97,31 @@ describe('the batch-size warning', () => {
     const v = validate({ dataset: { name: 'spiral', samples: 200 }, validationSplit: 0.2, batchSize: 512 });
     expect(v.config).not.toBeNull();
     expect(v.errors).toEqual({});
-    expect(v.warnings).toEqual({ batchSize: 'Batch size 512 is larger than the 160 training rows; each epoch will be one batch of 160' });
+    expect(v.warnings).toEqual({
+      batchSize: 'Batch size 512 is larger than the 160 training rows; each epoch will be one batch of 160',
+    });
   });
 
   it('counts a fixed dataset’s rows (iris: 150, 30 held out) and is silent when the batch fits', () => {
-    expect(validate({ dataset: { name: 'iris' }, validationSplit: 0.2, batchSize: 121 }).warnings.batchSize).toMatch(/larger than the 120 training rows/);
+    expect(validate({ dataset: { name: 'iris' }, validationSplit: 0.2, batchSize: 121 }).warnings.batchSize).toMatch(
+      /larger than the 120 training rows/,
+    );
     expect(validate({ dataset: { name: 'iris' }, validationSplit: 0.2, batchSize: 120 }).warnings).toEqual({});
-    expect(validate({ dataset: { name: 'spiral', samples: 200 }, validationSplit: 0, batchSize: 200 }).warnings).toEqual({});
+    expect(
+      validate({ dataset: { name: 'spiral', samples: 200 }, validationSplit: 0, batchSize: 200 }).warnings,
+    ).toEqual({});
   });
 });
 
 describe('DesignerView', () => {
   function mountDesigner() {
-    const ctx = { api: {}, queue: { add: () => undefined, state: { items: [], shown: null, busy: false } } } as unknown as AppContext;
-    return mount(DesignerView, { global: { provide: { [APP_CONTEXT as symbol]: ctx }, stubs: { PointsChart: true, CurveChart: true } } });
+    const ctx = {
+      api: {},
+      queue: { add: () => undefined, state: { items: [], shown: null, busy: false } },
+    } as unknown as AppContext;
+    return mount(DesignerView, {
+      global: { provide: { [APP_CONTEXT as symbol]: ctx }, stubs: { PointsChart: true, CurveChart: true } },
+    });
   }
   beforeEach(() => loadDraft({ dataset: { name: 'spiral', samples: 200 } }));
 
@@ -81,7 +138,9 @@ describe('DesignerView', () => {
     const w = mountDesigner();
     expect(w.find('[data-test="warning"]').exists()).toBe(false);
     await w.find('[data-test="batch"]').setValue('512');
-    expect(w.find('[data-test="warning"]').text()).toBe('Batch size 512 is larger than the 160 training rows; each epoch will be one batch of 160');
+    expect(w.find('[data-test="warning"]').text()).toBe(
+      'Batch size 512 is larger than the 160 training rows; each epoch will be one batch of 160',
+    );
     expect(w.find('[data-test="train-now"]').attributes('disabled')).toBeUndefined();
     await w.find('[data-test="batch"]').setValue('64');
     expect(w.find('[data-test="warning"]').exists()).toBe(false);

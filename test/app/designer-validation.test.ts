@@ -19,10 +19,20 @@ describe('validateDraft', () => {
 
   it('keys each schema issue by its field path', () => {
     const config = parseConfig({});
-    const bad = { ...config, optimizer: { ...config.optimizer, lr: -1 }, batchSize: 0, model: { ...config.model, layers: [{ units: 0, activation: 'relu', dropout: 1 }] } };
+    const bad = {
+      ...config,
+      optimizer: { ...config.optimizer, lr: -1 },
+      batchSize: 0,
+      model: { ...config.model, layers: [{ units: 0, activation: 'relu', dropout: 1 }] },
+    };
     const { config: parsed, errors } = validateDraft(bad);
     expect(parsed).toBeNull();
-    expect(Object.keys(errors).sort()).toEqual(['batchSize', 'model.layers[0].dropout', 'model.layers[0].units', 'optimizer.lr']);
+    expect(Object.keys(errors).sort()).toEqual([
+      'batchSize',
+      'model.layers[0].dropout',
+      'model.layers[0].units',
+      'optimizer.lr',
+    ]);
   });
 
   it('applies the engine’s head/loss rules against the dataset', () => {

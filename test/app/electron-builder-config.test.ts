@@ -26,7 +26,9 @@ describe('electron-builder.yml', () => {
   it("is valid for electron-builder's schema", async () => {
     // app-builder-lib is electron-builder's own configuration code, resolved from electron-builder's folder.
     const require = createRequire(createRequire(import.meta.url).resolve('electron-builder/package.json'));
-    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as { validateConfiguration(c: unknown, l: unknown): Promise<void> };
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+      validateConfiguration(c: unknown, l: unknown): Promise<void>;
+    };
     const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
     const misspelt = { ...config, electronFuses: { ...config.electronFuses, runAsNodee: false } };

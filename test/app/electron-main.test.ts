@@ -43,13 +43,24 @@ describe('IPC', () => {
   });
 
   it('refuses an untrusted sender before touching the store', async () => {
-    const result = await handleInvoke(appStore.handlers, { url: 'https://evil.example/', isMainFrame: true }, 'deleteRuns', { ids: ['x'] });
+    const result = await handleInvoke(
+      appStore.handlers,
+      { url: 'https://evil.example/', isMainFrame: true },
+      'deleteRuns',
+      { ids: ['x'] },
+    );
     expect(result).toEqual({ ok: false, error: { code: 'forbidden', message: 'IPC from an untrusted frame' } });
   });
 
   it('validates every payload with the API schemas, naming the field', async () => {
-    expect(await handleInvoke(appStore.handlers, ours, 'dropTables', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
-    expect(await handleInvoke(appStore.handlers, ours, 42, {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(await handleInvoke(appStore.handlers, ours, 'dropTables', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method' },
+    });
+    expect(await handleInvoke(appStore.handlers, ours, 42, {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method' },
+    });
     const bad = await handleInvoke(appStore.handlers, ours, 'recordEpoch', { id: 'abc', metrics: { epoch: -1 } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_argument', field: 'metrics.epoch' } });
     const badConfig = await handleInvoke(appStore.handlers, ours, 'createRun', { config: { batchSize: 0 } });
@@ -68,7 +79,10 @@ describe('IPC', () => {
 
   it('registers one handler on the invoke channel and removes it', async () => {
     const handlers = new Map<string, (...args: unknown[]) => unknown>();
-    const ipcMain = { handle: vi.fn((ch: string, fn: (...args: unknown[]) => unknown) => handlers.set(ch, fn)), removeHandler: vi.fn((ch: string) => handlers.delete(ch)) };
+    const ipcMain = {
+      handle: vi.fn((ch: string, fn: (...args: unknown[]) => unknown) => handlers.set(ch, fn)),
+      removeHandler: vi.fn((ch: string) => handlers.delete(ch)),
+    };
     const unregister = registerIpc(ipcMain, appStore.handlers);
     const mainFrame = { url: APP_URL };
     const event = { senderFrame: mainFrame, sender: { mainFrame } };
@@ -86,8 +100,12 @@ describe('store wiring', () => {
   });
 
   it('loads the Electron build of better-sqlite3 from its own path, never node_modules', () => {
-    expect(nativeBindingPath({ packaged: true, resourcesPath: '/opt/app/resources', appRoot: '/x' })).toBe('/opt/app/resources/native/better_sqlite3.node');
-    expect(nativeBindingPath({ packaged: false, resourcesPath: '', appRoot: '/src/app', arch: 'x64' })).toBe('/src/app/build/electron-native/x64/better_sqlite3.node');
+    expect(nativeBindingPath({ packaged: true, resourcesPath: '/opt/app/resources', appRoot: '/x' })).toBe(
+      '/opt/app/resources/native/better_sqlite3.node',
+    );
+    expect(nativeBindingPath({ packaged: false, resourcesPath: '', appRoot: '/src/app', arch: 'x64' })).toBe(
+      '/src/app/build/electron-native/x64/better_sqlite3.node',
+    );
   });
 });
 
@@ -150,7 +168,9 @@ describe('app:// protocol and navigation', () => {
     const session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() };
     secureApp(app as unknown as App, session as unknown as Session);
     let openHandler: ((details: { url: string }) => { action: string }) | undefined;
-    const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: (h: typeof openHandler) => (openHandler = h) });
+    const contents = Object.assign(new EventEmitter(), {
+      setWindowOpenHandler: (h: typeof openHandler) => (openHandler = h),
+    });
     app.emit('web-contents-created', {}, contents);
     /** Whether a listener called preventDefault on the event Electron would emit. */
     const prevented = (name: string, fields: object = {}, ...args: unknown[]) => {

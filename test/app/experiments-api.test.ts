@@ -19,7 +19,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-experiments-api-'));
   mkdirSync(join(dir, 'renderer'));
   writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>t</title>');
-  mode = await startBrowserMode({ dbPath: join(dir, 'runs.db'), appVersion: '0.0.0-test', staticDir: join(dir, 'renderer') });
+  mode = await startBrowserMode({
+    dbPath: join(dir, 'runs.db'),
+    appVersion: '0.0.0-test',
+    staticDir: join(dir, 'renderer'),
+  });
   api = createApiClient(async (method, input) => {
     const res = await fetch(`${mode.server.origin}/api/${method}`, {
       method: 'POST',
@@ -45,7 +49,9 @@ async function rejection(p: Promise<unknown>): Promise<ApiError> {
 
 describe('experiments over HTTP', () => {
   it('creates, fills, lists, filters, renames and moves', async () => {
-    expect(await api.listExperiments({})).toEqual([{ id: 1, name: 'Default', createdAt: expect.any(Number), runCount: 0 }]);
+    expect(await api.listExperiments({})).toEqual([
+      { id: 1, name: 'Default', createdAt: expect.any(Number), runCount: 0 },
+    ]);
     const made = await api.createExperiment({ name: '  depth  ' });
     expect(made).toMatchObject({ id: 2, name: 'depth', runCount: 0 });
 
@@ -53,7 +59,11 @@ describe('experiments over HTTP', () => {
     const b = (await api.createRun({ config: smallConfig, experiment: 'depth' })).id;
     const c = (await api.createRun({ config: smallConfig, experiment: 'width' })).id; // created on first use
     expect((await api.getRun({ id: b })).experiment).toBe('depth');
-    expect((await api.listExperiments({})).map((e) => [e.name, e.runCount])).toEqual([['Default', 1], ['depth', 1], ['width', 1]]);
+    expect((await api.listExperiments({})).map((e) => [e.name, e.runCount])).toEqual([
+      ['Default', 1],
+      ['depth', 1],
+      ['width', 1],
+    ]);
 
     const depth = await api.listRuns({ experiment: 'DEPTH' });
     expect([depth.runs.map((r) => r.id), depth.total]).toEqual([[b], 1]);
@@ -66,7 +76,11 @@ describe('experiments over HTTP', () => {
     // the file itself holds the change (a second connection to the same SQLite file)
     const reader = new RunStore(join(dir, 'runs.db'), { readonly: true });
     try {
-      expect(reader.listExperiments().map((e) => [e.name, e.runCount])).toEqual([['Default', 0], ['depth vs width', 3], ['width', 0]]);
+      expect(reader.listExperiments().map((e) => [e.name, e.runCount])).toEqual([
+        ['Default', 0],
+        ['depth vs width', 3],
+        ['width', 0],
+      ]);
     } finally {
       reader.close();
     }
@@ -75,7 +89,10 @@ describe('experiments over HTTP', () => {
   it('names the experiment or field in its errors', async () => {
     const taken = await rejection(api.createExperiment({ name: 'Default' }));
     expect(taken).toBeInstanceOf(ApiError);
-    expect([taken.code, taken.message]).toEqual(['experiment_exists', `experiment "Default" already exists in ${join(dir, 'runs.db')}`]);
+    expect([taken.code, taken.message]).toEqual([
+      'experiment_exists',
+      `experiment "Default" already exists in ${join(dir, 'runs.db')}`,
+    ]);
     const unknown = await rejection(api.listRuns({ experiment: 'nope' }));
     expect(unknown.code).toBe('unknown_experiment');
     expect(unknown.message).toContain('no experiment "nope"');

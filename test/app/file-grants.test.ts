@@ -22,7 +22,9 @@ describe('file grants', () => {
     expect(chosen.file).toMatch(/^[\w-]{24}$/);
     expect(chosen.file).not.toContain('wine');
     expect(files.take(chosen.file, 'open')).toBe('/home/me/wine.csv');
-    expect(() => files.take(chosen.file, 'open')).toThrow(expect.objectContaining({ code: 'unknown_file', field: 'file' }));
+    expect(() => files.take(chosen.file, 'open')).toThrow(
+      expect.objectContaining({ code: 'unknown_file', field: 'file' }),
+    );
     expect(() => files.take('AAAAAAAAAAAAAAAAAAAAAAAA', 'open')).toThrow(/unknown, used or expired/);
     const save = files.grant('/home/me/model.onnx', 'save');
     expect(() => files.take(save.file, 'open')).toThrow(expect.objectContaining({ code: 'unknown_file' }));
@@ -50,7 +52,27 @@ describe('the desktop store host resolving handles', () => {
   beforeAll(() => {
     const db = tmp.file('w.db');
     const bin = join(import.meta.dirname, '../../bin/mlpw.mjs');
-    const r = spawnSync(process.execPath, [bin, 'train', '--db', db, '--dataset', 'xor', '--samples', '100', '--layers', '4', '--epochs', '2', '--backend', 'cpu', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'train',
+        '--db',
+        db,
+        '--dataset',
+        'xor',
+        '--samples',
+        '100',
+        '--layers',
+        '4',
+        '--epochs',
+        '2',
+        '--backend',
+        'cpu',
+        '--json',
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     if (r.status !== 0) throw new Error(r.stderr);
     runId = (JSON.parse(r.stdout) as { runId: string }).runId;
     store = new RunStore(db);
@@ -62,7 +84,10 @@ describe('the desktop store host resolving handles', () => {
     const fifo = tmp.file('pipe.csv');
     execFileSync('mkfifo', [fifo]);
     const r = await dispatch(api(), 'importDatasetFile', { file: files.grant(fifo, 'open').file, target: 'y' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'cannot_read', message: `cannot read ${fifo}: it is a named pipe (FIFO), not a regular file` } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'cannot_read', message: `cannot read ${fifo}: it is a named pipe (FIFO), not a regular file` },
+    });
     expect(store.datasets.list()).toEqual([]);
   });
 
@@ -71,9 +96,19 @@ describe('the desktop store host resolving handles', () => {
     const link = tmp.file('link.onnx');
     symlinkSync(victim, link);
     const r = await dispatch(api(), 'exportOnnx', { id: runId, file: files.grant(link, 'save').file });
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_argument', field: 'path', message: expect.stringMatching(/symbolic link to a file that does not exist/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_argument',
+        field: 'path',
+        message: expect.stringMatching(/symbolic link to a file that does not exist/),
+      },
+    });
     expect(existsSync(victim)).toBe(false);
-    const ok = await dispatch(api(), 'exportOnnx', { id: runId, file: files.grant(tmp.file('model.onnx'), 'save').file });
+    const ok = await dispatch(api(), 'exportOnnx', {
+      id: runId,
+      file: files.grant(tmp.file('model.onnx'), 'save').file,
+    });
     expect(ok).toMatchObject({ ok: true, value: { path: tmp.file('model.onnx') } });
   });
 });

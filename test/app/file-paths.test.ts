@@ -16,7 +16,13 @@ let db: string;
 let mode: BrowserMode;
 const bin = join(import.meta.dirname, '../../bin/mlpw.mjs');
 
-async function call(method: string, input: unknown): Promise<{ status: number; body: { ok: boolean; value?: unknown; error?: { code: string; message: string; field?: string } } }> {
+async function call(
+  method: string,
+  input: unknown,
+): Promise<{
+  status: number;
+  body: { ok: boolean; value?: unknown; error?: { code: string; message: string; field?: string } };
+}> {
   const res = await fetch(`${mode.server.origin}/api/${method}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Workbench-Token': mode.server.token },
@@ -26,15 +32,26 @@ async function call(method: string, input: unknown): Promise<{ status: number; b
 }
 
 async function upload(bytes: string | Uint8Array, fields: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${mode.server.origin}/api/upload/dataset?fields=${encodeURIComponent(JSON.stringify(fields))}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/octet-stream', 'X-Workbench-Token': mode.server.token, ...headers },
-    body: typeof bytes === 'string' ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]),
-  });
-  return { status: res.status, body: (await res.json()) as { ok: boolean; value?: { name: string; rows: number; task: string }; error?: { code: string; message: string } } };
+  const res = await fetch(
+    `${mode.server.origin}/api/upload/dataset?fields=${encodeURIComponent(JSON.stringify(fields))}`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', 'X-Workbench-Token': mode.server.token, ...headers },
+      body: typeof bytes === 'string' ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]),
+    },
+  );
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      ok: boolean;
+      value?: { name: string; rows: number; task: string };
+      error?: { code: string; message: string };
+    },
+  };
 }
 
-const imported = async () => ((await call('listImportedDatasets', {})).body.value as { name: string }[]).map((d) => d.name);
+const imported = async () =>
+  ((await call('listImportedDatasets', {})).body.value as { name: string }[]).map((d) => d.name);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-file-paths-'));
@@ -64,15 +81,21 @@ describe('a token holder naming a path on the server', () => {
     const handle = await call('importDatasetFile', { file: 'AAAAAAAAAAAAAAAAAAAAAAAA', target: 'c' });
     expect(handle.body.error).toMatchObject({ code: 'desktop_only', field: 'file' });
     expect(await imported()).toEqual([]);
-    expect((await call('loadImportedDataset', { name: 'secret-numbers' })).body.error).toMatchObject({ code: 'unknown_dataset' });
+    expect((await call('loadImportedDataset', { name: 'secret-numbers' })).body.error).toMatchObject({
+      code: 'unknown_dataset',
+    });
   });
 
   it('cannot have an ONNX file written on the server (browser mode downloads)', async () => {
     const out = join(dir, 'written-by-page.onnx');
     const byPath = await call('exportOnnx', { id: 'any', path: out });
     expect(byPath.body.error).toMatchObject({ code: 'invalid_argument', field: 'file' });
-    expect((await call('exportOnnx', { id: 'any', file: 'AAAAAAAAAAAAAAAAAAAAAAAA' })).body.error).toMatchObject({ code: 'desktop_only' });
-    expect((await call('chooseOnnxFile', { defaultName: 'x.onnx' })).body.error).toMatchObject({ code: 'desktop_only' });
+    expect((await call('exportOnnx', { id: 'any', file: 'AAAAAAAAAAAAAAAAAAAAAAAA' })).body.error).toMatchObject({
+      code: 'desktop_only',
+    });
+    expect((await call('chooseOnnxFile', { defaultName: 'x.onnx' })).body.error).toMatchObject({
+      code: 'desktop_only',
+    });
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -89,7 +112,11 @@ describe('browser mode upload', () => {
     expect(r.status).toBe(200);
     expect(r.body.value).toMatchObject({ name: 'halves', rows: 120, task: 'classification' });
     expect(await imported()).toEqual(['halves']);
-    const train = spawnSync(process.execPath, [bin, 'train', '--db', db, '--dataset', 'halves', '--layers', '8', '--epochs', '5', '--backend', 'cpu', '--json'], { encoding: 'utf8', timeout: 120_000 });
+    const train = spawnSync(
+      process.execPath,
+      [bin, 'train', '--db', db, '--dataset', 'halves', '--layers', '8', '--epochs', '5', '--backend', 'cpu', '--json'],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     expect(train.stderr).toBe('');
     expect(JSON.parse(train.stdout)).toMatchObject({ status: 'completed', epochs: 5 });
   });
@@ -112,10 +139,17 @@ describe('browser mode upload', () => {
     const first = 'a,b,label\n1,2,p\n3,oops,q\n' + rows(10_000);
     const rest = rows(20_000);
     const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(`${mode.server.origin}/api/upload/dataset?fields=${encodeURIComponent(JSON.stringify({ fileName: 'split.csv', target: 'label' }))}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/octet-stream', 'X-Workbench-Token': mode.server.token, 'Content-Length': String(first.length + rest.length) },
-      });
+      const req = request(
+        `${mode.server.origin}/api/upload/dataset?fields=${encodeURIComponent(JSON.stringify({ fileName: 'split.csv', target: 'label' }))}`,
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/octet-stream',
+            'X-Workbench-Token': mode.server.token,
+            'Content-Length': String(first.length + rest.length),
+          },
+        },
+      );
       req.on('response', (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
@@ -131,18 +165,32 @@ describe('browser mode upload', () => {
 
   it('needs the token, the octet-stream body and valid fields; a body announced over the limit is refused before it is read', async () => {
     const csv = 'a,label\n1,p\n2,q\n';
-    expect((await upload(csv, { fileName: 'a.csv', target: 'label' }, { 'X-Workbench-Token': 'wrong' })).status).toBe(401);
-    expect((await upload(csv, { fileName: 'a.csv', target: 'label' }, { 'Content-Type': 'application/json' })).status).toBe(415);
+    expect((await upload(csv, { fileName: 'a.csv', target: 'label' }, { 'X-Workbench-Token': 'wrong' })).status).toBe(
+      401,
+    );
+    expect(
+      (await upload(csv, { fileName: 'a.csv', target: 'label' }, { 'Content-Type': 'application/json' })).status,
+    ).toBe(415);
     const bad = await upload(csv, { fileName: 'a.csv', target: 'label', path: '/etc/passwd' });
     expect(bad.body.error).toMatchObject({ code: 'invalid_argument', message: 'upload: input: unknown key "path"' });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({
-        host: '127.0.0.1', port: mode.server.port, method: 'POST', path: `/api/upload/dataset?fields=${encodeURIComponent('{"fileName":"big.csv","target":"y"}')}`,
-        headers: { 'Content-Type': 'application/octet-stream', 'X-Workbench-Token': mode.server.token, 'Content-Length': String(3 * 1024 ** 3) },
-      }, (res) => {
-        resolve(res.statusCode!);
-        res.resume();
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: mode.server.port,
+          method: 'POST',
+          path: `/api/upload/dataset?fields=${encodeURIComponent('{"fileName":"big.csv","target":"y"}')}`,
+          headers: {
+            'Content-Type': 'application/octet-stream',
+            'X-Workbench-Token': mode.server.token,
+            'Content-Length': String(3 * 1024 ** 3),
+          },
+        },
+        (res) => {
+          resolve(res.statusCode!);
+          res.resume();
+        },
+      );
       req.on('error', reject);
       req.write('y\n1\n');
     });

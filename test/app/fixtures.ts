@@ -9,10 +9,28 @@ export const smallConfig = {
 };
 
 export function fakeEpoch(epoch: number, loss: number): EpochMetrics {
-  return { epoch, trainLoss: loss, valLoss: loss + 0.1, trainAcc: 1 - loss / 2, valAcc: 1 - loss / 2 - 0.05, lr: 0.01, durationMs: 5, samplesPerSec: 32000 };
+  return {
+    epoch,
+    trainLoss: loss,
+    valLoss: loss + 0.1,
+    trainAcc: 1 - loss / 2,
+    valAcc: 1 - loss / 2 - 0.05,
+    lr: 0.01,
+    durationMs: 5,
+    samplesPerSec: 32000,
+  };
 }
 
 export function fakeSummary(epochs: number): RunSummary {
   const final = fakeEpoch(epochs, 0.5);
-  return { status: 'completed', epochs, bestEpoch: epochs, best: final, final, durationMs: 10, samplesPerSecond: 32000, stoppedEarly: false };
+  return {
+    status: 'completed',
+    epochs,
+    bestEpoch: epochs,
+    best: final,
+    final,
+    durationMs: 10,
+    samplesPerSecond: 32000,
+    stoppedEarly: false,
+  };
 }

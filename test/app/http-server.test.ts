@@ -32,7 +32,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-serve-'));
   const staticDir = join(dir, 'renderer');
   mkdirSync(staticDir);
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
+  writeFileSync(
+    join(staticDir, 'index.html'),
+    '<!doctype html><html><head><title>t</title></head><body></body></html>',
+  );
   writeFileSync(join(dir, 'secret.txt'), 'outside');
   mode = await startBrowserMode({ dbPath: join(dir, 'runs.db'), appVersion: '0.0.0-test', staticDir });
   api = createApiClient(async (method, input) => {
@@ -62,9 +65,13 @@ describe('browser mode access', () => {
     expect(JSON.parse(none.body).error.code).toBe('unauthorized');
     expect((await raw('/api/info', { ...json, 'X-Workbench-Token': 'wrong' }, 'POST', '{}')).status).toBe(401);
     // browsers send cookies to every port of a host, so a cookie must never grant API access
-    expect((await raw('/api/info', { ...json, Cookie: `mlpw_token=${mode.server.token}` }, 'POST', '{}')).status).toBe(401);
+    expect((await raw('/api/info', { ...json, Cookie: `mlpw_token=${mode.server.token}` }, 'POST', '{}')).status).toBe(
+      401,
+    );
     expect((await raw(`/api/info?token=${mode.server.token}`, json, 'POST', '{}')).status).toBe(401);
-    expect((await raw('/api/info', { ...json, 'X-Workbench-Token': mode.server.token }, 'POST', '{}')).status).toBe(200);
+    expect((await raw('/api/info', { ...json, 'X-Workbench-Token': mode.server.token }, 'POST', '{}')).status).toBe(
+      200,
+    );
   });
 
   it('serves the app bundle without a credential, and no response carries the token or sets a cookie', async () => {
@@ -75,7 +82,12 @@ describe('browser mode access', () => {
       expect(page.body, path).not.toContain(mode.server.token);
       expect(page.headers['set-cookie'], path).toBeUndefined();
     }
-    const api = await raw('/api/info', { 'Content-Type': 'application/json', 'X-Workbench-Token': mode.server.token }, 'POST', '{}');
+    const api = await raw(
+      '/api/info',
+      { 'Content-Type': 'application/json', 'X-Workbench-Token': mode.server.token },
+      'POST',
+      '{}',
+    );
     expect(api.headers['set-cookie']).toBeUndefined();
     expect(api.body).not.toContain(mode.server.token);
   });
@@ -89,7 +101,9 @@ describe('browser mode access', () => {
 
   it('refuses a foreign Host or Origin even with the token', async () => {
     const auth = { 'X-Workbench-Token': mode.server.token, 'Content-Type': 'application/json' };
-    expect((await raw('/api/info', { ...auth, Host: `evil.example:${mode.server.port}` }, 'POST', '{}')).status).toBe(403);
+    expect((await raw('/api/info', { ...auth, Host: `evil.example:${mode.server.port}` }, 'POST', '{}')).status).toBe(
+      403,
+    );
     expect((await raw('/api/info', { ...auth, Origin: 'http://evil.example' }, 'POST', '{}')).status).toBe(403);
     expect((await raw('/api/info', { ...auth, Origin: mode.server.origin }, 'POST', '{}')).status).toBe(200);
     // the page too: a rebinding name or another site gets nothing, not even the public bundle

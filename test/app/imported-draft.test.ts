@@ -5,7 +5,18 @@ import { parseConfig } from '../../engine/config.ts';
 import { importedDatasets } from '../../renderer/datasets/imported.ts';
 import { draft, draftSnapshot, loadDraft } from '../../renderer/designer/draft.ts';
 
-const THREE = { name: 'three', hash: 'a'.repeat(64), task: 'classification' as const, rows: 300, features: 2, outputs: 3, featureNames: ['a', 'b'], targetName: 'label', classLabels: ['c0', 'c1', 'c2'], createdAt: 0 };
+const THREE = {
+  name: 'three',
+  hash: 'a'.repeat(64),
+  task: 'classification' as const,
+  rows: 300,
+  features: 2,
+  outputs: 3,
+  featureNames: ['a', 'b'],
+  targetName: 'label',
+  classLabels: ['c0', 'c1', 'c2'],
+  createdAt: 0,
+};
 
 afterEach(() => {
   importedDatasets.value = [];
@@ -18,7 +29,9 @@ describe('a design on an imported dataset', () => {
     loadDraft({ dataset: { name: 'three', samples: 200, noise: 0.3 } });
     expect(draftSnapshot().dataset).toEqual({ source: 'imported', name: 'three', hash: THREE.hash, rows: 300 });
     loadDraft({ dataset: { name: 'spiral', samples: 200, noise: 0.3 } });
-    expect(draftSnapshot().dataset).toEqual(parseConfig({ dataset: { name: 'spiral', samples: 200, noise: 0.3 } }).dataset);
+    expect(draftSnapshot().dataset).toEqual(
+      parseConfig({ dataset: { name: 'spiral', samples: 200, noise: 0.3 } }).dataset,
+    );
   });
 
   it('loads a stored imported run into the form as the dataset’s name beside the generator’s defaults', () => {

@@ -43,43 +43,78 @@ describe('compare and layer stats', () => {
       await call('finishRun', { id, summary: fakeSummary(2) });
       ids.push(id);
     }
-    const out = await call<{ runs: { id: string; lr: number }[]; epochs: { epoch: number }[][] }>('compareRuns', { ids: [...ids].reverse() });
+    const out = await call<{ runs: { id: string; lr: number }[]; epochs: { epoch: number }[][] }>('compareRuns', {
+      ids: [...ids].reverse(),
+    });
     expect(out.runs.map((r) => r.lr)).toEqual([0.01, 0.1]);
-    expect(out.epochs.map((e) => e.map((x) => x.epoch))).toEqual([[1, 2], [1, 2]]);
+    expect(out.epochs.map((e) => e.map((x) => x.epoch))).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
     expect(await call('getLayerStats', { id: ids[0] })).toEqual([{ epoch: 1, layers }]);
   });
 
   it('refuses a malformed histogram where it enters', async () => {
     const { id } = await call<{ id: string }>('createRun', { config: smallConfig });
     const bad = [{ weights: { min: 0, max: 1, counts: [-1] }, gradNorm: null }];
-    await expect(call('recordEpoch', { id, metrics: { ...fakeEpoch(1, 0.9), layers: bad } })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(call('recordEpoch', { id, metrics: { ...fakeEpoch(1, 0.9), layers: bad } })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
   });
 });
 
 describe('sweeps', () => {
   it('creates a 2×2 sweep of queued runs that a window starts, and cancels the ones it drops', async () => {
-    const grid = [{ key: 'optimizer.lr', values: [0.1, 0.01] }, { key: 'model.layers', values: [[4], [8, 8]] }];
-    const { sweepId, runIds } = await call<{ sweepId: string; runIds: string[] }>('createSweep', { baseConfig: parseConfig(smallConfig), grid });
+    const grid = [
+      { key: 'optimizer.lr', values: [0.1, 0.01] },
+      { key: 'model.layers', values: [[4], [8, 8]] },
+    ];
+    const { sweepId, runIds } = await call<{ sweepId: string; runIds: string[] }>('createSweep', {
+      baseConfig: parseConfig(smallConfig),
+      grid,
+    });
     expect(runIds).toHaveLength(4);
-    const sweep = await call<{ sweep: { grid: unknown }; runs: { id: string; status: string; layers: string; lr: number }[] }>('getSweep', { id: sweepId });
+    const sweep = await call<{
+      sweep: { grid: unknown };
+      runs: { id: string; status: string; layers: string; lr: number }[];
+    }>('getSweep', { id: sweepId });
     expect(sweep.sweep.grid).toEqual(grid);
-    expect(sweep.runs.map((r) => `${r.status} ${r.lr} ${r.layers}`)).toEqual(['queued 0.1 4', 'queued 0.1 8x8', 'queued 0.01 4', 'queued 0.01 8x8']);
-    expect(await call('listSweeps', {})).toEqual([{ id: sweepId, createdAt: expect.any(Number), keys: ['optimizer.lr', 'model.layers'], size: 4 }]);
+    expect(sweep.runs.map((r) => `${r.status} ${r.lr} ${r.layers}`)).toEqual([
+      'queued 0.1 4',
+      'queued 0.1 8x8',
+      'queued 0.01 4',
+      'queued 0.01 8x8',
+    ]);
+    expect(await call('listSweeps', {})).toEqual([
+      { id: sweepId, createdAt: expect.any(Number), keys: ['optimizer.lr', 'model.layers'], size: 4 },
+    ]);
     await call('startQueuedRun', { id: runIds[0] });
     await call('cancelQueuedRuns', { ids: runIds.slice(1) });
-    expect(store.listRuns({ sweepId }).map((r) => r.status).sort()).toEqual(['cancelled', 'cancelled', 'cancelled', 'running']);
-    await expect(call('startQueuedRun', { id: runIds[1] })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('cancelled, not queued') });
+    expect(
+      store
+        .listRuns({ sweepId })
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['cancelled', 'cancelled', 'cancelled', 'running']);
+    await expect(call('startQueuedRun', { id: runIds[1] })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringContaining('cancelled, not queued'),
+    });
   });
 
   it('names the key of a grid value the config refuses, and takes at most three keys', async () => {
     const base = parseConfig(smallConfig);
-    await expect(call('createSweep', { baseConfig: base, grid: [{ key: 'optimizer.lr', values: [0.1, -1] }] })).rejects.toMatchObject({
+    await expect(
+      call('createSweep', { baseConfig: base, grid: [{ key: 'optimizer.lr', values: [0.1, -1] }] }),
+    ).rejects.toMatchObject({
       code: 'invalid_argument',
       field: 'grid',
       message: expect.stringMatching(/^optimizer\.lr=-1: /),
     });
     const four = ['optimizer.lr', 'batchSize', 'seed', 'epochs'].map((key) => ({ key, values: [1, 2] }));
-    await expect(call('createSweep', { baseConfig: base, grid: four })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(call('createSweep', { baseConfig: base, grid: four })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     expect(store.countRuns()).toBe(0);
   });
 });

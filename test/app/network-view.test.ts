@@ -13,8 +13,18 @@ import NetworkView from '../../renderer/network/NetworkView.vue';
 import { MAX_INPUTS, MAX_UNITS } from '../../renderer/network/network-layout.ts';
 
 function initialSnapshot(dataset: string, layers: number[], features: number, classes: number): ModelSnapshot {
-  const config = parseConfig({ dataset: { name: dataset }, model: { layers: layers.map((units) => ({ units, activation: 'relu' })) }, seed: 3 });
-  return { task: 'classification', head: 'softmax', loss: 'cross_entropy', layers: initWeights(config, features, classes, 'softmax'), standardize: null };
+  const config = parseConfig({
+    dataset: { name: dataset },
+    model: { layers: layers.map((units) => ({ units, activation: 'relu' })) },
+    seed: 3,
+  });
+  return {
+    task: 'classification',
+    head: 'softmax',
+    loss: 'cross_entropy',
+    layers: initWeights(config, features, classes, 'softmax'),
+    standardize: null,
+  };
 }
 
 describe('the network view', () => {
@@ -31,7 +41,9 @@ describe('the network view', () => {
     const W = snapshot.layers[0]!.W;
     const norm = (k: number) => Math.hypot(...W.subarray(k * 128, (k + 1) * 128));
     const ranked = Array.from({ length: 784 }, (_, k) => k).sort((a, b) => norm(b) - norm(a));
-    const drawn = column(0).findAll('[data-test="net-unit"]').map((u) => Number(u.attributes('data-index')));
+    const drawn = column(0)
+      .findAll('[data-test="net-unit"]')
+      .map((u) => Number(u.attributes('data-index')));
     expect(drawn).toEqual(ranked.slice(0, MAX_INPUTS).sort((a, b) => a - b));
     expect(w.find('[data-test="net-thumbnail"]').exists()).toBe(false);
   });
@@ -41,13 +53,18 @@ describe('the network view', () => {
     const w = mount(NetworkView, { props: { snapshot, points: null } });
     expect(w.findAll('[data-test="net-unit"]')).toHaveLength(MAX_INPUTS + 2 * MAX_UNITS + 10);
     expect(w.findAll('[data-test="net-more"]').map((m) => m.text())).toEqual(['+768 more', '+96 more', '+32 more']);
-    expect(w.findAll('[data-test="net-edge"]')).toHaveLength(MAX_INPUTS * MAX_UNITS + MAX_UNITS * MAX_UNITS + MAX_UNITS * 10);
+    expect(w.findAll('[data-test="net-edge"]')).toHaveLength(
+      MAX_INPUTS * MAX_UNITS + MAX_UNITS * MAX_UNITS + MAX_UNITS * 10,
+    );
   });
 
   it('gives a 2-D spiral net a thumbnail per unit (its inputs too), and reads an edge’s weight on hover', async () => {
     const config = parseConfig({ dataset: { name: 'spiral', samples: 200 } });
     const snapshot = initialSnapshot('spiral', [8, 6], 2, 3);
-    const w = mount(NetworkView, { props: { snapshot, points: pointsOf(datasetOf(config.dataset)) }, attachTo: document.body });
+    const w = mount(NetworkView, {
+      props: { snapshot, points: pointsOf(datasetOf(config.dataset)) },
+      attachTo: document.body,
+    });
     expect(w.findAll('[data-test="net-thumbnail"]')).toHaveLength(2 + 8 + 6 + 3);
     expect(w.find('[data-test="net-more"]').exists()).toBe(false);
     const edges = w.findAll('[data-test="net-edge"]');
@@ -57,7 +74,9 @@ describe('the network view', () => {
     const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((a) => Number(last.attributes(a)));
     await w.find('svg').trigger('mousemove', { clientX: (x1! + x2!) / 2, clientY: (y1! + y2!) / 2 });
     const weight = Number(last.attributes('data-weight'));
-    expect(w.find('[data-test="network-tooltip"]').text()).toMatch(new RegExp(`weight ${String(Number(weight.toPrecision(4))).replace('.', '\\.')}$`));
+    expect(w.find('[data-test="network-tooltip"]').text()).toMatch(
+      new RegExp(`weight ${String(Number(weight.toPrecision(4))).replace('.', '\\.')}$`),
+    );
     w.unmount();
   });
 });

@@ -51,7 +51,22 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-onnx-panel-'));
   // the real binary in a child process (happy-dom's URL cannot start Node's worker threads in-process)
   const bin = join(import.meta.dirname, '../../bin/mlpw.mjs');
-  const args = ['train', '--db', join(dir, 'w.db'), '--dataset', 'moons', '--samples', '200', '--layers', '8', '--epochs', '5', '--backend', 'cpu', '--json'];
+  const args = [
+    'train',
+    '--db',
+    join(dir, 'w.db'),
+    '--dataset',
+    'moons',
+    '--samples',
+    '200',
+    '--layers',
+    '8',
+    '--epochs',
+    '5',
+    '--backend',
+    'cpu',
+    '--json',
+  ];
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(r.stderr);
   runId = (JSON.parse(r.stdout) as { runId: string }).runId;
@@ -67,9 +82,15 @@ describe('ONNX export from the run page', () => {
     const path = join(dir, 'chosen.onnx');
     const w = mountPanel(path);
     await w.find('[data-test="save-onnx"]').trigger('click');
-    await expect.poll(async () => (await flushPromises(), w.find('[data-test="onnx-verified"], .field-error').exists()), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await flushPromises(), w.find('[data-test="onnx-verified"], .field-error').exists()), {
+        timeout: 30_000,
+      })
+      .toBe(true);
     expect(w.find('.field-error').exists() ? w.find('.field-error').text() : '').toBe('');
-    expect(w.find('[data-test="onnx-verified"]').text()).toMatch(/verified with onnxruntime on 40 validation rows, max \|difference\| \d\.\de-\d+/);
+    expect(w.find('[data-test="onnx-verified"]').text()).toMatch(
+      /verified with onnxruntime on 40 validation rows, max \|difference\| \d\.\de-\d+/,
+    );
     expect(readOnnxModel(readFileSync(path)).runId).toBe(runId);
     expect(store.listArtifacts(runId).map((a) => a.path)).toContain(path);
   });
@@ -92,18 +113,30 @@ describe('ONNX export from the run page', () => {
     expect(best).toBeDefined();
     const path = join(dir, 'best.onnx');
     const w = mountPanel(path, checkpoints);
-    expect(w.findAll('[data-test="onnx-checkpoint"] input').map((i) => i.attributes('value'))).toEqual(checkpoints.map((c) => c.kind));
+    expect(w.findAll('[data-test="onnx-checkpoint"] input').map((i) => i.attributes('value'))).toEqual(
+      checkpoints.map((c) => c.kind),
+    );
     await w.find('[data-test="onnx-checkpoint-best"]').setValue(true);
     expect(w.find('[data-test="save-onnx"]').text()).toBe('Export ONNX (best)…');
     await w.find('[data-test="save-onnx"]').trigger('click');
-    await expect.poll(async () => (await flushPromises(), w.find('[data-test="onnx-verified"], .field-error').exists()), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await flushPromises(), w.find('[data-test="onnx-verified"], .field-error').exists()), {
+        timeout: 30_000,
+      })
+      .toBe(true);
     expect(w.find('[data-test="onnx-verified"]').text()).toContain(`best checkpoint, epoch ${best!.epoch}`);
     expect(existsSync(path)).toBe(true);
   });
 
   it('browser mode: the store host refuses the dialog method by name', async () => {
-    const r = await dispatch(createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' }), 'chooseOnnxFile', { defaultName: 'x.onnx' });
+    const r = await dispatch(createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' }), 'chooseOnnxFile', {
+      defaultName: 'x.onnx',
+    });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatchObject({ code: 'desktop_only', message: expect.stringMatching(/only in the desktop app/) });
+    if (!r.ok)
+      expect(r.error).toMatchObject({
+        code: 'desktop_only',
+        message: expect.stringMatching(/only in the desktop app/),
+      });
   });
 });

@@ -21,11 +21,36 @@ const handlers = createStoreApi(store, { mode: 'browser', appVersion: 'test' });
 const ids: string[] = [];
 for (let i = 1; i <= 6; i++) {
   const activation = i % 2 ? 'relu' : 'tanh';
-  const id = store.createRun(parseConfig({ dataset: { name: 'xor', samples: 100 }, model: { layers: [{ units: 4, activation }] }, epochs: 2, backend: 'cpu' }));
-  const metrics = (epoch: number) => ({ epoch, trainLoss: 1, valLoss: 1 / epoch, trainAcc: 0.5, valAcc: (i / 10) * (epoch / 2), lr: 0.1, durationMs: 1, samplesPerSec: 10 });
+  const id = store.createRun(
+    parseConfig({
+      dataset: { name: 'xor', samples: 100 },
+      model: { layers: [{ units: 4, activation }] },
+      epochs: 2,
+      backend: 'cpu',
+    }),
+  );
+  const metrics = (epoch: number) => ({
+    epoch,
+    trainLoss: 1,
+    valLoss: 1 / epoch,
+    trainAcc: 0.5,
+    valAcc: (i / 10) * (epoch / 2),
+    lr: 0.1,
+    durationMs: 1,
+    samplesPerSec: 10,
+  });
   store.recordEpoch(id, metrics(1));
   store.recordEpoch(id, metrics(2));
-  store.finishRun(id, { status: 'completed', epochs: 2, bestEpoch: 2, best: metrics(2), final: metrics(2), durationMs: 2, samplesPerSecond: 10, stoppedEarly: false });
+  store.finishRun(id, {
+    status: 'completed',
+    epochs: 2,
+    bestEpoch: 2,
+    best: metrics(2),
+    final: metrics(2),
+    durationMs: 2,
+    samplesPerSecond: 10,
+    stoppedEarly: false,
+  });
   ids.push(id);
 }
 
@@ -37,16 +62,31 @@ async function table(input: object): Promise<RunTablePage> {
 
 describe('runTable', () => {
   it('filters with the --filter syntax, then pages the chosen columns', async () => {
-    const t = await table({ columns: ['activation', 'best.val_acc'], filter: 'val_acc > 0.25 and activation = relu', sort: 'created', descending: false, limit: 1, offset: 1 });
+    const t = await table({
+      columns: ['activation', 'best.val_acc'],
+      filter: 'val_acc > 0.25 and activation = relu',
+      sort: 'created',
+      descending: false,
+      limit: 1,
+      offset: 1,
+    });
     expect(t.total).toBe(2); // runs 3 and 5
     expect(t.filterError).toBeNull();
-    expect(t.columns).toEqual([{ key: 'activation', numeric: false }, { key: 'best.val_acc', numeric: true }]);
+    expect(t.columns).toEqual([
+      { key: 'activation', numeric: false },
+      { key: 'best.val_acc', numeric: true },
+    ]);
     expect(t.rows.map((r) => [r.run.id, ...r.cells])).toEqual([[ids[4], 'relu', 0.5]]);
     expect(t.configKeys).toContain('model.layers.activation');
   });
 
   it('orders on a computed column after the filter', async () => {
-    const t = await table({ columns: ['best.val_acc'], sortColumn: 'best.val_acc', descending: true, filter: 'activation = tanh' });
+    const t = await table({
+      columns: ['best.val_acc'],
+      sortColumn: 'best.val_acc',
+      descending: true,
+      filter: 'activation = tanh',
+    });
     expect(t.rows.map((r) => r.cells[0])).toEqual([0.6, 0.4, 0.2]);
     const r = await dispatch(handlers, 'runTable', { sortColumn: 'best.bogus' });
     expect(r.ok ? null : r.error.field).toBe('sortColumn');
@@ -61,7 +101,8 @@ describe('runTable', () => {
   it('refuses an unknown column naming the field', async () => {
     const r = await dispatch(handlers, 'runTable', { columns: ['activation', 'bogus'] });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect([r.error.field, r.error.message.split(' (')[0]]).toEqual(['columns[1]', 'unknown column "bogus"']);
+    if (!r.ok)
+      expect([r.error.field, r.error.message.split(' (')[0]]).toEqual(['columns[1]', 'unknown column "bogus"']);
   });
 
   it('groups every passing run, with n and mean ± sample std', async () => {

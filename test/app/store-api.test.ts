@@ -44,10 +44,15 @@ afterEach(() => {
 describe('listRuns', () => {
   it('pages, counts and searches', async () => {
     for (let i = 0; i < 7; i++) {
-      const { id } = await call('createRun', { config: { ...smallConfig, name: `run-${i}`, optimizer: { lr: 0.001 * (i + 1) } } });
+      const { id } = await call('createRun', {
+        config: { ...smallConfig, name: `run-${i}`, optimizer: { lr: 0.001 * (i + 1) } },
+      });
       if (i % 2 === 0) await call('addTags', { id, tags: ['even'] });
     }
-    const page = (await call('listRuns', { limit: 3, offset: 3, sort: 'lr', descending: false })) as { runs: { lr: number }[]; total: number };
+    const page = (await call('listRuns', { limit: 3, offset: 3, sort: 'lr', descending: false })) as {
+      runs: { lr: number }[];
+      total: number;
+    };
     expect(page.total).toBe(7);
     expect(page.runs.map((r) => r.lr)).toEqual([0.004, 0.005, 0.006]);
     const tagged = (await call('listRuns', { search: 'EVEN', limit: 2 })) as { runs: unknown[]; total: number };
@@ -59,7 +64,11 @@ describe('imported datasets', () => {
   it('imports a CSV file, lists it, and sends its rows exactly', async () => {
     const csv = join(dir, 'tiny.csv');
     writeFileSync(csv, 'a,b,label\n0.5,1.25,yes\n-1,2,no\n3,0.125,yes\n4,4,no\n');
-    const rec = (await call('importDatasetFile', { file: open(csv), target: 'label' })) as { name: string; rows: number; task: string };
+    const rec = (await call('importDatasetFile', { file: open(csv), target: 'label' })) as {
+      name: string;
+      rows: number;
+      task: string;
+    };
     expect(rec).toMatchObject({ name: 'tiny', rows: 4, task: 'classification' });
     expect(((await call('listImportedDatasets', {})) as { name: string }[]).map((d) => d.name)).toEqual(['tiny']);
     const data = fromWireDataset(await call('loadImportedDataset', { name: 'tiny' }));
@@ -74,12 +83,23 @@ describe('exportOnnx', () => {
     const config = parseConfig({ ...smallConfig, epochs: 3, dataset: { name: 'xor', samples: 64 } });
     const { id } = (await call('createRun', { config })) as { id: string };
     let final: { epoch: number; snapshot: ModelSnapshot } | null = null;
-    const { summary } = await runInWorker(config, { onCheckpoint: (kind, epoch, snapshot) => void (kind === 'final' && (final = { epoch, snapshot })) }).result;
+    const { summary } = await runInWorker(config, {
+      onCheckpoint: (kind, epoch, snapshot) => void (kind === 'final' && (final = { epoch, snapshot })),
+    }).result;
     await call('recordEpoch', { id, metrics: fakeEpoch(1, 0.6) });
-    await call('saveCheckpoint', { id, kind: 'final', epoch: final!.epoch, snapshot: JSON.parse(JSON.stringify(toWireSnapshot(final!.snapshot))) });
+    await call('saveCheckpoint', {
+      id,
+      kind: 'final',
+      epoch: final!.epoch,
+      snapshot: JSON.parse(JSON.stringify(toWireSnapshot(final!.snapshot))),
+    });
     await call('finishRun', { id, summary: JSON.parse(JSON.stringify(summary)) });
     const out = join(dir, 'exports', 'model.onnx');
-    const result = (await call('exportOnnx', { id, file: save(out) })) as { maxAbsDiff: number; tolerance: number; checkpoint: string };
+    const result = (await call('exportOnnx', { id, file: save(out) })) as {
+      maxAbsDiff: number;
+      tolerance: number;
+      checkpoint: string;
+    };
     expect(existsSync(out)).toBe(true);
     expect(result.checkpoint).toBe('final');
     expect(result.maxAbsDiff).toBeLessThanOrEqual(result.tolerance);
@@ -88,10 +108,17 @@ describe('exportOnnx', () => {
     await call('exportOnnx', { id, file: save(out) });
     const victim = join(dir, 'notes.txt');
     writeFileSync(victim, 'keep me');
-    await expect(call('exportOnnx', { id, file: save(victim) })).rejects.toMatchObject({ code: 'invalid_argument', field: 'path', message: expect.stringMatching(/must end in \.onnx/) });
+    await expect(call('exportOnnx', { id, file: save(victim) })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      field: 'path',
+      message: expect.stringMatching(/must end in \.onnx/),
+    });
     const foreign = join(dir, 'someone-else.onnx');
     writeFileSync(foreign, 'not a model');
-    await expect(call('exportOnnx', { id, file: save(foreign) })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/not an MLP Workbench model/) });
+    await expect(call('exportOnnx', { id, file: save(foreign) })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringMatching(/not an MLP Workbench model/),
+    });
     expect(readFileSync(victim, 'utf8')).toBe('keep me');
     expect(readFileSync(foreign, 'utf8')).toBe('not a model');
   });
@@ -100,15 +127,24 @@ describe('exportOnnx', () => {
     const config = parseConfig({ ...smallConfig, epochs: 1 });
     const { id } = (await call('createRun', { config })) as { id: string };
     let final: { epoch: number; snapshot: ModelSnapshot } | null = null;
-    await runInWorker(config, { onCheckpoint: (kind, epoch, snapshot) => void (kind === 'final' && (final = { epoch, snapshot })) }).result;
-    await call('saveCheckpoint', { id, kind: 'final', epoch: 0, snapshot: JSON.parse(JSON.stringify(toWireSnapshot(final!.snapshot))) });
+    await runInWorker(config, {
+      onCheckpoint: (kind, epoch, snapshot) => void (kind === 'final' && (final = { epoch, snapshot })),
+    }).result;
+    await call('saveCheckpoint', {
+      id,
+      kind: 'final',
+      epoch: 0,
+      snapshot: JSON.parse(JSON.stringify(toWireSnapshot(final!.snapshot))),
+    });
     expect(store.getCheckpoint(id, 'final')!.epoch).toBe(0);
   });
 
   it('names the missing checkpoint', async () => {
     const { id } = (await call('createRun', { config: smallConfig })) as { id: string };
     await call('finishRun', { id, summary: fakeSummary(2) });
-    await expect(call('exportOnnx', { id, file: save(join(dir, 'x.onnx')), checkpoint: 'best' })).rejects.toMatchObject({ code: 'no_checkpoint', field: 'checkpoint' });
+    await expect(call('exportOnnx', { id, file: save(join(dir, 'x.onnx')), checkpoint: 'best' })).rejects.toMatchObject(
+      { code: 'no_checkpoint', field: 'checkpoint' },
+    );
   });
 });
 
@@ -122,11 +158,22 @@ describe('a finished run over the API', () => {
     });
     await call('finishRun', { id, summary: fakeSummary(2) });
     const finished = `run ${id} is completed: cannot`;
-    await expect(call('recordEpoch', { id, metrics: fakeEpoch(3, 0.3) })).rejects.toMatchObject({ code: 'run_finished', message: expect.stringContaining(`${finished} record epoch 3`) });
-    await expect(call('recordEpochs', { id, metrics: [fakeEpoch(3, 0.3), fakeEpoch(4, 0.2)] })).rejects.toMatchObject({ code: 'run_finished' });
+    await expect(call('recordEpoch', { id, metrics: fakeEpoch(3, 0.3) })).rejects.toMatchObject({
+      code: 'run_finished',
+      message: expect.stringContaining(`${finished} record epoch 3`),
+    });
+    await expect(call('recordEpochs', { id, metrics: [fakeEpoch(3, 0.3), fakeEpoch(4, 0.2)] })).rejects.toMatchObject({
+      code: 'run_finished',
+    });
     const snapshot = JSON.parse(JSON.stringify(toWireSnapshot(tinySnapshot())));
-    await expect(call('saveCheckpoint', { id, kind: 'final', epoch: 2, snapshot })).rejects.toMatchObject({ code: 'run_finished', message: expect.stringContaining(`${finished} save a final checkpoint`) });
-    await expect(call('finishRun', { id, summary: { ...fakeSummary(2), status: 'cancelled' } })).rejects.toMatchObject({ code: 'run_finished', message: expect.stringContaining(`${finished} finish it again`) });
+    await expect(call('saveCheckpoint', { id, kind: 'final', epoch: 2, snapshot })).rejects.toMatchObject({
+      code: 'run_finished',
+      message: expect.stringContaining(`${finished} save a final checkpoint`),
+    });
+    await expect(call('finishRun', { id, summary: { ...fakeSummary(2), status: 'cancelled' } })).rejects.toMatchObject({
+      code: 'run_finished',
+      message: expect.stringContaining(`${finished} finish it again`),
+    });
     expect(store.getEpochs(id).map((e) => e.epoch)).toEqual([1, 2]);
     expect(store.getRun(id)).toMatchObject({ status: 'completed', epochsDone: 2 });
     expect(store.getCheckpoint(id, 'final')).toBeNull();
@@ -137,8 +184,12 @@ describe('a finished run over the API', () => {
 
 function tinySnapshot(): ModelSnapshot {
   return {
-    task: 'classification', head: 'softmax', loss: 'cross_entropy',
-    layers: [{ inputs: 2, units: 2, activation: 'identity', W: Float32Array.from([1, 0, 0, 1]), b: Float32Array.from([0, 0]) }],
+    task: 'classification',
+    head: 'softmax',
+    loss: 'cross_entropy',
+    layers: [
+      { inputs: 2, units: 2, activation: 'identity', W: Float32Array.from([1, 0, 0, 1]), b: Float32Array.from([0, 0]) },
+    ],
     standardize: { mean: Float32Array.from([0, 0]), std: Float32Array.from([1, 1]) },
     classLabels: ['a', 'b'],
   };

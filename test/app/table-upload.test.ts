@@ -30,12 +30,22 @@ function penguins(): string {
 }
 
 async function upload(text: string, fields: unknown) {
-  const res = await fetch(`${mode.server.origin}/api/upload/dataset?fields=${encodeURIComponent(JSON.stringify(fields))}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/octet-stream', 'X-Workbench-Token': mode.server.token },
-    body: text,
-  });
-  return { status: res.status, body: (await res.json()) as { ok: boolean; value?: DatasetImport | DatasetCheck; error?: { code: string; message: string } } };
+  const res = await fetch(
+    `${mode.server.origin}/api/upload/dataset?fields=${encodeURIComponent(JSON.stringify(fields))}`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', 'X-Workbench-Token': mode.server.token },
+      body: text,
+    },
+  );
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      ok: boolean;
+      value?: DatasetImport | DatasetCheck;
+      error?: { code: string; message: string };
+    },
+  };
 }
 
 async function listed(): Promise<ImportedDataset[]> {
@@ -75,7 +85,10 @@ describe('a real table uploaded in browser mode', () => {
     const file = join(dir, 'penguins.csv');
     writeFileSync(file, penguins());
     const cliDb = join(dir, 'cli.db');
-    const cli = spawnSync(process.execPath, [bin, 'import', file, '--target', 'species', '--db', cliDb, '--json'], { encoding: 'utf8', timeout: 120_000 });
+    const cli = spawnSync(process.execPath, [bin, 'import', file, '--target', 'species', '--db', cliDb, '--json'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(cli.stderr).toBe('');
     const fromCli = JSON.parse(cli.stdout) as { rows: number; features: number; hash: string; columns: unknown[] };
 
@@ -115,7 +128,14 @@ describe('a real table uploaded in browser mode', () => {
   });
 
   it('takes mlpw import’s options: ignore, categorical, missing drop', async () => {
-    const r = await upload(penguins(), { fileName: 'penguins.csv', name: 'dropped', target: 'species', ignore: 'observed', categorical: 'bill_mm', missing: 'drop' });
+    const r = await upload(penguins(), {
+      fileName: 'penguins.csv',
+      name: 'dropped',
+      target: 'species',
+      ignore: 'observed',
+      categorical: 'bill_mm',
+      missing: 'drop',
+    });
     expect(r.status).toBe(200);
     const d = r.body.value as DatasetImport;
     expect(d.rows).toBe(47);
@@ -142,7 +162,11 @@ describe('a real table uploaded in browser mode', () => {
     const fields = encodeURIComponent(JSON.stringify({ fileName: 'slow.csv', name: 'slow', target: 'species' }));
     const req = request(`${mode.server.origin}/api/upload/dataset?fields=${fields}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/octet-stream', 'X-Workbench-Token': mode.server.token, 'Content-Length': String(Buffer.byteLength(text)) },
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'X-Workbench-Token': mode.server.token,
+        'Content-Length': String(Buffer.byteLength(text)),
+      },
     });
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
       req.on('response', (res) => {

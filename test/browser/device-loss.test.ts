@@ -35,6 +35,9 @@ it('a device lost mid-run ends the run as failed with the reason', async () => {
     checkpoints: false,
   });
   const end = await finished;
-  expect(end).toMatchObject({ type: 'failed', error: { message: expect.stringMatching(/WebGPU device lost \(destroyed\)/) } });
+  expect(end).toMatchObject({
+    type: 'failed',
+    error: { message: expect.stringMatching(/WebGPU device lost \(destroyed\)/) },
+  });
   expect(messages.filter((m) => m.type === 'epoch')).toHaveLength(1);
 });

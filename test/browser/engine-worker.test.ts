@@ -3,7 +3,10 @@ import { expect, it } from 'vitest';
 import type { HostToWorker, WorkerToHost } from '../../engine/worker/protocol.ts';
 
 /** The browser's Worker, typed here because the root tsconfig checks test files without the DOM library. */
-declare const Worker: new (url: URL, options: { type: 'module' }) => {
+declare const Worker: new (
+  url: URL,
+  options: { type: 'module' },
+) => {
   postMessage(message: HostToWorker): void;
   onmessage: ((e: { data: WorkerToHost }) => void) | null;
   onerror: ((e: { message: string }) => void) | null;
@@ -24,7 +27,12 @@ it('runs two moons through the engine worker on webgpu', async () => {
       type: 'start',
       config: {
         dataset: { name: 'moons', samples: 400, noise: 0.1, seed: 3 },
-        model: { layers: [{ units: 32, activation: 'relu' }, { units: 32, activation: 'relu' }] },
+        model: {
+          layers: [
+            { units: 32, activation: 'relu' },
+            { units: 32, activation: 'relu' },
+          ],
+        },
         optimizer: { type: 'adam', lr: 0.02 },
         batchSize: 32,
         epochs: 10,
@@ -36,7 +44,11 @@ it('runs two moons through the engine worker on webgpu', async () => {
   });
   worker.terminate();
   if (end.type === 'failed') throw new Error(`worker run failed: ${end.error.message}`);
-  expect(end).toMatchObject({ type: 'done', backend: { backend: 'webgpu', adapter: { isFallback: expect.any(Boolean) } }, summary: { status: 'completed', epochs: 10 } });
+  expect(end).toMatchObject({
+    type: 'done',
+    backend: { backend: 'webgpu', adapter: { isFallback: expect.any(Boolean) } },
+    summary: { status: 'completed', epochs: 10 },
+  });
   expect(messages.find((m) => m.type === 'started')).toMatchObject({ backend: { backend: 'webgpu' } });
   expect(messages.filter((m) => m.type === 'epoch')).toHaveLength(10);
   if (end.type === 'done') expect(end.summary.final!.valAcc).toBeGreaterThanOrEqual(0.9);
@@ -46,7 +58,12 @@ it('trains on the WebAssembly SIMD CPU backend with kernel threads, matching the
   expect((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated).toBe(true);
   const config = {
     dataset: { name: 'spiral', samples: 600, noise: 0.05, classes: 2, seed: 3 },
-    model: { layers: [{ units: 256, activation: 'tanh' as const }, { units: 256, activation: 'relu' as const, dropout: 0.1 }] },
+    model: {
+      layers: [
+        { units: 256, activation: 'tanh' as const },
+        { units: 256, activation: 'relu' as const, dropout: 0.1 },
+      ],
+    },
     optimizer: { type: 'adam' as const, lr: 0.01 },
     batchSize: 64,
     epochs: 3,
@@ -64,7 +81,8 @@ it('trains on the WebAssembly SIMD CPU backend with kernel threads, matching the
     worker.postMessage({ type: 'start', config, checkpoints: false });
   });
   worker.terminate();
-  if (end.type !== 'done') throw new Error(`worker run failed: ${end.type === 'failed' ? end.error.message : end.type}`);
+  if (end.type !== 'done')
+    throw new Error(`worker run failed: ${end.type === 'failed' ? end.error.message : end.type}`);
   expect(end.backend).toMatchObject({ backend: 'cpu', kernels: 'wasm-simd', precision: 'float32' });
   expect(end.backend.threads).toBeGreaterThanOrEqual(2);
 
@@ -74,7 +92,9 @@ it('trains on the WebAssembly SIMD CPU backend with kernel threads, matching the
   const { train } = await import('../../engine/trainer.ts');
   const parsed = parseConfig(config);
   const reference: number[] = [];
-  await train(parsed, loadBuiltinDataset(parsed.dataset), new CpuBackend('float32'), { onEpoch: (m) => void reference.push(m.valLoss!) });
+  await train(parsed, loadBuiltinDataset(parsed.dataset), new CpuBackend('float32'), {
+    onEpoch: (m) => void reference.push(m.valLoss!),
+  });
   expect(epochs).toHaveLength(3);
   epochs.forEach((v, i) => expect(Math.abs(v - reference[i]!) / reference[i]!).toBeLessThan(1e-4));
 });

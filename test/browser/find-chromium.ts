@@ -7,9 +7,7 @@ import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-export type ChromiumSearch =
-  | { found: true; path: string; source: string }
-  | { found: false; reason: string };
+export type ChromiumSearch = { found: true; path: string; source: string } | { found: false; reason: string };
 
 /** What the search reads: the environment, the home folder and the file system (a fake in the unit tests). */
 export interface SearchWorld {
@@ -19,7 +17,8 @@ export interface SearchWorld {
   list(dir: string): string[];
 }
 
-export const ENABLE_HINT = 'install one (`apt-get install chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary';
+export const ENABLE_HINT =
+  'install one (`apt-get install chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary';
 const ON_PATH = ['chromium', 'chromium-browser', 'google-chrome'];
 
 export function findChromium(world: SearchWorld = realWorld()): ChromiumSearch {
@@ -48,7 +47,10 @@ export function findChromium(world: SearchWorld = realWorld()): ChromiumSearch {
       if (world.isExecutable(candidate)) return { found: true, path: candidate, source: "Playwright's browser cache" };
     }
   }
-  return { found: false, reason: `no Chromium found (CHROMIUM_PATH unset; no ${ON_PATH.join(', ')} on PATH; none in ${cache})` };
+  return {
+    found: false,
+    reason: `no Chromium found (CHROMIUM_PATH unset; no ${ON_PATH.join(', ')} on PATH; none in ${cache})`,
+  };
 }
 
 /** The one line printed when the browser projects are skipped. */
@@ -63,12 +65,13 @@ export function isCi(env: Record<string, string | undefined>): boolean {
 }
 
 /** Resolves the search into a decision: run with this path, skip with this line, or fail (CI) with this message. */
-export function chromiumDecision(search: ChromiumSearch, env: Record<string, string | undefined>):
-  | { run: true; path: string }
-  | { run: false; skip: string }
-  | { run: false; fail: string } {
+export function chromiumDecision(
+  search: ChromiumSearch,
+  env: Record<string, string | undefined>,
+): { run: true; path: string } | { run: false; skip: string } | { run: false; fail: string } {
   if (search.found) return { run: true, path: search.path };
-  if (isCi(env)) return { run: false, fail: `CI=${env.CI}: the browser tests must run, but ${search.reason}; ${ENABLE_HINT}.` };
+  if (isCi(env))
+    return { run: false, fail: `CI=${env.CI}: the browser tests must run, but ${search.reason}; ${ENABLE_HINT}.` };
   return { run: false, skip: skipLine(search) };
 }
 

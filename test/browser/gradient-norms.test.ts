@@ -26,10 +26,14 @@ const config = parseConfig({
   backend: 'webgpu',
 });
 
-async function norms(backend: TrainingBackend): Promise<{ epochs: (number | null)[][]; afterRun: number[] | undefined }> {
+async function norms(
+  backend: TrainingBackend,
+): Promise<{ epochs: (number | null)[][]; afterRun: number[] | undefined }> {
   const epochs: (number | null)[][] = [];
   try {
-    await train(config, loadBuiltinDataset(config.dataset), backend, { onEpoch: (m) => void epochs.push(m.layers!.map((l) => l.gradNorm)) });
+    await train(config, loadBuiltinDataset(config.dataset), backend, {
+      onEpoch: (m) => void epochs.push(m.layers!.map((l) => l.gradNorm)),
+    });
     return { epochs, afterRun: backend.gradientNorms?.() };
   } finally {
     backend.dispose();
@@ -46,7 +50,9 @@ describe('webgpu gradientNorms', () => {
       layers.forEach((norm, li) => {
         const want = cpu.epochs[e]![li]!;
         expect(want).toBeGreaterThan(0);
-        expect(Math.abs(norm! - want) / want, `epoch ${e + 1} layer ${li}: ${norm} vs ${want}`).toBeLessThanOrEqual(1e-4);
+        expect(Math.abs(norm! - want) / want, `epoch ${e + 1} layer ${li}: ${norm} vs ${want}`).toBeLessThanOrEqual(
+          1e-4,
+        );
       });
     });
     // read by the trainer after the last epoch, so the accumulators are empty again

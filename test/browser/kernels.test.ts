@@ -78,7 +78,11 @@ function matmulCases(): Case[] {
     });
   }
   for (const activation of ACTIVATIONS)
-    cases.push({ kernel: 'matmul', name: `matmul nn + bias + ${activation} 33×36×20`, run: () => forwardCase(33, 36, 20, activation) });
+    cases.push({
+      kernel: 'matmul',
+      name: `matmul nn + bias + ${activation} 33×36×20`,
+      run: () => forwardCase(33, 36, 20, activation),
+    });
   return cases;
 }
 
@@ -91,15 +95,20 @@ async function forwardCase(M: number, N: number, K: number, activation: Activati
   linearForward(f64(X), f64(W), f64(b), Z, M, K, N);
   activationForward(activation, Z, A, M * N);
   const program = KERNELS.matmul({ variant: 'nn', M, N, K, epilogue: { activation } });
-  const outputs = activation === 'identity' ? [new Float32Array(M * N)] : [new Float32Array(M * N), new Float32Array(M * N)];
+  const outputs =
+    activation === 'identity' ? [new Float32Array(M * N)] : [new Float32Array(M * N), new Float32Array(M * N)];
   const out = await runProgram(program, [X, W, b, ...outputs]);
-  return activation === 'identity' ? { Z: relativeError(out[3]!, Z) } : { Z: relativeError(out[3]!, Z), A: relativeError(out[4]!, A) };
+  return activation === 'identity'
+    ? { Z: relativeError(out[3]!, Z) }
+    : { Z: relativeError(out[3]!, Z), A: relativeError(out[4]!, A) };
 }
 
 const DROP = { rate: 0.3, seed: 11, layer: 2, step: 5 };
 function dropMask(count: number): Float64Array {
   const scale = 1 / (1 - DROP.rate);
-  return Float64Array.from({ length: count }, (_, i) => (hashUniform(DROP.seed, DROP.step, DROP.layer, i) < DROP.rate ? 0 : scale));
+  return Float64Array.from({ length: count }, (_, i) =>
+    hashUniform(DROP.seed, DROP.step, DROP.layer, i) < DROP.rate ? 0 : scale,
+  );
 }
 
 function elementwiseCases(): Case[] {
@@ -131,11 +140,19 @@ function elementwiseCases(): Case[] {
       async run() {
         const A = random(count);
         const want = dropMask(count).map((m, i) => m * A[i]!);
-        const out = await runProgram(KERNELS.dropout({ count, ...DROP }), [A, new Float32Array(count)], { step: DROP.step });
+        const out = await runProgram(KERNELS.dropout({ count, ...DROP }), [A, new Float32Array(count)], {
+          step: DROP.step,
+        });
         return { D: relativeError(out[1]!, want) };
       },
     });
-  for (const [rows, cols] of [[1, 1], [7, 33], [33, 7], [130, 130], [256, 64]] as const)
+  for (const [rows, cols] of [
+    [1, 1],
+    [7, 33],
+    [33, 7],
+    [130, 130],
+    [256, 64],
+  ] as const)
     cases.push({
       kernel: 'columnSum',
       name: `column sum ${rows}×${cols}`,
@@ -147,7 +164,11 @@ function elementwiseCases(): Case[] {
         return { db: relativeError(out[1]!, db) };
       },
     });
-  for (const [type, width] of [['f32', 33], ['u32', 1], ['f32', 7]] as const)
+  for (const [type, width] of [
+    ['f32', 33],
+    ['u32', 1],
+    ['f32', 7],
+  ] as const)
     cases.push({
       kernel: 'gather',
       name: `gather ${type} rows of width ${width}`,
@@ -158,7 +179,8 @@ function elementwiseCases(): Case[] {
         const order = new Rng(seed++).permutation(n);
         const src = type === 'u32' ? Uint32Array.from({ length: n * width }, (_, i) => i * 3 + 1) : random(n * width);
         const want = new Float64Array(rows * width);
-        for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) want[r * width + c] = src[order[offset + r]! * width + c]!;
+        for (let r = 0; r < rows; r++)
+          for (let c = 0; c < width; c++) want[r * width + c] = src[order[offset + r]! * width + c]!;
         const dst = type === 'u32' ? new Uint32Array(rows * width) : new Float32Array(rows * width);
         const out = await runProgram(KERNELS.gather({ rows, width, type }), [order, src, dst], { offset });
         return { rows: relativeError(out[2]!, want) };
@@ -210,7 +232,9 @@ function elementwiseCases(): Case[] {
         const want = new Float64Array(slots * layers);
         for (let l = 0; l < layers; l++)
           for (let g = 0; g < SQUARES_GROUPS; g++) want[slot * layers + l]! += partials[l * SQUARES_GROUPS + g]!;
-        const out = await runProgram(KERNELS.foldSquares({ layers }), [partials, new Float32Array(slots * layers)], { slot });
+        const out = await runProgram(KERNELS.foldSquares({ layers }), [partials, new Float32Array(slots * layers)], {
+          slot,
+        });
         return { squares: relativeError(out[1]!, want) };
       },
     });
@@ -230,50 +254,67 @@ const LOSSES: { head: ResolvedHead; loss: ResolvedLoss | null; targets: 'labels'
 
 function lossCases(): Case[] {
   return LOSSES.flatMap(({ head, loss, targets, k }) =>
-    [1, 33, 130].map(
-      (rows): Case => ({
-        kernel: 'loss',
-        name: `head ${head} + ${loss ?? 'no loss (predict)'} k=${k} ×${rows}`,
-        async run(): Promise<Record<string, number>> {
-          const Z = random(rows * k, -4, 4);
-          const P = new Float64Array(rows * k);
-          headForward(head, f64(Z), P, rows, k);
-          if (loss === null) {
-            const out = await runProgram(KERNELS.loss({ head, loss, targets, rows, k }), [Z, new Float32Array(rows * k)]);
-            return { P: relativeError(out[1]!, P) };
-          }
-          const rng = new Rng(seed++);
-          const classes = k === 1 ? 2 : k;
-          const labels = Uint32Array.from({ length: rows }, () => rng.int(classes));
-          const values = random(rows * k);
-          const dZ = new Float64Array(rows * k);
-          const stats = new Float64Array(rows * 2);
-          for (let i = 0; i < rows; i++) {
-            const row = (a: Float64Array) => a.subarray(i * k, (i + 1) * k);
-            const t = targets === 'labels' ? { labels: labels.subarray(i, i + 1) } : { targets: f64(values.subarray(i * k, (i + 1) * k)) };
-            const r = headLoss(head, loss, f64(Z.subarray(i * k, (i + 1) * k)), row(P), 1, k, t, row(dZ), rows);
-            stats[2 * i] = r.lossSum;
-            stats[2 * i + 1] = r.correct;
-          }
-          const T = targets === 'labels' ? labels : values;
-          const program = KERNELS.loss({ head, loss, targets, rows, k });
-          const out = await runProgram(program, [Z, new Float32Array(rows * k), T, new Float32Array(rows * k), new Float32Array(rows * 2)]);
-          const got = out[4]!;
-          const column = (a: ArrayLike<number>, c: number) => Float64Array.from({ length: rows }, (_, i) => a[2 * i + c]!);
-          return {
-            P: relativeError(out[1]!, P),
-            dZ: relativeError(out[3]!, dZ),
-            loss: relativeError(column(got, 0), column(stats, 0)),
-            correct: relativeError(column(got, 1), column(stats, 1)),
-          };
-        },
-      }),
-    ),
+    [1, 33, 130].map((rows): Case => ({
+      kernel: 'loss',
+      name: `head ${head} + ${loss ?? 'no loss (predict)'} k=${k} ×${rows}`,
+      async run(): Promise<Record<string, number>> {
+        const Z = random(rows * k, -4, 4);
+        const P = new Float64Array(rows * k);
+        headForward(head, f64(Z), P, rows, k);
+        if (loss === null) {
+          const out = await runProgram(KERNELS.loss({ head, loss, targets, rows, k }), [Z, new Float32Array(rows * k)]);
+          return { P: relativeError(out[1]!, P) };
+        }
+        const rng = new Rng(seed++);
+        const classes = k === 1 ? 2 : k;
+        const labels = Uint32Array.from({ length: rows }, () => rng.int(classes));
+        const values = random(rows * k);
+        const dZ = new Float64Array(rows * k);
+        const stats = new Float64Array(rows * 2);
+        for (let i = 0; i < rows; i++) {
+          const row = (a: Float64Array) => a.subarray(i * k, (i + 1) * k);
+          const t =
+            targets === 'labels'
+              ? { labels: labels.subarray(i, i + 1) }
+              : { targets: f64(values.subarray(i * k, (i + 1) * k)) };
+          const r = headLoss(head, loss, f64(Z.subarray(i * k, (i + 1) * k)), row(P), 1, k, t, row(dZ), rows);
+          stats[2 * i] = r.lossSum;
+          stats[2 * i + 1] = r.correct;
+        }
+        const T = targets === 'labels' ? labels : values;
+        const program = KERNELS.loss({ head, loss, targets, rows, k });
+        const out = await runProgram(program, [
+          Z,
+          new Float32Array(rows * k),
+          T,
+          new Float32Array(rows * k),
+          new Float32Array(rows * 2),
+        ]);
+        const got = out[4]!;
+        const column = (a: ArrayLike<number>, c: number) =>
+          Float64Array.from({ length: rows }, (_, i) => a[2 * i + c]!);
+        return {
+          P: relativeError(out[1]!, P),
+          dZ: relativeError(out[3]!, dZ),
+          loss: relativeError(column(got, 0), column(stats, 0)),
+          correct: relativeError(column(got, 1), column(stats, 1)),
+        };
+      },
+    })),
   );
 }
 
 function optimizerCases(): Case[] {
-  const base: OptimizerConfig = { type: 'sgd', lr: 0.05, momentum: 0.9, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 };
+  const base: OptimizerConfig = {
+    type: 'sgd',
+    lr: 0.05,
+    momentum: 0.9,
+    nesterov: false,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+    weightDecay: 0.01,
+  };
   const variants: OptimizerConfig[] = [
     { ...base, type: 'sgd' },
     { ...base, type: 'momentum' },
@@ -291,7 +332,12 @@ function optimizerCases(): Case[] {
             const t = 3;
             const w = random(count);
             const g = random(count);
-            const state = opt.type === 'adam' ? [random(count, -0.1, 0.1), random(count, 0, 0.01)] : opt.type === 'momentum' ? [random(count)] : [];
+            const state =
+              opt.type === 'adam'
+                ? [random(count, -0.1, 0.1), random(count, 0, 0.01)]
+                : opt.type === 'momentum'
+                  ? [random(count)]
+                  : [];
             const wantW = f64(w);
             const wantState = state.map(f64);
             optimizerStep(opt, wantW, f64(g), wantState, opt.lr, t, decay);
@@ -318,7 +364,8 @@ describe('WebGPU kernels match the CPU reference', () => {
     const skip = SKIPS[c.name];
     (skip ? it.skip : it)(skip ? `${c.name} — skipped: ${skip}` : c.name, async () => {
       const errors = await c.run();
-      for (const [output, error] of Object.entries(errors)) expect(error, `${output} relative error`).toBeLessThanOrEqual(TOLERANCE);
+      for (const [output, error] of Object.entries(errors))
+        expect(error, `${output} relative error`).toBeLessThanOrEqual(TOLERANCE);
     });
   }
 });

@@ -12,7 +12,12 @@ import type { EpochMetrics } from '../../engine/types.ts';
 
 const SPIRAL: ExperimentConfigInput = {
   dataset: { name: 'spiral', samples: 400, noise: 0.05, classes: 2, seed: 3 },
-  model: { layers: [{ units: 32, activation: 'relu' }, { units: 32, activation: 'relu' }] },
+  model: {
+    layers: [
+      { units: 32, activation: 'relu' },
+      { units: 32, activation: 'relu' },
+    ],
+  },
   optimizer: { type: 'adam', lr: 0.02 },
   batchSize: 32,
   epochs: 60,
@@ -22,15 +27,23 @@ const SPIRAL: ExperimentConfigInput = {
 // The accuracy run, sized for SwiftShader on a busy 2-core machine (its time is per step: the spiral's 600 steps took
 // 230 s at load 17): two moons, which no linear boundary separates (a linear model stops at 0.912 after 60 epochs), learnt to
 // 1.0 in 100 steps by the CPU float32 reference (0.988–1.0 over seeds 5–9).
-const MOONS: ExperimentConfigInput = { ...SPIRAL, dataset: { name: 'moons', samples: 400, noise: 0.1, seed: 3 }, epochs: 10 };
+const MOONS: ExperimentConfigInput = {
+  ...SPIRAL,
+  dataset: { name: 'moons', samples: 400, noise: 0.1, seed: 3 },
+  epochs: 10,
+};
 
-async function runBoth(input: ExperimentConfigInput): Promise<{ gpu: TrainResult & { epochs: EpochMetrics[] }; cpu: TrainResult & { epochs: EpochMetrics[] } }> {
+async function runBoth(
+  input: ExperimentConfigInput,
+): Promise<{ gpu: TrainResult & { epochs: EpochMetrics[] }; cpu: TrainResult & { epochs: EpochMetrics[] } }> {
   const run = async (backend: 'webgpu' | 'cpu') => {
     const config = parseConfig({ ...input, backend });
     const epochs: EpochMetrics[] = [];
     const impl = backend === 'cpu' ? new CpuBackend('float32') : await createBackend(config);
     try {
-      const result = await train(config, loadBuiltinDataset(config.dataset), impl, { onEpoch: (m) => void epochs.push(m) });
+      const result = await train(config, loadBuiltinDataset(config.dataset), impl, {
+        onEpoch: (m) => void epochs.push(m),
+      });
       return { ...result, epochs };
     } finally {
       impl.dispose();
@@ -44,9 +57,15 @@ function expectTracks(gpu: EpochMetrics[], cpu: EpochMetrics[], epochs: number):
   for (let e = 0; e < epochs; e++) {
     const g = gpu[e]!;
     const c = cpu[e]!;
-    expect(Math.abs(g.trainLoss - c.trainLoss) / c.trainLoss, `epoch ${e + 1} train loss ${g.trainLoss} vs ${c.trainLoss}`).toBeLessThanOrEqual(1e-3);
+    expect(
+      Math.abs(g.trainLoss - c.trainLoss) / c.trainLoss,
+      `epoch ${e + 1} train loss ${g.trainLoss} vs ${c.trainLoss}`,
+    ).toBeLessThanOrEqual(1e-3);
     if (c.valLoss !== null)
-      expect(Math.abs(g.valLoss! - c.valLoss) / c.valLoss, `epoch ${e + 1} val loss ${g.valLoss} vs ${c.valLoss}`).toBeLessThanOrEqual(1e-3);
+      expect(
+        Math.abs(g.valLoss! - c.valLoss) / c.valLoss,
+        `epoch ${e + 1} val loss ${g.valLoss} vs ${c.valLoss}`,
+      ).toBeLessThanOrEqual(1e-3);
   }
 }
 
@@ -54,7 +73,11 @@ describe('training on webgpu', () => {
   it('reaches the CPU run’s validation accuracy on two moons, tracking its losses', async () => {
     const { gpu, cpu } = await runBoth(MOONS);
     expect(gpu.backend.backend).toBe('webgpu');
-    expect(gpu.backend.adapter).toMatchObject({ isFallback: expect.any(Boolean), vendor: expect.any(String), architecture: expect.any(String) });
+    expect(gpu.backend.adapter).toMatchObject({
+      isFallback: expect.any(Boolean),
+      vendor: expect.any(String),
+      architecture: expect.any(String),
+    });
     expect(gpu.summary.status).toBe('completed');
     expect(cpu.summary.final!.valAcc).toBeGreaterThanOrEqual(0.95);
     expect(gpu.summary.final!.valAcc).toBeGreaterThanOrEqual(0.95);
@@ -108,9 +131,23 @@ describe('training on webgpu', () => {
     const cpu = new CpuBackend('float32');
     const layers = result.final.layers;
     await cpu.init(
-      { features: 2, outputs: 2, head: 'softmax', loss: 'cross_entropy', layers: layers.map((l) => ({ ...l, dropout: 0 })), optimizer: config.optimizer, seed: 5 },
+      {
+        features: 2,
+        outputs: 2,
+        head: 'softmax',
+        loss: 'cross_entropy',
+        layers: layers.map((l) => ({ ...l, dropout: 0 })),
+        optimizer: config.optimizer,
+        seed: 5,
+      },
       layers,
-      { train: { x: new Float32Array(0), n: 0 }, val: { x: new Float32Array(0), n: 0 }, features: 2, outputs: 2, standardize: null },
+      {
+        train: { x: new Float32Array(0), n: 0 },
+        val: { x: new Float32Array(0), n: 0 },
+        features: 2,
+        outputs: 2,
+        standardize: null,
+      },
     );
     const x = dataset.x.subarray(0, 2 * 37);
     const want = await cpu.predict(x, 37);
@@ -125,7 +162,9 @@ describe('training on webgpu', () => {
     const auto = await createBackend(parseConfig({ backend: 'auto' }));
     expect(auto.info.backend).toBe(fallback ? 'cpu' : 'webgpu');
     auto.dispose();
-    await expect(createBackend(parseConfig({ backend: 'webgpu', precision: 'float64' }))).rejects.toThrow(/backend: webgpu cannot run here: .*float32/);
+    await expect(createBackend(parseConfig({ backend: 'webgpu', precision: 'float64' }))).rejects.toThrow(
+      /backend: webgpu cannot run here: .*float32/,
+    );
   });
 });
 

@@ -23,18 +23,24 @@ afterAll(() => tmp.cleanup());
 const lowestValLoss = (epochs: EpochMetrics[]) => epochs.reduce((b, e) => (e.valLoss! < b.valLoss! ? e : b)).epoch;
 
 /** The best epoch as each view reports it, for runs `ids` (the first two compared). */
-async function viewsBest(ids: string[]): Promise<{ show: number[]; showText: string[]; compareJson: number[]; compareText: string; compareView: number[] }> {
+async function viewsBest(
+  ids: string[],
+): Promise<{ show: number[]; showText: string[]; compareJson: number[]; compareText: string; compareView: number[] }> {
   const show: number[] = [];
   const showText: string[] = [];
   for (const id of ids) {
     show.push((JSON.parse((await cli(['show', id, '--json'], { db })).stdout) as { bestEpoch: number }).bestEpoch);
     showText.push((await cli(['show', id], { db })).stdout);
   }
-  const j = JSON.parse((await cli(['compare', ...ids, '--json'], { db })).stdout) as { best: Record<string, EpochMetrics | null> };
+  const j = JSON.parse((await cli(['compare', ...ids, '--json'], { db })).stdout) as {
+    best: Record<string, EpochMetrics | null>;
+  };
   const compareText = (await cli(['compare', ...ids], { db })).stdout;
   const store = new RunStore(db);
   try {
-    const r = await dispatch(createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' }), 'compareRuns', { ids });
+    const r = await dispatch(createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' }), 'compareRuns', {
+      ids,
+    });
     if (!r.ok) throw new Error(r.error.message);
     const data = r.value as { runs: RunRecord[]; epochs: EpochMetrics[][] };
     const compareView = data.runs.map((run, i) => bestAndLast(data.epochs[i]!, run.bestEpoch).best?.epoch ?? -1);
@@ -47,7 +53,15 @@ async function viewsBest(ids: string[]): Promise<{ show: number[]; showText: str
 describe('the best epoch', () => {
   it('is the trainer’s choice in show, compare and the Compare view, not the lowest validation loss', async () => {
     const file = tmp.file('val-acc.json');
-    writeFileSync(file, JSON.stringify({ dataset: { name: 'xor', samples: 200 }, epochs: 12, backend: 'cpu', earlyStopping: { metric: 'val_acc' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        dataset: { name: 'xor', samples: 200 },
+        epochs: 12,
+        backend: 'cpu',
+        earlyStopping: { metric: 'val_acc' },
+      }),
+    );
     const r = await cli(['train', '--config', file, '--json'], { db });
     expect(r.code).toBe(0);
     const byAcc = (JSON.parse(r.stdout) as { runId: string }).runId;
@@ -68,7 +82,9 @@ describe('the best epoch', () => {
     expect(views.show).toEqual(best);
     expect(views.compareJson).toEqual(best);
     expect(views.compareView).toEqual(best);
-    views.showText.forEach((text, i) => expect(text).toMatch(new RegExp(`; best val_loss [0-9.]+ at epoch ${best[i]};`)));
+    views.showText.forEach((text, i) =>
+      expect(text).toMatch(new RegExp(`; best val_loss [0-9.]+ at epoch ${best[i]};`)),
+    );
     expect(views.compareText).toMatch(new RegExp(`best epoch\\s+${best[0]}\\s+${best[1]}\\n`));
   });
 
@@ -84,7 +100,10 @@ describe('the best epoch', () => {
     });
     const runs = ids.map((id) => store.getRun(id));
     store.close();
-    expect(runs.map((run) => [run.status, run.bestEpoch, run.bestValLoss])).toEqual([['running', 1, 0.5], ['running', 1, 0.6]]);
+    expect(runs.map((run) => [run.status, run.bestEpoch, run.bestValLoss])).toEqual([
+      ['running', 1, 0.5],
+      ['running', 1, 0.6],
+    ]);
 
     const views = await viewsBest(ids);
     expect(views.show).toEqual([1, 1]);

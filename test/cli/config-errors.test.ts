@@ -14,13 +14,20 @@ afterAll(() => tmp.cleanup());
 function train(config: string) {
   const path = tmp.file(`config-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(path, config);
-  const r = spawnSync(process.execPath, [BIN, 'train', '--config', path, '--db', tmp.file('w.db')], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, [BIN, 'train', '--config', path, '--db', tmp.file('w.db')], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   return { path, code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('mlpw train --config: hostile files', () => {
   it.each([
-    ['100,000 levels of nesting', '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), /: the config is nested more than 64 levels deep$/],
+    [
+      '100,000 levels of nesting',
+      '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000),
+      /: the config is nested more than 64 levels deep$/,
+    ],
     ['100,000 levels of nesting, cut short', '['.repeat(100_000), / is not valid JSON at line 1, column 100001: /],
     ['null', 'null', /: the config must be a JSON object \(got null\)$/],
     ['an array', '[1, 2]', /: the config must be a JSON object \(got \[1,2\]\)$/],

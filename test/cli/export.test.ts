@@ -34,11 +34,17 @@ describe('mlpw export', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`exported run ${runId} \\(final checkpoint, epoch 4\\) → .*iris\\.onnx`));
-    expect(r.stdout).toMatch(/verified with onnxruntime-web \d+\.\d+\.\d+ on 30 validation rows: max \|difference\| \d\.\d+e[-+]\d+ \(tolerance 0\.00001\)/);
+    expect(r.stdout).toMatch(
+      /verified with onnxruntime-web \d+\.\d+\.\d+ on 30 validation rows: max \|difference\| \d\.\d+e[-+]\d+ \(tolerance 0\.00001\)/,
+    );
     const model = readOnnxModel(readFileSync(out), out);
     expect(model.snapshot.classLabels).toEqual(['setosa', 'versicolor', 'virginica']);
     const [artifact] = artifacts(runId);
-    expect(artifact).toMatchObject({ kind: 'onnx', path: out, details: { samples: 30, checkpoint: 'final', epoch: 4, tolerance: 1e-5 } });
+    expect(artifact).toMatchObject({
+      kind: 'onnx',
+      path: out,
+      details: { samples: 30, checkpoint: 'final', epoch: 4, tolerance: 1e-5 },
+    });
     expect((artifact!.details as { maxAbsDiff: number }).maxAbsDiff).toBeLessThanOrEqual(1e-5);
   });
 
@@ -65,7 +71,9 @@ describe('mlpw export', () => {
     const out = tmp.file('none.onnx');
     const r = await cli(['export', runId, '--out', out], { db });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`mlpw export: run ${runId} has no final checkpoint \\(status failed, 0 epochs\\)`));
+    expect(r.stderr).toMatch(
+      new RegExp(`mlpw export: run ${runId} has no final checkpoint \\(status failed, 0 epochs\\)`),
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -74,7 +82,9 @@ describe('mlpw export', () => {
     const out = tmp.file('no-such-folder/model.onnx');
     const r = await cli(['export', runId, '--out', out], { db });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/mlpw export: --out: cannot write .*no-such-folder\/model\.onnx: its folder does not exist \(ENOENT\)/);
+    expect(r.stderr).toMatch(
+      /mlpw export: --out: cannot write .*no-such-folder\/model\.onnx: its folder does not exist \(ENOENT\)/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(artifacts(runId)).toEqual([]);
   });
@@ -92,7 +102,9 @@ describe('mlpw export', () => {
     writeFileSync(foreign, original);
     const f = await cli(['export', runId, '--out', foreign], { db });
     expect(f.code).toBe(2);
-    expect(f.stderr).toMatch(/--out: .*someone-else\.onnx exists and is not an MLP Workbench model; choose another file/);
+    expect(f.stderr).toMatch(
+      /--out: .*someone-else\.onnx exists and is not an MLP Workbench model; choose another file/,
+    );
     expect(readFileSync(foreign).equals(original)).toBe(true);
     expect(artifacts(runId)).toEqual([]);
   });

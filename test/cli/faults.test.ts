@@ -22,10 +22,15 @@ beforeEach(() => {
 afterEach(() => tmp.cleanup());
 
 function mlpw(args: string[]) {
-  return spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MLPW_DB: db }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, MLPW_DB: db },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-function exited(child: ReturnType<typeof mlpw>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function exited(
+  child: ReturnType<typeof mlpw>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -36,7 +41,23 @@ function exited(child: ReturnType<typeof mlpw>): Promise<{ code: number | null; 
 describe('crash safety', () => {
   it('a run killed with SIGKILL after two epochs is interrupted, with every reported epoch, and the file is intact', async () => {
     // About 100-300 ms an epoch on the CPU backend, 1000 epochs: it is always mid-run when killed.
-    const child = mlpw(['train', '--db', db, '--dataset', 'spiral', '--samples', '10000', '--layers', '64,64', '--batch', '8', '--epochs', '1000', '--backend', 'cpu']);
+    const child = mlpw([
+      'train',
+      '--db',
+      db,
+      '--dataset',
+      'spiral',
+      '--samples',
+      '10000',
+      '--layers',
+      '64,64',
+      '--batch',
+      '8',
+      '--epochs',
+      '1000',
+      '--backend',
+      'cpu',
+    ]);
     const done = new Promise((resolve) => child.on('close', resolve));
     let runId = '';
     let reported = 0;
@@ -64,7 +85,24 @@ describe('crash safety', () => {
   });
 
   it('two processes training into one database both complete with all their epochs', async () => {
-    const args = (seed: string) => ['train', '--db', db, '--dataset', 'xor', '--samples', '400', '--batch', '400', '--epochs', '300', '--backend', 'cpu', '--seed', seed, '--json'];
+    const args = (seed: string) => [
+      'train',
+      '--db',
+      db,
+      '--dataset',
+      'xor',
+      '--samples',
+      '400',
+      '--batch',
+      '400',
+      '--epochs',
+      '300',
+      '--backend',
+      'cpu',
+      '--seed',
+      seed,
+      '--json',
+    ];
     const [a, b] = await Promise.all([exited(mlpw(args('1'))), exited(mlpw(args('2')))]);
     expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
     const store = new RunStore(db);
@@ -81,7 +119,25 @@ describe('crash safety', () => {
 
 describe('sweep interrupted', () => {
   it('Ctrl-C cancels the run in flight and the queued ones', async () => {
-    const child = mlpw(['sweep', '--db', db, '--dataset', 'spiral', '--samples', '10000', '--layers', '64,64', '--batch', '8', '--epochs', '1000', '--backend', 'cpu', '--grid', 'seed=1,2,3']);
+    const child = mlpw([
+      'sweep',
+      '--db',
+      db,
+      '--dataset',
+      'spiral',
+      '--samples',
+      '10000',
+      '--layers',
+      '64,64',
+      '--batch',
+      '8',
+      '--epochs',
+      '1000',
+      '--backend',
+      'cpu',
+      '--grid',
+      'seed=1,2,3',
+    ]);
     const result = exited(child);
     // Wait until the first run has recorded an epoch (the sweep prints a line only when a run ends).
     let firstRun: string | undefined;
@@ -124,7 +180,11 @@ describe('bad database files through the CLI', () => {
   }
 
   it.each([
-    ['not a database', (p: string) => (writeFileSync(p, 'epoch,loss\n1,0.5\n'), readFileSync(p)), /is not an SQLite database/],
+    [
+      'not a database',
+      (p: string) => (writeFileSync(p, 'epoch,loss\n1,0.5\n'), readFileSync(p)),
+      /is not an SQLite database/,
+    ],
     ['damaged', damagedStore, /is damaged/],
     [
       'from a newer schema',
@@ -163,7 +223,16 @@ describe('a store damaged in the middle of the file', () => {
     for (let r = 0; r < 40; r++) {
       runId = store.createRun(config());
       for (let e = 1; e <= 50; e++) store.recordEpoch(runId, epoch(e));
-      store.finishRun(runId, { status: 'completed', epochs: 50, bestEpoch: 50, best: null, final: null, durationMs: 1, samplesPerSecond: 1, stoppedEarly: false });
+      store.finishRun(runId, {
+        status: 'completed',
+        epochs: 50,
+        bestEpoch: 50,
+        best: null,
+        final: null,
+        durationMs: 1,
+        samplesPerSecond: 1,
+        stoppedEarly: false,
+      });
     }
     const pageSize = store.db.pragma('page_size', { simple: true }) as number;
     const pages = store.db.pragma('page_count', { simple: true }) as number;
@@ -185,7 +254,11 @@ describe('a store damaged in the middle of the file', () => {
     for (const argv of commands) {
       const r = await exited(mlpw([...argv, '--db', db]));
       expect({ argv, code: r.code, stdout: r.stdout }).toEqual({ argv, code: 2, stdout: '' });
-      expect(r.stderr).toMatch(new RegExp(`^mlpw ${argv[0]}: ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(quick_check: .+\\)\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^mlpw ${argv[0]}: ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(quick_check: .+\\)\n$`,
+        ),
+      );
     }
     expect(readFileSync(db).equals(bytes)).toBe(true);
     expect(statSync(db).mtimeMs).toBe(mtimeMs);
@@ -196,10 +269,16 @@ describe('paths and ports the CLI cannot use', () => {
   it('a folder given as --db: exit 2 with a sentence, for write and read commands', async () => {
     const folder = tmp.file('runs-folder');
     mkdirSync(folder);
-    for (const argv of [['runs'], ['train', '--dataset', 'xor', '--epochs', '1', '--backend', 'cpu'], ['tag', 'abcd', 'x']]) {
+    for (const argv of [
+      ['runs'],
+      ['train', '--dataset', 'xor', '--epochs', '1', '--backend', 'cpu'],
+      ['tag', 'abcd', 'x'],
+    ]) {
       const r = await cli([...argv, '--db', folder]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`mlpw ${argv[0]}: ${folder} is a folder, not a database file (give a file in it, e.g. ${folder}/workbench.db)\n`);
+      expect(r.stderr).toBe(
+        `mlpw ${argv[0]}: ${folder} is a folder, not a database file (give a file in it, e.g. ${folder}/workbench.db)\n`,
+      );
     }
   });
 
@@ -212,7 +291,10 @@ describe('paths and ports the CLI cannot use', () => {
     writeFileSync(`${site}/index.html`, '<!doctype html><title>t</title>');
     try {
       const r = await cli(['serve', '--port', String(port), '--db', db], { env: { MLPW_RENDERER_DIR: site } });
-      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `mlpw serve: --port ${port} is already in use; choose another or omit --port\n` });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({
+        code: 2,
+        stderr: `mlpw serve: --port ${port} is already in use; choose another or omit --port\n`,
+      });
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

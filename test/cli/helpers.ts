@@ -9,7 +9,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function cli(argv: string[], opts: { db?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export async function cli(
+  argv: string[],
+  opts: { db?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const ctx: CommandContext = {
@@ -24,7 +27,10 @@ export async function cli(argv: string[], opts: { db?: string; stdin?: string; e
 
 /** Trains a small CPU run into the database and returns its id. */
 export async function trainRun(db: string, ...flags: string[]): Promise<string> {
-  const r = await cli(['train', '--dataset', 'xor', '--samples', '200', '--epochs', '4', '--backend', 'cpu', '--json', ...flags], { db });
+  const r = await cli(
+    ['train', '--dataset', 'xor', '--samples', '200', '--epochs', '4', '--backend', 'cpu', '--json', ...flags],
+    { db },
+  );
   if (r.code !== 0) throw new Error(`train failed (${r.code}): ${r.stderr}`);
   return (JSON.parse(r.stdout) as { runId: string }).runId;
 }

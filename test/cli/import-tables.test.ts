@@ -66,7 +66,9 @@ describe('mlpw import of tables', () => {
     expect(tableLine(dry.stdout, 'body_mass_g').slice(2, 4)).toEqual(['numeric', '2']);
     expect(tableLine(dry.stdout, 'sex').slice(2, 5)).toEqual(['categorical', '3', '2']);
     expect(dry.stdout).toMatch(/imputed missing values in 3 rows/);
-    expect(dry.stdout).toMatch(/dry run: 10 rows, 10 features → species \(classification, 3 classes: Adelie, Chinstrap, Gentoo\); nothing stored/);
+    expect(dry.stdout).toMatch(
+      /dry run: 10 rows, 10 features → species \(classification, 3 classes: Adelie, Chinstrap, Gentoo\); nothing stored/,
+    );
 
     // An existing store is left byte for byte as it was.
     const other = file('other.csv', 'a,y\n1,p\n2,q\n');
@@ -80,14 +82,27 @@ describe('mlpw import of tables', () => {
     expect(r.stdout).toMatch(/imported penguins: 10 rows, 10 features → species/);
     const { record, data } = stored(db, 'penguins');
     expect(record.featureNames).toEqual([
-      'island=Biscoe', 'island=Dream', 'island=Torgersen',
-      'bill_length_mm', 'bill_length_mm_missing',
-      'body_mass_g', 'body_mass_g_missing',
-      'sex=female', 'sex=male', 'sex_missing',
+      'island=Biscoe',
+      'island=Dream',
+      'island=Torgersen',
+      'bill_length_mm',
+      'bill_length_mm_missing',
+      'body_mass_g',
+      'body_mass_g_missing',
+      'sex=female',
+      'sex=male',
+      'sex_missing',
     ]);
     expect(record.features).toBe(10);
-    const rows = PENGUINS.trim().split('\n').slice(1).map((l) => l.split(','));
-    const present = (j: number) => rows.map((c) => c[j]!).filter((v) => !['NA', '', '.', '?'].includes(v)).map(Number);
+    const rows = PENGUINS.trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const present = (j: number) =>
+      rows
+        .map((c) => c[j]!)
+        .filter((v) => !['NA', '', '.', '?'].includes(v))
+        .map(Number);
     const billMedian = median(present(2));
     const massMedian = median(present(3));
     const p = record.preprocessing!;
@@ -109,9 +124,13 @@ describe('mlpw import of tables', () => {
       const sex = gap(c[4]!) ? 'female' : c[4]!;
       return [
         ...islands.map((i) => (c[1] === i ? 1 : 0)),
-        gap(c[2]!) ? billMedian : Number(c[2]), gap(c[2]!) ? 1 : 0,
-        gap(c[3]!) ? massMedian : Number(c[3]), gap(c[3]!) ? 1 : 0,
-        sex === 'female' ? 1 : 0, sex === 'male' ? 1 : 0, gap(c[4]!) ? 1 : 0,
+        gap(c[2]!) ? billMedian : Number(c[2]),
+        gap(c[2]!) ? 1 : 0,
+        gap(c[3]!) ? massMedian : Number(c[3]),
+        gap(c[3]!) ? 1 : 0,
+        sex === 'female' ? 1 : 0,
+        sex === 'male' ? 1 : 0,
+        gap(c[4]!) ? 1 : 0,
       ];
     });
     expect(Array.from(data.x)).toEqual(expected.map((v) => Math.fround(v)));
@@ -121,7 +140,10 @@ describe('mlpw import of tables', () => {
   it('--missing drop (and its alias --drop-missing) leaves out rows with gaps and says how many; a row without a target is dropped either way', async () => {
     const db = tmp.file('drop.db');
     const csv = file('penguins-drop.csv', PENGUINS);
-    for (const flags of [['--missing', 'drop', '--name', 'a'], ['--drop-missing', '--name', 'b']]) {
+    for (const flags of [
+      ['--missing', 'drop', '--name', 'a'],
+      ['--drop-missing', '--name', 'b'],
+    ]) {
       const r = await cli(['import', csv, '--target', 'species', ...flags], { db });
       expect(r.stderr).toBe('');
       expect(r.stdout).toMatch(/dropped 3 rows with missing values/);
@@ -140,19 +162,40 @@ describe('mlpw import of tables', () => {
     const db = tmp.file('weather.db');
     const days = ['2024-03-05', '2024-03-06T10:00:00Z', '2024-12-31', '2025-01-01', '2024-07-14T23:30:00-02:00', ''];
     const kinds = ['sunny', 'rain', 'rain', 'snow', 'sunny', 'snow'];
-    const csv = file('weather.csv', 'date,temp_c,weather\n' + days.map((d, i) => `${d},${10 + i},${kinds[i]}`).join('\n') + '\n');
+    const csv = file(
+      'weather.csv',
+      'date,temp_c,weather\n' + days.map((d, i) => `${d},${10 + i},${kinds[i]}`).join('\n') + '\n',
+    );
     const r = await cli(['import', csv, '--target', 'weather'], { db });
     expect(r.stderr).toBe('');
     expect(tableLine(r.stdout, 'date').slice(2, 4)).toEqual(['date', '1']);
     const { record, data } = stored(db, 'weather');
-    expect(record.featureNames).toEqual(['date_year', 'date_doy_sin', 'date_doy_cos', 'date_weekday_sin', 'date_weekday_cos', 'date_missing', 'temp_c']);
+    expect(record.featureNames).toEqual([
+      'date_year',
+      'date_doy_sin',
+      'date_doy_cos',
+      'date_weekday_sin',
+      'date_weekday_cos',
+      'date_missing',
+      'temp_c',
+    ]);
     expect(record.classLabels).toEqual(['rain', 'snow', 'sunny']);
     const row = (i: number) => Array.from(data.x.subarray(i * 7, i * 7 + 7));
     // 2024-03-05: a Tuesday (weekday 1 from Monday), day 64 from January 1st of a 366-day year.
-    const tuesday = [2024, Math.sin((2 * Math.PI * 64) / 366), Math.cos((2 * Math.PI * 64) / 366), Math.sin((2 * Math.PI) / 7), Math.cos((2 * Math.PI) / 7), 0, 10];
+    const tuesday = [
+      2024,
+      Math.sin((2 * Math.PI * 64) / 366),
+      Math.cos((2 * Math.PI * 64) / 366),
+      Math.sin((2 * Math.PI) / 7),
+      Math.cos((2 * Math.PI) / 7),
+      0,
+      10,
+    ];
     expect(row(0)).toEqual(tuesday.map(Math.fround));
     // 2025-01-01 (a Wednesday) sits next to 2024-12-31 on the circle: day 0 of 365, and day 365 of 366.
-    expect(row(3).slice(0, 5)).toEqual([2025, 0, 1, Math.sin((4 * Math.PI) / 7), Math.cos((4 * Math.PI) / 7)].map(Math.fround));
+    expect(row(3).slice(0, 5)).toEqual(
+      [2025, 0, 1, Math.sin((4 * Math.PI) / 7), Math.cos((4 * Math.PI) / 7)].map(Math.fround),
+    );
     expect(row(2)[1]).toBeCloseTo(Math.sin((2 * Math.PI * 365) / 366), 6);
     // -02:00: 23:30 on July 14th is 01:30 UTC on July 15th, a Monday.
     expect(row(4).slice(3, 5)).toEqual([0, 1]);
@@ -174,24 +217,66 @@ describe('mlpw import of tables', () => {
     ];
     const json = file('cars.json', JSON.stringify(cars, null, 2));
     const ndjson = file('cars.ndjson', cars.map((c) => JSON.stringify(c)).join('\n') + '\n');
-    const csv = file('cars.csv', 'name,mpg,cylinders,horsepower,origin\n' + cars.map((c) => [c.name, c.mpg, c.cylinders, c.horsepower ?? 'null', c.origin ?? ''].join(',')).join('\n') + '\n');
+    const csv = file(
+      'cars.csv',
+      'name,mpg,cylinders,horsepower,origin\n' +
+        cars.map((c) => [c.name, c.mpg, c.cylinders, c.horsepower ?? 'null', c.origin ?? ''].join(',')).join('\n') +
+        '\n',
+    );
     const hashes: string[] = [];
-    for (const [path, name] of [[json, 'cars-json'], [ndjson, 'cars-ndjson'], [csv, 'cars-csv']] as const) {
+    for (const [path, name] of [
+      [json, 'cars-json'],
+      [ndjson, 'cars-ndjson'],
+      [csv, 'cars-csv'],
+    ] as const) {
       const r = await cli(['import', path, '--target', 'mpg', '--task', 'regression', '--name', name], { db });
-      expect(r.stderr).toBe('warning: column "name" looks like an ID (strings, all 8 values distinct); ignored (name it in --features to use it)\n');
-      expect(tableLine(r.stdout, 'name').slice(2, 6)).toEqual(['id', '0', '8', 'ignored: ID-like: all 8 values distinct']);
+      expect(r.stderr).toBe(
+        'warning: column "name" looks like an ID (strings, all 8 values distinct); ignored (name it in --features to use it)\n',
+      );
+      expect(tableLine(r.stdout, 'name').slice(2, 6)).toEqual([
+        'id',
+        '0',
+        '8',
+        'ignored: ID-like: all 8 values distinct',
+      ]);
       expect(tableLine(r.stdout, 'horsepower').slice(2, 4)).toEqual(['numeric', '2']);
       expect(r.stdout).toMatch(new RegExp(`imported ${name}: 8 rows, 7 features → mpg \\(regression, 1 target\\)`));
       hashes.push(stored(db, name).record.hash);
     }
     expect(new Set(hashes).size).toBe(1);
     const { record, data } = stored(db, 'cars-json');
-    expect(record.featureNames).toEqual(['cylinders', 'horsepower', 'horsepower_missing', 'origin=europe', 'origin=japan', 'origin=usa', 'origin_missing']);
-    expect(record.preprocessing!.ignored).toEqual([{ name: 'name', column: 0, reason: 'ID-like: all 8 values distinct' }]);
+    expect(record.featureNames).toEqual([
+      'cylinders',
+      'horsepower',
+      'horsepower_missing',
+      'origin=europe',
+      'origin=japan',
+      'origin=usa',
+      'origin_missing',
+    ]);
+    expect(record.preprocessing!.ignored).toEqual([
+      { name: 'name', column: 0, reason: 'ID-like: all 8 values distinct' },
+    ]);
     expect(record.preprocessing!.columns[1]).toMatchObject({ fill: median([130, 165, 95, 46, 88, 97]) });
     expect(Array.from(data.targets!)).toEqual(cars.map((c) => c.mpg));
 
-    const t = await cli(['train', '--dataset', 'cars-json', '--layers', '8', '--epochs', '3', '--batch', '4', '--backend', 'cpu', '--json'], { db });
+    const t = await cli(
+      [
+        'train',
+        '--dataset',
+        'cars-json',
+        '--layers',
+        '8',
+        '--epochs',
+        '3',
+        '--batch',
+        '4',
+        '--backend',
+        'cpu',
+        '--json',
+      ],
+      { db },
+    );
     expect(t.stderr).toBe('');
     expect(JSON.parse(t.stdout)).toMatchObject({ status: 'completed', epochs: 3 });
   });
@@ -217,22 +302,66 @@ describe('mlpw import of tables', () => {
       () => [file('ambiguous.csv', 'id,4,x,w\n1,p,3,5\n2,q,4,6\n3,p,5,7\n'), '--target', '4'],
       /--target 4 is ambiguous in .*ambiguous\.csv: the column named "4" \(column 2\) or column 4 \("w"\); write '"4"' for the name or #4 for the position/,
     ],
-    ['duplicate header names', () => [file('dup.csv', 'a,b,a,y\n1,2,3,p\n'), '--target', 'y'], /dup\.csv: duplicate column name "a" at columns 1 and 3/],
+    [
+      'duplicate header names',
+      () => [file('dup.csv', 'a,b,a,y\n1,2,3,p\n'), '--target', 'y'],
+      /dup\.csv: duplicate column name "a" at columns 1 and 3/,
+    ],
     [
       'more than 50 categories',
-      () => [file('many.csv', 'city,x,y\n' + Array.from({ length: 120 }, (_, i) => `town${i % 60},${i},${i % 2 ? 'p' : 'q'}`).join('\n') + '\n'), '--target', 'y'],
+      () => [
+        file(
+          'many.csv',
+          'city,x,y\n' +
+            Array.from({ length: 120 }, (_, i) => `town${i % 60},${i},${i % 2 ? 'p' : 'q'}`).join('\n') +
+            '\n',
+        ),
+        '--target',
+        'y',
+      ],
       /many\.csv: column 1 \("city"\) has 60 distinct values, more than 50 categories; leave it out with --ignore "city"/,
     ],
     [
       'dates with the year last',
-      () => [file('slash.csv', 'day,y\n' + Array.from({ length: 120 }, (_, i) => `${(i % 28) + 1}/${(i % 12) + 1}/2024,${i % 2 ? 'p' : 'q'}`).join('\n') + '\n'), '--target', 'y'],
+      () => [
+        file(
+          'slash.csv',
+          'day,y\n' +
+            Array.from({ length: 120 }, (_, i) => `${(i % 28) + 1}/${(i % 12) + 1}/2024,${i % 2 ? 'p' : 'q'}`).join(
+              '\n',
+            ) +
+            '\n',
+        ),
+        '--target',
+        'y',
+      ],
       /could be day\/month or month\/day: write them as YYYY-MM-DD/,
     ],
-    ['--features and --ignore together', () => [file('both.csv', 'a,b,y\n1,2,p\n2,3,q\n'), '--target', 'y', '--features', 'a', '--ignore', 'b'], /--features and --ignore: give one of them/],
-    ['--ignore naming the target', () => [file('ign.csv', 'a,b,y\n1,2,p\n2,3,q\n'), '--target', 'y', '--ignore', '3'], /--ignore names "y", the target column/],
-    ['a JSON array of numbers', () => [file('nums.json', '[1, 2]'), '--target', 'y'], /nums\.json line 1: element 1 of the array is not an object/],
-    ['an NDJSON line that is not JSON', () => [file('broken.ndjson', '{"a": 1, "y": "p"}\n{"a": 2, "y": \n'), '--target', 'y'], /broken\.ndjson line 2: not valid JSON/],
-    ['a nested JSON value', () => [file('nested.jsonl', '{"a": {"b": 1}, "y": "p"}\n'), '--target', 'y'], /nested\.jsonl line 1: "a" holds an object/],
+    [
+      '--features and --ignore together',
+      () => [file('both.csv', 'a,b,y\n1,2,p\n2,3,q\n'), '--target', 'y', '--features', 'a', '--ignore', 'b'],
+      /--features and --ignore: give one of them/,
+    ],
+    [
+      '--ignore naming the target',
+      () => [file('ign.csv', 'a,b,y\n1,2,p\n2,3,q\n'), '--target', 'y', '--ignore', '3'],
+      /--ignore names "y", the target column/,
+    ],
+    [
+      'a JSON array of numbers',
+      () => [file('nums.json', '[1, 2]'), '--target', 'y'],
+      /nums\.json line 1: element 1 of the array is not an object/,
+    ],
+    [
+      'an NDJSON line that is not JSON',
+      () => [file('broken.ndjson', '{"a": 1, "y": "p"}\n{"a": 2, "y": \n'), '--target', 'y'],
+      /broken\.ndjson line 2: not valid JSON/,
+    ],
+    [
+      'a nested JSON value',
+      () => [file('nested.jsonl', '{"a": {"b": 1}, "y": "p"}\n'), '--target', 'y'],
+      /nested\.jsonl line 1: "a" holds an object/,
+    ],
   ];
   it.each(bad)('%s: one clear line, exit code 2, nothing stored', async (_, args, message) => {
     const db = tmp.file('bad-tables.db');
@@ -251,7 +380,12 @@ describe('mlpw import of tables', () => {
   it('a target number that is only a position, or #N, or a quoted name, is read as such', async () => {
     const db = tmp.file('positions.db');
     const csv = file('positions.csv', 'id,4,x,w\n1,p,3,a\n2,q,4,b\n3,p,5,a\n');
-    const target = async (t: string) => (JSON.parse((await cli(['import', csv, '--target', t, '--dry-run', '--json'], { db })).stdout) as { targetName: string }).targetName;
+    const target = async (t: string) =>
+      (
+        JSON.parse((await cli(['import', csv, '--target', t, '--dry-run', '--json'], { db })).stdout) as {
+          targetName: string;
+        }
+      ).targetName;
     expect(await target('#4')).toBe('w');
     expect(await target('"4"')).toBe('4');
     expect(await target('3')).toBe('x');
@@ -261,16 +395,25 @@ describe('mlpw import of tables', () => {
     const db = tmp.file('rm.db');
     const csv = file('rm.csv', PENGUINS);
     expect((await cli(['import', csv, '--target', 'species', '--name', 'used'], { db })).code).toBe(0);
-    expect((await cli(['import', csv, '--target', 'species', '--name', 'unused', '--ignore', 'sex'], { db })).code).toBe(0);
-    const t = await cli(['train', '--dataset', 'used', '--layers', '4', '--epochs', '1', '--backend', 'cpu', '--json'], { db });
+    expect(
+      (await cli(['import', csv, '--target', 'species', '--name', 'unused', '--ignore', 'sex'], { db })).code,
+    ).toBe(0);
+    const t = await cli(
+      ['train', '--dataset', 'used', '--layers', '4', '--epochs', '1', '--backend', 'cpu', '--json'],
+      { db },
+    );
     const { runId } = JSON.parse(t.stdout) as { runId: string };
     const kept = await cli(['datasets', 'rm', 'used'], { db });
     expect(kept.code).toBe(2);
-    expect(kept.stderr).toMatch(new RegExp(`dataset "used" is kept: 1 run trained on it \\(${runId}\\); remove it first`));
+    expect(kept.stderr).toMatch(
+      new RegExp(`dataset "used" is kept: 1 run trained on it \\(${runId}\\); remove it first`),
+    );
     const removed = await cli(['datasets', 'rm', 'unused'], { db });
     expect(removed.stderr).toBe('');
     expect(removed.stdout).toMatch(/removed dataset unused \(10 rows/);
-    const names = (JSON.parse((await cli(['datasets', '--json'], { db })).stdout) as { name: string; source: string }[]).filter((d) => d.source === 'imported').map((d) => d.name);
+    const names = (JSON.parse((await cli(['datasets', '--json'], { db })).stdout) as { name: string; source: string }[])
+      .filter((d) => d.source === 'imported')
+      .map((d) => d.name);
     expect(names).toEqual(['used']);
     expect((await cli(['datasets', 'rm', 'nothing'], { db })).stderr).toMatch(/no imported dataset "nothing"/);
   });
@@ -278,12 +421,30 @@ describe('mlpw import of tables', () => {
   it('train --help lists every flag train accepts; --no-standardize turns standardisation off', async () => {
     const help = await cli(['train', '--help']);
     const text = help.stdout + help.stderr;
-    for (const flag of [...Object.keys(CONFIG_FLAGS), 'db', 'json', 'quiet', 'experiment']) expect(text, `--${flag}`).toContain(`--${flag}`);
+    for (const flag of [...Object.keys(CONFIG_FLAGS), 'db', 'json', 'quiet', 'experiment'])
+      expect(text, `--${flag}`).toContain(`--${flag}`);
     const db = tmp.file('standardize.db');
-    const r = await cli(['train', '--dataset', 'xor', '--samples', '100', '--epochs', '1', '--backend', 'cpu', '--no-standardize', '--json'], { db });
+    const r = await cli(
+      [
+        'train',
+        '--dataset',
+        'xor',
+        '--samples',
+        '100',
+        '--epochs',
+        '1',
+        '--backend',
+        'cpu',
+        '--no-standardize',
+        '--json',
+      ],
+      { db },
+    );
     expect(r.stderr).toBe('');
     const store = new RunStore(db);
-    const row = store.db.prepare('SELECT config FROM runs WHERE id = ?').get((JSON.parse(r.stdout) as { runId: string }).runId) as { config: string };
+    const row = store.db
+      .prepare('SELECT config FROM runs WHERE id = ?')
+      .get((JSON.parse(r.stdout) as { runId: string }).runId) as { config: string };
     store.close();
     expect(JSON.parse(row.config)).toMatchObject({ standardize: false });
   });

@@ -33,7 +33,23 @@ describe('a run on an imported dataset', () => {
 
   it('mlpw train --dataset NAME records name, hash and rows only, even with --samples and --noise', async () => {
     expect((await cli(['import', threeCsv(), '--target', 'label', '--name', 'three'], { db })).code).toBe(0);
-    const r = await cli(['train', '--dataset', 'three', '--samples', '200', '--noise', '0.3', '--epochs', '2', '--backend', 'cpu', '--json'], { db });
+    const r = await cli(
+      [
+        'train',
+        '--dataset',
+        'three',
+        '--samples',
+        '200',
+        '--noise',
+        '0.3',
+        '--epochs',
+        '2',
+        '--backend',
+        'cpu',
+        '--json',
+      ],
+      { db },
+    );
     expect(r.stderr).toBe('');
     cliRun = (JSON.parse(r.stdout) as { runId: string }).runId;
 
@@ -58,7 +74,9 @@ describe('a run on an imported dataset', () => {
         return r.value as never;
       };
       // What the Designer held before: the generator's fields beside an imported dataset's name.
-      const { id } = await call('createRun', { config: parseConfig({ dataset: { name: 'three', samples: 200, noise: 0.3 }, epochs: 2 }) }) as { id: string };
+      const { id } = (await call('createRun', {
+        config: parseConfig({ dataset: { name: 'three', samples: 200, noise: 0.3 }, epochs: 2 }),
+      })) as { id: string };
       const record = (await call('getRun', { id })) as { config: ExperimentConfig };
       expect(record.config.dataset).toEqual({ source: 'imported', name: 'three', hash, rows: 300 });
 
@@ -77,11 +95,14 @@ describe('a run on an imported dataset', () => {
   it('a run stored before imported datasets had their own config shape reads as name, hash and rows', async () => {
     // What such a store holds: the run's dataset_hash, and a config whose dataset is the generator's settings.
     const raw = new Database(db);
-    raw.prepare('UPDATE runs SET config = json_set(config, \'$.dataset\', json(@old)) WHERE id = @id').run({
+    raw.prepare("UPDATE runs SET config = json_set(config, '$.dataset', json(@old)) WHERE id = @id").run({
       id: cliRun,
       old: JSON.stringify({ name: 'three', samples: 200, noise: 0.3, classes: 3, seed: 1 }),
     });
-    expect(JSON.parse((raw.prepare('SELECT config FROM runs WHERE id = ?').get(cliRun) as { config: string }).config).dataset.samples).toBe(200);
+    expect(
+      JSON.parse((raw.prepare('SELECT config FROM runs WHERE id = ?').get(cliRun) as { config: string }).config).dataset
+        .samples,
+    ).toBe(200);
     raw.close();
     const shown = JSON.parse((await cli(['show', cliRun, '--json'], { db })).stdout) as { config: ExperimentConfig };
     expect(shown.config.dataset).toEqual({ source: 'imported', name: 'three', hash, rows: 300 });
@@ -92,11 +113,24 @@ describe('a run on an imported dataset', () => {
 
 describe('the imported dataset schema', () => {
   it('reads a stored config whose imported dataset still carries a generator’s leftovers, without them', () => {
-    const stored = { dataset: { source: 'imported', name: 'three', hash: 'a'.repeat(64), rows: 300, samples: 200, noise: 0.3, classes: 2, seed: 1 } };
+    const stored = {
+      dataset: {
+        source: 'imported',
+        name: 'three',
+        hash: 'a'.repeat(64),
+        rows: 300,
+        samples: 200,
+        noise: 0.3,
+        classes: 2,
+        seed: 1,
+      },
+    };
     expect(parseConfig(stored).dataset).toEqual({ source: 'imported', name: 'three', hash: 'a'.repeat(64), rows: 300 });
   });
 
   it('still names an unknown key of an imported dataset', () => {
-    expect(() => parseConfig({ dataset: { source: 'imported', name: 'three', hsah: 'x' } })).toThrow(/dataset: unknown key "hsah"/);
+    expect(() => parseConfig({ dataset: { source: 'imported', name: 'three', hsah: 'x' } })).toThrow(
+      /dataset: unknown key "hsah"/,
+    );
   });
 });

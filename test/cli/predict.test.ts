@@ -14,10 +14,16 @@ const onnx = tmp.file('iris.onnx');
 const data = tmp.file('flowers.csv');
 
 beforeAll(async () => {
-  const trained = await cli(['train', '--dataset', 'iris', '--layers', '8', '--epochs', '20', '--backend', 'cpu', '--json'], { db });
+  const trained = await cli(
+    ['train', '--dataset', 'iris', '--layers', '8', '--epochs', '20', '--backend', 'cpu', '--json'],
+    { db },
+  );
   runId = (JSON.parse(trained.stdout) as { runId: string }).runId;
   expect((await cli(['export', runId, '--out', onnx], { db })).code).toBe(0);
-  writeFileSync(data, 'species;petal_width;petal_length;sepal_width;sepal_length\nsetosa;0,2;1,4;3,5;5,1\nversicolor;1,4;4,7;3,2;7,0\nvirginica;2,5;6,0;3,3;6,3\n?;1,3;4,1;2,8;5,7\n');
+  writeFileSync(
+    data,
+    'species;petal_width;petal_length;sepal_width;sepal_length\nsetosa;0,2;1,4;3,5;5,1\nversicolor;1,4;4,7;3,2;7,0\nvirginica;2,5;6,0;3,3;6,3\n?;1,3;4,1;2,8;5,7\n',
+  );
 });
 
 function parse(csv: string) {
@@ -52,10 +58,27 @@ describe('mlpw predict', () => {
   });
 
   it.each([
-    ['rows without the model\'s columns', () => ['predict', onnx, '--data', write('few.csv', 'a,b\n1,2\n')], /few\.csv has columns a, b; the model takes 4 features \(sepal_length/],
-    ['a non-numeric value', () => ['predict', runId, '--data', write('word.csv', 'sepal_length,sepal_width,petal_length,petal_width\n5,3,1,x\n')], /word\.csv line 2, column 4: "x" is not a number/],
+    [
+      "rows without the model's columns",
+      () => ['predict', onnx, '--data', write('few.csv', 'a,b\n1,2\n')],
+      /few\.csv has columns a, b; the model takes 4 features \(sepal_length/,
+    ],
+    [
+      'a non-numeric value',
+      () => [
+        'predict',
+        runId,
+        '--data',
+        write('word.csv', 'sepal_length,sepal_width,petal_length,petal_width\n5,3,1,x\n'),
+      ],
+      /word\.csv line 2, column 4: "x" is not a number/,
+    ],
     ['a file that is not ONNX', () => ['predict', data, '--data', data], /flowers\.csv is not an ONNX model/],
-    ['an unwritable --out', () => ['predict', onnx, '--data', data, '--out', tmp.file('missing/p.csv')], /--out: cannot write .*missing\/p\.csv: ENOENT/],
+    [
+      'an unwritable --out',
+      () => ['predict', onnx, '--data', data, '--out', tmp.file('missing/p.csv')],
+      /--out: cannot write .*missing\/p\.csv: ENOENT/,
+    ],
   ])('%s: a clear error, exit 2', async (_, args, message) => {
     const r = await cli(args(), { db });
     expect(r.code).toBe(2);

@@ -19,9 +19,20 @@ beforeEach(() => {
   db = tmp.file('w.db');
   const store = new RunStore(db);
   ids = [0.3, 0.1, 0.2].map((best, i) => {
-    const id = store.createRun(config({ dataset: { name: i === 2 ? 'moons' : 'xor' }, optimizer: { lr: [0.1, 0.01, 0.001][i]! }, epochs: 3 }));
+    const id = store.createRun(
+      config({ dataset: { name: i === 2 ? 'moons' : 'xor' }, optimizer: { lr: [0.1, 0.01, 0.001][i]! }, epochs: 3 }),
+    );
     for (let e = 1; e <= 3; e++) store.recordEpoch(id, epoch(e, e === 2 ? best : best + 0.05 * e));
-    store.finishRun(id, { status: 'completed', epochs: 3, bestEpoch: 2, best: epoch(2, best), final: null, durationMs: 100, samplesPerSecond: 1000, stoppedEarly: false });
+    store.finishRun(id, {
+      status: 'completed',
+      epochs: 3,
+      bestEpoch: 2,
+      best: epoch(2, best),
+      final: null,
+      durationMs: 100,
+      samplesPerSecond: 1000,
+      stoppedEarly: false,
+    });
     return id;
   });
   store.close();
@@ -39,15 +50,23 @@ describe('runs', () => {
   });
 
   it('sorts on the best validation loss and filters by dataset, status and tag', async () => {
-    const sorted = JSON.parse((await cli(['runs', '--sort', 'val_loss', '--json'], { db })).stdout) as { id: string; bestValLoss: number }[];
+    const sorted = JSON.parse((await cli(['runs', '--sort', 'val_loss', '--json'], { db })).stdout) as {
+      id: string;
+      bestValLoss: number;
+    }[];
     expect(sorted.map((r) => r.id)).toEqual([ids[1], ids[2], ids[0]]);
     expect(sorted[0]!.bestValLoss).toBe(0.1);
-    const desc = JSON.parse((await cli(['runs', '--sort', 'val_loss:desc', '--limit', '1', '--json'], { db })).stdout) as { id: string }[];
+    const desc = JSON.parse(
+      (await cli(['runs', '--sort', 'val_loss:desc', '--limit', '1', '--json'], { db })).stdout,
+    ) as { id: string }[];
     expect(desc.map((r) => r.id)).toEqual([ids[0]]);
     expect(JSON.parse((await cli(['runs', '--dataset', 'moons', '--json'], { db })).stdout)).toHaveLength(1);
     expect(JSON.parse((await cli(['runs', '--status', 'running,failed', '--json'], { db })).stdout)).toHaveLength(0);
     await cli(['tag', ids[0]!, 'baseline'], { db });
-    const tagged = JSON.parse((await cli(['runs', '--tag', 'baseline', '--json'], { db })).stdout) as { id: string; tags: string[] }[];
+    const tagged = JSON.parse((await cli(['runs', '--tag', 'baseline', '--json'], { db })).stdout) as {
+      id: string;
+      tags: string[];
+    }[];
     expect(tagged).toEqual([expect.objectContaining({ id: ids[0], tags: ['baseline'] })]);
   });
 
@@ -71,7 +90,11 @@ describe('show', () => {
     expect(r.stdout).toMatch(/best val_loss 0\.1000 at epoch 2/);
     expect(r.stdout).toMatch(/optimizer\.lr\s+0\.01\n/);
     expect(r.stdout).toMatch(/^epoch\s+train_loss/m);
-    const json = JSON.parse((await cli(['show', ids[1]!, '--json'], { db })).stdout) as { id: string; epochs: unknown[]; config: unknown };
+    const json = JSON.parse((await cli(['show', ids[1]!, '--json'], { db })).stdout) as {
+      id: string;
+      epochs: unknown[];
+      config: unknown;
+    };
     expect(json.id).toBe(ids[1]);
     expect(json.epochs).toHaveLength(3);
   });
@@ -118,17 +141,34 @@ describe('export-csv', () => {
     const cols = head!.split(',');
     expect(cols.slice(0, 3)).toEqual(['run_id', 'status', 'sweep_id']);
     expect(cols).toContain('optimizer.lr');
-    expect(cols.slice(-8)).toEqual(['epoch', 'train_loss', 'val_loss', 'train_acc', 'val_acc', 'lr', 'duration_ms', 'samples_per_sec']);
+    expect(cols.slice(-8)).toEqual([
+      'epoch',
+      'train_loss',
+      'val_loss',
+      'train_acc',
+      'val_acc',
+      'lr',
+      'duration_ms',
+      'samples_per_sec',
+    ]);
     expect(rows).toHaveLength(6);
     const row = Object.fromEntries(cols.map((c, i) => [c, rows[4]!.split(',')[i]]));
-    expect(row).toMatchObject({ run_id: ids[2], 'optimizer.lr': '0.001', 'dataset.name': 'moons', epoch: '2', val_loss: '0.2' });
+    expect(row).toMatchObject({
+      run_id: ids[2],
+      'optimizer.lr': '0.001',
+      'dataset.name': 'moons',
+      epoch: '2',
+      val_loss: '0.2',
+    });
   });
 
   it('writes the Compare view’s bytes, formulas kept as text and negative numbers as numbers', async () => {
     const store = new RunStore(db);
     const id = store.createRun(config({ name: '=HYPERLINK("http://evil.example","click")' }));
     store.recordEpoch(id, { ...epoch(1, 0.5), trainLoss: -0.5 });
-    const r = await dispatch(createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' }), 'compareRuns', { ids: [id, ids[0]!] });
+    const r = await dispatch(createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' }), 'compareRuns', {
+      ids: [id, ids[0]!],
+    });
     store.close();
     if (!r.ok) throw new Error(r.error.message);
     const view = r.value as { runs: RunRecord[]; epochs: EpochMetrics[][] };

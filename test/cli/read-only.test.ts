@@ -28,15 +28,33 @@ describe('read-only commands', () => {
     const store = new RunStore(db);
     const done = store.createRun(config());
     for (let e = 1; e <= 3; e++) store.recordEpoch(done, epoch(e));
-    store.finishRun(done, { status: 'completed', epochs: 3, bestEpoch: 3, best: null, final: null, durationMs: 1, samplesPerSecond: 1, stoppedEarly: false });
+    store.finishRun(done, {
+      status: 'completed',
+      epochs: 3,
+      bestEpoch: 3,
+      best: null,
+      final: null,
+      durationMs: 1,
+      samplesPerSecond: 1,
+      stoppedEarly: false,
+    });
     // A run left 'running' by a process that has exited: a read-write open would mark it interrupted.
     const orphan = store.createRun(config());
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
-    store.db.prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, owner_token = ? WHERE id = ?').run(deadPid, hostname(), 'gone', orphan);
+    store.db
+      .prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, owner_token = ? WHERE id = ?')
+      .run(deadPid, hostname(), 'gone', orphan);
     store.close();
     const before = fileState(db);
 
-    for (const argv of [['runs'], ['runs', '--json', '--sort', 'val_loss'], ['show', done], ['show', orphan, '--json'], ['compare', done, orphan], ['export-csv', done, orphan, '--out', '-']]) {
+    for (const argv of [
+      ['runs'],
+      ['runs', '--json', '--sort', 'val_loss'],
+      ['show', done],
+      ['show', orphan, '--json'],
+      ['compare', done, orphan],
+      ['export-csv', done, orphan, '--out', '-'],
+    ]) {
       const r = await cli([...argv, '--db', db]);
       expect({ argv, code: r.code, stderr: r.stderr }).toEqual({ argv, code: 0, stderr: '' });
     }

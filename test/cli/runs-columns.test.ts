@@ -25,11 +25,35 @@ beforeAll(() => {
   try {
     for (const activation of ['tanh', 'relu'] as const)
       ACC[activation].forEach((acc, i) => {
-        const config = parseConfig({ dataset: { name: 'xor' }, model: { layers: [{ units: 4, activation }] }, epochs: 2, seed: i + 1, backend: 'cpu' });
+        const config = parseConfig({
+          dataset: { name: 'xor' },
+          model: { layers: [{ units: 4, activation }] },
+          epochs: 2,
+          seed: i + 1,
+          backend: 'cpu',
+        });
         const id = store.createRun(config, { experiment: 'act' });
-        const epochs = [1, 2].map((epoch) => ({ epoch, trainLoss: 1 / epoch, valLoss: 1 - acc / epoch, trainAcc: acc, valAcc: epoch === 2 ? acc : acc / 2, lr: 0.1, durationMs: 5, samplesPerSec: 1000 }));
+        const epochs = [1, 2].map((epoch) => ({
+          epoch,
+          trainLoss: 1 / epoch,
+          valLoss: 1 - acc / epoch,
+          trainAcc: acc,
+          valAcc: epoch === 2 ? acc : acc / 2,
+          lr: 0.1,
+          durationMs: 5,
+          samplesPerSec: 1000,
+        }));
         for (const m of epochs) store.recordEpoch(id, m);
-        store.finishRun(id, { status: 'completed', epochs: 2, bestEpoch: 2, best: epochs[1]!, final: epochs[1]!, durationMs: 10, samplesPerSecond: 1000, stoppedEarly: false });
+        store.finishRun(id, {
+          status: 'completed',
+          epochs: 2,
+          bestEpoch: 2,
+          best: epochs[1]!,
+          final: epochs[1]!,
+          durationMs: 10,
+          samplesPerSecond: 1000,
+          stoppedEarly: false,
+        });
         ids[`${activation}${i + 1}`] = id;
       });
     store.addTags(ids.relu3!, ['baseline']);
@@ -46,29 +70,58 @@ const meanStd = (v: readonly number[]) => {
 
 describe('mlpw runs, computed columns', () => {
   it('--columns shows config keys, best/last metrics and run facts; --sort takes any column', () => {
-    const r = mlpw('--columns', 'activation,seed,last.val_acc,best.val_loss,params,experiment', '--sort', 'last.val_acc:desc', '--json');
+    const r = mlpw(
+      '--columns',
+      'activation,seed,last.val_acc,best.val_loss,params,experiment',
+      '--sort',
+      'last.val_acc:desc',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(rows.map((x) => x['last.val_acc'])).toEqual([0.95, 0.9, 0.8, 0.7, 0.6, 0.5]);
-    expect(rows[0]).toEqual({ id: ids.relu3, activation: 'relu', seed: 3, 'last.val_acc': 0.95, 'best.val_loss': 1 - 0.95 / 2, params: null, experiment: 'act' });
+    expect(rows[0]).toEqual({
+      id: ids.relu3,
+      activation: 'relu',
+      seed: 3,
+      'last.val_acc': 0.95,
+      'best.val_loss': 1 - 0.95 / 2,
+      params: null,
+      experiment: 'act',
+    });
     const text = mlpw('--columns', 'activation,last.val_acc', '--sort', 'last.val_acc');
     expect(text.stdout.split('\n')[0]).toBe('id        activation  last.val_acc');
-    expect(text.stdout.split("\n")[2]).toBe(`${ids.relu3}  relu              0.9500`); // accuracy: best first, as --sort val_acc
+    expect(text.stdout.split('\n')[2]).toBe(`${ids.relu3}  relu              0.9500`); // accuracy: best first, as --sort val_acc
   });
 
   it('--filter keeps the runs that match, and names a bad token', () => {
-    const kept = (expr: string) => (JSON.parse(mlpw('--filter', expr, '--columns', 'seed', '--json').stdout) as { id: string }[]).map((x) => x.id).sort();
+    const kept = (expr: string) =>
+      (JSON.parse(mlpw('--filter', expr, '--columns', 'seed', '--json').stdout) as { id: string }[])
+        .map((x) => x.id)
+        .sort();
     expect(kept('val_acc > 0.75 and model.layers.activation = tanh')).toEqual([ids.tanh1, ids.tanh2].sort());
     expect(kept('tag = baseline')).toEqual([ids.relu3]);
     const bad = mlpw('--filter', 'val_acc > 0.9 or seed = 1');
-    expect([bad.code, bad.stderr]).toEqual([2, 'mlpw runs: --filter: expected "and" or the end after "val_acc > 0.9", found "or" at column 15\n']);
-    expect(mlpw('--columns', 'best.speed').stderr).toBe('mlpw runs: --columns: unknown metric "speed" in "best.speed" (metrics: train_loss, val_loss, train_acc, val_acc, lr, samples_per_sec, epoch_ms)\n');
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      'mlpw runs: --filter: expected "and" or the end after "val_acc > 0.9", found "or" at column 15\n',
+    ]);
+    expect(mlpw('--columns', 'best.speed').stderr).toBe(
+      'mlpw runs: --columns: unknown metric "speed" in "best.speed" (metrics: train_loss, val_loss, train_acc, val_acc, lr, samples_per_sec, epoch_ms)\n',
+    );
   });
 
   it('--group-by gives one row per group with n and mean ± std of each metric shown', () => {
     const r = mlpw('--group-by', 'model.layers.activation', '--columns', 'last.val_acc,best.val_loss', '--json');
-    const groups = JSON.parse(r.stdout) as { keys: Record<string, string>; n: number; columns: Record<string, { mean: number; std: number; count: number }> }[];
-    expect(groups.map((g) => [g.keys['model.layers.activation'], g.n])).toEqual([['relu', 3], ['tanh', 3]]);
+    const groups = JSON.parse(r.stdout) as {
+      keys: Record<string, string>;
+      n: number;
+      columns: Record<string, { mean: number; std: number; count: number }>;
+    }[];
+    expect(groups.map((g) => [g.keys['model.layers.activation'], g.n])).toEqual([
+      ['relu', 3],
+      ['tanh', 3],
+    ]);
     for (const g of groups) {
       const acc = ACC[g.keys['model.layers.activation'] as 'tanh' | 'relu'];
       const [mean, std] = meanStd(acc);

@@ -8,7 +8,11 @@ describe('resolveDbPath', () => {
     ['linux', {}, '/home/ada/.config/mlp-workbench/workbench.db'],
     ['linux', { XDG_CONFIG_HOME: '/xdg' }, '/xdg/mlp-workbench/workbench.db'],
     ['darwin', {}, '/home/ada/Library/Application Support/mlp-workbench/workbench.db'],
-    ['win32', { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, join('C:\\Users\\ada\\AppData\\Roaming', 'mlp-workbench', 'workbench.db')],
+    [
+      'win32',
+      { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' },
+      join('C:\\Users\\ada\\AppData\\Roaming', 'mlp-workbench', 'workbench.db'),
+    ],
   ] as const)('defaults to the app data folder on %s %j', (platform, env, expected) => {
     expect(resolveDbPath(undefined, env, platform, '/home/ada')).toBe(expected);
   });

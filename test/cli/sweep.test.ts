@@ -18,12 +18,28 @@ const BASE = ['--dataset', 'xor', '--samples', '200', '--epochs', '3', '--backen
 
 describe('sweep', () => {
   it('trains the cartesian product in parallel workers and records it as one sweep', async () => {
-    const r = await cli(['sweep', ...BASE, '--grid', 'optimizer.lr=0.1,0.01', '--grid', 'model.layers=4,8x8', '--parallel', '2', '--json'], { db });
+    const r = await cli(
+      [
+        'sweep',
+        ...BASE,
+        '--grid',
+        'optimizer.lr=0.1,0.01',
+        '--grid',
+        'model.layers=4,8x8',
+        '--parallel',
+        '2',
+        '--json',
+      ],
+      { db },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { sweepId: string; runs: { runId: string; point: string; status: string }[] };
     expect(out.runs.map((x) => x.point).sort()).toEqual([
-      'optimizer.lr=0.01 model.layers=4', 'optimizer.lr=0.01 model.layers=8x8', 'optimizer.lr=0.1 model.layers=4', 'optimizer.lr=0.1 model.layers=8x8',
+      'optimizer.lr=0.01 model.layers=4',
+      'optimizer.lr=0.01 model.layers=8x8',
+      'optimizer.lr=0.1 model.layers=4',
+      'optimizer.lr=0.1 model.layers=8x8',
     ]);
     const store = new RunStore(db);
     const runs = store.listRuns({ sweepId: out.sweepId });
@@ -35,7 +51,14 @@ describe('sweep', () => {
       expect((run.config.dataset as BuiltinDatasetConfig).samples).toBe(200);
     }
     expect(runs.map((r) => `${r.lr} ${r.layers}`).sort()).toEqual(['0.01 4', '0.01 8x8', '0.1 4', '0.1 8x8']);
-    expect(store.getSweep(out.sweepId)).toMatchObject({ size: 4, parallel: 2, grid: [{ key: 'optimizer.lr', values: [0.1, 0.01] }, { key: 'model.layers', values: [[4], [8, 8]] }] });
+    expect(store.getSweep(out.sweepId)).toMatchObject({
+      size: 4,
+      parallel: 2,
+      grid: [
+        { key: 'optimizer.lr', values: [0.1, 0.01] },
+        { key: 'model.layers', values: [[4], [8, 8]] },
+      ],
+    });
     store.close();
     const listed = await cli(['runs', '--sweep', out.sweepId.slice(0, 5), '--sort', 'val_loss'], { db });
     expect(listed.stdout.trim().split('\n')).toHaveLength(6);
@@ -63,7 +86,9 @@ describe('sweep', () => {
   });
 
   it('an unknown dataset is a config error that stores nothing (exit 2, the known names listed)', async () => {
-    const r = await cli(['sweep', '--dataset', 'bogus', '--epochs', '2', '--backend', 'cpu', '--grid', 'seed=1,2'], { db });
+    const r = await cli(['sweep', '--dataset', 'bogus', '--epochs', '2', '--backend', 'cpu', '--grid', 'seed=1,2'], {
+      db,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown dataset "bogus" \(built-in: .*spiral.*; imported into .*: none\)/);
     if (existsSync(db)) {
@@ -77,10 +102,29 @@ describe('sweep', () => {
   it('a sweep over an imported dataset records each run with its name, hash and rows only (no generator settings)', async () => {
     const csv = tmp.file('points.csv');
     const rows = ['x,y,side'];
-    for (let i = 0; i < 120; i++) rows.push(`${(i % 12) / 6 - 1},${Math.floor(i / 12) / 5 - 1},${i % 12 < 6 ? 'left' : 'right'}`);
+    for (let i = 0; i < 120; i++)
+      rows.push(`${(i % 12) / 6 - 1},${Math.floor(i / 12) / 5 - 1},${i % 12 < 6 ? 'left' : 'right'}`);
     writeFileSync(csv, rows.join('\n') + '\n');
     expect((await cli(['import', csv, '--target', 'side', '--name', 'points'], { db })).code).toBe(0);
-    const r = await cli(['sweep', '--dataset', 'points', '--samples', '200', '--noise', '0.3', '--epochs', '2', '--backend', 'cpu', '--grid', 'seed=1,2', '--json'], { db });
+    const r = await cli(
+      [
+        'sweep',
+        '--dataset',
+        'points',
+        '--samples',
+        '200',
+        '--noise',
+        '0.3',
+        '--epochs',
+        '2',
+        '--backend',
+        'cpu',
+        '--grid',
+        'seed=1,2',
+        '--json',
+      ],
+      { db },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const { sweepId } = JSON.parse(r.stdout) as { sweepId: string };
@@ -89,7 +133,12 @@ describe('sweep', () => {
     expect(runs).toHaveLength(2);
     for (const run of runs) {
       expect(run.status).toBe('completed');
-      expect(run.config.dataset).toEqual({ source: 'imported', name: 'points', hash: expect.stringMatching(/^[0-9a-f]{64}$/), rows: 120 });
+      expect(run.config.dataset).toEqual({
+        source: 'imported',
+        name: 'points',
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        rows: 120,
+      });
     }
     expect(store.getSweep(sweepId).baseConfig.dataset).toMatchObject({ source: 'imported', name: 'points', rows: 120 });
     store.close();

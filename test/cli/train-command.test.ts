@@ -16,7 +16,11 @@ async function waitForFirstEpoch(file: string, timeoutMs: number): Promise<void>
     if (existsSync(file)) {
       const db = new Database(file, { readonly: true, fileMustExist: true });
       try {
-        const row = db.prepare(`SELECT count(*) AS n FROM epochs JOIN runs ON runs.id = epochs.run_id WHERE runs.status = 'running'`).get() as { n: number };
+        const row = db
+          .prepare(
+            `SELECT count(*) AS n FROM epochs JOIN runs ON runs.id = epochs.run_id WHERE runs.status = 'running'`,
+          )
+          .get() as { n: number };
         if (row.n > 0) return;
       } catch {
         // the schema is not there yet
@@ -35,7 +39,20 @@ function mlpw(...args: string[]) {
 
 describe('mlpw train', () => {
   it('--json prints one object with status, epochs, backend, final and best metrics, samples/s', () => {
-    const r = mlpw('train', '--dataset', 'iris', '--layers', '8', '--epochs', '5', '--seed', '2', '--backend', 'cpu', '--json');
+    const r = mlpw(
+      'train',
+      '--dataset',
+      'iris',
+      '--layers',
+      '8',
+      '--epochs',
+      '5',
+      '--seed',
+      '2',
+      '--backend',
+      'cpu',
+      '--json',
+    );
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout.trim());
     expect(out.status).toBe('completed');
@@ -50,7 +67,10 @@ describe('mlpw train', () => {
 
   it('prints a line per epoch and a summary; flags override the config file', () => {
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ dataset: { name: 'xor', samples: 200 }, epochs: 50, optimizer: { type: 'sgd', lr: 0.1 } }));
+    writeFileSync(
+      config,
+      JSON.stringify({ dataset: { name: 'xor', samples: 200 }, epochs: 50, optimizer: { type: 'sgd', lr: 0.1 } }),
+    );
     const r = mlpw('train', '--config', config, '--epochs', '3', '--backend', 'cpu');
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n').filter((l) => l.startsWith('epoch'));
@@ -74,12 +94,15 @@ describe('mlpw train', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it.each([['--epochs'], ['--layers'], ['--frobnicate']])('a 100,000-character value of %s is quoted in at most a short excerpt', (flag) => {
-    const r = mlpw('train', flag, `1x${'9'.repeat(50_000)}q${'z'.repeat(50_000)}`);
-    expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr.length).toBeLessThan(400);
-  });
+  it.each([['--epochs'], ['--layers'], ['--frobnicate']])(
+    'a 100,000-character value of %s is quoted in at most a short excerpt',
+    (flag) => {
+      const r = mlpw('train', flag, `1x${'9'.repeat(50_000)}q${'z'.repeat(50_000)}`);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.length).toBeLessThan(400);
+    },
+  );
 
   it('a config file with a JSON error names the file and line', () => {
     const bad = join(dir, 'bad.json');
@@ -90,7 +113,25 @@ describe('mlpw train', () => {
   });
 
   it('Ctrl-C (SIGINT) cancels cleanly: status cancelled, exit 0', { timeout: 180_000 }, async () => {
-    const child = spawn(process.execPath, [BIN, 'train', '--dataset', 'spiral', '--samples', '20000', '--epochs', '1000', '--batch', '8', '--backend', 'cpu', '--json'], { env });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'train',
+        '--dataset',
+        'spiral',
+        '--samples',
+        '20000',
+        '--epochs',
+        '1000',
+        '--batch',
+        '8',
+        '--backend',
+        'cpu',
+        '--json',
+      ],
+      { env },
+    );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     // Interrupt once the run is really training (a running run has an epoch in the store), however slow the start is.

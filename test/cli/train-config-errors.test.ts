@@ -26,7 +26,10 @@ function storedRuns(): number {
 describe('train with a config error', () => {
   it('an unknown dataset: exit 2 naming the built-in and the imported datasets, and no run', async () => {
     const csv = tmp.file('points.csv');
-    writeFileSync(csv, 'x,y,side\n' + Array.from({ length: 20 }, (_, i) => `${i},${i % 3},${i % 2 ? 'a' : 'b'}`).join('\n') + '\n');
+    writeFileSync(
+      csv,
+      'x,y,side\n' + Array.from({ length: 20 }, (_, i) => `${i},${i % 3},${i % 2 ? 'a' : 'b'}`).join('\n') + '\n',
+    );
     expect((await cli(['import', csv, '--target', 'side', '--name', 'points', '--db', db])).code).toBe(0);
 
     const r = await cli(['train', '--dataset', 'bogus', '--epochs', '1', '--backend', 'cpu', '--db', db]);
@@ -39,7 +42,22 @@ describe('train with a config error', () => {
   });
 
   it('a split that leaves no training rows, found by the worker: exit 2 and no run', async () => {
-    const r = await cli(['train', '--dataset', 'xor', '--samples', '1', '--val-split', '0.9', '--epochs', '1', '--backend', 'cpu', '--json', '--db', db]);
+    const r = await cli([
+      'train',
+      '--dataset',
+      'xor',
+      '--samples',
+      '1',
+      '--val-split',
+      '0.9',
+      '--epochs',
+      '1',
+      '--backend',
+      'cpu',
+      '--json',
+      '--db',
+      db,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^mlpw train: validationSplit: 0\.9 of 1 samples leaves no training rows/);
     expect(r.stderr.split('\n')).toHaveLength(2);

@@ -14,13 +14,34 @@ afterAll(() => tmp.cleanup());
 
 describe('train records runs', () => {
   it('records config, every epoch, checkpoints, backend and data info, and prints the id', async () => {
-    const r = await cli(['train', '--dataset', 'xor', '--samples', '200', '--epochs', '3', '--backend', 'cpu', '--lr', '0.05', '--db', db]);
+    const r = await cli([
+      'train',
+      '--dataset',
+      'xor',
+      '--samples',
+      '200',
+      '--epochs',
+      '3',
+      '--backend',
+      'cpu',
+      '--lr',
+      '0.05',
+      '--db',
+      db,
+    ]);
     expect(r.code).toBe(0);
     const id = /^run ([0-9a-z]{8}) → /.exec(r.stdout)?.[1];
     expect(id).toBeDefined();
     const store = new RunStore(db);
     const run = store.getRunDetail(id!);
-    expect(run).toMatchObject({ status: 'completed', epochsDone: 3, lr: 0.05, dataset: 'xor', backendInfo: { backend: 'cpu' }, dataInfo: { dataset: 'xor', trainSamples: 160 } });
+    expect(run).toMatchObject({
+      status: 'completed',
+      epochsDone: 3,
+      lr: 0.05,
+      dataset: 'xor',
+      backendInfo: { backend: 'cpu' },
+      dataInfo: { dataset: 'xor', trainSamples: 160 },
+    });
     expect(run.config.optimizer.lr).toBe(0.05);
     expect(store.getEpochs(id!).map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(run.checkpoints.map((c) => c.kind)).toEqual(['best', 'final']);

@@ -70,7 +70,10 @@ describe('CSV import: targets', () => {
   });
 
   it('--drop-missing drops rows with empty or NA fields and counts them', async () => {
-    const { data, x } = await importText('a,b,y\n1,2,p\n,4,q\n5,NA,p\n7,8,\n9,10,q\n', { target: 'y', dropMissing: true });
+    const { data, x } = await importText('a,b,y\n1,2,p\n,4,q\n5,NA,p\n7,8,\n9,10,q\n', {
+      target: 'y',
+      dropMissing: true,
+    });
     expect(data.rows).toBe(2);
     expect(x).toEqual([1, 2, 9, 10]);
     expect(data.source.droppedRows).toBe(3);
@@ -82,21 +85,64 @@ describe('CSV import: bad input names the file, line, column and value', () => {
     ['empty file', '', {}, /data\.csv is empty/, 'empty'],
     ['blank lines only', '\n\r\n\n', {}, /data\.csv is empty/, 'empty'],
     ['header only', 'a,b,y\n', {}, /data\.csv has a header but no data rows/, 'no_rows'],
-    ['ragged row', 'a,b,y\n1,2,p\n3,q\n5,6,p\n', {}, /data\.csv line 3: expected 3 fields \(as in the header\), found 2/, 'ragged'],
-    ['non-numeric feature', 'a,b,y\n1,2,p\n3,four,q\n', {}, /data\.csv line 3, column 2 \("b"\): "four" is not a number/, 'not_a_number'],
+    [
+      'ragged row',
+      'a,b,y\n1,2,p\n3,q\n5,6,p\n',
+      {},
+      /data\.csv line 3: expected 3 fields \(as in the header\), found 2/,
+      'ragged',
+    ],
+    [
+      'non-numeric feature',
+      'a,b,y\n1,2,p\n3,four,q\n',
+      {},
+      /data\.csv line 3, column 2 \("b"\): "four" is not a number/,
+      'not_a_number',
+    ],
     ['one class only', 'a,y\n1,p\n2,p\n', {}, /target column "y" has one class only \("p"\)/, 'one_class'],
-    ['unknown target', 'a,b,y\n1,2,p\n', { target: 'label' }, /--target: no column "label" in data\.csv \(columns: a, b, y\)/, 'unknown_column'],
-    ['missing values', 'a,b,y\n1,2,p\n,4,q\n5,NA,p\n7,8,q\n', {}, /missing values .* on lines 3, 4; fix them or pass --drop-missing/, 'missing_values'],
-    ['unclosed quote', 'a,b,y\n1,2,"p\n3,4,q\n', {}, /data\.csv line 2: a quoted field is not closed/, 'unclosed_quote'],
-    ['non-numeric regression target', 'a,y\n1,2\n2,x\n', { task: 'regression' }, /line 3, column "y": "x" is not a number/, 'not_a_number'],
+    [
+      'unknown target',
+      'a,b,y\n1,2,p\n',
+      { target: 'label' },
+      /--target: no column "label" in data\.csv \(columns: a, b, y\)/,
+      'unknown_column',
+    ],
+    [
+      'missing values',
+      'a,b,y\n1,2,p\n,4,q\n5,NA,p\n7,8,q\n',
+      {},
+      /missing values .* on lines 3, 4; fix them or pass --drop-missing/,
+      'missing_values',
+    ],
+    [
+      'unclosed quote',
+      'a,b,y\n1,2,"p\n3,4,q\n',
+      {},
+      /data\.csv line 2: a quoted field is not closed/,
+      'unclosed_quote',
+    ],
+    [
+      'non-numeric regression target',
+      'a,y\n1,2\n2,x\n',
+      { task: 'regression' },
+      /line 3, column "y": "x" is not a number/,
+      'not_a_number',
+    ],
   ];
   it.each(cases)('%s', async (_, text, options, message, code) => {
-    await expect(importText(text, { target: 'y', ...options })).rejects.toMatchObject({ code, message: expect.stringMatching(message), exitCode: 2 });
+    await expect(importText(text, { target: 'y', ...options })).rejects.toMatchObject({
+      code,
+      message: expect.stringMatching(message),
+      exitCode: 2,
+    });
   });
 
   it('binary junk (invalid UTF-8 or NUL bytes)', async () => {
     const junk = Uint8Array.from({ length: 600 }, (_, i) => (i * 131 + 7) % 256);
-    await expect(importText(junk, { target: 'y' })).rejects.toMatchObject({ code: 'binary', message: expect.stringMatching(/data\.csv is not a text CSV file: binary data near byte \d+/) });
+    await expect(importText(junk, { target: 'y' })).rejects.toMatchObject({
+      code: 'binary',
+      message: expect.stringMatching(/data\.csv is not a text CSV file: binary data near byte \d+/),
+    });
     await expect(importText('a,b,y\n1,2\0,p\n', { target: 'y' })).rejects.toMatchObject({ code: 'binary' });
   });
 });

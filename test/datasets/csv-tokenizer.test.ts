@@ -13,7 +13,10 @@ describe('CSV tokenizer: linear time', () => {
   it.each([
     ['a quoted field', (n: number) => `a,b\n1,"${'x'.repeat(n)}"\n2,3\n`],
     ['an unquoted field', (n: number) => `a,b\n1,${'7'.repeat(n)}\n2,3\n`],
-    ['doubled quotes and newlines in a field', (n: number) => `a,b\n1,"${`${'x'.repeat(61)}""\n`.repeat(n / 64)}"\n2,3\n`],
+    [
+      'doubled quotes and newlines in a field',
+      (n: number) => `a,b\n1,"${`${'x'.repeat(61)}""\n`.repeat(n / 64)}"\n2,3\n`,
+    ],
   ])('%s of 8 MB in 64 KB chunks: each character is examined once', (_, make) => {
     const text = make(8 << 20);
     const t = new CsvTokenizer(',', 'long.csv');
@@ -33,15 +36,19 @@ describe('CSV tokenizer: linear time', () => {
 });
 
 describe('CSV tokenizer: the record cap', () => {
-  it('an unclosed quote that swallows the rest of a 20 MB file is refused at its line, with a hint', { timeout: 120_000 }, async () => {
-    const text = `a,y\n1,p\n2,q\n3,"oops\n${'4,r\n'.repeat(5 << 20)}`;
-    await expect(importText(text, { target: 'y' }, 1 << 16)).rejects.toMatchObject({
-      code: 'record_too_long',
-      message: `data.csv line 4: a record longer than 16 MB (${MAX_RECORD_CHARS} characters); a missing closing quote?`,
-      where: { file: 'data.csv', line: 4 },
-      exitCode: 2,
-    });
-  });
+  it(
+    'an unclosed quote that swallows the rest of a 20 MB file is refused at its line, with a hint',
+    { timeout: 120_000 },
+    async () => {
+      const text = `a,y\n1,p\n2,q\n3,"oops\n${'4,r\n'.repeat(5 << 20)}`;
+      await expect(importText(text, { target: 'y' }, 1 << 16)).rejects.toMatchObject({
+        code: 'record_too_long',
+        message: `data.csv line 4: a record longer than 16 MB (${MAX_RECORD_CHARS} characters); a missing closing quote?`,
+        where: { file: 'data.csv', line: 4 },
+        exitCode: 2,
+      });
+    },
+  );
 
   it('one 17 MB line without a quote is refused too (without the hint)', { timeout: 120_000 }, async () => {
     await expect(importText(`a,y\n${'1'.repeat(17 << 20)},p\n`, { target: 'y' }, 1 << 16)).rejects.toMatchObject({

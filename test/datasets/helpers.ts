@@ -12,7 +12,15 @@ export function bytesIn(text: string | Uint8Array, chunkBytes = 1 << 20): AsyncI
 
 export async function importText(text: string | Uint8Array, options: CsvImportOptions, chunkBytes?: number) {
   const sink = new MemorySink();
-  const data = await importCsvStream({ name: 'data.csv', bytes: typeof text === 'string' ? text.length : text.length, chunks: bytesIn(text, chunkBytes) }, options, sink);
+  const data = await importCsvStream(
+    {
+      name: 'data.csv',
+      bytes: typeof text === 'string' ? text.length : text.length,
+      chunks: bytesIn(text, chunkBytes),
+    },
+    options,
+    sink,
+  );
   return { data, x: Array.from(sink.rows()), sink };
 }
 

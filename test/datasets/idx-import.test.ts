@@ -32,7 +32,14 @@ describe('IDX import', () => {
       write(`lbl-${gz}.idx1-ubyte`, gz ? gzipSync(labels) : labels),
       sink,
     );
-    expect(data).toMatchObject({ task: 'classification', rows: 3, features: 6, outputs: 2, classLabels: ['2', '7'], targetName: 'label' });
+    expect(data).toMatchObject({
+      task: 'classification',
+      rows: 3,
+      features: 6,
+      outputs: 2,
+      classLabels: ['2', '7'],
+      targetName: 'label',
+    });
     expect(Array.from(data.labels!)).toEqual([1, 0, 1]);
     expect(Array.from(sink.rows())).toEqual(pixels.map((p) => Math.fround(p / 255)));
     expect(data.featureNames.slice(0, 3)).toEqual(['px_0_0', 'px_0_1', 'px_1_0']);
@@ -41,29 +48,70 @@ describe('IDX import', () => {
   const good = () => write('good-images.idx3-ubyte', images);
   const goodLabels = () => write('good-labels.idx1-ubyte', labels);
   it.each([
-    ['a wrong magic number', () => write('bad-magic', Uint8Array.from([0x50, 0x4b, 3, 4, ...images.subarray(4)])), goodLabels, /bad-magic: not an IDX file \(magic number 0x504b0304; expected 0x00000803\)/],
+    [
+      'a wrong magic number',
+      () => write('bad-magic', Uint8Array.from([0x50, 0x4b, 3, 4, ...images.subarray(4)])),
+      goodLabels,
+      /bad-magic: not an IDX file \(magic number 0x504b0304; expected 0x00000803\)/,
+    ],
     ['labels given as images', goodLabels, goodLabels, /magic number 0x00000801 says 1 dimensions; expected 3/],
-    ['truncated image data', () => write('short-images', images.subarray(0, images.length - 5)), goodLabels, /short-images: truncated: its header says 3 × 3 × 2 = 18 bytes of data, the file has 13/],
-    ['trailing bytes', () => write('long-images', Uint8Array.from([...images, 9, 9])), goodLabels, /long-images: 2 bytes after the 3 × 3 × 2 values/],
+    [
+      'truncated image data',
+      () => write('short-images', images.subarray(0, images.length - 5)),
+      goodLabels,
+      /short-images: truncated: its header says 3 × 3 × 2 = 18 bytes of data, the file has 13/,
+    ],
+    [
+      'trailing bytes',
+      () => write('long-images', Uint8Array.from([...images, 9, 9])),
+      goodLabels,
+      /long-images: 2 bytes after the 3 × 3 × 2 values/,
+    ],
     ['a header cut short', () => write('tiny', images.subarray(0, 9)), goodLabels, /tiny: truncated in its header/],
-    ['counts that disagree', good, () => write('two-labels', idxBytes([2], [1, 2])), /two-labels has 2 labels but .* has 3 images/],
-    ['a broken gzip file', () => write('broken.gz', gzipSync(images).subarray(0, 20)), goodLabels, /broken\.gz: a gzip file that does not decompress/],
+    [
+      'counts that disagree',
+      good,
+      () => write('two-labels', idxBytes([2], [1, 2])),
+      /two-labels has 2 labels but .* has 3 images/,
+    ],
+    [
+      'a broken gzip file',
+      () => write('broken.gz', gzipSync(images).subarray(0, 20)),
+      goodLabels,
+      /broken\.gz: a gzip file that does not decompress/,
+    ],
   ])('%s is refused with the file named', async (_, imagesFile, labelsFile, message) => {
-    await expect(importIdxFiles(imagesFile(), labelsFile(), new MemorySink())).rejects.toMatchObject({ code: expect.stringMatching(/bad_idx/), message: expect.stringMatching(message), exitCode: 2 });
+    await expect(importIdxFiles(imagesFile(), labelsFile(), new MemorySink())).rejects.toMatchObject({
+      code: expect.stringMatching(/bad_idx/),
+      message: expect.stringMatching(message),
+      exitCode: 2,
+    });
   });
 
   it('a missing file names the file and the reason', async () => {
-    await expect(importIdxFiles(tmp.file('nope.idx3-ubyte'), tmp.file('nope.idx1-ubyte'), new MemorySink())).rejects.toMatchObject({
+    await expect(
+      importIdxFiles(tmp.file('nope.idx3-ubyte'), tmp.file('nope.idx1-ubyte'), new MemorySink()),
+    ).rejects.toMatchObject({
       code: 'cannot_read',
       message: expect.stringMatching(/cannot read .*nope\.idx3-ubyte: no such file \(ENOENT\)/),
     });
   });
 
   it.each([
-    ['more images than 2 GiB', [3000, 1000, 1000], /huge: its header says 3000 × 1000 × 1000 = 3000000000 bytes of data; at most 2147483648 \(2 GiB\)/],
-    ['images larger than 1024 × 1024 pixels', [1, 2000, 2000], /huge: its header says images of 2000 × 2000 pixels; at most 1048576/],
+    [
+      'more images than 2 GiB',
+      [3000, 1000, 1000],
+      /huge: its header says 3000 × 1000 × 1000 = 3000000000 bytes of data; at most 2147483648 \(2 GiB\)/,
+    ],
+    [
+      'images larger than 1024 × 1024 pixels',
+      [1, 2000, 2000],
+      /huge: its header says images of 2000 × 2000 pixels; at most 1048576/,
+    ],
   ])('a header announcing %s is refused before any data is read', async (_, dims, message) => {
-    await expect(importIdxFiles(write('huge', idxBytes(dims, [])), goodLabels(), new MemorySink())).rejects.toMatchObject({ code: 'bad_idx', message: expect.stringMatching(message) });
+    await expect(
+      importIdxFiles(write('huge', idxBytes(dims, [])), goodLabels(), new MemorySink()),
+    ).rejects.toMatchObject({ code: 'bad_idx', message: expect.stringMatching(message) });
   });
 });
 
@@ -73,7 +121,9 @@ describe('IDX import: a gzip bomb', () => {
     const chunks = (async function* () {
       yield idxBytes([2048, 1024, 1024], [1, 2, 3]);
     })();
-    await expect(readIdx(chunks, 'liar.idx3-ubyte', 3)).rejects.toMatchObject({ message: expect.stringMatching(/liar\.idx3-ubyte: truncated: .* the file has 3$/) });
+    await expect(readIdx(chunks, 'liar.idx3-ubyte', 3)).rejects.toMatchObject({
+      message: expect.stringMatching(/liar\.idx3-ubyte: truncated: .* the file has 3$/),
+    });
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
   });
 
@@ -95,7 +145,8 @@ describe('IDX import: a gzip bomb', () => {
     })();
     await expect(readIdx(chunks, 'bomb.idx3-ubyte.gz', 3)).rejects.toMatchObject({
       code: 'bad_idx',
-      message: 'bomb.idx3-ubyte.gz: decompresses to more than the 10 × 28 × 28 values its header announces (a damaged file or a gzip bomb); stopped there',
+      message:
+        'bomb.idx3-ubyte.gz: decompresses to more than the 10 × 28 × 28 values its header announces (a damaged file or a gzip bomb); stopped there',
     });
     expect(bomb.length).toBeGreaterThan(900_000);
     // The first member alone decompresses to 16 MiB: the error comes within it (and the stream's read-ahead).
@@ -103,7 +154,9 @@ describe('IDX import: a gzip bomb', () => {
   });
 
   it('through the file importer: refused with the file named', async () => {
-    await expect(importIdxFiles(write('bomb.gz', bomb), write('bomb-labels', labels), new MemorySink())).rejects.toMatchObject({
+    await expect(
+      importIdxFiles(write('bomb.gz', bomb), write('bomb-labels', labels), new MemorySink()),
+    ).rejects.toMatchObject({
       code: 'bad_idx',
       message: expect.stringMatching(/bomb\.gz: decompresses to more than the 10 × 28 × 28 values/),
       exitCode: 2,

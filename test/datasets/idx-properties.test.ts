@@ -13,7 +13,13 @@ const valid = idxBytes([3, 3, 2], [0, 255, 51, 102, 0, 0, 255, 255, 255, 0, 0, 0
 /** The valid file with some bytes overwritten (header bytes more often), some cut off or appended. */
 const mutatedBytes = fc
   .record({
-    writes: fc.array(fc.record({ at: fc.oneof(fc.nat({ max: 15 }), fc.nat({ max: valid.length + 4 })), byte: fc.oneof(fc.constantFrom(0, 1, 3, 8, 0xff), fc.nat({ max: 255 })) }), { maxLength: 6 }),
+    writes: fc.array(
+      fc.record({
+        at: fc.oneof(fc.nat({ max: 15 }), fc.nat({ max: valid.length + 4 })),
+        byte: fc.oneof(fc.constantFrom(0, 1, 3, 8, 0xff), fc.nat({ max: 255 })),
+      }),
+      { maxLength: 6 },
+    ),
     cut: fc.nat({ max: valid.length + 8 }),
     tail: fc.uint8Array({ maxLength: 8 }),
   })
@@ -25,7 +31,13 @@ const mutatedBytes = fc
 
 /** A header with random dimensions (huge ones included) over a little data. */
 const randomHeader = fc
-  .record({ dims: fc.array(fc.oneof(fc.nat({ max: 8 }), fc.constantFrom(2 ** 32 - 1, 2 ** 16, 60000, 784)), { minLength: 0, maxLength: 4 }), data: fc.uint8Array({ maxLength: 64 }) })
+  .record({
+    dims: fc.array(fc.oneof(fc.nat({ max: 8 }), fc.constantFrom(2 ** 32 - 1, 2 ** 16, 60000, 784)), {
+      minLength: 0,
+      maxLength: 4,
+    }),
+    data: fc.uint8Array({ maxLength: 64 }),
+  })
   .map(({ dims, data }) => idxBytes(dims, [...data]));
 
 async function readsOrRefuses(file: Uint8Array, gzip: boolean, chunk: number, dims: number) {
@@ -46,7 +58,13 @@ async function readsOrRefuses(file: Uint8Array, gzip: boolean, chunk: number, di
 describe('IDX reader: properties', () => {
   it('mutated files, gzipped or not, read or fail with ImportError', async () => {
     await fc.assert(
-      fc.asyncProperty(mutatedBytes, fc.boolean(), fc.integer({ min: 1, max: 16 }), fc.constantFrom(1, 3), (file, gzip, chunk, dims) => readsOrRefuses(file, gzip, chunk, dims)),
+      fc.asyncProperty(
+        mutatedBytes,
+        fc.boolean(),
+        fc.integer({ min: 1, max: 16 }),
+        fc.constantFrom(1, 3),
+        (file, gzip, chunk, dims) => readsOrRefuses(file, gzip, chunk, dims),
+      ),
       { numRuns: 300 },
     );
   });
@@ -54,7 +72,9 @@ describe('IDX reader: properties', () => {
   it('random headers (huge dimensions included) read or fail without allocating what they announce', async () => {
     const before = process.memoryUsage().arrayBuffers;
     await fc.assert(
-      fc.asyncProperty(randomHeader, fc.boolean(), fc.integer({ min: 1, max: 64 }), (file, gzip, chunk) => readsOrRefuses(file, gzip, chunk, file[3] === 1 ? 1 : 3)),
+      fc.asyncProperty(randomHeader, fc.boolean(), fc.integer({ min: 1, max: 64 }), (file, gzip, chunk) =>
+        readsOrRefuses(file, gzip, chunk, file[3] === 1 ? 1 : 3),
+      ),
       { numRuns: 200 },
     );
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(256 << 20);
@@ -63,16 +83,21 @@ describe('IDX reader: properties', () => {
   it('damaged gzip streams fail with ImportError', async () => {
     const gz = gzipSync(valid);
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: gz.length - 1 }), fc.nat({ max: 255 }), fc.nat({ max: gz.length }), async (at, byte, cut) => {
-        const b = Uint8Array.from(gz);
-        if (at >= 2) b[at] = byte;
-        const chunks = (async function* () {
-          yield b.subarray(0, Math.max(2, cut));
-        })();
-        await readIdx(chunks, 'f.gz', 3).catch((e) => {
-          if (!(e instanceof ImportError)) throw e;
-        });
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: gz.length - 1 }),
+        fc.nat({ max: 255 }),
+        fc.nat({ max: gz.length }),
+        async (at, byte, cut) => {
+          const b = Uint8Array.from(gz);
+          if (at >= 2) b[at] = byte;
+          const chunks = (async function* () {
+            yield b.subarray(0, Math.max(2, cut));
+          })();
+          await readIdx(chunks, 'f.gz', 3).catch((e) => {
+            if (!(e instanceof ImportError)) throw e;
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });

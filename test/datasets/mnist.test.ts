@@ -14,7 +14,12 @@ describe('mnist', () => {
   it('is 10,000 digits of 784 pixels in [0, 1], classes 0–9 interleaved', () => {
     expect(findDataset('mnist')).toMatchObject({ task: 'classification', generated: false });
     const d = loadBuiltinDataset(parseConfig({ dataset: { name: 'mnist' } }).dataset);
-    expect(d).toMatchObject({ n: 10_000, features: 784, outputs: 10, classLabels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] });
+    expect(d).toMatchObject({
+      n: 10_000,
+      features: 784,
+      outputs: 10,
+      classLabels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    });
     expect(Array.from(d.labels!.subarray(0, 12))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
     expect(Math.min(...d.x.subarray(0, 784 * 50))).toBe(0);
     expect(Math.max(...d.x.subarray(0, 784 * 50))).toBe(1);

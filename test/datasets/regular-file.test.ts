@@ -32,19 +32,29 @@ describe('opening a file to import', () => {
     });
     const labels = tmp.file('labels.idx1-ubyte');
     writeFileSync(labels, idxBytes([2], [0, 1]));
-    await expect(importIdxFiles(fifo, labels, sink)).rejects.toMatchObject({ code: 'cannot_read', message: expect.stringMatching(/named pipe \(FIFO\), not a regular file/) });
+    await expect(importIdxFiles(fifo, labels, sink)).rejects.toMatchObject({
+      code: 'cannot_read',
+      message: expect.stringMatching(/named pipe \(FIFO\), not a regular file/),
+    });
   });
 
   it('a device and a folder are refused by name too', async () => {
-    await expect(importCsvFile('/dev/zero', { target: 'y' }, sink)).rejects.toMatchObject({ message: 'cannot read /dev/zero: it is a device, not a regular file' });
+    await expect(importCsvFile('/dev/zero', { target: 'y' }, sink)).rejects.toMatchObject({
+      message: 'cannot read /dev/zero: it is a device, not a regular file',
+    });
     const folder = tmp.file('folder.csv');
     mkdirSync(folder);
-    await expect(importCsvFile(folder, { target: 'y' }, sink)).rejects.toMatchObject({ message: `cannot read ${folder}: it is a folder, not a regular file` });
+    await expect(importCsvFile(folder, { target: 'y' }, sink)).rejects.toMatchObject({
+      message: `cannot read ${folder}: it is a folder, not a regular file`,
+    });
   });
 
   it('mlpw import FIFO exits 2 with the sentence instead of hanging', () => {
     const bin = join(import.meta.dirname, '../../bin/mlpw.mjs');
-    const r = spawnSync(process.execPath, [bin, 'import', fifo, '--target', 'y', '--db', tmp.file('runs.db')], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [bin, 'import', fifo, '--target', 'y', '--db', tmp.file('runs.db')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.signal).toBeNull();
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`cannot read ${fifo}: it is a named pipe (FIFO), not a regular file`);

@@ -23,24 +23,33 @@ const ROWS = [
 ];
 
 describe('table readers', () => {
-  it.each([1, 2, 7, 64, 1 << 16])('a JSON array of objects split into %i-character chunks reads as JSON.parse reads it', async (size) => {
-    const text = '\n[\n' + ROWS.map((r) => '  ' + JSON.stringify(r)).join(',\n') + '\n]\n';
-    const records = await collect(jsonArrayRecords(pieces(text, size), 't.json'));
-    expect(records.map((r) => r.value)).toEqual(ROWS);
-    expect(records.map((r) => r.line)).toEqual([3, 4, 5]);
-  });
+  it.each([1, 2, 7, 64, 1 << 16])(
+    'a JSON array of objects split into %i-character chunks reads as JSON.parse reads it',
+    async (size) => {
+      const text = '\n[\n' + ROWS.map((r) => '  ' + JSON.stringify(r)).join(',\n') + '\n]\n';
+      const records = await collect(jsonArrayRecords(pieces(text, size), 't.json'));
+      expect(records.map((r) => r.value)).toEqual(ROWS);
+      expect(records.map((r) => r.line)).toEqual([3, 4, 5]);
+    },
+  );
 
   it('NDJSON: one object per line, blank lines skipped, the line named in errors', async () => {
     const text = ROWS.map((r) => JSON.stringify(r)).join('\n\n') + '\n';
     const records = await collect(ndjsonRecords(pieces(text, 5), 't.ndjson'));
     expect(records.map((r) => r.value)).toEqual(ROWS);
     expect(records.map((r) => r.line)).toEqual([1, 3, 5]);
-    await expect(collect(ndjsonRecords(pieces('{"a":1}\n[1]\n', 3), 't.ndjson'))).rejects.toThrow(/t\.ndjson line 2: the line is \[1\], not an object/);
+    await expect(collect(ndjsonRecords(pieces('{"a":1}\n[1]\n', 3), 't.ndjson'))).rejects.toThrow(
+      /t\.ndjson line 2: the line is \[1\], not an object/,
+    );
   });
 
   it('an unclosed array or trailing text is refused with its line', async () => {
-    await expect(collect(jsonArrayRecords(pieces('[{"a":1},\n{"a":2}', 4), 'u.json'))).rejects.toThrow(/u\.json line 2: the JSON array is not closed/);
-    await expect(collect(jsonArrayRecords(pieces('[{"a":1}] x', 4), 'u.json'))).rejects.toThrow(/u\.json line 1: unexpected "x"/);
+    await expect(collect(jsonArrayRecords(pieces('[{"a":1},\n{"a":2}', 4), 'u.json'))).rejects.toThrow(
+      /u\.json line 2: the JSON array is not closed/,
+    );
+    await expect(collect(jsonArrayRecords(pieces('[{"a":1}] x', 4), 'u.json'))).rejects.toThrow(
+      /u\.json line 1: unexpected "x"/,
+    );
   });
 
   it.each([

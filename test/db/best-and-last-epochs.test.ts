@@ -12,18 +12,43 @@ const store = new RunStore(join(dir, 'runs.db'));
 afterAll(() => (store.close(), rmSync(dir, { recursive: true, force: true })));
 
 function runWith(epochs: number, bestEpoch: number | null): string {
-  const id = store.createRun(parseConfig({ dataset: { name: 'xor', samples: 100 }, epochs: Math.max(1, epochs), backend: 'cpu' }));
-  const metrics = (e: number) => ({ epoch: e, trainLoss: 1 / e, valLoss: 1 / e + 0.01, trainAcc: e / 10, valAcc: e / 11, lr: 0.1, durationMs: e, samplesPerSec: 100 * e });
+  const id = store.createRun(
+    parseConfig({ dataset: { name: 'xor', samples: 100 }, epochs: Math.max(1, epochs), backend: 'cpu' }),
+  );
+  const metrics = (e: number) => ({
+    epoch: e,
+    trainLoss: 1 / e,
+    valLoss: 1 / e + 0.01,
+    trainAcc: e / 10,
+    valAcc: e / 11,
+    lr: 0.1,
+    durationMs: e,
+    samplesPerSec: 100 * e,
+  });
   for (let e = 1; e <= epochs; e++) store.recordEpoch(id, metrics(e));
   // The store takes the run's best epoch from the summary's best metrics (as the trainer finishes a run).
   const best = bestEpoch === null ? null : metrics(bestEpoch);
-  store.finishRun(id, { status: 'completed', epochs, bestEpoch, best, final: null, durationMs: 10, samplesPerSecond: 100, stoppedEarly: false });
+  store.finishRun(id, {
+    status: 'completed',
+    epochs,
+    bestEpoch,
+    best,
+    final: null,
+    durationMs: 10,
+    samplesPerSecond: 100,
+    stoppedEarly: false,
+  });
   return id;
 }
 
 describe('getBestAndLastEpochs', () => {
   it('reads the best and the last epoch rows, or one when they coincide', () => {
-    const cases: [epochs: number, best: number | null, expected: number[]][] = [[5, 3, [3, 5]], [5, 5, [5]], [5, null, [5]], [0, null, []]];
+    const cases: [epochs: number, best: number | null, expected: number[]][] = [
+      [5, 3, [3, 5]],
+      [5, 5, [5]],
+      [5, null, [5]],
+      [0, null, []],
+    ];
     for (const [epochs, best, expected] of cases) {
       const id = runWith(epochs, best);
       const all = store.getEpochs(id);

@@ -17,11 +17,16 @@ function versionThreeStore(path: string, runs: number): string[] {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  migrate(db, MIGRATIONS.filter((m) => m.version <= 3));
-  const insert = db.prepare(`INSERT INTO runs (id, name, config, dataset, layers, activation, optimizer, lr, batch_size, epochs, seed,
+  migrate(
+    db,
+    MIGRATIONS.filter((m) => m.version <= 3),
+  );
+  const insert =
+    db.prepare(`INSERT INTO runs (id, name, config, dataset, layers, activation, optimizer, lr, batch_size, epochs, seed,
       backend, status, created_at, app_version, epochs_done)
     VALUES (@id, @name, @config, @dataset, @layers, @activation, @optimizer, @lr, @batch_size, @epochs, @seed, @backend, 'completed', @now, '0.1.0', 2)`);
-  const insertEpoch = db.prepare(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_acc, val_acc, lr, duration_ms, samples_per_sec)
+  const insertEpoch =
+    db.prepare(`INSERT INTO epochs (run_id, epoch, train_loss, val_loss, train_acc, val_acc, lr, duration_ms, samples_per_sec)
     VALUES (@id, @epoch, @trainLoss, @valLoss, @trainAcc, @valAcc, @lr, @durationMs, @samplesPerSec)`);
   const ids = Array.from({ length: runs }, (_, i) => `v3rn${String(i).padStart(4, '0')}`); // 8 characters, valid run ids
   db.transaction(() => {
@@ -49,7 +54,9 @@ describe('migration 004 (experiments)', () => {
       expect(new Set(runs.map((r) => r.experiment))).toEqual(new Set(['Default']));
       expect(store.getEpochs(ids[3]!).map((e) => e.epoch)).toEqual([1, 2]);
       expect(store.getRun(ids[0]!).tags).toEqual(['baseline']);
-      expect(store.listExperiments()).toEqual([{ id: 1, name: 'Default', createdAt: expect.any(Number), runCount: 25 }]);
+      expect(store.listExperiments()).toEqual([
+        { id: 1, name: 'Default', createdAt: expect.any(Number), runCount: 25 },
+      ]);
       expect(store.listRuns({ experiment: 'default' })).toHaveLength(25);
     } finally {
       store.close();
@@ -66,8 +73,16 @@ describe('RunStore experiments', () => {
       const c = store.createRun(config(), { experiment: '  WIDTHS ' });
       expect(store.getRun(a).experiment).toBe('Default');
       expect([store.getRun(b).experiment, store.getRun(c).experiment]).toEqual(['widths', 'widths']);
-      expect(store.listExperiments().map((e) => [e.name, e.runCount])).toEqual([['Default', 1], ['widths', 2]]);
-      expect(store.listRuns({ experiment: 'Widths' }).map((r) => r.id).sort()).toEqual([b, c].sort());
+      expect(store.listExperiments().map((e) => [e.name, e.runCount])).toEqual([
+        ['Default', 1],
+        ['widths', 2],
+      ]);
+      expect(
+        store
+          .listRuns({ experiment: 'Widths' })
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual([b, c].sort());
     } finally {
       store.close();
     }
@@ -79,7 +94,13 @@ describe('RunStore experiments', () => {
       const original = store.createRun(config(), { experiment: 'depth' });
       const again = store.createRun(config(), { rerunOf: original });
       expect(store.getRun(again).experiment).toBe('depth');
-      const { runIds } = store.createSweep({ baseConfig: config(), grid: [{ key: 'seed', values: [1, 2, 3] }], parallel: 1, configs: [1, 2, 3].map((seed) => config({ seed })), experiment: 'seeds' });
+      const { runIds } = store.createSweep({
+        baseConfig: config(),
+        grid: [{ key: 'seed', values: [1, 2, 3] }],
+        parallel: 1,
+        configs: [1, 2, 3].map((seed) => config({ seed })),
+        experiment: 'seeds',
+      });
       expect(runIds.map((id) => store.getRun(id).experiment)).toEqual(['seeds', 'seeds', 'seeds']);
     } finally {
       store.close();
@@ -94,10 +115,19 @@ describe('RunStore experiments', () => {
       expect(() => store.createExperiment('Activations')).toThrow(/experiment "activations" already exists/);
       expect(() => store.createExperiment('  ')).toThrow(/experiment name "  ": expected 1 to 100 visible characters/);
       expect(store.moveRuns([runs[0]!.slice(0, 6), runs[1]!], 'activations')).toEqual([runs[0], runs[1]]);
-      expect(store.listExperiments().map((e) => [e.name, e.runCount])).toEqual([['Default', 1], ['activations', 2]]);
-      expect(store.renameExperiment('activations', 'sigmoid vs relu')).toMatchObject({ id: 2, name: 'sigmoid vs relu', runCount: 2 });
+      expect(store.listExperiments().map((e) => [e.name, e.runCount])).toEqual([
+        ['Default', 1],
+        ['activations', 2],
+      ]);
+      expect(store.renameExperiment('activations', 'sigmoid vs relu')).toMatchObject({
+        id: 2,
+        name: 'sigmoid vs relu',
+        runCount: 2,
+      });
       expect(store.getRun(runs[0]!).experiment).toBe('sigmoid vs relu');
-      expect(() => store.renameExperiment('Default', 'SIGMOID VS RELU')).toThrow(/cannot rename "Default" to "SIGMOID VS RELU": experiment "sigmoid vs relu" already exists/);
+      expect(() => store.renameExperiment('Default', 'SIGMOID VS RELU')).toThrow(
+        /cannot rename "Default" to "SIGMOID VS RELU": experiment "sigmoid vs relu" already exists/,
+      );
       expect(store.renameExperiment('sigmoid vs relu', 'Sigmoid vs ReLU').name).toBe('Sigmoid vs ReLU');
       const unknown = (() => {
         try {

@@ -17,7 +17,14 @@ afterEach(() => {
 });
 
 const summary: RunSummary = {
-  status: 'completed', epochs: 2, bestEpoch: 2, best: epoch(2), final: epoch(2), durationMs: 20, samplesPerSecond: 1000, stoppedEarly: false,
+  status: 'completed',
+  epochs: 2,
+  bestEpoch: 2,
+  best: epoch(2),
+  final: epoch(2),
+  durationMs: 20,
+  samplesPerSecond: 1000,
+  stoppedEarly: false,
 };
 
 function failure(f: () => unknown): StoreError {
@@ -46,10 +53,16 @@ describe('a finished run is read-only', () => {
 
     const late = failure(() => store.recordEpoch(id, epoch(3)));
     expect(late.code).toBe('run_finished');
-    expect(late.message).toBe(`run ${id} is completed: cannot record epoch 3; a finished run is read-only (its tags and notes stay editable)`);
+    expect(late.message).toBe(
+      `run ${id} is completed: cannot record epoch 3; a finished run is read-only (its tags and notes stay editable)`,
+    );
     expect(failure(() => store.saveCheckpoint(id, 'final', 3, snapshot())).code).toBe('run_finished');
-    expect(failure(() => store.saveCheckpoint(id, 'best', 1, snapshot())).message).toMatch(new RegExp(`run ${id} is completed: cannot save a best checkpoint`));
-    expect(failure(() => store.finishRun(id, { ...summary, status: 'diverged' })).message).toMatch(/cannot finish it again/);
+    expect(failure(() => store.saveCheckpoint(id, 'best', 1, snapshot())).message).toMatch(
+      new RegExp(`run ${id} is completed: cannot save a best checkpoint`),
+    );
+    expect(failure(() => store.finishRun(id, { ...summary, status: 'diverged' })).message).toMatch(
+      /cannot finish it again/,
+    );
     expect(failure(() => store.failRun(id, 'too late')).message).toMatch(/cannot mark it failed/);
 
     expect(store.getRun(id)).toEqual(before.run);
@@ -68,7 +81,9 @@ describe('a finished run is read-only', () => {
   it('treats failed, cancelled and interrupted runs as finished too', () => {
     const failed = store.createRun(config());
     store.failRun(failed, 'the worker crashed');
-    expect(failure(() => store.recordEpoch(failed, epoch(1))).message).toBe(`run ${failed} is failed: cannot record epoch 1; a finished run is read-only (its tags and notes stay editable)`);
+    expect(failure(() => store.recordEpoch(failed, epoch(1))).message).toBe(
+      `run ${failed} is failed: cannot record epoch 1; a finished run is read-only (its tags and notes stay editable)`,
+    );
     const { runIds } = store.createSweep({ baseConfig: config(), grid: [], parallel: 1, configs: [config()] });
     store.cancelQueued(runIds);
     expect(failure(() => store.saveCheckpoint(runIds[0]!, 'final', 1, snapshot())).code).toBe('run_finished');
@@ -99,12 +114,18 @@ describe('stored configs are checked on read', () => {
     store.db.prepare(`UPDATE runs SET config = json_set(config, '$.optimizer.lr', -1) WHERE id = ?`).run(id);
     const bad = failure(() => store.getRun(id));
     expect(bad.code).toBe('damaged');
-    expect(bad.message).toBe(`run ${id}: its stored config is not a valid experiment config: optimizer.lr: Too small: expected number to be >0 (got -1)`);
+    expect(bad.message).toBe(
+      `run ${id}: its stored config is not a valid experiment config: optimizer.lr: Too small: expected number to be >0 (got -1)`,
+    );
     expect(failure(() => store.listRuns()).code).toBe('damaged');
   });
 
   it('reads back exactly the config it stored', () => {
-    const c = config({ name: 'kept', optimizer: { type: 'momentum', lr: 0.05, nesterov: true }, model: { layers: [{ units: 4, activation: 'tanh' }] } });
+    const c = config({
+      name: 'kept',
+      optimizer: { type: 'momentum', lr: 0.05, nesterov: true },
+      model: { layers: [{ units: 4, activation: 'tanh' }] },
+    });
     const id = store.createRun(c);
     expect(store.getRun(id).config).toEqual(c);
   });

@@ -61,7 +61,8 @@ describe('layer stats in the run store', () => {
     for (const id of [reference, fast]) {
       const recorded = store.getLayerStats(id);
       expect(recorded.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
-      for (const r of recorded) expect(r.layers.map((l) => l.weights.counts.reduce((a, b) => a + b, 0))).toEqual([2 * 8, 8 * 4, 4 * 2]);
+      for (const r of recorded)
+        expect(r.layers.map((l) => l.weights.counts.reduce((a, b) => a + b, 0))).toEqual([2 * 8, 8 * 4, 4 * 2]);
     }
     expect(store.getRun(reference).backendInfo).toMatchObject({ kernels: 'js', precision: 'float64' });
     expect(store.getLayerStats(reference).every((r) => r.layers.every((l) => l.gradNorm! > 0))).toBe(true);

@@ -82,7 +82,9 @@ describe('opening a store file', () => {
     for (const readonly of [false, true]) {
       const e = openError(path, { readonly });
       expect(e.code).toBe('damaged');
-      expect(e.message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(quick_check: [^\n]+\\)$`));
+      expect(e.message).toMatch(
+        new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(quick_check: [^\n]+\\)$`),
+      );
     }
     expect(readFileSync(path).equals(bytes)).toBe(true);
     expect(statSync(path).mtimeMs).toBe(mtimeMs);
@@ -93,7 +95,10 @@ describe('opening a store file', () => {
     mkdirSync(path);
     for (const readonly of [false, true]) {
       const e = openError(path, { readonly });
-      expect([e.code, e.message]).toEqual(['cannot_open', `${path} is a folder, not a database file (give a file in it, e.g. ${path}/workbench.db)`]);
+      expect([e.code, e.message]).toEqual([
+        'cannot_open',
+        `${path} is a folder, not a database file (give a file in it, e.g. ${path}/workbench.db)`,
+      ]);
     }
   });
 

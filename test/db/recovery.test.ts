@@ -15,8 +15,14 @@ function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid!;
 }
 
-function setOwner(store: RunStore, id: string, owner: { pid: number; host: string; token: string; heartbeatAt: number }) {
-  store.db.prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, owner_token = ?, heartbeat_at = ? WHERE id = ?').run(owner.pid, owner.host, owner.token, owner.heartbeatAt, id);
+function setOwner(
+  store: RunStore,
+  id: string,
+  owner: { pid: number; host: string; token: string; heartbeatAt: number },
+) {
+  store.db
+    .prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, owner_token = ?, heartbeat_at = ? WHERE id = ?')
+    .run(owner.pid, owner.host, owner.token, owner.heartbeatAt, id);
 }
 
 describe('interrupted runs', () => {
@@ -36,13 +42,25 @@ describe('interrupted runs', () => {
     setOwner(store, ids.deadLocal, { pid: deadPid(), host: hostname(), token: 'gone', heartbeatAt: now });
     setOwner(store, ids.queuedDead, { pid: deadPid(), host: hostname(), token: 'gone', heartbeatAt: now });
     setOwner(store, ids.liveLocal, { pid: process.ppid, host: hostname(), token: 'other', heartbeatAt: now });
-    setOwner(store, ids.remoteSilent, { pid: 1, host: 'elsewhere', token: 'r1', heartbeatAt: now - STALE_REMOTE_MS - 1000 });
+    setOwner(store, ids.remoteSilent, {
+      pid: 1,
+      host: 'elsewhere',
+      token: 'r1',
+      heartbeatAt: now - STALE_REMOTE_MS - 1000,
+    });
     setOwner(store, ids.remoteBeating, { pid: 1, host: 'elsewhere', token: 'r2', heartbeatAt: now - 1000 });
     store.close();
 
     const reopened = new RunStore(path);
     const status = Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, reopened.getRun(id).status]));
-    expect(status).toEqual({ deadLocal: 'interrupted', queuedDead: 'interrupted', liveLocal: 'running', remoteSilent: 'interrupted', remoteBeating: 'running', mine: 'running' });
+    expect(status).toEqual({
+      deadLocal: 'interrupted',
+      queuedDead: 'interrupted',
+      liveLocal: 'running',
+      remoteSilent: 'interrupted',
+      remoteBeating: 'running',
+      mine: 'running',
+    });
     expect(reopened.recovered.sort()).toEqual([ids.deadLocal, ids.queuedDead, ids.remoteSilent].sort());
     expect(reopened.getRun(ids.deadLocal).error).toMatch(/stopped before it finished/);
     expect(reopened.getEpochs(ids.deadLocal)).toHaveLength(1);

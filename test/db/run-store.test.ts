@@ -17,7 +17,15 @@ afterEach(() => {
 });
 
 const summary = (over: Partial<RunSummary> = {}): RunSummary => ({
-  status: 'completed', epochs: 3, bestEpoch: 3, best: null, final: null, durationMs: 123, samplesPerSecond: 456, stoppedEarly: false, ...over,
+  status: 'completed',
+  epochs: 3,
+  bestEpoch: 3,
+  best: null,
+  final: null,
+  durationMs: 123,
+  samplesPerSecond: 456,
+  stoppedEarly: false,
+  ...over,
 });
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -37,11 +45,27 @@ describe('RunStore', () => {
   });
 
   it('records a run from start to finish with a running summary', () => {
-    const id = store.createRun(config({ model: { layers: [{ units: 8 }, { units: 4, activation: 'tanh' }] }, optimizer: { type: 'momentum', nesterov: true, lr: 0.1 } }));
+    const id = store.createRun(
+      config({
+        model: { layers: [{ units: 8 }, { units: 4, activation: 'tanh' }] },
+        optimizer: { type: 'momentum', nesterov: true, lr: 0.1 },
+      }),
+    );
     expect(id).toMatch(/^[0-9a-z]{8}$/);
-    store.recordStarted(id, { backend: 'cpu', kernels: 'js', precision: 'float32' }, {
-      dataset: 'xor', task: 'classification', features: 2, outputs: 2, trainSamples: 160, valSamples: 40, head: 'softmax', loss: 'cross_entropy',
-    });
+    store.recordStarted(
+      id,
+      { backend: 'cpu', kernels: 'js', precision: 'float32' },
+      {
+        dataset: 'xor',
+        task: 'classification',
+        features: 2,
+        outputs: 2,
+        trainSamples: 160,
+        valSamples: 40,
+        head: 'softmax',
+        loss: 'cross_entropy',
+      },
+    );
     // The trainer's best checkpoints (lowest val_loss) name the best epoch as the run goes.
     store.recordEpoch(id, epoch(1, 0.5));
     store.saveCheckpoint(id, 'best', 1, snapshot());
@@ -49,7 +73,19 @@ describe('RunStore', () => {
     store.saveCheckpoint(id, 'best', 2, snapshot());
     store.recordEpoch(id, epoch(3, 0.4));
     let run = store.getRun(id);
-    expect(run).toMatchObject({ status: 'running', epochsDone: 3, bestValLoss: 0.3, bestEpoch: 2, finalValLoss: 0.4, layers: '8x4', activation: 'relu,tanh', optimizer: 'nesterov', lr: 0.1, appVersion: '9.9.9', backendInfo: { kernels: 'js' } });
+    expect(run).toMatchObject({
+      status: 'running',
+      epochsDone: 3,
+      bestValLoss: 0.3,
+      bestEpoch: 2,
+      finalValLoss: 0.4,
+      layers: '8x4',
+      activation: 'relu,tanh',
+      optimizer: 'nesterov',
+      lr: 0.1,
+      appVersion: '9.9.9',
+      backendInfo: { kernels: 'js' },
+    });
     expect(run.durationMs).toBe(30);
     store.finishRun(id, summary());
     run = store.getRun(id);
@@ -62,7 +98,12 @@ describe('RunStore', () => {
 
   it('takes the best epoch from the trainer at the finish (its metric may be val_acc), matching the best checkpoint', () => {
     const id = store.createRun(config({ earlyStopping: { metric: 'val_acc' } }));
-    for (const [e, loss] of [[1, 0.5], [2, 0.3], [3, 0.4]] as const) store.recordEpoch(id, epoch(e, loss));
+    for (const [e, loss] of [
+      [1, 0.5],
+      [2, 0.3],
+      [3, 0.4],
+    ] as const)
+      store.recordEpoch(id, epoch(e, loss));
     store.saveCheckpoint(id, 'best', 2, snapshot());
     expect(store.getRun(id)).toMatchObject({ bestEpoch: 2, bestValLoss: 0.3 });
     store.finishRun(id, summary({ bestEpoch: 3, best: epoch(3, 0.4) }));
@@ -86,7 +127,10 @@ describe('RunStore', () => {
     expect(best.epoch).toBe(2);
     expect(best.snapshot).toEqual(s);
     expect(store.getCheckpoint(id, 'final')!.snapshot).toEqual(snapshot());
-    expect(store.getRunDetail(id).checkpoints.map((c) => [c.kind, c.epoch, c.bytes])).toEqual([['best', 2, 4 * 21], ['final', 2, 4 * 21]]);
+    expect(store.getRunDetail(id).checkpoints.map((c) => [c.kind, c.epoch, c.bytes])).toEqual([
+      ['best', 2, 4 * 21],
+      ['final', 2, 4 * 21],
+    ]);
   });
 
   it('resolves unique prefixes and names unknown or ambiguous ids', () => {
@@ -106,7 +150,9 @@ describe('RunStore', () => {
 
   it('filters, sorts and limits runs', () => {
     const ids = [0.3, 0.1, 0.2].map((loss, i) => {
-      const id = store.createRun(config({ dataset: { name: i === 2 ? 'moons' : 'xor' }, optimizer: { lr: [0.1, 0.01, 0.001][i]! } }));
+      const id = store.createRun(
+        config({ dataset: { name: i === 2 ? 'moons' : 'xor' }, optimizer: { lr: [0.1, 0.01, 0.001][i]! } }),
+      );
       store.recordEpoch(id, epoch(1, loss));
       store.saveCheckpoint(id, 'best', 1, snapshot());
       store.finishRun(id, summary({ status: i === 1 ? 'diverged' : 'completed' }));
@@ -114,10 +160,20 @@ describe('RunStore', () => {
     });
     const noLoss = store.createRun(config());
     expect(store.listRuns({ sort: 'val_loss' }).map((r) => r.id)).toEqual([ids[1], ids[2], ids[0], noLoss]);
-    expect(store.listRuns({ sort: 'val_loss', descending: true }).map((r) => r.id)).toEqual([ids[0], ids[2], ids[1], noLoss]);
+    expect(store.listRuns({ sort: 'val_loss', descending: true }).map((r) => r.id)).toEqual([
+      ids[0],
+      ids[2],
+      ids[1],
+      noLoss,
+    ]);
     expect(store.listRuns({ sort: 'lr', limit: 2 }).map((r) => r.lr)).toEqual([0.001, 0.01]);
     expect(store.listRuns({ dataset: 'moons' }).map((r) => r.id)).toEqual([ids[2]]);
-    expect(store.listRuns({ status: ['diverged', 'running'] }).map((r) => r.id).sort()).toEqual([ids[1], noLoss].sort());
+    expect(
+      store
+        .listRuns({ status: ['diverged', 'running'] })
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([ids[1], noLoss].sort());
     store.addTags(ids[0]!, ['baseline', 'keep']);
     expect(store.listRuns({ tag: 'keep' }).map((r) => r.id)).toEqual([ids[0]]);
     expect(store.getRun(ids[0]!).tags).toEqual(['baseline', 'keep']);
@@ -152,8 +208,18 @@ describe('RunStore', () => {
 
   it('creates a sweep with its queued runs and lists them by sweep id', () => {
     const configs = [0.1, 0.01].map((lr) => config({ optimizer: { lr } }));
-    const { sweepId, runIds } = store.createSweep({ baseConfig: config(), grid: [{ key: 'optimizer.lr', values: [0.1, 0.01] }], parallel: 2, configs });
-    expect(store.listRuns({ sweepId: sweepId.slice(0, 4) }).map((r) => r.id).sort()).toEqual([...runIds].sort());
+    const { sweepId, runIds } = store.createSweep({
+      baseConfig: config(),
+      grid: [{ key: 'optimizer.lr', values: [0.1, 0.01] }],
+      parallel: 2,
+      configs,
+    });
+    expect(
+      store
+        .listRuns({ sweepId: sweepId.slice(0, 4) })
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...runIds].sort());
     expect(store.getRun(runIds[0]!).status).toBe('queued');
     expect(store.getSweep(sweepId)).toMatchObject({ size: 2, parallel: 2, grid: [{ key: 'optimizer.lr' }] });
     store.markRunning(runIds[0]!);

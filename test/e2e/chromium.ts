@@ -10,7 +10,14 @@ import { findChromium, skipLine } from '../browser/find-chromium.ts';
 
 export const SCREENSHOTS = 'test-artifacts/screenshots';
 
-const ARGS = ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface Browser {
   context: BrowserContext;
@@ -39,7 +46,8 @@ export async function launchChromium(): Promise<Browser> {
   const watch = (page: Page): void => {
     page.on('pageerror', (e) => errors.push(`pageerror at ${page.url()}: ${e.stack ?? e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console.error at ${page.url()}: ${m.text()} (${m.location().url}:${m.location().lineNumber})`);
+      if (m.type() === 'error')
+        errors.push(`console.error at ${page.url()}: ${m.text()} (${m.location().url}:${m.location().lineNumber})`);
     });
   };
   context.pages().forEach(watch);

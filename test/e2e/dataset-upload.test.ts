@@ -33,7 +33,9 @@ function penguins(): string {
   for (let i = 0; i < 40; i++) {
     const island = i % 9 === 4 ? '' : ['Biscoe', 'Dream', 'Torgersen'][i % 3]!;
     const bill = i % 7 === 5 ? 'NA' : (38 + (i % 9) * 1.5).toFixed(1);
-    lines.push(`P${1000 + i},${island},2008-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')},${bill},${i % 2 ? 'Adelie' : 'Gentoo'}`);
+    lines.push(
+      `P${1000 + i},${island},2008-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')},${bill},${i % 2 ? 'Adelie' : 'Gentoo'}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -44,13 +46,38 @@ async function pickedName(): Promise<string | undefined> {
 }
 
 async function datasetOptions(): Promise<string[]> {
-  return page.getByTestId('dataset').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  return page
+    .getByTestId('dataset')
+    .locator('option')
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-e2e-upload-'));
   const db = join(dir, 'workbench.db');
-  const r = spawnSync(process.execPath, ['bin/mlpw.mjs', 'train', '--db', db, '--dataset', 'moons', '--samples', '200', '--layers', '8', '--epochs', '5', '--backend', 'cpu', '--name', 'fast', '--json'], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      'bin/mlpw.mjs',
+      'train',
+      '--db',
+      db,
+      '--dataset',
+      'moons',
+      '--samples',
+      '200',
+      '--layers',
+      '8',
+      '--epochs',
+      '5',
+      '--backend',
+      'cpu',
+      '--name',
+      'fast',
+      '--json',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   runId = (JSON.parse(r.stdout) as { runId: string }).runId;
   served = await startServe(db);
@@ -69,7 +96,9 @@ describe('files in browser mode', () => {
   it('imports a CSV chosen in the file picker', async () => {
     await page.getByTestId('nav-designer').click();
     await page.getByTestId('import-dataset').click();
-    await page.getByTestId('import-file').setInputFiles({ name: 'picked.csv', mimeType: 'text/csv', buffer: Buffer.from(csv(120)) });
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'picked.csv', mimeType: 'text/csv', buffer: Buffer.from(csv(120)) });
     await page.getByTestId('import-target').fill('label');
     await expect.poll(pickedName).toBe('picked.csv');
     await screenshot(page, 'import-dialog');
@@ -98,13 +127,24 @@ describe('files in browser mode', () => {
 
   it('checks a real table’s columns, then imports it: the dialog shows each column’s detected type and role (an ID column left out)', async () => {
     await page.getByTestId('import-dataset').click();
-    await page.getByTestId('import-file').setInputFiles({ name: 'penguins.csv', mimeType: 'text/csv', buffer: Buffer.from(penguins()) });
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'penguins.csv', mimeType: 'text/csv', buffer: Buffer.from(penguins()) });
     await page.getByTestId('import-target').fill('species');
     await page.getByTestId('import-check').click();
     // a role is the select's value where the checked table offers one, else the cell's text before its note
-    const columns = () => page.getByTestId('import-columns').locator('tbody tr').evaluateAll((rows) =>
-      rows.map((r) => [r.getAttribute('data-column'), r.querySelector('[data-test=column-type]')!.textContent,
-        r.querySelector('select')?.value ?? r.querySelector('[data-test=column-role]')!.textContent!.split(':')[0]!.trim()]));
+    const columns = () =>
+      page
+        .getByTestId('import-columns')
+        .locator('tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => [
+            r.getAttribute('data-column'),
+            r.querySelector('[data-test=column-type]')!.textContent,
+            r.querySelector('select')?.value ??
+              r.querySelector('[data-test=column-role]')!.textContent!.split(':')[0]!.trim(),
+          ]),
+        );
     await expect.poll(columns).toEqual([
       ['tag', 'id', 'ignored'],
       ['island', 'categorical', 'feature'],
@@ -124,7 +164,9 @@ describe('files in browser mode', () => {
     expect(await datasetOptions()).not.toContain('penguins');
     await page.getByTestId('import-submit').click();
     await expect.poll(() => page.getByTestId('import-result').textContent()).toMatch(/Imported penguins: 40 rows/);
-    expect(await page.getByTestId('import-notes').textContent()).toMatch(/warning: column "tag" looks like an ID.*imputed missing values in 9 rows/);
+    expect(await page.getByTestId('import-notes').textContent()).toMatch(
+      /warning: column "tag" looks like an ID.*imputed missing values in 9 rows/,
+    );
     await screenshot(page, 'import-dialog-columns');
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
@@ -139,11 +181,16 @@ describe('files in browser mode', () => {
     await page.locator(`[data-run="${runId}"]`).click();
     // the one export dialog starts at the best checkpoint; choose the final one
     await page.getByTestId('run-detail').getByTestId('onnx-checkpoint-final').check();
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('run-detail').getByTestId('download-onnx').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByTestId('run-detail').getByTestId('download-onnx').click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`fast-${runId}-final.onnx`);
     const path = join(dir, download.suggestedFilename());
     await download.saveAs(path);
     expect(readOnnxModel(readFileSync(path), path).runId).toBe(runId);
-    await expect.poll(() => page.getByTestId('run-detail').getByTestId('onnx-verified').textContent()).toMatch(/verified with onnxruntime/);
+    await expect
+      .poll(() => page.getByTestId('run-detail').getByTestId('onnx-verified').textContent())
+      .toMatch(/verified with onnxruntime/);
   });
 });

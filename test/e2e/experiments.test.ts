@@ -20,7 +20,8 @@ let page: Page;
 let seeded: string;
 
 const count = (name: string) => page.locator(`[data-experiment="${name}"] [data-test="experiment-count"]`);
-const tableRuns = () => page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.run!));
+const tableRuns = () =>
+  page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.run!));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-e2e-experiments-'));
@@ -28,8 +29,26 @@ beforeAll(async () => {
   const store = new RunStore(db);
   try {
     seeded = store.createRun(parseConfig({ dataset: { name: 'xor', samples: 100 }, epochs: 1, backend: 'cpu' }));
-    store.recordEpoch(seeded, { epoch: 1, trainLoss: 0.7, valLoss: 0.69, trainAcc: 0.5, valAcc: 0.5, lr: 0.1, durationMs: 3, samplesPerSec: 30000 });
-    store.finishRun(seeded, { status: 'completed', epochs: 1, bestEpoch: 1, best: null, final: null, durationMs: 3, samplesPerSecond: 30000, stoppedEarly: false });
+    store.recordEpoch(seeded, {
+      epoch: 1,
+      trainLoss: 0.7,
+      valLoss: 0.69,
+      trainAcc: 0.5,
+      valAcc: 0.5,
+      lr: 0.1,
+      durationMs: 3,
+      samplesPerSec: 30000,
+    });
+    store.finishRun(seeded, {
+      status: 'completed',
+      epochs: 1,
+      bestEpoch: 1,
+      best: null,
+      final: null,
+      durationMs: 3,
+      samplesPerSecond: 30000,
+      stoppedEarly: false,
+    });
   } finally {
     store.close();
   }

@@ -20,7 +20,9 @@ const runs: Record<string, string> = {};
 // Tiny for two shared cores: 200–300 samples, 8–15 epochs on the JavaScript reference kernels (float64 records the
 // layer statistics Insight draws).
 async function seedRun(name: string, ...flags: string[]): Promise<string> {
-  const r = await cli(['train', '--backend', 'cpu', '--precision', 'float64', '--name', name, '--json', ...flags], { db: join(dir, 'workbench.db') });
+  const r = await cli(['train', '--backend', 'cpu', '--precision', 'float64', '--name', name, '--json', ...flags], {
+    db: join(dir, 'workbench.db'),
+  });
   if (r.code !== 0) throw new Error(r.stderr);
   return (runs[name] = (JSON.parse(r.stdout) as { runId: string }).runId);
 }
@@ -29,27 +31,92 @@ const go = (hash: string) => page.evaluate((h) => (window.location.hash = h), ha
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-e2e-first-use-'));
-  await seedRun('moons-a', '--dataset', 'moons', '--samples', '300', '--layers', '12,8', '--activation', 'tanh', '--epochs', '15');
-  await seedRun('moons-b', '--dataset', 'moons', '--samples', '300', '--layers', '8', '--lr', '0.002', '--epochs', '10');
-  await seedRun('moons-c', '--dataset', 'moons', '--samples', '300', '--layers', '16,16,16', '--activation', 'relu', '--optimizer', 'momentum', '--epochs', '8');
+  await seedRun(
+    'moons-a',
+    '--dataset',
+    'moons',
+    '--samples',
+    '300',
+    '--layers',
+    '12,8',
+    '--activation',
+    'tanh',
+    '--epochs',
+    '15',
+  );
+  await seedRun(
+    'moons-b',
+    '--dataset',
+    'moons',
+    '--samples',
+    '300',
+    '--layers',
+    '8',
+    '--lr',
+    '0.002',
+    '--epochs',
+    '10',
+  );
+  await seedRun(
+    'moons-c',
+    '--dataset',
+    'moons',
+    '--samples',
+    '300',
+    '--layers',
+    '16,16,16',
+    '--activation',
+    'relu',
+    '--optimizer',
+    'momentum',
+    '--epochs',
+    '8',
+  );
   // Ten classes: the confusion matrix at its widest.
   const tenClasses = join(dir, 'ten-classes.json');
-  writeFileSync(tenClasses, JSON.stringify({ dataset: { name: 'gaussians', classes: 10, samples: 500 }, model: { layers: [{ units: 16, activation: 'relu' }] }, epochs: 8 }));
+  writeFileSync(
+    tenClasses,
+    JSON.stringify({
+      dataset: { name: 'gaussians', classes: 10, samples: 500 },
+      model: { layers: [{ units: 16, activation: 'relu' }] },
+      epochs: 8,
+    }),
+  );
   await seedRun('gaussians-10', '--config', tenClasses);
-  await seedRun('sine', '--dataset', 'sine', '--samples', '200', '--layers', '16', '--activation', 'tanh', '--epochs', '15');
+  await seedRun(
+    'sine',
+    '--dataset',
+    'sine',
+    '--samples',
+    '200',
+    '--layers',
+    '16',
+    '--activation',
+    'tanh',
+    '--epochs',
+    '15',
+  );
   // 784 feature columns, as an MNIST CSV has (40 rows of made-up pixels).
   const wide = join(dir, 'wide.csv');
   const header = [...Array.from({ length: 784 }, (_, i) => `px${i}`), 'digit'].join(',');
-  const rows = Array.from({ length: 40 }, (_, r) => [...Array.from({ length: 784 }, (_, i) => ((r * 7 + i) % 256)), r % 10].join(','));
+  const rows = Array.from({ length: 40 }, (_, r) =>
+    [...Array.from({ length: 784 }, (_, i) => (r * 7 + i) % 256), r % 10].join(','),
+  );
   writeFileSync(wide, [header, ...rows].join('\n') + '\n');
-  const imported = await cli(['import', wide, '--target', 'digit', '--name', 'wide-784', '--json'], { db: join(dir, 'workbench.db') });
+  const imported = await cli(['import', wide, '--target', 'digit', '--name', 'wide-784', '--json'], {
+    db: join(dir, 'workbench.db'),
+  });
   if (imported.code !== 0) throw new Error(imported.stderr);
   // 600 feature columns that are not a square image: the preview is a table, and it must not spill.
   const wider = join(dir, 'wide-600.csv');
   const header600 = [...Array.from({ length: 600 }, (_, i) => `f${i}`), 'label'].join(',');
-  const rows600 = Array.from({ length: 40 }, (_, r) => [...Array.from({ length: 600 }, (_, i) => ((r * 3 + i) % 97) / 10), r % 4].join(','));
+  const rows600 = Array.from({ length: 40 }, (_, r) =>
+    [...Array.from({ length: 600 }, (_, i) => ((r * 3 + i) % 97) / 10), r % 4].join(','),
+  );
   writeFileSync(wider, [header600, ...rows600].join('\n') + '\n');
-  const imported600 = await cli(['import', wider, '--target', 'label', '--name', 'wide-600', '--json'], { db: join(dir, 'workbench.db') });
+  const imported600 = await cli(['import', wider, '--target', 'label', '--name', 'wide-600', '--json'], {
+    db: join(dir, 'workbench.db'),
+  });
   if (imported600.code !== 0) throw new Error(imported600.stderr);
   served = await startServe(join(dir, 'workbench.db'));
   browser = await launchChromium();
@@ -73,14 +140,20 @@ describe('the app as a new user finds it', () => {
       });
     });
     await expect.poll(() => browser.errors.length).toBe(2);
-    expect(() => checkPageErrors()).toThrow(/2 error\(s\) in the page:\nconsole\.error at .*made-up failure.*\npageerror at .*made-up uncaught/s);
+    expect(() => checkPageErrors()).toThrow(
+      /2 error\(s\) in the page:\nconsole\.error at .*made-up failure.*\npageerror at .*made-up uncaught/s,
+    );
     expect(() => checkPageErrors()).not.toThrow();
   });
 
   it('leaves Insight within half a second, again and again, without an error, and then opens the right run at its best checkpoint', async () => {
     for (const [i, delay] of [0, 20, 50, 100, 150, 250, 350, 500].entries()) {
       await go(`#/insight/${i % 2 ? runs['moons-b'] : runs['moons-a']}`);
-      if (i === 2) await page.getByTestId('checkpoint').selectOption('final').catch(() => undefined);
+      if (i === 2)
+        await page
+          .getByTestId('checkpoint')
+          .selectOption('final')
+          .catch(() => undefined);
       await page.waitForTimeout(delay);
       await go(i % 2 ? '#/runs' : '#/compare');
     }
@@ -103,14 +176,45 @@ describe('the app as a new user finds it', () => {
 
   /** Every view in the state a user sees it, with the test id that must appear before the picture. */
   const VIEWS = (): { name: string; hash: string; ready: string; prepare?: () => Promise<void> }[] => [
-    { name: 'designer', hash: '#/designer', ready: '[data-test="dataset-preview"] canvas', prepare: () => page.getByTestId('dataset').selectOption('spiral').then(() => undefined) },
+    {
+      name: 'designer',
+      hash: '#/designer',
+      ready: '[data-test="dataset-preview"] canvas',
+      prepare: () =>
+        page
+          .getByTestId('dataset')
+          .selectOption('spiral')
+          .then(() => undefined),
+    },
     // 784 columns are a 28 × 28 image: the preview is a grid of the first images
-    { name: 'designer-784-columns', hash: '#/designer', ready: '[data-test="image-grid"] canvas', prepare: () => page.getByTestId('dataset').selectOption('wide-784').then(() => undefined) },
-    { name: 'designer-600-columns', hash: '#/designer', ready: '[data-test="dataset-preview"] table', prepare: () => page.getByTestId('dataset').selectOption('wide-600').then(() => undefined) },
+    {
+      name: 'designer-784-columns',
+      hash: '#/designer',
+      ready: '[data-test="image-grid"] canvas',
+      prepare: () =>
+        page
+          .getByTestId('dataset')
+          .selectOption('wide-784')
+          .then(() => undefined),
+    },
+    {
+      name: 'designer-600-columns',
+      hash: '#/designer',
+      ready: '[data-test="dataset-preview"] table',
+      prepare: () =>
+        page
+          .getByTestId('dataset')
+          .selectOption('wide-600')
+          .then(() => undefined),
+    },
     { name: 'training', hash: '#/training', ready: 'main' },
     { name: 'runs', hash: '#/runs', ready: '[data-test="runs-table"]' },
     { name: 'run-detail', hash: `#/runs/${runs['moons-c']}`, ready: '.run-detail' },
-    { name: 'compare-3', hash: `#/compare/${[runs['moons-a'], runs['moons-b'], runs['moons-c']].join(',')}`, ready: '[data-test="config-diff"] tbody tr' },
+    {
+      name: 'compare-3',
+      hash: `#/compare/${[runs['moons-a'], runs['moons-b'], runs['moons-c']].join(',')}`,
+      ready: '[data-test="config-diff"] tbody tr',
+    },
     { name: 'sweeps', hash: '#/sweeps', ready: '[data-test="sweeps-view"]' },
     { name: 'insight', hash: `#/insight/${runs['moons-a']}`, ready: '[data-test="decision-boundary"] canvas' },
     { name: 'insight-10-classes', hash: `#/insight/${runs['gaussians-10']}`, ready: '[data-test="confusion-matrix"]' },
@@ -130,9 +234,11 @@ describe('the app as a new user finds it', () => {
         const found = await page.evaluate(() => {
           const out: string[] = [];
           const doc = document.scrollingElement!;
-          if (doc.scrollWidth > doc.clientWidth + 1) out.push(`the page scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth})`);
+          if (doc.scrollWidth > doc.clientWidth + 1)
+            out.push(`the page scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth})`);
           const main = document.querySelector('main')!;
-          if (main.scrollWidth > main.clientWidth + 1) out.push(`main scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);
+          if (main.scrollWidth > main.clientWidth + 1)
+            out.push(`main scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);
           // A card's content wider than the card, unless it sits in a scroll box of its own (.scroll-x); the runs
           // table is a wide grid that scrolls, except beside an open run, where it shows its brief columns.
           for (const panel of document.querySelectorAll<HTMLElement>('main .panel, main .with-detail .runs-main')) {
@@ -141,7 +247,10 @@ describe('the app as a new user finds it', () => {
             for (const el of panel.querySelectorAll<HTMLElement>('table, canvas, .chart')) {
               if (el.closest('.scroll-x') && panel.contains(el.closest('.scroll-x'))) continue;
               const r = el.getBoundingClientRect();
-              if (r.width > 0 && r.right > box.right + 1) out.push(`${el.tagName.toLowerCase()} in "${panel.querySelector('h2,h3')?.textContent?.trim() ?? panel.className}" overflows by ${Math.round(r.right - box.right)} px`);
+              if (r.width > 0 && r.right > box.right + 1)
+                out.push(
+                  `${el.tagName.toLowerCase()} in "${panel.querySelector('h2,h3')?.textContent?.trim() ?? panel.className}" overflows by ${Math.round(r.right - box.right)} px`,
+                );
             }
           }
           return out;
@@ -162,7 +271,9 @@ describe('the app as a new user finds it', () => {
     await page.getByTestId('epochs').fill('2000');
     await page.getByTestId('backend').selectOption('cpu');
     await page.getByTestId('train-now').click();
-    await expect.poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), { timeout: 60_000 })
+      .toBeGreaterThan(0);
     await page.getByTestId('cancel').click();
     await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor({ timeout: 60_000 });
     const done = Number((await page.getByTestId('epoch').textContent())!.split('/')[0]);
@@ -202,7 +313,10 @@ describe('the app as a new user finds it', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Shift+Tab');
     expect(await all.evaluate((el) => el === document.activeElement)).toBe(true);
-    expect(await all.evaluate((el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth])).toEqual(['solid', '3px']);
+    expect(await all.evaluate((el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth])).toEqual([
+      'solid',
+      '3px',
+    ]);
 
     await page.getByLabel(`Select run ${runs['moons-a']}`).check();
     await page.getByTestId('delete-selected').click();
@@ -266,7 +380,11 @@ describe('the app as a new user finds it', () => {
   });
 
   it('follows a dark system theme, and the top bar’s toggle chooses one that a reload keeps', async () => {
-    const look = () => page.evaluate(() => ({ theme: document.documentElement.dataset.theme, panel: getComputedStyle(document.querySelector('main .panel')!).backgroundColor }));
+    const look = () =>
+      page.evaluate(() => ({
+        theme: document.documentElement.dataset.theme,
+        panel: getComputedStyle(document.querySelector('main .panel')!).backgroundColor,
+      }));
     await go(`#/compare/${[runs['moons-a'], runs['moons-b'], runs['moons-c']].join(',')}`);
     await page.locator('[data-test="compare-chart"] canvas').first().waitFor();
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -28,7 +28,28 @@ const pageErrors: string[] = [];
 
 async function seedRun(name: string, lr: number): Promise<string> {
   const r = await cli(
-    ['train', '--dataset', 'moons', '--samples', '300', '--layers', '12,8', '--activation', 'tanh', '--lr', String(lr), '--epochs', '20', '--backend', 'cpu', '--precision', 'float64', '--name', name, '--json'],
+    [
+      'train',
+      '--dataset',
+      'moons',
+      '--samples',
+      '300',
+      '--layers',
+      '12,8',
+      '--activation',
+      'tanh',
+      '--lr',
+      String(lr),
+      '--epochs',
+      '20',
+      '--backend',
+      'cpu',
+      '--precision',
+      'float64',
+      '--name',
+      name,
+      '--json',
+    ],
     { db: join(dir, 'workbench.db') },
   );
   if (r.code !== 0) throw new Error(r.stderr);
@@ -40,15 +61,35 @@ function seedRecordedRuns(count: number): void {
   const store = new RunStore(join(dir, 'workbench.db'));
   for (let i = 0; i < count; i++) {
     const lr = 0.001 * 1.15 ** i;
-    const id = store.createRun(parseConfig({ dataset: { name: 'moons' }, optimizer: { lr }, epochs: 30, backend: 'cpu', seed: i }));
+    const id = store.createRun(
+      parseConfig({ dataset: { name: 'moons' }, optimizer: { lr }, epochs: 30, backend: 'cpu', seed: i }),
+    );
     const epochs: EpochMetrics[] = [];
     for (let e = 1; e <= 30; e++) {
       const loss = 0.05 + 0.6 * Math.exp(-e * lr * 8) + 0.01 * Math.sin(e + i);
-      epochs.push({ epoch: e, trainLoss: loss * 0.9, valLoss: loss, trainAcc: 1 - loss / 1.5, valAcc: 1 - loss / 1.4, lr, durationMs: 5, samplesPerSec: 5e4 });
+      epochs.push({
+        epoch: e,
+        trainLoss: loss * 0.9,
+        valLoss: loss,
+        trainAcc: 1 - loss / 1.5,
+        valAcc: 1 - loss / 1.4,
+        lr,
+        durationMs: 5,
+        samplesPerSec: 5e4,
+      });
       store.recordEpoch(id, epochs[e - 1]!);
     }
     const best = epochs.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
-    store.finishRun(id, { status: 'completed', epochs: 30, bestEpoch: best.epoch, best, final: epochs[29]!, durationMs: 150, samplesPerSecond: 5e4, stoppedEarly: false });
+    store.finishRun(id, {
+      status: 'completed',
+      epochs: 30,
+      bestEpoch: best.epoch,
+      best,
+      final: epochs[29]!,
+      durationMs: 150,
+      samplesPerSecond: 5e4,
+      stoppedEarly: false,
+    });
   }
   store.close();
 }
@@ -96,7 +137,9 @@ describe('compare, sweeps and insight in the browser', () => {
     await page.locator('[data-test="compare-chart"][data-series="50"] canvas').first().waitFor();
     expect(await page.locator('[data-test="best-last"] tbody tr').count()).toBe(50);
     // the learning rate differs everywhere; dataset, layers and the rest of the seeded configs do not
-    const keys = await page.locator('[data-test="config-diff"] tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key));
+    const keys = await page
+      .locator('[data-test="config-diff"] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key));
     expect(keys).toContain('optimizer.lr');
     await page.waitForTimeout(300);
     await screenshot(page, 'compare-50-runs');
@@ -112,7 +155,9 @@ describe('compare, sweeps and insight in the browser', () => {
     const path = join(dir, download.suggestedFilename());
     await download.saveAs(path);
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^run_id,status,sweep_id,.*,epoch,train_loss,val_loss,train_acc,val_acc,lr,duration_ms,samples_per_sec$/);
+    expect(lines[0]).toMatch(
+      /^run_id,status,sweep_id,.*,epoch,train_loss,val_loss,train_acc,val_acc,lr,duration_ms,samples_per_sec$/,
+    );
     expect(lines).toHaveLength(1 + 2 * 20);
   });
 
@@ -131,7 +176,10 @@ describe('compare, sweeps and insight in the browser', () => {
     await screenshot(page, 'sweep-builder');
     await page.getByTestId('queue-sweep').click();
     await page.getByTestId('sweeps-view').waitFor();
-    await page.getByTestId('sweep-progress').filter({ hasText: '4 / 4 runs finished' }).waitFor({ timeout: SWEEP_TIMEOUT });
+    await page
+      .getByTestId('sweep-progress')
+      .filter({ hasText: '4 / 4 runs finished' })
+      .waitFor({ timeout: SWEEP_TIMEOUT });
     expect(await page.locator('[data-test="sweep-runs"] tbody tr').count()).toBe(4);
     await page.locator('[data-test="parallel-chart"][data-lines="4"] canvas').first().waitFor();
     await page.locator('[data-test="sweep-heatmap"] canvas').first().waitFor();
@@ -165,7 +213,9 @@ describe('compare, sweeps and insight in the browser', () => {
     expect(download.suggestedFilename()).toBe(`fast-${runIds[0]}-best.onnx`);
     const model = readOnnxModel(readFileSync(path), path);
     expect(model.snapshot.layers.map((l) => l.units)).toEqual([12, 8, 2]);
-    await expect.poll(() => page.getByTestId('onnx-verified').textContent()).toMatch(/verified with onnxruntime on 60 validation rows/);
+    await expect
+      .poll(() => page.getByTestId('onnx-verified').textContent())
+      .toMatch(/verified with onnxruntime on 60 validation rows/);
     await page.getByTestId('onnx-panel').scrollIntoViewIfNeeded();
     await screenshot(page, 'run-insight-onnx');
     expect(pageErrors).toEqual([]);

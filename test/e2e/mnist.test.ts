@@ -61,7 +61,10 @@ interface ShownRun {
 }
 
 async function trainedRunId(): Promise<string> {
-  await page.getByTestId('run-status').filter({ hasText: /completed|failed|diverged|cancelled/ }).waitFor({ timeout: TRAIN_TIMEOUT });
+  await page
+    .getByTestId('run-status')
+    .filter({ hasText: /completed|failed|diverged|cancelled/ })
+    .waitFor({ timeout: TRAIN_TIMEOUT });
   expect(await page.getByTestId('run-status').textContent()).toBe('completed');
   const id = (await page.locator('[data-test="live-run"] .run-id').textContent())?.trim();
   expect(id).toBeTruthy();
@@ -125,17 +128,22 @@ describe('MNIST in the window', () => {
     await page.getByTestId('nav-designer').click();
     await page.getByTestId('preset').selectOption('mnist');
     await page.getByTestId('dataset').selectOption('big');
-    await expect.poll(() => page.getByTestId('preview-summary').textContent(), { timeout: 60_000 }).toContain('60,000 samples (preview)');
+    await expect
+      .poll(() => page.getByTestId('preview-summary').textContent(), { timeout: 60_000 })
+      .toContain('60,000 samples (preview)');
     await page.getByTestId('image-grid').waitFor();
     await page.getByTestId('epochs').fill('1');
     await page.getByTestId('batch').fill('256');
     await page.getByTestId('backend').selectOption('cpu');
     await expect.poll(() => page.getByTestId('train-now').isEnabled()).toBe(true);
     await page.getByTestId('train-now').click();
-    await page.getByTestId('loading-rows').waitFor({ timeout: 60_000 }).catch(async (e) => {
-      await screenshot(page, 'mnist-streaming-failed');
-      throw e;
-    });
+    await page
+      .getByTestId('loading-rows')
+      .waitFor({ timeout: 60_000 })
+      .catch(async (e) => {
+        await screenshot(page, 'mnist-streaming-failed');
+        throw e;
+      });
     await screenshot(page, 'mnist-streaming');
     const id = await trainedRunId();
     const run = JSON.parse(mlpw('show', id, '--json')) as ShownRun;

@@ -102,7 +102,10 @@ describe('the network view', () => {
     expect(classes).toBeGreaterThanOrEqual(2);
     expect(await live.locator('[data-test="net-thumbnail"]').count()).toBe(2 + 8 + 6 + classes);
     expect(await live.locator('[data-test="net-edge"]').count()).toBe(2 * 8 + 8 * 6 + 6 * classes);
-    await page.getByTestId('run-status').filter({ hasText: /completed|failed|diverged|cancelled/ }).waitFor({ timeout: TRAIN_TIMEOUT });
+    await page
+      .getByTestId('run-status')
+      .filter({ hasText: /completed|failed|diverged|cancelled/ })
+      .waitFor({ timeout: TRAIN_TIMEOUT });
     expect(await page.getByTestId('run-status').textContent()).toBe('completed');
     spiralRun = (await page.locator('[data-test="live-run"] .run-id').textContent())!.trim();
     // Once the run ends the view shows its final checkpoint, at the last epoch.
@@ -121,12 +124,17 @@ describe('the network view', () => {
     const edge = view.locator('[data-test="net-edge"]').last();
     // The other panels load around it (a scrollbar appearing re-lays the view out): wait until the edge stays put.
     let box = (await edge.boundingBox())!;
-    await expect.poll(async () => {
-      const before = JSON.stringify(box);
-      await page.waitForTimeout(300);
-      box = (await edge.boundingBox())!;
-      return JSON.stringify(box) === before;
-    }, { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const before = JSON.stringify(box);
+          await page.waitForTimeout(300);
+          box = (await edge.boundingBox())!;
+          return JSON.stringify(box) === before;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const weight = Number(await edge.getAttribute('data-weight'));
     const tooltip = view.getByTestId('network-tooltip');
@@ -148,11 +156,17 @@ describe('the network view', () => {
     await view.locator('[data-test="net-column-0"][data-size="784"]').waitFor({ timeout: 30_000 });
     const shownMs = Date.now() - opened;
     expect(await view.locator('[data-test="net-unit"]').count()).toBe(16 + 32 + 32 + 10);
-    expect(await view.locator('[data-test="net-more"]').allTextContents()).toEqual(['+768 more', '+96 more', '+32 more']);
+    expect(await view.locator('[data-test="net-more"]').allTextContents()).toEqual([
+      '+768 more',
+      '+96 more',
+      '+32 more',
+    ]);
     expect(await view.locator('[data-test="net-edge"]').count()).toBe(16 * 32 + 32 * 32 + 32 * 10);
     const renderMs = Number(await net.getAttribute('data-render-ms'));
     expect(renderMs).toBeGreaterThan(0);
-    console.log(`network view 784-128-64-10: rendered in ${renderMs} ms (snapshot to painted), Insight opened to drawn in ${shownMs} ms`);
+    console.log(
+      `network view 784-128-64-10: rendered in ${renderMs} ms (snapshot to painted), Insight opened to drawn in ${shownMs} ms`,
+    );
     await view.scrollIntoViewIfNeeded();
     await screenshot(page, 'network-mnist');
   });

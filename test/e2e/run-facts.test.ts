@@ -42,9 +42,31 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-e2e-run-facts-'));
   const db = join(dir, 'workbench.db');
   const csv = join(dir, 'three.csv');
-  const rows = ['a,b,label', ...Array.from({ length: 300 }, (_, i) => `${(Math.cos(i) + (i % 3)).toFixed(4)},${(Math.sin(i) - (i % 3)).toFixed(4)},c${i % 3}`)];
+  const rows = [
+    'a,b,label',
+    ...Array.from(
+      { length: 300 },
+      (_, i) => `${(Math.cos(i) + (i % 3)).toFixed(4)},${(Math.sin(i) - (i % 3)).toFixed(4)},c${i % 3}`,
+    ),
+  ];
   writeFileSync(csv, rows.join('\n') + '\n');
-  for (const argv of [['import', csv, '--target', 'label', '--name', 'three'], ['train', '--dataset', 'three', '--samples', '200', '--noise', '0.3', '--epochs', '5', '--backend', 'cpu', '--json']]) {
+  for (const argv of [
+    ['import', csv, '--target', 'label', '--name', 'three'],
+    [
+      'train',
+      '--dataset',
+      'three',
+      '--samples',
+      '200',
+      '--noise',
+      '0.3',
+      '--epochs',
+      '5',
+      '--backend',
+      'cpu',
+      '--json',
+    ],
+  ]) {
     const r = await cli(argv, { db });
     if (r.code !== 0) throw new Error(r.stderr);
     if (argv[0] === 'train') importedRun = (JSON.parse(r.stdout) as { runId: string }).runId;
@@ -77,7 +99,9 @@ describe('what the app says about a design and a run', () => {
     await page.getByLabel('layer 1 units').fill('16');
     await page.getByTestId('invalid').waitFor({ state: 'detached' });
     await setNumber('batch', 512);
-    await expect.poll(() => page.getByTestId('warning').textContent()).toBe('Batch size 512 is larger than the 160 training rows; each epoch will be one batch of 160');
+    await expect
+      .poll(() => page.getByTestId('warning').textContent())
+      .toBe('Batch size 512 is larger than the 160 training rows; each epoch will be one batch of 160');
     expect(await page.getByTestId('train-now').isDisabled()).toBe(false);
     await screenshot(page, 'designer-batch-warning');
     await setNumber('batch', 16);

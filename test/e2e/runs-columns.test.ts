@@ -22,7 +22,8 @@ let browser: Browser;
 let page: Page;
 let stored: { run: RunRecord; epochs: EpochMetrics[] }[];
 
-const tableRuns = () => page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.run!).sort());
+const tableRuns = () =>
+  page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.run!).sort());
 const bestValAcc = (s: (typeof stored)[number]) => s.epochs.find((e) => e.epoch === s.run.bestEpoch)!.valAcc!;
 
 beforeAll(async () => {
@@ -32,7 +33,13 @@ beforeAll(async () => {
   try {
     for (const activation of ['tanh', 'relu'] as const)
       for (const seed of [1, 2, 3]) {
-        const config = parseConfig({ dataset: { name: 'xor', samples: 200 }, model: { layers: [{ units: 8, activation }] }, epochs: 5, seed, backend: 'cpu' });
+        const config = parseConfig({
+          dataset: { name: 'xor', samples: 200 },
+          model: { layers: [{ units: 8, activation }] },
+          epochs: 5,
+          seed,
+          backend: 'cpu',
+        });
         const id = store.createRun(config);
         await runInWorker(config, recordRun(store, id)).result;
       }
@@ -63,13 +70,16 @@ describe('runs table columns, filter and groups', () => {
     await page.getByTestId('columns-done').click();
     const cell = (id: string, key: string) => page.locator(`[data-run="${id}"] .col-${key.replaceAll('.', '\\.')}`);
     for (const s of stored) {
-      await expect.poll(() => cell(s.run.id, 'model.layers.activation').textContent()).toBe(s.run.config.model.layers[0]!.activation);
+      await expect
+        .poll(() => cell(s.run.id, 'model.layers.activation').textContent())
+        .toBe(s.run.config.model.layers[0]!.activation);
       expect(Number(await cell(s.run.id, 'best.val_acc').textContent())).toBeCloseTo(bestValAcc(s), 3);
     }
     await screenshot(page, 'runs-columns');
 
     // A computed column's header sorts on it (best first for an accuracy), again to reverse.
-    const order = () => page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.run!));
+    const order = () =>
+      page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.run!));
     const byAcc = [...stored].sort((a, b) => bestValAcc(b) - bestValAcc(a)).map((s) => bestValAcc(s));
     const accs = async () => (await order()).map((id) => bestValAcc(stored.find((s) => s.run.id === id)!));
     await page.locator('.runs-table th[data-sort="best.val_acc"]').click();
@@ -81,12 +91,16 @@ describe('runs table columns, filter and groups', () => {
     await page.reload();
     await page.getByTestId('nav-runs').click();
     await page.getByTestId('runs-table').waitFor();
-    await expect.poll(() => page.locator('.runs-table th').allTextContents()).toEqual(expect.arrayContaining(['model.layers.activation', 'best.val_acc']));
+    await expect
+      .poll(() => page.locator('.runs-table th').allTextContents())
+      .toEqual(expect.arrayContaining(['model.layers.activation', 'best.val_acc']));
   });
 
   it('names the bad token of a filter under the box, then filters with the --filter syntax', async () => {
     await page.getByTestId('runs-filter').fill('val_acc >> 0.5');
-    await expect.poll(() => page.getByTestId('runs-filter-error').textContent()).toBe('expected a value after "val_acc >", found ">" at column 10');
+    await expect
+      .poll(() => page.getByTestId('runs-filter-error').textContent())
+      .toBe('expected a value after "val_acc >", found ">" at column 10');
     expect(await tableRuns()).toEqual([]);
     await screenshot(page, 'runs-filter-error');
 

@@ -28,11 +28,30 @@ function seed(path: string): void {
     for (let i = 0; i < RUNS; i++) {
       const lr = 0.0005 * 1.013 ** i;
       const layers = [[16], [32, 32], [64, 64, 64]][i % 3]!.map((units) => ({ units }));
-      const id = store.createRun(parseConfig({ name: `scale-${i}`, dataset: { name: 'moons' }, model: { layers }, optimizer: { lr }, epochs: EPOCHS, backend: 'cpu', seed: i }));
+      const id = store.createRun(
+        parseConfig({
+          name: `scale-${i}`,
+          dataset: { name: 'moons' },
+          model: { layers },
+          optimizer: { lr },
+          epochs: EPOCHS,
+          backend: 'cpu',
+          seed: i,
+        }),
+      );
       const epochs: EpochMetrics[] = [];
       for (let e = 1; e <= EPOCHS; e++) {
         const loss = 0.04 + 0.6 * Math.exp(-e * lr * 3) + 0.002 * ((i * 7919) % 13) + 0.005 * Math.sin(e + i);
-        const m: EpochMetrics = { epoch: e, trainLoss: loss * 0.9, valLoss: loss, trainAcc: 1 - loss / 1.5, valAcc: 1 - loss / 1.4, lr, durationMs: 5, samplesPerSec: 5e4 };
+        const m: EpochMetrics = {
+          epoch: e,
+          trainLoss: loss * 0.9,
+          valLoss: loss,
+          trainAcc: 1 - loss / 1.5,
+          valAcc: 1 - loss / 1.4,
+          lr,
+          durationMs: 5,
+          samplesPerSec: 5e4,
+        };
         epochs.push(m);
         store.recordEpoch(id, m);
       }
@@ -41,7 +60,16 @@ function seed(path: string): void {
         best = b.valLoss!;
         bestId = id;
       }
-      store.finishRun(id, { status: 'completed', epochs: EPOCHS, bestEpoch: b.epoch, best: b, final: epochs.at(-1)!, durationMs: 200, samplesPerSecond: 5e4, stoppedEarly: false });
+      store.finishRun(id, {
+        status: 'completed',
+        epochs: EPOCHS,
+        bestEpoch: b.epoch,
+        best: b,
+        final: epochs.at(-1)!,
+        durationMs: 200,
+        samplesPerSecond: 5e4,
+        stoppedEarly: false,
+      });
     }
   })();
   store.close();
@@ -79,9 +107,13 @@ describe('a store of 600 runs in the app', () => {
     const t1 = Date.now();
     await page.locator('th', { hasText: 'best val loss' }).click();
     await page.getByText('Page 1 / 12').waitFor();
-    await expect.poll(() => page.locator('[data-test="runs-table"] tbody tr').first().getAttribute('data-run')).toBe(bestId);
+    await expect
+      .poll(() => page.locator('[data-test="runs-table"] tbody tr').first().getAttribute('data-run'))
+      .toBe(bestId);
     const sortMs = Date.now() - t1;
-    console.log(`runs view with ${RUNS} runs: first page ${firstPageMs} ms, sort by best val loss ${sortMs} ms (headless Chromium, 2 shared cores)`);
+    console.log(
+      `runs view with ${RUNS} runs: first page ${firstPageMs} ms, sort by best val loss ${sortMs} ms (headless Chromium, 2 shared cores)`,
+    );
     await screenshot(page, 'runs-600');
   });
 

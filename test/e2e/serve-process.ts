@@ -11,9 +11,13 @@ export interface Served {
 }
 
 export function startServe(dbPath: string): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/mlpw.mjs', 'serve', '--port', '0', '--db', dbPath, '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['bin/mlpw.mjs', 'serve', '--port', '0', '--db', dbPath, '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

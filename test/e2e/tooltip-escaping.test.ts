@@ -49,14 +49,20 @@ async function tooltipAt(chart: Locator, fx: number, fy: number, text: string): 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-e2e-tooltips-'));
   served = await startServe(join(dir, 'tooltips.db'));
-  for (const [name, loss] of [[EVIL, 0.4], ['plain', 0.6]] as const) {
+  for (const [name, loss] of [
+    [EVIL, 0.4],
+    ['plain', 0.6],
+  ] as const) {
     const { id } = await call<{ id: string }>('createRun', { config: { ...smallConfig, name, epochs: 3 } });
     await finish(id, loss);
     ids.push(id);
   }
   const sweep = await call<{ sweepId: string; runIds: string[] }>('createSweep', {
     baseConfig: { ...smallConfig, epochs: 3 },
-    grid: [{ key: 'name', values: [EVIL, 'plain'] }, { key: 'optimizer.lr', values: [0.01, 0.1] }],
+    grid: [
+      { key: 'name', values: [EVIL, 'plain'] },
+      { key: 'optimizer.lr', values: [0.01, 0.1] },
+    ],
   });
   sweepId = sweep.sweepId;
   for (const [i, id] of sweep.runIds.entries()) {

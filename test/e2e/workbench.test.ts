@@ -128,7 +128,10 @@ describe('MLP Workbench in the browser', () => {
   });
 
   it('exports the open run as a verified ONNX file (browser mode: a download, never a path on the server)', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('run-detail').getByTestId('download-onnx').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByTestId('run-detail').getByTestId('download-onnx').click(),
+    ]);
     const path = join(dir, 'exports', download.suggestedFilename());
     await download.saveAs(path);
     expect(existsSync(path)).toBe(true);
@@ -139,7 +142,11 @@ describe('MLP Workbench in the browser', () => {
     const bundle = await fetch(`${served.origin}/`);
     expect(bundle.status).toBe(200);
     expect(await bundle.text()).not.toContain(served.token);
-    const api = await fetch(`${served.origin}/api/listRuns`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const api = await fetch(`${served.origin}/api/listRuns`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(api.status).toBe(401);
     const withToken = await fetch(`${served.origin}/api/listRuns`, {
       method: 'POST',
@@ -182,7 +189,9 @@ describe('MLP Workbench in the browser', () => {
     await setNumber('epochs', 2000);
     await page.getByTestId('run-name').fill('to-cancel');
     await page.getByTestId('train-now').click();
-    await expect.poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), { timeout: 60_000 })
+      .toBeGreaterThan(0);
     await page.getByTestId('cancel').click();
     await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor({ timeout: 60_000 });
     const id = (await page.locator('.live-run .run-id').textContent())!.trim();
@@ -194,7 +203,9 @@ describe('MLP Workbench in the browser', () => {
     await page.getByTestId('nav-designer').click();
     await page.getByTestId('run-name').fill('reloaded');
     await page.getByTestId('train-now').click();
-    await expect.poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), { timeout: 60_000 })
+      .toBeGreaterThan(0);
     const id = (await page.locator('.live-run .run-id').textContent())!.trim();
     await page.reload();
     const status = async () => {

@@ -21,8 +21,30 @@ type Json = unknown;
 const mutated = fc
   .array(
     fc.record({
-      path: fc.array(fc.oneof(fc.constantFrom('dataset', 'model', 'layers', 'optimizer', 'schedule', 'units', 'lr', 'type', 'name', 'epochs'), fc.nat({ max: 3 })), { minLength: 1, maxLength: 4 }),
-      value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined), fc.string({ minLength: 100, maxLength: 400 }), fc.nat({ max: 200 }).map((d) => nest(d))),
+      path: fc.array(
+        fc.oneof(
+          fc.constantFrom(
+            'dataset',
+            'model',
+            'layers',
+            'optimizer',
+            'schedule',
+            'units',
+            'lr',
+            'type',
+            'name',
+            'epochs',
+          ),
+          fc.nat({ max: 3 }),
+        ),
+        { minLength: 1, maxLength: 4 },
+      ),
+      value: fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.constant(undefined),
+        fc.string({ minLength: 100, maxLength: 400 }),
+        fc.nat({ max: 200 }).map((d) => nest(d)),
+      ),
     }),
     { minLength: 1, maxLength: 4 },
   )
@@ -58,15 +80,20 @@ describe('ExperimentConfig: properties', () => {
 
   it('excerpt() is at most 80 characters for any value, however large or deep', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), fc.string({ minLength: 70, maxLength: 1000 }), fc.nat({ max: 10_000 }).map(nest)), (v) => {
-        expect(excerpt(v).length).toBeLessThanOrEqual(80);
-      }),
+      fc.property(
+        fc.oneof(fc.anything(), fc.string({ minLength: 70, maxLength: 1000 }), fc.nat({ max: 10_000 }).map(nest)),
+        (v) => {
+          expect(excerpt(v).length).toBeLessThanOrEqual(80);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('nesting deeper than the limit is refused before the schema walks it; 100,000 levels do not overflow', () => {
-    expect(() => parseConfig({ dataset: nest(MAX_CONFIG_DEPTH) })).toThrow(`the config is nested more than ${MAX_CONFIG_DEPTH} levels deep`);
+    expect(() => parseConfig({ dataset: nest(MAX_CONFIG_DEPTH) })).toThrow(
+      `the config is nested more than ${MAX_CONFIG_DEPTH} levels deep`,
+    );
     expect(() => parseConfig({ name: nest(100_000) })).toThrow(ConfigError);
     expect(() => parseConfig({ name: nest(10) })).toThrow(/name: .*\(got \[\{"a":\[\{"a":/);
     expect(() => parseConfig(null)).toThrow('the config must be a JSON object (got null)');

@@ -124,13 +124,23 @@ describe('gradient check with inverted dropout (fixed mask)', () => {
 
 describe('loss values', () => {
   it('softmax cross-entropy of equal logits is log(k)', () => {
-    const mlp = new Mlp('float64', [{ inputs: 1, units: 4, activation: 'identity', dropout: 0, W: [0, 0, 0, 0], b: [0, 0, 0, 0] }], 'softmax', 'cross_entropy');
+    const mlp = new Mlp(
+      'float64',
+      [{ inputs: 1, units: 4, activation: 'identity', dropout: 0, W: [0, 0, 0, 0], b: [0, 0, 0, 0] }],
+      'softmax',
+      'cross_entropy',
+    );
     const X = Float64Array.of(1);
     mlp.forward(X, 1);
     expect(mlp.lossAndBackward(X, 1, { labels: [2] }, false).lossSum).toBeCloseTo(Math.log(4), 12);
   });
   it('binary cross-entropy stays finite for a confident wrong answer', () => {
-    const mlp = new Mlp('float64', [{ inputs: 1, units: 1, activation: 'identity', dropout: 0, W: [800], b: [0] }], 'sigmoid', 'binary_cross_entropy');
+    const mlp = new Mlp(
+      'float64',
+      [{ inputs: 1, units: 1, activation: 'identity', dropout: 0, W: [800], b: [0] }],
+      'sigmoid',
+      'binary_cross_entropy',
+    );
     const X = Float64Array.of(1);
     mlp.forward(X, 1);
     expect(mlp.lossAndBackward(X, 1, { labels: [0] }, false).lossSum).toBeCloseTo(800, 9);

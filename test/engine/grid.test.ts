@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../engine/config.ts';
 import { expandGrid, GridError, parseGridFlag } from '../../engine/experiment/index.ts';
 
-const base = parseConfig({ dataset: { name: 'xor' }, model: { layers: [{ units: 8, activation: 'tanh', dropout: 0.1 }] }, epochs: 3 });
+const base = parseConfig({
+  dataset: { name: 'xor' },
+  model: { layers: [{ units: 8, activation: 'tanh', dropout: 0.1 }] },
+  epochs: 3,
+});
 
 function gridError(fn: () => unknown): string {
   try {
@@ -44,7 +48,12 @@ describe('expandGrid', () => {
     const points = expandGrid(base, [parseGridFlag('optimizer.lr=0.1,0.01'), parseGridFlag('batchSize=8,16,32')]);
     expect(points).toHaveLength(6);
     expect(points.map((p) => [p.config.optimizer.lr, p.config.batchSize])).toEqual([
-      [0.1, 8], [0.1, 16], [0.1, 32], [0.01, 8], [0.01, 16], [0.01, 32],
+      [0.1, 8],
+      [0.1, 16],
+      [0.1, 32],
+      [0.01, 8],
+      [0.01, 16],
+      [0.01, 32],
     ]);
     expect(points[4]!.assignments.map((a) => `${a.key}=${a.text}`)).toEqual(['optimizer.lr=0.01', 'batchSize=16']);
     expect(points[0]!.config.dataset.name).toBe('xor');
@@ -61,7 +70,10 @@ describe('expandGrid', () => {
   });
 
   it('applies a per-layer setting to the layers of each point, whatever the axis order', () => {
-    const points = expandGrid(base, [parseGridFlag('model.layers.activation=relu,gelu'), parseGridFlag('model.layers=4x4')]);
+    const points = expandGrid(base, [
+      parseGridFlag('model.layers.activation=relu,gelu'),
+      parseGridFlag('model.layers=4x4'),
+    ]);
     expect(points[1]!.config.model.layers.map((l) => l.activation)).toEqual(['gelu', 'gelu']);
   });
 
@@ -78,13 +90,24 @@ describe('expandGrid', () => {
     [['model.layers.dropout=0,1.5'], /^--grid model\.layers\.dropout=1\.5: /],
     [['epochs=10,ten'], /^--grid epochs=ten: epochs: .*"ten"/],
   ])('names the key and value of an invalid point: %j', (flags, message) => {
-    expect(gridError(() => expandGrid(base, flags.map((f) => parseGridFlag(f))))).toMatch(message);
+    expect(
+      gridError(() =>
+        expandGrid(
+          base,
+          flags.map((f) => parseGridFlag(f)),
+        ),
+      ),
+    ).toMatch(message);
   });
 
   it('rejects a key given twice, no axes, and oversized grids', () => {
-    expect(gridError(() => expandGrid(base, [parseGridFlag('seed=1,2'), parseGridFlag('seed=3')]))).toMatch(/--grid seed: the key is given twice/);
+    expect(gridError(() => expandGrid(base, [parseGridFlag('seed=1,2'), parseGridFlag('seed=3')]))).toMatch(
+      /--grid seed: the key is given twice/,
+    );
     expect(gridError(() => expandGrid(base, []))).toMatch(/at least one --grid/);
     const big = Array.from({ length: 101 }, (_, i) => i + 1).join(',');
-    expect(gridError(() => expandGrid(base, [parseGridFlag(`seed=${big}`), parseGridFlag(`epochs=${big}`)]))).toMatch(/10201 points/);
+    expect(gridError(() => expandGrid(base, [parseGridFlag(`seed=${big}`), parseGridFlag(`epochs=${big}`)]))).toMatch(
+      /10201 points/,
+    );
   });
 });

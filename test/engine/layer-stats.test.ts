@@ -24,7 +24,12 @@ describe('histogram', () => {
 
 const config = parseConfig({
   dataset: { name: 'moons', samples: 120, noise: 0.1 },
-  model: { layers: [{ units: 6, activation: 'tanh' }, { units: 5, activation: 'relu' }] },
+  model: {
+    layers: [
+      { units: 6, activation: 'tanh' },
+      { units: 5, activation: 'relu' },
+    ],
+  },
   epochs: 3,
   batchSize: 1000, // one batch per epoch: the epoch's mean norm is the full-batch gradient norm
   optimizer: { type: 'sgd', lr: 0.1 },
@@ -59,8 +64,18 @@ describe('layer stats from the trainer', () => {
     // The last epoch's histogram is of the weights the run ends with.
     expect(epochs[2]!.layers![0]!.weights).toEqual(histogram(result.final.layers[0]!.W));
     // Epoch 1's single batch: its gradient at the initial weights, computed here without the backend.
-    const data = prepareData(loadBuiltinDataset(config.dataset), config.validationSplit, config.standardize, splitSeed(config.dataset));
-    const mlp = new Mlp('float64', initial.layers.map((l) => ({ ...l, dropout: 0 })), initial.head, initial.loss);
+    const data = prepareData(
+      loadBuiltinDataset(config.dataset),
+      config.validationSplit,
+      config.standardize,
+      splitSeed(config.dataset),
+    );
+    const mlp = new Mlp(
+      'float64',
+      initial.layers.map((l) => ({ ...l, dropout: 0 })),
+      initial.head,
+      initial.loss,
+    );
     const X = Float64Array.from(data.train.x);
     mlp.forward(X, data.train.n);
     mlp.lossAndBackward(X, data.train.n, { labels: data.train.labels! }, true);

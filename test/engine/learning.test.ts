@@ -12,7 +12,12 @@ async function fit(input: ExperimentConfigInput) {
 
 describe('learning on the built-in datasets (CPU, float32)', () => {
   it('xor: validation accuracy ≥ 0.98', async () => {
-    const r = await fit({ dataset: { name: 'xor', samples: 500, noise: 0 }, model: { layers: [{ units: 8, activation: 'tanh' }] }, epochs: 60, seed: 1 });
+    const r = await fit({
+      dataset: { name: 'xor', samples: 500, noise: 0 },
+      model: { layers: [{ units: 8, activation: 'tanh' }] },
+      epochs: 60,
+      seed: 1,
+    });
     expect(r.summary.status).toBe('completed');
     expect(r.summary.final!.valAcc).toBeGreaterThanOrEqual(0.98);
   });
@@ -25,7 +30,12 @@ describe('learning on the built-in datasets (CPU, float32)', () => {
   it('two-class spiral: validation accuracy ≥ 0.95', async () => {
     const r = await fit({
       dataset: { name: 'spiral', samples: 1000, noise: 0.02 },
-      model: { layers: [{ units: 32, activation: 'tanh' }, { units: 32, activation: 'tanh' }] },
+      model: {
+        layers: [
+          { units: 32, activation: 'tanh' },
+          { units: 32, activation: 'tanh' },
+        ],
+      },
       epochs: 150,
       seed: 1,
     });
@@ -41,7 +51,12 @@ describe('learning on the built-in datasets (CPU, float32)', () => {
   it('sine regression: validation MSE ≤ 1e-3', async () => {
     const r = await fit({
       dataset: { name: 'sine', samples: 1000, noise: 0 },
-      model: { layers: [{ units: 32, activation: 'tanh' }, { units: 32, activation: 'tanh' }] },
+      model: {
+        layers: [
+          { units: 32, activation: 'tanh' },
+          { units: 32, activation: 'tanh' },
+        ],
+      },
       schedule: { type: 'cosine', minLr: 0.0005 },
       epochs: 300,
       seed: 1,
@@ -66,7 +81,12 @@ describe('run control', () => {
   it('a learning rate that explodes ends the run as diverged, keeping the last good epoch', async () => {
     const r = await fit({
       dataset: { name: 'sine', samples: 200 },
-      model: { layers: [{ units: 64, activation: 'relu' }, { units: 64, activation: 'relu' }] },
+      model: {
+        layers: [
+          { units: 64, activation: 'relu' },
+          { units: 64, activation: 'relu' },
+        ],
+      },
       optimizer: { type: 'sgd', lr: 50 },
       epochs: 50,
     });
@@ -92,7 +112,9 @@ describe('run control', () => {
     const base = { dataset: { name: 'moons', samples: 300 }, epochs: 3, optimizer: { type: 'sgd' as const, lr: 0.1 } };
     const a = await fit({ ...base, precision: 'float32' });
     const b = await fit({ ...base, precision: 'float64' });
-    expect(Math.abs(a.summary.final!.valLoss! - b.summary.final!.valLoss!) / b.summary.final!.valLoss!).toBeLessThan(1e-4);
+    expect(Math.abs(a.summary.final!.valLoss! - b.summary.final!.valLoss!) / b.summary.final!.valLoss!).toBeLessThan(
+      1e-4,
+    );
   });
 });
 

@@ -19,15 +19,25 @@ const config = {
 };
 
 // 301 rows: chunks of 64 leave a ragged last one.
-const moons = (): Dataset => ({ ...loadBuiltinDataset({ name: 'moons', samples: 301, noise: 0.1, classes: 2, seed: 2 }), name: 'rows' });
+const moons = (): Dataset => ({
+  ...loadBuiltinDataset({ name: 'moons', samples: 301, noise: 0.1, classes: 2, seed: 2 }),
+  name: 'rows',
+});
 
-function streamed(d: Dataset, rows: number, edit: (c: DatasetChunk, i: number) => DatasetChunk | null = (c) => c): StreamedDataset {
+function streamed(
+  d: Dataset,
+  rows: number,
+  edit: (c: DatasetChunk, i: number) => DatasetChunk | null = (c) => c,
+): StreamedDataset {
   const { x: _x, labels: _l, targets: _t, ...header } = d;
   async function* chunks(): AsyncGenerator<DatasetChunk> {
     for (let at = 0, i = 0; at < d.n; at += rows, i++) {
       const end = Math.min(d.n, at + rows);
       // slice(): a buffer of its own, as a chunk decoded from the API has, so transferring it leaves `d` whole
-      const c = edit({ offset: at, x: d.x.slice(at * d.features, end * d.features), labels: d.labels!.slice(at, end) }, i);
+      const c = edit(
+        { offset: at, x: d.x.slice(at * d.features, end * d.features), labels: d.labels!.slice(at, end) },
+        i,
+      );
       if (c) yield c;
     }
   }
@@ -37,14 +47,21 @@ function streamed(d: Dataset, rows: number, edit: (c: DatasetChunk, i: number) =
 async function train(dataset: Dataset | StreamedDataset) {
   const epochs: EpochMetrics[] = [];
   const loading: number[] = [];
-  const result = await runInWorker(config, { onEpoch: (m) => void epochs.push(m), onLoading: (rows) => void loading.push(rows) }, { dataset }).result;
+  const result = await runInWorker(
+    config,
+    { onEpoch: (m) => void epochs.push(m), onLoading: (rows) => void loading.push(rows) },
+    { dataset },
+  ).result;
   return { ...result, epochs, loading };
 }
 
 const deterministic = (m: EpochMetrics) => [m.epoch, m.trainLoss, m.valLoss, m.trainAcc, m.valAcc];
 
 async function failure(run: Promise<unknown>): Promise<EngineError> {
-  const e = await run.then(() => null, (err: unknown) => err);
+  const e = await run.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(EngineError);
   return e as EngineError;
 }
@@ -66,10 +83,16 @@ describe('a dataset streamed to the engine worker in chunks', () => {
   });
 
   it('refuses labels past the class count and a chunk whose x is not whole rows', async () => {
-    const badLabel = await failure(train(streamed(moons(), 64, (c, i) => (i === 0 ? { ...c, labels: c.labels!.map((l, j) => (j === 3 ? 7 : l)) } : c))));
+    const badLabel = await failure(
+      train(
+        streamed(moons(), 64, (c, i) => (i === 0 ? { ...c, labels: c.labels!.map((l, j) => (j === 3 ? 7 : l)) } : c)),
+      ),
+    );
     expect(badLabel.message).toBe('datasetChunk at row 0 of "rows": row 3 has class 7, past the 2 classes');
     const ragged = await failure(train(streamed(moons(), 64, (c) => ({ ...c, x: c.x.subarray(1) }))));
-    expect(ragged.message).toMatch(/^datasetChunk at row 0 of "rows": x must be a Float32Array of whole rows of 2 features, got 127 values$/);
+    expect(ragged.message).toMatch(
+      /^datasetChunk at row 0 of "rows": x must be a Float32Array of whole rows of 2 features, got 127 values$/,
+    );
   });
 
   it('fails a run whose rows did not all arrive', async () => {
@@ -88,7 +111,11 @@ describe('a dataset streamed to the engine worker in chunks', () => {
       yield { offset: 64, x: d.x.slice(128, 256), labels: d.labels!.slice(64, 128) };
     }
     let started = false;
-    const run = runInWorker(config, { onStarted: () => void (started = true), onLoading: () => (run.cancel(), release()) }, { dataset: { header, chunks: slow() } });
+    const run = runInWorker(
+      config,
+      { onStarted: () => void (started = true), onLoading: () => (run.cancel(), release()) },
+      { dataset: { header, chunks: slow() } },
+    );
     const e = await failure(run.result);
     expect(e.code).toBe('cancelled');
     expect(started).toBe(false);

@@ -5,7 +5,12 @@ import type { EpochMetrics } from '../../engine/types.ts';
 
 const config = {
   dataset: { name: 'moons', samples: 400, noise: 0.1 },
-  model: { layers: [{ units: 16, activation: 'tanh' as const, dropout: 0.1 }, { units: 16, activation: 'relu' as const }] },
+  model: {
+    layers: [
+      { units: 16, activation: 'tanh' as const, dropout: 0.1 },
+      { units: 16, activation: 'relu' as const },
+    ],
+  },
   optimizer: { type: 'adam' as const, lr: 0.01 },
   batchSize: 16,
   epochs: 8,
@@ -66,26 +71,32 @@ describe('engine worker (worker_threads)', () => {
 
   it('calls a recorder in message order: started, epochs and checkpoints, then finished last', async () => {
     const events: string[] = [];
-    const { summary } = await runInWorker({ ...config, epochs: 3 }, {
-      onStarted: (backend) => void events.push(`started ${backend.backend}`),
-      // An async handler finishes before the next message is handled.
-      onEpoch: async (m) => {
-        await new Promise((r) => setTimeout(r, 20));
-        events.push(`epoch ${m.epoch}`);
+    const { summary } = await runInWorker(
+      { ...config, epochs: 3 },
+      {
+        onStarted: (backend) => void events.push(`started ${backend.backend}`),
+        // An async handler finishes before the next message is handled.
+        onEpoch: async (m) => {
+          await new Promise((r) => setTimeout(r, 20));
+          events.push(`epoch ${m.epoch}`);
+        },
+        onCheckpoint: (kind, epoch) => void events.push(`${kind}@${epoch}`),
+        onFinished: (s) => void events.push(`finished ${s.status}`),
+        onFailed: (e) => void events.push(`failed ${String(e)}`),
       },
-      onCheckpoint: (kind, epoch) => void events.push(`${kind}@${epoch}`),
-      onFinished: (s) => void events.push(`finished ${s.status}`),
-      onFailed: (e) => void events.push(`failed ${String(e)}`),
-    }).result;
+    ).result;
     expect(summary.status).toBe('completed');
     expect(events[0]).toBe('started cpu');
     expect(events.filter((e) => e.startsWith('epoch'))).toEqual(['epoch 1', 'epoch 2', 'epoch 3']);
     expect(events.slice(-2)).toEqual(['final@3', 'finished completed']);
   });
 
-  it('reports a failure to onFailed before rejecting: the engine\'s, and a handler\'s', async () => {
+  it("reports a failure to onFailed before rejecting: the engine's, and a handler's", async () => {
     const failures: unknown[] = [];
-    const bad = runInWorker({ ...config, optimizer: { type: 'adam', lr: -3 } }, { onFailed: (e) => void failures.push(e) });
+    const bad = runInWorker(
+      { ...config, optimizer: { type: 'adam', lr: -3 } },
+      { onFailed: (e) => void failures.push(e) },
+    );
     const err = await bad.result.catch((e: unknown) => e);
     expect(failures).toEqual([err]);
     expect(err).toMatchObject({ name: 'EngineError', code: 'invalid_config', field: 'optimizer.lr' });

@@ -26,7 +26,10 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 describe('symbolic batch dimension', () => {
   it('runs 1 row and 1,000 rows through one file', async () => {
-    const run = await trainTiny({ dataset: { name: 'moons', samples: 200 }, model: { layers: [{ units: 12, activation: 'tanh' }] } });
+    const run = await trainTiny({
+      dataset: { name: 'moons', samples: 200 },
+      model: { layers: [{ units: 12, activation: 'tanh' }] },
+    });
     const { bytes } = await exportVerified(run.result.final, run.meta, validationRows(run.config, run.dataset));
     const input = decodeModel(bytes, 'test').graph.input[0]!;
     expect(input.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || d.dimValue)).toEqual(['batch', 2]);
@@ -58,9 +61,19 @@ describe('standardisation in the graph', () => {
     expect(stats.mean[0]).toBeGreaterThan(900);
     expect(stats.std[1]).toBeLessThan(0.1);
 
-    const meta = { runId: 'std', config, dataset: dataset.name, checkpoint: 'final' as const, metrics: { best: null, final: null } };
+    const meta = {
+      runId: 'std',
+      config,
+      dataset: dataset.name,
+      checkpoint: 'final' as const,
+      metrics: { best: null, final: null },
+    };
     const bytes = buildOnnxModel(result.final, { ...meta, producerVersion: '0.0.0' });
-    expect(decodeModel(bytes, 'test').graph.node.slice(0, 2).map((n) => n.opType)).toEqual(['Sub', 'Div']);
+    expect(
+      decodeModel(bytes, 'test')
+        .graph.node.slice(0, 2)
+        .map((n) => n.opType),
+    ).toEqual(['Sub', 'Div']);
 
     // The engine's side, computed independently of export/: the standardised validation split the trainer used,
     // through the backend that trained.
@@ -75,8 +88,16 @@ describe('standardisation in the graph', () => {
   });
 
   it('writes no Sub/Div when the run did not standardise', async () => {
-    const run = await trainTiny({ standardize: false, dataset: { name: 'xor', samples: 100 }, model: { layers: [{ units: 4, activation: 'relu' }] } });
-    const { bytes, verification } = await exportVerified(run.result.final, run.meta, validationRows(run.config, run.dataset));
+    const run = await trainTiny({
+      standardize: false,
+      dataset: { name: 'xor', samples: 100 },
+      model: { layers: [{ units: 4, activation: 'relu' }] },
+    });
+    const { bytes, verification } = await exportVerified(
+      run.result.final,
+      run.meta,
+      validationRows(run.config, run.dataset),
+    );
     expect(verification.maxAbsDiff).toBeLessThanOrEqual(1e-5);
     expect(decodeModel(bytes, 'test').graph.node.map((n) => n.opType)).toEqual(['Gemm', 'Relu', 'Gemm', 'Softmax']);
   });

@@ -12,24 +12,49 @@ describe('the exported file', () => {
     const run = await trainTiny(
       {
         dataset: { name: 'iris' },
-        model: { layers: [{ units: 6, activation: 'gelu', dropout: 0.3 }, { units: 5, activation: 'sigmoid', dropout: 0.2 }] },
+        model: {
+          layers: [
+            { units: 6, activation: 'gelu', dropout: 0.3 },
+            { units: 5, activation: 'sigmoid', dropout: 0.2 },
+          ],
+        },
         earlyStopping: { enabled: false, metric: 'val_acc' },
       },
       'run-42',
     );
     const snapshot = run.result.best!;
-    const { bytes } = await exportVerified(snapshot, { ...run.meta, checkpoint: 'best' }, validationRows(run.config, run.dataset));
+    const { bytes } = await exportVerified(
+      snapshot,
+      { ...run.meta, checkpoint: 'best' },
+      validationRows(run.config, run.dataset),
+    );
     const m = decodeModel(bytes, 'test');
     const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
-    expect(m).toMatchObject({ irVersion: 7, producerName: 'mlp-workbench', producerVersion: version, opsetImport: [{ domain: '', version: 13 }] });
+    expect(m).toMatchObject({
+      irVersion: 7,
+      producerName: 'mlp-workbench',
+      producerVersion: version,
+      opsetImport: [{ domain: '', version: 13 }],
+    });
     expect(packageVersion()).toBe(version);
     expect(m.docString).toMatch(/MLP 4-6-5-3 .*run-42 on iris, best checkpoint/);
     expect(m.graph.node.some((n) => n.opType === 'Dropout')).toBe(false);
     expect(m.graph.node.map((n) => n.name)).toEqual(
-      expect.arrayContaining(['standardize.sub', 'standardize.div', 'layer1.gemm', 'layer1.gelu.tanh', 'layer2.gemm', 'layer2.sigmoid', 'layer3.gemm', 'head.softmax']),
+      expect.arrayContaining([
+        'standardize.sub',
+        'standardize.div',
+        'layer1.gemm',
+        'layer1.gelu.tanh',
+        'layer2.gemm',
+        'layer2.sigmoid',
+        'layer3.gemm',
+        'head.softmax',
+      ]),
     );
-    expect(m.graph.initializer.map((t) => t.name)).toEqual(expect.arrayContaining(['layer1.weight', 'layer1.bias', 'layer3.weight', 'standardize.mean']));
+    expect(m.graph.initializer.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['layer1.weight', 'layer1.bias', 'layer3.weight', 'standardize.mean']),
+    );
     expect(m.graph.output.map((o) => o.name)).toEqual(['probabilities']);
 
     const props = Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value]));
@@ -41,7 +66,14 @@ describe('the exported file', () => {
     expect(JSON.parse(props.metrics!)).toEqual({ best: run.result.summary.best, final: run.result.summary.final });
 
     const info = readOnnxModel(bytes, 'iris.onnx');
-    expect(info).toMatchObject({ runId: 'run-42', dataset: 'iris', checkpoint: 'best', opset: 13, irVersion: 7, config: run.config });
+    expect(info).toMatchObject({
+      runId: 'run-42',
+      dataset: 'iris',
+      checkpoint: 'best',
+      opset: 13,
+      irVersion: 7,
+      config: run.config,
+    });
     expect(info.input).toEqual({ name: 'input', features: 4 });
     expect(info.snapshot.classLabels).toEqual(run.dataset.classLabels);
     expect(info.snapshot.standardize!.mean).toEqual(snapshot.standardize!.mean);

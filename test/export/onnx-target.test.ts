@@ -52,7 +52,9 @@ describe('where an export may be written', () => {
   });
 
   it('with absolute, a relative path is refused and nothing is written in the working folder', async () => {
-    expect(await refused('relative-model.onnx', { absolute: true })).toBe('relative-model.onnx is not an absolute path');
+    expect(await refused('relative-model.onnx', { absolute: true })).toBe(
+      'relative-model.onnx is not an absolute path',
+    );
     expect(existsSync('relative-model.onnx')).toBe(false);
   });
 

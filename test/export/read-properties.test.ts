@@ -10,7 +10,11 @@ import { trainTiny } from './train-tiny.ts';
 
 let model: Uint8Array;
 beforeAll(async () => {
-  const run = await trainTiny({ dataset: { name: 'xor', samples: 100 }, epochs: 2, model: { layers: [{ units: 3, activation: 'tanh' }] } });
+  const run = await trainTiny({
+    dataset: { name: 'xor', samples: 100 },
+    epochs: 2,
+    model: { layers: [{ units: 3, activation: 'tanh' }] },
+  });
   model = buildOnnxModel(run.result.final, { ...run.meta, producerVersion: '0.0.0' });
 });
 
@@ -31,7 +35,12 @@ describe('ONNX reader: properties', () => {
   });
 
   it('mutated bytes read or fail with OnnxError', () => {
-    const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom('set', 'cut', 'insert', 'truncate'), byte: fc.nat({ max: 255 }), n: fc.integer({ min: 1, max: 8 }) });
+    const edit = fc.record({
+      at: fc.nat(),
+      kind: fc.constantFrom('set', 'cut', 'insert', 'truncate'),
+      byte: fc.nat({ max: 255 }),
+      n: fc.integer({ min: 1, max: 8 }),
+    });
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
         let b = Uint8Array.from(model);
@@ -39,7 +48,8 @@ describe('ONNX reader: properties', () => {
           const at = e.at % b.length;
           if (e.kind === 'set') b[at] = e.byte;
           else if (e.kind === 'cut') b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + e.n)]);
-          else if (e.kind === 'insert') b = Uint8Array.from([...b.subarray(0, at), ...Array(e.n).fill(e.byte), ...b.subarray(at)]);
+          else if (e.kind === 'insert')
+            b = Uint8Array.from([...b.subarray(0, at), ...Array(e.n).fill(e.byte), ...b.subarray(at)]);
           else b = b.subarray(0, at);
         }
         readsOrRefuses(b);
@@ -52,7 +62,14 @@ describe('ONNX reader: properties', () => {
     const huge = fc.constantFrom(0, 1, 2, 3, -1, 2 ** 31, 2 ** 53);
     fc.assert(
       fc.property(
-        fc.record({ tensor: fc.nat(), dims: fc.array(huge, { maxLength: 3 }), node: fc.nat(), name: fc.constantFrom('', 'layer1.gemm', 'layer9.relu', 'head.softmax', 'x'.repeat(1000)), meta: fc.nat(), value: fc.constantFrom('', 'null', '[1', '{"a":1}', '"x"') }),
+        fc.record({
+          tensor: fc.nat(),
+          dims: fc.array(huge, { maxLength: 3 }),
+          node: fc.nat(),
+          name: fc.constantFrom('', 'layer1.gemm', 'layer9.relu', 'head.softmax', 'x'.repeat(1000)),
+          meta: fc.nat(),
+          value: fc.constantFrom('', 'null', '[1', '{"a":1}', '"x"'),
+        }),
         ({ tensor, dims, node, name, meta, value }) => {
           const m: ModelMsg = decodeModel(model, 'm.onnx');
           const inits = m.graph.initializer;

@@ -3,10 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../engine/config.ts';
 import { csvCell } from '../../engine/csv-cell.ts';
 import type { EpochMetrics } from '../../engine/types.ts';
-import { bestAndLast, configDiff, curve, ema, epochsCsv, gaussian, runningAverage, smooth, valuesAtEpoch } from '../../insight/index.ts';
+import {
+  bestAndLast,
+  configDiff,
+  curve,
+  ema,
+  epochsCsv,
+  gaussian,
+  runningAverage,
+  smooth,
+  valuesAtEpoch,
+} from '../../insight/index.ts';
 
 const epoch = (n: number, valLoss: number | null, trainLoss = 1): EpochMetrics => ({
-  epoch: n, trainLoss, valLoss, trainAcc: 0.5, valAcc: valLoss === null ? null : 1 - valLoss, lr: 0.01, durationMs: 5, samplesPerSec: 100,
+  epoch: n,
+  trainLoss,
+  valLoss,
+  trainAcc: 0.5,
+  valAcc: valLoss === null ? null : 1 - valLoss,
+  lr: 0.01,
+  durationMs: 5,
+  samplesPerSec: 100,
 });
 
 describe('curves and epochs', () => {
@@ -14,8 +31,14 @@ describe('curves and epochs', () => {
   const b = [epoch(1, 0.8), epoch(2, 0.7)];
 
   it('plots the chosen split and metric', () => {
-    expect(curve(b, 'val', 'loss')).toEqual([[1, 0.8], [2, 0.7]]);
-    expect(curve(b, 'train', 'acc')).toEqual([[1, 0.5], [2, 0.5]]);
+    expect(curve(b, 'val', 'loss')).toEqual([
+      [1, 0.8],
+      [2, 0.7],
+    ]);
+    expect(curve(b, 'train', 'acc')).toEqual([
+      [1, 0.5],
+      [2, 0.5],
+    ]);
   });
 
   it('takes the best epoch the run recorded (the trainer’s choice), and the last', () => {
@@ -49,13 +72,21 @@ describe('config diff', () => {
   it('shows every key otherwise, flagged', () => {
     const all = configDiff(runs, false);
     expect(all.length).toBeGreaterThan(20);
-    expect(all.find((r) => r.key === 'model.layers')).toEqual({ key: 'model.layers', values: ['16x16', '16x16'], differs: false });
+    expect(all.find((r) => r.key === 'model.layers')).toEqual({
+      key: 'model.layers',
+      values: ['16x16', '16x16'],
+      differs: false,
+    });
   });
 });
 
 describe('smoothing', () => {
   it('EMA is debiased: a constant curve stays constant from the first point', () => {
-    expect(ema([2, 2, 2], 0.9).map((v) => v!.toFixed(12))).toEqual(['2.000000000000', '2.000000000000', '2.000000000000']);
+    expect(ema([2, 2, 2], 0.9).map((v) => v!.toFixed(12))).toEqual([
+      '2.000000000000',
+      '2.000000000000',
+      '2.000000000000',
+    ]);
     const step = ema([0, 0, 1, 1], 0.5);
     expect(step[0]).toBe(0);
     expect(step[2]).toBeCloseTo(0.5 / (1 - 0.125), 12);
@@ -87,7 +118,16 @@ describe('CSV of compared runs', () => {
     expect(lines).toHaveLength(4);
     const header = lines[0]!.split(',');
     expect(header.slice(0, 3)).toEqual(['run_id', 'status', 'sweep_id']);
-    expect(header.slice(-8)).toEqual(['epoch', 'train_loss', 'val_loss', 'train_acc', 'val_acc', 'lr', 'duration_ms', 'samples_per_sec']);
+    expect(header.slice(-8)).toEqual([
+      'epoch',
+      'train_loss',
+      'val_loss',
+      'train_acc',
+      'val_acc',
+      'lr',
+      'duration_ms',
+      'samples_per_sec',
+    ]);
     expect(lines[1]).toContain('"first, ""quoted"""');
     expect(lines[2]!.endsWith(',2,1,0.25,0.5,0.75,0.01,5,100')).toBe(true);
     expect(lines[3]!.startsWith('bbbb2222,diverged,ssss,')).toBe(true);
@@ -96,13 +136,30 @@ describe('CSV of compared runs', () => {
   });
 
   it('keeps text a spreadsheet would run as a formula as text, and numbers as numbers', () => {
-    for (const text of ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)', '\tx', '\rx']) expect(csvCell(text).replace(/^"/, '').startsWith("'")).toBe(true);
+    for (const text of ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)', '\tx', '\rx'])
+      expect(csvCell(text).replace(/^"/, '').startsWith("'")).toBe(true);
     expect(csvCell('=1+1')).toBe("'=1+1");
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
     expect(csvCell('\rx')).toBe(`"'\rx"`);
-    expect([csvCell(-0.5), csvCell(-1e-9), csvCell(0), csvCell(true), csvCell('relu'), csvCell('a=b')]).toEqual(['-0.5', '-1e-9', '0', 'true', 'relu', 'a=b']);
-    const runs = [{ id: 'aaaa1111', status: 'completed', sweepId: null, config: parseConfig({ name: '=HYPERLINK("http://evil","x")' }) }];
-    const row = epochsCsv(runs, [[{ ...epoch(1, 0.5), trainLoss: -0.5 }]]).trimEnd().split('\n')[1]!;
+    expect([csvCell(-0.5), csvCell(-1e-9), csvCell(0), csvCell(true), csvCell('relu'), csvCell('a=b')]).toEqual([
+      '-0.5',
+      '-1e-9',
+      '0',
+      'true',
+      'relu',
+      'a=b',
+    ]);
+    const runs = [
+      {
+        id: 'aaaa1111',
+        status: 'completed',
+        sweepId: null,
+        config: parseConfig({ name: '=HYPERLINK("http://evil","x")' }),
+      },
+    ];
+    const row = epochsCsv(runs, [[{ ...epoch(1, 0.5), trainLoss: -0.5 }]])
+      .trimEnd()
+      .split('\n')[1]!;
     expect(row).toContain(`,"'=HYPERLINK(""http://evil"",""x"")",`);
     expect(row.split(',').slice(-8)).toEqual(['1', '-0.5', '0.5', '0.5', '0.5', '0.01', '5', '100']);
   });

@@ -4,8 +4,20 @@ import { histogram } from '../../engine/layer-stats.ts';
 import { gradientNormSeries, histogramGrid, type EpochLayers } from '../../insight/index.ts';
 
 const stats: EpochLayers[] = [
-  { epoch: 1, layers: [{ weights: histogram([-0.1, 0, 0.1, 0.05], 4), gradNorm: 2 }, { weights: histogram([1], 4), gradNorm: null }] },
-  { epoch: 2, layers: [{ weights: histogram([-1, -0.5, 0.5, 1], 4), gradNorm: 1 }, { weights: histogram([1.5], 4), gradNorm: null }] },
+  {
+    epoch: 1,
+    layers: [
+      { weights: histogram([-0.1, 0, 0.1, 0.05], 4), gradNorm: 2 },
+      { weights: histogram([1], 4), gradNorm: null },
+    ],
+  },
+  {
+    epoch: 2,
+    layers: [
+      { weights: histogram([-1, -0.5, 0.5, 1], 4), gradNorm: 1 },
+      { weights: histogram([1.5], 4), gradNorm: null },
+    ],
+  },
 ];
 
 describe('histogram grid', () => {
@@ -35,6 +47,12 @@ describe('histogram grid', () => {
 
 describe('gradient norm series', () => {
   it('has one series per layer, skipping epochs without a norm', () => {
-    expect(gradientNormSeries(stats)).toEqual([[[1, 2], [2, 1]], []]);
+    expect(gradientNormSeries(stats)).toEqual([
+      [
+        [1, 2],
+        [2, 1],
+      ],
+      [],
+    ]);
   });
 });

@@ -8,7 +8,13 @@ import { loadBuiltinDataset } from '../../engine/data/builtin.ts';
 import { prepareData } from '../../engine/data/prepare.ts';
 import { train } from '../../engine/trainer.ts';
 import type { ModelSnapshot } from '../../engine/types.ts';
-import { confusionFromOutputs, confusionMatrix, decisionBoundary, gradientCheck, paddedRange } from '../../insight/index.ts';
+import {
+  confusionFromOutputs,
+  confusionMatrix,
+  decisionBoundary,
+  gradientCheck,
+  paddedRange,
+} from '../../insight/index.ts';
 import { sampleIndices } from '../../insight/gradient-check.ts';
 import { Rng } from '../../engine/rng.ts';
 
@@ -17,7 +23,9 @@ const signOfX: ModelSnapshot = {
   task: 'classification',
   head: 'softmax',
   loss: 'cross_entropy',
-  layers: [{ inputs: 2, units: 2, activation: 'identity', W: Float32Array.from([-1, 1, 0, 0]), b: Float32Array.from([0, 0]) }],
+  layers: [
+    { inputs: 2, units: 2, activation: 'identity', W: Float32Array.from([-1, 1, 0, 0]), b: Float32Array.from([0, 0]) },
+  ],
   standardize: null,
   classLabels: ['left', 'right'],
 };
@@ -27,7 +35,11 @@ describe('confusion matrix', () => {
     // softmax outputs of 5 rows over 3 classes; labels 0,0,1,2,2
     const out = [0.9, 0.05, 0.05, 0.2, 0.7, 0.1, 0.1, 0.8, 0.1, 0.1, 0.1, 0.8, 0.6, 0.3, 0.1];
     const m = confusionFromOutputs(out, 3, [0, 0, 1, 2, 2], ['a', 'b', 'c']);
-    expect(m.counts).toEqual([[1, 1, 0], [0, 1, 0], [1, 0, 1]]);
+    expect(m.counts).toEqual([
+      [1, 1, 0],
+      [0, 1, 0],
+      [1, 0, 1],
+    ]);
     expect(m.accuracy).toBeCloseTo(3 / 5, 12);
     expect(m.recall).toEqual([0.5, 1, 0.5]);
     expect(m.precision).toEqual([0.5, 0.5, 1]);
@@ -35,14 +47,20 @@ describe('confusion matrix', () => {
 
   it('reads a one-unit sigmoid head as p ≥ 0.5 → class 1', () => {
     const m = confusionFromOutputs([0.2, 0.7, 0.5, 0.1], 1, [0, 1, 0, 1], ['no', 'yes']);
-    expect(m.counts).toEqual([[1, 1], [1, 1]]);
+    expect(m.counts).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
   });
 
   it('uses the engine’s predictions on raw rows', async () => {
     const rows = { x: Float32Array.from([-2, 5, 3, 0, 1, 1, -1, -1]), n: 4, labels: Uint32Array.from([0, 1, 0, 0]) };
     const m = await confusionMatrix(signOfX, rows);
     expect(m.classes).toEqual(['left', 'right']);
-    expect(m.counts).toEqual([[2, 1], [0, 1]]);
+    expect(m.counts).toEqual([
+      [2, 1],
+      [0, 1],
+    ]);
   });
 });
 
@@ -62,19 +80,29 @@ describe('decision boundary', () => {
       expect(g.predicted.slice(r * 5, r * 5 + 5)).toEqual([0, 0, expect.any(Number), 1, 1]);
       expect(g.value[r * 5]).toBeGreaterThan(0.9);
     }
-    expect(g.points).toEqual([{ x: -1, y: -1, label: 0 }, { x: 1, y: 1, label: 1 }]);
+    expect(g.points).toEqual([
+      { x: -1, y: -1, label: 0 },
+      { x: 1, y: 1, label: 1 },
+    ]);
   });
 
   it('refuses a model without exactly two inputs', async () => {
     const wide = { ...signOfX, layers: [{ ...signOfX.layers[0]!, inputs: 1, W: Float32Array.from([1, -1]) }] };
-    await expect(decisionBoundary(wide, { x: new Float32Array(2), n: 2, label: [0, 1] })).rejects.toThrow(/2 input features/);
+    await expect(decisionBoundary(wide, { x: new Float32Array(2), n: 2, label: [0, 1] })).rejects.toThrow(
+      /2 input features/,
+    );
   });
 });
 
 async function trained(activation: 'tanh' | 'relu') {
   const config = parseConfig({
     dataset: { name: 'spiral', samples: 300, classes: 3 },
-    model: { layers: [{ units: 12, activation }, { units: 12, activation }] },
+    model: {
+      layers: [
+        { units: 12, activation },
+        { units: 12, activation },
+      ],
+    },
     epochs: 8,
     seed: 3,
     backend: 'cpu',
@@ -97,7 +125,11 @@ describe('on a trained run', () => {
     const { result, val } = await trained('tanh');
     const check = gradientCheck(result.final, { x: val.x, n: 8, labels: val.labels });
     expect(check.verdict).toBe('agree');
-    expect(check.layers.map((l) => [l.inputs, l.units, l.checked, l.parameters])).toEqual([[2, 12, 36, 36], [12, 12, 40, 156], [12, 3, 39, 39]]);
+    expect(check.layers.map((l) => [l.inputs, l.units, l.checked, l.parameters])).toEqual([
+      [2, 12, 36, 36],
+      [12, 12, 40, 156],
+      [12, 3, 39, 39],
+    ]);
     for (const l of check.layers) expect(l.relError).toBeLessThan(1e-7);
   });
 

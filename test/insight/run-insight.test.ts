@@ -13,7 +13,10 @@ let sine: string;
 beforeAll(async () => {
   const db = tmp.file('w.db');
   xor = await trainRun(db, '--layers', '8', '--activation', 'tanh', '--epochs', '6');
-  const r = await cli(['train', '--dataset', 'sine', '--samples', '100', '--epochs', '2', '--backend', 'cpu', '--json'], { db });
+  const r = await cli(
+    ['train', '--dataset', 'sine', '--samples', '100', '--epochs', '2', '--backend', 'cpu', '--json'],
+    { db },
+  );
   sine = (JSON.parse(r.stdout) as { runId: string }).runId;
   store = new RunStore(db);
 });
@@ -49,7 +52,11 @@ describe('run insight on the store host', () => {
   });
 
   it('says why a view does not apply', async () => {
-    await expect(runConfusion(store, sine, 'final')).rejects.toThrow(/regression run: a confusion matrix needs classes/);
-    await expect(runDecisionBoundary(store, sine, 'final')).rejects.toThrow(/1 input features: the decision boundary is drawn for 2/);
+    await expect(runConfusion(store, sine, 'final')).rejects.toThrow(
+      /regression run: a confusion matrix needs classes/,
+    );
+    await expect(runDecisionBoundary(store, sine, 'final')).rejects.toThrow(
+      /1 input features: the decision boundary is drawn for 2/,
+    );
   });
 });

@@ -26,7 +26,13 @@ describe('sweep views', () => {
   });
 
   it('reads the varied keys out of each run’s config', () => {
-    expect(sweepRows(runs, keys)[2]).toEqual({ id: 'r3', status: 'completed', values: [0.1, '16x16', 16], bestValLoss: 0.3, finalValAcc: null });
+    expect(sweepRows(runs, keys)[2]).toEqual({
+      id: 'r3',
+      status: 'completed',
+      values: [0.1, '16x16', 16],
+      bestValLoss: 0.3,
+      finalValAcc: null,
+    });
   });
 
   it('draws a line per finished run; decades get a log axis, layer lists a category axis', () => {
@@ -45,7 +51,14 @@ describe('sweep views', () => {
     const h = heatmap(sweepRows(runs, keys), keys, 'optimizer.lr', 'model.layers');
     expect(h.xValues).toEqual(['0.001', '0.1']);
     expect(h.yValues).toEqual(['8', '16x16']);
-    expect(h.cells).toEqual(expect.arrayContaining([[1, 0, 0.5], [0, 0, 0.2], [1, 1, 0.3], [0, 1, 0.05]]));
+    expect(h.cells).toEqual(
+      expect.arrayContaining([
+        [1, 0, 0.5],
+        [0, 0, 0.2],
+        [1, 1, 0.3],
+        [0, 1, 0.05],
+      ]),
+    );
     expect(h.cells).toHaveLength(4);
     expect(() => heatmap(sweepRows(runs, keys), keys, 'seed', 'batchSize')).toThrow(/not among the sweep's keys/);
   });

@@ -41,9 +41,19 @@ function gridRows(x: [number, number], y: [number, number], resolution: number):
 }
 
 const CASES: { name: string; widths: number[]; activations: Activation[]; head: ResolvedHead }[] = [
-  { name: 'spiral-like 2-8-6-3, tanh then relu, softmax', widths: [2, 8, 6, 3], activations: ['tanh', 'relu'], head: 'softmax' },
+  {
+    name: 'spiral-like 2-8-6-3, tanh then relu, softmax',
+    widths: [2, 8, 6, 3],
+    activations: ['tanh', 'relu'],
+    head: 'softmax',
+  },
   { name: '2-5-1 sigmoid units, sigmoid head', widths: [2, 5, 1], activations: ['sigmoid'], head: 'sigmoid' },
-  { name: '2-4-4-2 gelu, leaky_relu, identity head', widths: [2, 4, 4, 2], activations: ['gelu', 'leaky_relu'], head: 'identity' },
+  {
+    name: '2-4-4-2 gelu, leaky_relu, identity head',
+    widths: [2, 4, 4, 2],
+    activations: ['gelu', 'leaky_relu'],
+    head: 'identity',
+  },
 ];
 
 describe('unit activations over the input plane', () => {
@@ -59,7 +69,10 @@ describe('unit activations over the input plane', () => {
 
       // The engine's layers, float64, on the grid standardised as training does.
       const raw = gridRows(x, y, res);
-      let input = Float64Array.from(raw, (v, i) => (v - snapshot.standardize!.mean[i % 2]!) / snapshot.standardize!.std[i % 2]!);
+      let input = Float64Array.from(
+        raw,
+        (v, i) => (v - snapshot.standardize!.mean[i % 2]!) / snapshot.standardize!.std[i % 2]!,
+      );
       snapshot.layers.slice(0, -1).forEach((l, li) => {
         const Z = new Float64Array(cells * l.units);
         const A = new Float64Array(cells * l.units);
@@ -67,7 +80,8 @@ describe('unit activations over the input plane', () => {
         activationForward(l.activation, Z, A, cells * l.units);
         const mine = got.layers[li]!;
         for (let u = 0; u < l.units; u++)
-          for (let cell = 0; cell < cells; cell++) expect(mine.values[u * cells + cell]).toBeCloseTo(A[cell * l.units + u]!, 5);
+          for (let cell = 0; cell < cells; cell++)
+            expect(mine.values[u * cells + cell]).toBeCloseTo(A[cell * l.units + u]!, 5);
         for (let u = 0; u < l.units; u++) {
           const column = Array.from({ length: cells }, (_, cell) => A[cell * l.units + u]!);
           expect(mine.min[u]).toBeCloseTo(Math.min(...column), 5);
@@ -77,8 +91,16 @@ describe('unit activations over the input plane', () => {
       });
 
       // The output layer after the head: the reference Mlp (float64) and enginePredict (float32).
-      const std = Float64Array.from(raw, (v, i) => (v - snapshot.standardize!.mean[i % 2]!) / snapshot.standardize!.std[i % 2]!);
-      const mlp = new Mlp('float64', snapshot.layers.map((l) => ({ ...l, dropout: 0 })), snapshot.head, snapshot.loss);
+      const std = Float64Array.from(
+        raw,
+        (v, i) => (v - snapshot.standardize!.mean[i % 2]!) / snapshot.standardize!.std[i % 2]!,
+      );
+      const mlp = new Mlp(
+        'float64',
+        snapshot.layers.map((l) => ({ ...l, dropout: 0 })),
+        snapshot.head,
+        snapshot.loss,
+      );
       const P = mlp.forward(std, cells);
       const predicted = await enginePredict(snapshot, raw, cells);
       const out = got.layers[got.layers.length - 1]!;

@@ -3,10 +3,16 @@ import type { PreparedData, Split } from '../../data/prepare.ts';
 import type { Float } from '../../model/activations.ts';
 import { optimizerStep, stateSlots } from '../../model/optimizers.ts';
 import type { BackendInfo, LayerWeights } from '../../types.ts';
-import { batchCount, type EpochHooks, type EpochPlan, type LossSums, type ModelSpec, type TrainingBackend } from '../backend.ts';
+import {
+  batchCount,
+  type EpochHooks,
+  type EpochPlan,
+  type LossSums,
+  type ModelSpec,
+  type TrainingBackend,
+} from '../backend.ts';
 import { Mlp, type Precision } from './mlp.ts';
 import { YIELD_EVERY_MS, yieldToEventLoop } from '../../yield.ts';
-
 
 export class CpuBackend implements TrainingBackend {
   readonly info: BackendInfo;
@@ -122,7 +128,10 @@ export class CpuBackend implements TrainingBackend {
     const chunk = 1024;
     for (let s = 0; s < n; s += chunk) {
       const m = Math.min(chunk, n - s);
-      const X = this.precision === 'float64' ? Float64Array.from(x.subarray(s * f, (s + m) * f)) : x.subarray(s * f, (s + m) * f);
+      const X =
+        this.precision === 'float64'
+          ? Float64Array.from(x.subarray(s * f, (s + m) * f))
+          : x.subarray(s * f, (s + m) * f);
       const P = this.mlp.forward(X, m);
       out.set(P.subarray(0, m * k), s * k);
     }

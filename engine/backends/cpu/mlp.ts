@@ -40,7 +40,14 @@ export class Mlp {
 
   constructor(
     readonly precision: Precision,
-    shapes: { inputs: number; units: number; activation: Activation; dropout: number; W: ArrayLike<number>; b: ArrayLike<number> }[],
+    shapes: {
+      inputs: number;
+      units: number;
+      activation: Activation;
+      dropout: number;
+      W: ArrayLike<number>;
+      b: ArrayLike<number>;
+    }[],
     readonly head: ResolvedHead,
     readonly loss: ResolvedLoss,
   ) {

@@ -4,7 +4,14 @@
 import type { PreparedData, Split } from '../../data/prepare.ts';
 import type { BackendInfo, LayerWeights } from '../../types.ts';
 import { YIELD_EVERY_MS, yieldToEventLoop } from '../../yield.ts';
-import { batchCount, type EpochHooks, type EpochPlan, type LossSums, type ModelSpec, type TrainingBackend } from '../backend.ts';
+import {
+  batchCount,
+  type EpochHooks,
+  type EpochPlan,
+  type LossSums,
+  type ModelSpec,
+  type TrainingBackend,
+} from '../backend.ts';
 import { ACT_NONE, ACTIVATION_CODES, HEAD_CODES, INIT, LAYOUT, LOSS_CODES, OPTIMIZER_CODES } from './kernel-abi.ts';
 import type { KernelModule } from './module.ts';
 import { KernelRuntime } from './runtime.ts';
@@ -151,13 +158,22 @@ export class WasmBackend implements TrainingBackend {
   }
 
   /** Rows `index[first..first+n)` of the training split (or rows first..first+n of `data` when index is null). */
-  private batch(data: SplitData, first: number, n: number, index: Uint32Array | null): { x: number; labels: number; targets: number } {
+  private batch(
+    data: SplitData,
+    first: number,
+    n: number,
+    index: Uint32Array | null,
+  ): { x: number; labels: number; targets: number } {
     const f = this.features;
     const o = this.spec.outputs;
     const { split } = data;
     const heap = this.rt.heap;
     if (this.resident && index === null) {
-      return { x: data.x + first * f * 4, labels: data.labels && data.labels + first * 4, targets: data.targets && data.targets + first * o * 4 };
+      return {
+        x: data.x + first * f * 4,
+        labels: data.labels && data.labels + first * 4,
+        targets: data.targets && data.targets + first * o * 4,
+      };
     }
     const b = this.buf;
     if (this.resident) {
@@ -185,10 +201,29 @@ export class WasmBackend implements TrainingBackend {
     let input = x;
     this.layers.forEach((l, li) => {
       const act = b.A[li] === b.Z[li] ? ACT_NONE : l.act;
-      this.rt.gemm(LAYOUT.NN, n, l.units, l.inputs, input, l.inputs, l.W, l.units, b.Z[li]!, l.units, INIT.BIAS, l.b, act, b.A[li]!);
+      this.rt.gemm(
+        LAYOUT.NN,
+        n,
+        l.units,
+        l.inputs,
+        input,
+        l.inputs,
+        l.W,
+        l.units,
+        b.Z[li]!,
+        l.units,
+        INIT.BIAS,
+        l.b,
+        act,
+        b.A[li]!,
+      );
       input = b.A[li]!;
       if (step !== null && l.dropout > 0) {
-        this.rt.run('dropoutForward', [b.A[li]!, b.mask[li]!, b.D[li]!, n, l.units, l.dropout, this.spec.seed, step, li], n * l.units * 8);
+        this.rt.run(
+          'dropoutForward',
+          [b.A[li]!, b.mask[li]!, b.D[li]!, n, l.units, l.dropout, this.spec.seed, step, li],
+          n * l.units * 8,
+        );
         input = b.D[li]!;
       }
     });
@@ -199,7 +234,17 @@ export class WasmBackend implements TrainingBackend {
     const b = this.buf;
     const last = this.layers.length - 1;
     const lossSum = this.rt.exports.headLoss(
-      HEAD_CODES[this.spec.head], LOSS_CODES[this.spec.loss], b.Z[last]!, b.P, n, this.outputs, labels, targets, backward ? b.dZ : 0, n, this.lossOut,
+      HEAD_CODES[this.spec.head],
+      LOSS_CODES[this.spec.loss],
+      b.Z[last]!,
+      b.P,
+      n,
+      this.outputs,
+      labels,
+      targets,
+      backward ? b.dZ : 0,
+      n,
+      this.lossOut,
     );
     return { lossSum, correct: this.rt.heap.f64(this.lossOut, 1)[0]! };
   }
@@ -216,7 +261,11 @@ export class WasmBackend implements TrainingBackend {
       this.rt.run('columnSums', [b.dZ, l.db, n, l.units], n * l.units);
       if (!prev) break;
       this.rt.gemm(LAYOUT.NT, n, l.inputs, l.units, b.dZ, l.units, l.W, l.units, b.dA, l.inputs);
-      this.rt.run('activationBackward', [prev.act, b.Z[li - 1]!, b.A[li - 1]!, b.dA, dropped ? b.mask[li - 1]! : 0, b.dZ, n, prev.units], n * prev.units * (prev.act === ACTIVATION_CODES.relu ? 1 : 8));
+      this.rt.run(
+        'activationBackward',
+        [prev.act, b.Z[li - 1]!, b.A[li - 1]!, b.dA, dropped ? b.mask[li - 1]! : 0, b.dZ, n, prev.units],
+        n * prev.units * (prev.act === ACTIVATION_CODES.relu ? 1 : 8),
+      );
     }
   }
 
@@ -225,10 +274,28 @@ export class WasmBackend implements TrainingBackend {
     const p = this.params;
     const c1 = 1 - Math.pow(o.beta1, t);
     const c2 = 1 - Math.pow(o.beta2, t);
-    this.rt.run('optimizerStep', [
-      OPTIMIZER_CODES[o.type], p.w, p.g, p.s0, p.s1, p.count, p.weights, lr, o.weightDecay, o.momentum, o.nesterov ? 1 : 0,
-      o.beta1, o.beta2, o.epsilon, c1, c2,
-    ], p.count * 4);
+    this.rt.run(
+      'optimizerStep',
+      [
+        OPTIMIZER_CODES[o.type],
+        p.w,
+        p.g,
+        p.s0,
+        p.s1,
+        p.count,
+        p.weights,
+        lr,
+        o.weightDecay,
+        o.momentum,
+        o.nesterov ? 1 : 0,
+        o.beta1,
+        o.beta2,
+        o.epsilon,
+        c1,
+        c2,
+      ],
+      p.count * 4,
+    );
   }
 
   private get tracksGradientNorms(): boolean {

@@ -10,16 +10,82 @@ export interface KernelExports {
   heapBase(): number;
   gemmScratchBytes(): number;
   gemm(
-    layout: number, m: number, n: number, k: number, A: Ptr, lda: number, B: Ptr, ldb: number, C: Ptr, ldc: number,
-    init: number, bias: Ptr, act: number, out: Ptr, scratch: Ptr, part: number, parts: number,
+    layout: number,
+    m: number,
+    n: number,
+    k: number,
+    A: Ptr,
+    lda: number,
+    B: Ptr,
+    ldb: number,
+    C: Ptr,
+    ldc: number,
+    init: number,
+    bias: Ptr,
+    act: number,
+    out: Ptr,
+    scratch: Ptr,
+    part: number,
+    parts: number,
   ): void;
-  activationBackward(act: number, Z: Ptr, A: Ptr, dA: Ptr, mask: Ptr, dZ: Ptr, n: number, units: number, part: number, parts: number): void;
-  dropoutForward(A: Ptr, mask: Ptr, D: Ptr, n: number, units: number, rate: number, seed: number, step: number, layer: number, part: number, parts: number): void;
+  activationBackward(
+    act: number,
+    Z: Ptr,
+    A: Ptr,
+    dA: Ptr,
+    mask: Ptr,
+    dZ: Ptr,
+    n: number,
+    units: number,
+    part: number,
+    parts: number,
+  ): void;
+  dropoutForward(
+    A: Ptr,
+    mask: Ptr,
+    D: Ptr,
+    n: number,
+    units: number,
+    rate: number,
+    seed: number,
+    step: number,
+    layer: number,
+    part: number,
+    parts: number,
+  ): void;
   headForward(head: number, Z: Ptr, P: Ptr, n: number, k: number): void;
-  headLoss(head: number, loss: number, Z: Ptr, P: Ptr, n: number, k: number, labels: Ptr, targets: Ptr, dZ: Ptr, scale: number, out: Ptr): number;
+  headLoss(
+    head: number,
+    loss: number,
+    Z: Ptr,
+    P: Ptr,
+    n: number,
+    k: number,
+    labels: Ptr,
+    targets: Ptr,
+    dZ: Ptr,
+    scale: number,
+    out: Ptr,
+  ): number;
   optimizerStep(
-    type: number, w: Ptr, g: Ptr, s0: Ptr, s1: Ptr, count: number, decayCount: number, lr: number, weightDecay: number,
-    momentum: number, nesterov: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number, part: number, parts: number,
+    type: number,
+    w: Ptr,
+    g: Ptr,
+    s0: Ptr,
+    s1: Ptr,
+    count: number,
+    decayCount: number,
+    lr: number,
+    weightDecay: number,
+    momentum: number,
+    nesterov: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    c1: number,
+    c2: number,
+    part: number,
+    parts: number,
   ): void;
   columnSums(dZ: Ptr, db: Ptr, n: number, units: number, part: number, parts: number): void;
   gatherRows(src: Ptr, index: Ptr, dst: Ptr, n: number, rowBytes: number, part: number, parts: number): void;
@@ -28,13 +94,27 @@ export interface KernelExports {
 }
 
 /** Kernels every thread runs on its share; the index is the command number in the control block. */
-export const PARALLEL_KERNELS = ['gemm', 'activationBackward', 'dropoutForward', 'optimizerStep', 'columnSums', 'gatherRows'] as const;
+export const PARALLEL_KERNELS = [
+  'gemm',
+  'activationBackward',
+  'dropoutForward',
+  'optimizerStep',
+  'columnSums',
+  'gatherRows',
+] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 
 export const LAYOUT = { NN: 0, TN: 1, NT: 2 } as const;
 export const INIT = { ZERO: 0, BIAS: 1, LOAD: 2 } as const;
 export const ACT_NONE = -1;
-export const ACTIVATION_CODES: Record<Activation, number> = { identity: 0, sigmoid: 1, tanh: 2, relu: 3, leaky_relu: 4, gelu: 5 };
+export const ACTIVATION_CODES: Record<Activation, number> = {
+  identity: 0,
+  sigmoid: 1,
+  tanh: 2,
+  relu: 3,
+  leaky_relu: 4,
+  gelu: 5,
+};
 export const HEAD_CODES: Record<ResolvedHead, number> = { identity: 0, sigmoid: 1, softmax: 2 };
 export const LOSS_CODES: Record<ResolvedLoss, number> = { cross_entropy: 0, binary_cross_entropy: 1, mse: 2 };
 export const OPTIMIZER_CODES: Record<OptimizerConfig['type'], number> = { sgd: 0, momentum: 1, adam: 2 };

@@ -35,7 +35,9 @@ async function load(): Promise<KernelModule | { unavailable: string }> {
   }
   const shared = sharedMemorySupported();
   try {
-    const module = await WebAssembly.compile(bytesOf(shared ? generated.KERNELS_SHARED_BASE64 : generated.KERNELS_SINGLE_BASE64));
+    const module = await WebAssembly.compile(
+      bytesOf(shared ? generated.KERNELS_SHARED_BASE64 : generated.KERNELS_SINGLE_BASE64),
+    );
     return { module, shared };
   } catch (e) {
     return { unavailable: `WebAssembly SIMD kernels do not compile here: ${(e as Error).message}` };

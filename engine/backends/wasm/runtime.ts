@@ -41,7 +41,11 @@ export class KernelRuntime {
   }
 
   /** `minParallelWork` 0 splits every kernel (tests use it to check that splitting changes no bit). */
-  static async create(kernels: KernelModule, threads: number, minParallelWork = MIN_PARALLEL_WORK): Promise<KernelRuntime> {
+  static async create(
+    kernels: KernelModule,
+    threads: number,
+    minParallelWork = MIN_PARALLEL_WORK,
+  ): Promise<KernelRuntime> {
     const wanted = kernels.shared ? Math.max(1, Math.floor(threads)) : 1;
     const memory = createMemory(kernels.shared);
     const instance = await WebAssembly.instantiate(kernels.module, kernelImports(memory));
@@ -60,16 +64,34 @@ export class KernelRuntime {
 
   /** C = init + op(A)·op(B) (layout NN, TN or NT, see assembly/gemm.ts), then out = act(C) when act ≥ 0. */
   gemm(
-    layout: number, m: number, n: number, k: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number,
-    init: number = INIT.ZERO, bias = 0, act = ACT_NONE, out = 0,
+    layout: number,
+    m: number,
+    n: number,
+    k: number,
+    A: number,
+    lda: number,
+    B: number,
+    ldb: number,
+    C: number,
+    ldc: number,
+    init: number = INIT.ZERO,
+    bias = 0,
+    act = ACT_NONE,
+    out = 0,
   ): void {
-    this.team.run('gemm', [layout, m, n, k, A, lda, B, ldb, C, ldc, init, bias, act, out, this.scratch], 2 * m * n * k < this.minParallelWork);
+    this.team.run(
+      'gemm',
+      [layout, m, n, k, A, lda, B, ldb, C, ldc, init, bias, act, out, this.scratch],
+      2 * m * n * k < this.minParallelWork,
+    );
   }
 
   /** Copy a Float32Array into fresh memory; returns its pointer. */
   upload(values: Float32Array | Uint32Array): number {
     const ptr = this.heap.alloc(values.byteLength);
-    new Uint8Array(this.heap.memory.buffer, ptr, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    new Uint8Array(this.heap.memory.buffer, ptr, values.byteLength).set(
+      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    );
     return ptr;
   }
 

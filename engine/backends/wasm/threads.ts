@@ -1,7 +1,17 @@
 // Worker threads for the kernels. The engine cannot start threads itself (it imports no host API), so a host
 // registers a KernelWorkerHost (engine/host/node/kernel-threads.ts under Node). A ThreadTeam is the calling thread
 // plus `threads − 1` workers sharing one WebAssembly.Memory; `run` hands each its share and waits for all.
-import { CMD_EXIT, CTRL, CTRL_ARGS_OFFSET, CTRL_INTS, CTRL_MAX_ARGS, PARALLEL_KERNELS, SPIN_POLLS, type KernelExports, type ParallelKernel } from './kernel-abi.ts';
+import {
+  CMD_EXIT,
+  CTRL,
+  CTRL_ARGS_OFFSET,
+  CTRL_INTS,
+  CTRL_MAX_ARGS,
+  PARALLEL_KERNELS,
+  SPIN_POLLS,
+  type KernelExports,
+  type ParallelKernel,
+} from './kernel-abi.ts';
 
 /** First message to a kernel worker: what to instantiate and which share it computes. */
 export interface KernelWorkerInit {

@@ -1,6 +1,16 @@
 // The body of a kernel worker, host-agnostic: instantiate the kernels on the shared memory, then sleep on the
 // control block and run each command's share until told to exit. It blocks its thread, as a compute worker should.
-import { CMD_EXIT, CTRL, CTRL_ARGS_OFFSET, CTRL_INTS, CTRL_MAX_ARGS, kernelImports, PARALLEL_KERNELS, SPIN_POLLS, type KernelExports } from './kernel-abi.ts';
+import {
+  CMD_EXIT,
+  CTRL,
+  CTRL_ARGS_OFFSET,
+  CTRL_INTS,
+  CTRL_MAX_ARGS,
+  kernelImports,
+  PARALLEL_KERNELS,
+  SPIN_POLLS,
+  type KernelExports,
+} from './kernel-abi.ts';
 import type { KernelWorkerInit, KernelWorkerReply } from './threads.ts';
 
 export interface KernelWorkerPort {

@@ -5,7 +5,14 @@
 /// <reference types="@webgpu/types" />
 import type { PreparedData, Split } from '../../data/prepare.ts';
 import type { BackendInfo, LayerWeights } from '../../types.ts';
-import { batchCount, type EpochHooks, type EpochPlan, type LossSums, type ModelSpec, type TrainingBackend } from '../backend.ts';
+import {
+  batchCount,
+  type EpochHooks,
+  type EpochPlan,
+  type LossSums,
+  type ModelSpec,
+  type TrainingBackend,
+} from '../backend.ts';
 import { GpuContext, record, type Dispatch } from './gpu-context.ts';
 import { createParameters, readWeights, writeWeights, type LayerParams } from './parameters.ts';
 import { Passes, type GpuSplit, type Planned } from './passes.ts';
@@ -70,10 +77,15 @@ export class WebGpuBackend implements TrainingBackend {
   async init(spec: ModelSpec, weights: LayerWeights[], data: PreparedData): Promise<void> {
     this.spec = spec;
     const limit = this.ctx.device.limits.maxStorageBufferBindingSize;
-    for (const [name, split] of [['training', data.train], ['validation', data.val]] as const) {
+    for (const [name, split] of [
+      ['training', data.train],
+      ['validation', data.val],
+    ] as const) {
       const bytes = split.n * data.features * 4;
       if (bytes > limit)
-        throw new Error(`the ${name} split (${split.n} × ${data.features} floats, ${bytes} bytes) exceeds this GPU's storage buffer limit of ${limit} bytes`);
+        throw new Error(
+          `the ${name} split (${split.n} × ${data.features} floats, ${bytes} bytes) exceeds this GPU's storage buffer limit of ${limit} bytes`,
+        );
     }
     this.params = createParameters(this.ctx, weights, spec.optimizer);
     this.gradNormSums = weights.map(() => 0);
@@ -83,7 +95,10 @@ export class WebGpuBackend implements TrainingBackend {
     const rows = Math.max(data.train.n, data.val.n, 1);
     this.evalRows = Math.min(EVAL_CHUNK, rows);
     this.evalChunks = Math.ceil(rows / this.evalRows);
-    this.identity = this.ctx.upload('identity order', Uint32Array.from({ length: rows }, (_, i) => i));
+    this.identity = this.ctx.upload(
+      'identity order',
+      Uint32Array.from({ length: rows }, (_, i) => i),
+    );
     this.order = this.ctx.storage('epoch order', Math.max(data.train.n, 1) * 4);
     this.batchUniform = this.ctx.uniform('batches', BATCHES_PER_SUBMIT * BATCH_SLOT_BYTES);
     this.batchGroup = this.ctx.batchBindGroup(this.batchUniform);
@@ -100,7 +115,13 @@ export class WebGpuBackend implements TrainingBackend {
     if (this.ws && this.passes && this.ws.capacity >= rows && this.ws.slots >= slots) return this.passes;
     const capacity = Math.max(rows, this.evalRows, this.ws?.capacity ?? 0);
     const labels = this.spec.loss !== 'mse' || this.spec.head !== 'identity';
-    this.ws = new Workspace(this.ctx, this.spec, capacity, Math.max(slots, this.evalChunks, this.ws?.slots ?? 0), labels);
+    this.ws = new Workspace(
+      this.ctx,
+      this.spec,
+      capacity,
+      Math.max(slots, this.evalChunks, this.ws?.slots ?? 0),
+      labels,
+    );
     this.passes = new Passes(this.spec, this.params, this.ws);
     this.recipes.clear();
     return this.passes;
@@ -157,7 +178,8 @@ export class WebGpuBackend implements TrainingBackend {
     const [bytes, squareBytes] = await this.ctx.read(sources);
     if (squareBytes) {
       const squares = new Float32Array(squareBytes);
-      for (let s = 0; s < slots; s++) for (let l = 0; l < layers; l++) this.gradNormSums[l]! += Math.sqrt(squares[s * layers + l]!);
+      for (let s = 0; s < slots; s++)
+        for (let l = 0; l < layers; l++) this.gradNormSums[l]! += Math.sqrt(squares[s * layers + l]!);
       this.gradNormBatches += slots;
     }
     const sums = new Float32Array(bytes!);
@@ -193,7 +215,14 @@ export class WebGpuBackend implements TrainingBackend {
       const t = plan.step + bi + 1;
       return {
         dispatches: bi === batches - 1 ? tailRecipe : fullRecipe,
-        slot: { offset: bi * plan.batchSize, step: plan.step + bi, slot: bi, lr: plan.lr, c1: 1 - Math.pow(beta1, t), c2: 1 - Math.pow(beta2, t) },
+        slot: {
+          offset: bi * plan.batchSize,
+          step: plan.step + bi,
+          slot: bi,
+          lr: plan.lr,
+          c1: 1 - Math.pow(beta1, t),
+          c2: 1 - Math.pow(beta2, t),
+        },
       };
     });
     const finished = await this.runBatches(work, (done) => hooks?.onBatch?.(done, batches) === true);
@@ -239,7 +268,10 @@ export class WebGpuBackend implements TrainingBackend {
     const out = new Float32Array(n * k);
     for (let s = 0; s < n; s += chunk) {
       const rows = Math.min(chunk, n - s);
-      const dispatches = await this.recipe(`predict:${rows}`, () => [...passes.forward(rows, false), ...passes.head(rows, false)]);
+      const dispatches = await this.recipe(`predict:${rows}`, () => [
+        ...passes.forward(rows, false),
+        ...passes.head(rows, false),
+      ]);
       const xs = x.subarray(s * f, (s + rows) * f);
       this.ctx.device.queue.writeBuffer(this.ws!.x, 0, xs.buffer, xs.byteOffset, xs.byteLength);
       await this.runBatches([{ dispatches, slot: { offset: 0, step: 0, slot: 0, lr: 0, c1: 1, c2: 1 } }]);

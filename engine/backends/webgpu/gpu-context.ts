@@ -49,7 +49,11 @@ export class GpuContext {
   }
 
   uniform(label: string, bytes: number, usage = 0): GPUBuffer {
-    const buffer = this.device.createBuffer({ label, size: bytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST | usage });
+    const buffer = this.device.createBuffer({
+      label,
+      size: bytes,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST | usage,
+    });
     this.owned.push(buffer);
     return buffer;
   }
@@ -81,7 +85,11 @@ export class GpuContext {
   /** Copies `bytes` of each source to one mappable buffer and reads them back (one map for all). */
   async read(sources: { buffer: GPUBuffer; bytes: number }[]): Promise<ArrayBuffer[]> {
     const total = sources.reduce((s, x) => s + Math.ceil(x.bytes / 4) * 4, 0);
-    const staging = this.device.createBuffer({ label: 'read-back', size: Math.max(4, total), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = this.device.createBuffer({
+      label: 'read-back',
+      size: Math.max(4, total),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const encoder = this.device.createCommandEncoder({ label: 'read-back' });
     let at = 0;
     const offsets = sources.map((s) => {
@@ -129,7 +137,12 @@ export class GpuContext {
 }
 
 /** Records dispatches into a compute pass; per-batch kernels see the batch slot at `batchOffset`. */
-export function record(pass: GPUComputePassEncoder, dispatches: Dispatch[], batchGroup: GPUBindGroup | null, batchOffset: number): void {
+export function record(
+  pass: GPUComputePassEncoder,
+  dispatches: Dispatch[],
+  batchGroup: GPUBindGroup | null,
+  batchOffset: number,
+): void {
   for (const d of dispatches) {
     pass.setPipeline(d.pipeline);
     pass.setBindGroup(0, d.bindGroup);

@@ -41,7 +41,11 @@ export function writeWeights(ctx: GpuContext, params: LayerParams[], weights: La
   });
 }
 
-export async function readWeights(ctx: GpuContext, params: LayerParams[], shapes: Omit<LayerWeights, 'W' | 'b'>[]): Promise<LayerWeights[]> {
+export async function readWeights(
+  ctx: GpuContext,
+  params: LayerParams[],
+  shapes: Omit<LayerWeights, 'W' | 'b'>[],
+): Promise<LayerWeights[]> {
   const sources = params.flatMap((p) => [
     { buffer: p.W, bytes: p.inputs * p.units * 4 },
     { buffer: p.b, bytes: p.units * 4 },

@@ -46,7 +46,11 @@ export class Passes {
     const labels = this.labels;
     return [
       this.plan(KERNELS.gather({ rows, width: this.spec.features, type: 'f32' }), [order, split.x, this.ws.x]),
-      this.plan(KERNELS.gather({ rows, width: labels ? 1 : this.k, type: labels ? 'u32' : 'f32' }), [order, split.t, this.ws.t]),
+      this.plan(KERNELS.gather({ rows, width: labels ? 1 : this.k, type: labels ? 'u32' : 'f32' }), [
+        order,
+        split.t,
+        this.ws.t,
+      ]),
     ];
   }
 
@@ -62,11 +66,22 @@ export class Passes {
     this.spec.layers.forEach((l, li) => {
       const p = this.params[li]!;
       const b = this.ws.layers[li]!;
-      const program = KERNELS.matmul({ variant: 'nn', M: rows, N: l.units, K: l.inputs, epilogue: { activation: l.activation } });
+      const program = KERNELS.matmul({
+        variant: 'nn',
+        M: rows,
+        N: l.units,
+        K: l.inputs,
+        epilogue: { activation: l.activation },
+      });
       const outputs = l.activation === 'identity' ? [b.Z] : [b.Z, b.A];
       out.push(this.plan(program, [this.input(li, train), p.W, p.b, ...outputs]));
       if (train && b.D)
-        out.push(this.plan(KERNELS.dropout({ count: rows * l.units, rate: l.dropout, seed: this.spec.seed, layer: li }), [b.A, b.D]));
+        out.push(
+          this.plan(KERNELS.dropout({ count: rows * l.units, rate: l.dropout, seed: this.spec.seed, layer: li }), [
+            b.A,
+            b.D,
+          ]),
+        );
     });
     return out;
   }
@@ -75,7 +90,13 @@ export class Passes {
   head(rows: number, loss: boolean): Planned[] {
     const last = this.ws.layers[this.ws.layers.length - 1]!;
     const targets = this.labels ? 'labels' : 'values';
-    const program = KERNELS.loss({ head: this.spec.head, loss: loss ? this.spec.loss : null, targets, rows, k: this.k });
+    const program = KERNELS.loss({
+      head: this.spec.head,
+      loss: loss ? this.spec.loss : null,
+      targets,
+      rows,
+      k: this.k,
+    });
     if (!loss) return [this.plan(program, [last.Z, this.ws.P])];
     return [
       this.plan(program, [last.Z, this.ws.P, this.ws.t, this.ws.dZ, this.ws.stats]),
@@ -88,10 +109,18 @@ export class Passes {
     for (let li = this.spec.layers.length - 1; li >= 0; li--) {
       const l = this.spec.layers[li]!;
       const p = this.params[li]!;
-      out.push(this.plan(KERNELS.matmul({ variant: 'tn', M: l.inputs, N: l.units, K: rows }), [this.input(li, true), this.ws.dZ, p.dW]));
+      out.push(
+        this.plan(KERNELS.matmul({ variant: 'tn', M: l.inputs, N: l.units, K: rows }), [
+          this.input(li, true),
+          this.ws.dZ,
+          p.dW,
+        ]),
+      );
       out.push(this.plan(KERNELS.columnSum({ rows, cols: l.units }), [this.ws.dZ, p.db]));
       if (li === 0) break;
-      out.push(this.plan(KERNELS.matmul({ variant: 'nt', M: rows, N: l.inputs, K: l.units }), [this.ws.dZ, p.W, this.ws.dA]));
+      out.push(
+        this.plan(KERNELS.matmul({ variant: 'nt', M: rows, N: l.inputs, K: l.units }), [this.ws.dZ, p.W, this.ws.dA]),
+      );
       const prev = this.spec.layers[li - 1]!;
       const pb = this.ws.layers[li - 1]!;
       const dropout = prev.dropout > 0 ? { rate: prev.dropout, seed: this.spec.seed, layer: li - 1 } : undefined;
@@ -106,14 +135,20 @@ export class Passes {
     const out = this.params.map((p, li) =>
       this.plan(KERNELS.sumOfSquares({ count: p.inputs * p.units, layer: li }), [p.dW, this.ws.gradPartials]),
     );
-    out.push(this.plan(KERNELS.foldSquares({ layers: this.params.length }), [this.ws.gradPartials, this.ws.gradSquares]));
+    out.push(
+      this.plan(KERNELS.foldSquares({ layers: this.params.length }), [this.ws.gradPartials, this.ws.gradSquares]),
+    );
     return out;
   }
 
   update(): Planned[] {
     const opt = this.spec.optimizer;
     return this.params.flatMap((p) => [
-      this.plan(KERNELS.optimizer({ optimizer: opt, count: p.inputs * p.units, decay: true }), [p.W, p.dW, ...p.stateW]),
+      this.plan(KERNELS.optimizer({ optimizer: opt, count: p.inputs * p.units, decay: true }), [
+        p.W,
+        p.dW,
+        ...p.stateW,
+      ]),
       this.plan(KERNELS.optimizer({ optimizer: opt, count: p.units, decay: false }), [p.b, p.db, ...p.stateB]),
     ]);
   }

@@ -15,7 +15,9 @@ export class PipelineCache {
   constructor(private readonly device: GPUDevice) {
     this.batchLayout = device.createBindGroupLayout({
       label: 'batch',
-      entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } }],
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
+      ],
     });
   }
 
@@ -55,7 +57,9 @@ export class PipelineCache {
     const module = this.device.createShaderModule({ label: program.shaderKey, code: program.wgsl() });
     const descriptor: GPUComputePipelineDescriptor = {
       label: program.shaderKey,
-      layout: this.device.createPipelineLayout({ bindGroupLayouts: program.perBatch ? [layout, this.batchLayout] : [layout] }),
+      layout: this.device.createPipelineLayout({
+        bindGroupLayouts: program.perBatch ? [layout, this.batchLayout] : [layout],
+      }),
       compute: { module, entryPoint: 'main' },
     };
     return { layout, descriptor };

@@ -9,11 +9,14 @@ import { WebGpuBackend } from './backend.ts';
 export const webGpuProvider: BackendProvider = {
   name: 'webgpu',
   async create(config: ExperimentConfig) {
-    if (config.precision === 'float64') return { unavailable: 'WebGPU computes in float32; precision float64 runs on the cpu backend' };
+    if (config.precision === 'float64')
+      return { unavailable: 'WebGPU computes in float32; precision float64 runs on the cpu backend' };
     const found = await findAdapter();
     if ('unavailable' in found) return found;
     if (config.backend === 'auto' && found.description.isFallback)
-      return { unavailable: `the adapter is a software fallback (${found.description.architecture || found.description.vendor || 'unknown'})` };
+      return {
+        unavailable: `the adapter is a software fallback (${found.description.architecture || found.description.vendor || 'unknown'})`,
+      };
     try {
       const device = await requestTrainingDevice(found.adapter);
       return { backend: new WebGpuBackend(device, found.description) };

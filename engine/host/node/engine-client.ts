@@ -17,7 +17,8 @@ export function runInWorker(
   const worker = new Worker(WORKER_URL);
   return runEngine(
     {
-      post: (message: HostToWorker, transfer?: ArrayBufferLike[]) => worker.postMessage(message, transfer as ArrayBuffer[] | undefined),
+      post: (message: HostToWorker, transfer?: ArrayBufferLike[]) =>
+        worker.postMessage(message, transfer as ArrayBuffer[] | undefined),
       onMessage: (handler: (message: WorkerToHost) => void) => worker.on('message', handler),
       onFailure: (handler) => {
         worker.on('error', handler);

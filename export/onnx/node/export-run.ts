@@ -65,12 +65,17 @@ const WRITE_REASONS: Record<string, string> = {
  * Writes the file; a failure becomes OnnxError('write_failed') naming the path and the reason. `replace: false`
  * creates the file or fails (O_EXCL), so a symbolic link planted after the check is not followed.
  */
-export async function writeOnnxFile(path: string, bytes: Uint8Array, options: { replace?: boolean } = {}): Promise<void> {
+export async function writeOnnxFile(
+  path: string,
+  bytes: Uint8Array,
+  options: { replace?: boolean } = {},
+): Promise<void> {
   try {
     await writeFile(path, bytes, { flag: options.replace === false ? 'wx' : 'w' });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    const reason = code === 'EEXIST' ? 'it appeared while the model was built' : (WRITE_REASONS[code] ?? (e as Error).message);
+    const reason =
+      code === 'EEXIST' ? 'it appeared while the model was built' : (WRITE_REASONS[code] ?? (e as Error).message);
     throw new OnnxError('write_failed', `cannot write ${path}: ${reason}${code ? ` (${code})` : ''}`, { path, code });
   }
 }
@@ -92,14 +97,23 @@ function inspectTarget(out: string): 'missing' | 'ours' {
     try {
       info = statSync(out);
     } catch {
-      throw new OnnxError('bad_path', `${out} is a symbolic link to a file that does not exist; choose another file`, { path: out });
+      throw new OnnxError('bad_path', `${out} is a symbolic link to a file that does not exist; choose another file`, {
+        path: out,
+      });
     }
   }
-  if (!info.isFile()) throw new OnnxError('bad_path', `${out} is not a regular file (${info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : 'a device or socket'}); choose another file`, { path: out });
+  if (!info.isFile())
+    throw new OnnxError(
+      'bad_path',
+      `${out} is not a regular file (${info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : 'a device or socket'}); choose another file`,
+      { path: out },
+    );
   try {
     readOnnxModel(readFileSync(out), out);
   } catch {
-    throw new OnnxError('bad_path', `${out} exists and is not an MLP Workbench model; choose another file`, { path: out });
+    throw new OnnxError('bad_path', `${out} exists and is not an MLP Workbench model; choose another file`, {
+      path: out,
+    });
   }
   return 'ours';
 }
@@ -116,18 +130,27 @@ export function checkOnnxTarget(path: string, options: { absolute?: boolean } = 
 }
 
 function target(path: string, options: { absolute?: boolean }): { out: string; found: 'missing' | 'ours' } {
-  if (options.absolute && !isAbsolute(path)) throw new OnnxError('bad_path', `${path} is not an absolute path`, { path });
+  if (options.absolute && !isAbsolute(path))
+    throw new OnnxError('bad_path', `${path} is not an absolute path`, { path });
   const out = resolve(path);
-  if (extname(out).toLowerCase() !== '.onnx') throw new OnnxError('bad_path', `${out} must end in .onnx`, { path: out });
+  if (extname(out).toLowerCase() !== '.onnx')
+    throw new OnnxError('bad_path', `${out} must end in .onnx`, { path: out });
   return { out, found: inspectTarget(out) };
 }
 
 /** checkOnnxTarget, then the write; `makeFolders` creates missing folders (the app's save path), else ENOENT is an error. */
-export async function saveOnnxFile(path: string, bytes: Uint8Array, options: { makeFolders?: boolean; absolute?: boolean } = {}): Promise<string> {
+export async function saveOnnxFile(
+  path: string,
+  bytes: Uint8Array,
+  options: { makeFolders?: boolean; absolute?: boolean } = {},
+): Promise<string> {
   const { out, found } = target(path, options);
   if (options.makeFolders)
     await mkdir(dirname(out), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-      throw new OnnxError('write_failed', `cannot create the folder of ${out}: ${e.message}`, { path: out, code: e.code });
+      throw new OnnxError('write_failed', `cannot create the folder of ${out}: ${e.message}`, {
+        path: out,
+        code: e.code,
+      });
     });
   await writeOnnxFile(out, bytes, { replace: found === 'ours' });
   return out;
@@ -159,7 +182,12 @@ export function downloadName(run: RunRecord, kind: CheckpointKind): string {
  * generator or its imported snapshot), and records the artifact once the bytes are where they go. A path is checked
  * before the work; a verification or write failure records nothing.
  */
-export async function exportRun(store: RunStore, ref: string, kind: CheckpointKind, to: ExportDestination): Promise<RunExport> {
+export async function exportRun(
+  store: RunStore,
+  ref: string,
+  kind: CheckpointKind,
+  to: ExportDestination,
+): Promise<RunExport> {
   const run = store.getRun(ref);
   const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   if ('path' in to) checkOnnxTarget(to.path, to);

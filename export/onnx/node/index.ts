@@ -2,8 +2,17 @@
 // layout) plus what needs Node or onnxruntime-web: verification, prediction, writing files.
 export * from '../index.ts';
 export {
-  checkOnnxTarget, downloadName, exportRun, exportVerified, packageVersion, saveOnnxFile, validationRows, writeOnnxFile,
-  type ExportDestination, type RunExport, type VerifiedExport,
+  checkOnnxTarget,
+  downloadName,
+  exportRun,
+  exportVerified,
+  packageVersion,
+  saveOnnxFile,
+  validationRows,
+  writeOnnxFile,
+  type ExportDestination,
+  type RunExport,
+  type VerifiedExport,
 } from './export-run.ts';
 export { predictWithOnnx, type OnnxPredictions } from './predict.ts';
 export { ortVersion, runOnnx, type OnnxRunResult } from './runtime.ts';

@@ -10,14 +10,23 @@ export interface OnnxPredictions extends Predictions {
 }
 
 /** n raw rows (n × features, row-major, the dataset's own units) through the model; `source` names the file. */
-export async function predictWithOnnx(bytes: Uint8Array, rawX: Float32Array, n: number, source?: string): Promise<OnnxPredictions> {
+export async function predictWithOnnx(
+  bytes: Uint8Array,
+  rawX: Float32Array,
+  n: number,
+  source?: string,
+): Promise<OnnxPredictions> {
   const model = readOnnxModel(bytes, source);
   const features = model.input.features;
   if (rawX.length !== n * features)
-    throw new OnnxError('bad_input', `the model takes ${features} features per row; got ${rawX.length} values for ${n} rows`, {
-      features,
-      n,
-    });
+    throw new OnnxError(
+      'bad_input',
+      `the model takes ${features} features per row; got ${rawX.length} values for ${n} rows`,
+      {
+        features,
+        n,
+      },
+    );
   const { values } = await runOnnx(bytes, rawX, n);
   return { ...toPredictions(model.snapshot, values, n), model };
 }

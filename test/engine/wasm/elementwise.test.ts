@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACTIVATION_CODES, HEAD_CODES, LOSS_CODES, OPTIMIZER_CODES } from '../../../engine/backends/wasm/kernel-abi.ts';
 import type { KernelRuntime } from '../../../engine/backends/wasm/runtime.ts';
-import { ACTIVATIONS, parseConfig, type Activation, type ResolvedHead, type ResolvedLoss } from '../../../engine/config.ts';
+import {
+  ACTIVATIONS,
+  parseConfig,
+  type Activation,
+  type ResolvedHead,
+  type ResolvedLoss,
+} from '../../../engine/config.ts';
 import { activationBackward, activationForward } from '../../../engine/model/activations.ts';
 import { headForward, headLoss } from '../../../engine/model/losses.ts';
 import { optimizerStep } from '../../../engine/model/optimizers.ts';
@@ -31,7 +37,16 @@ describe('wasm elementwise kernels vs reference', () => {
     const expected = new Float32Array(n * units);
     activationBackward(act, Z, A, masked, expected, n * units);
     const dZ = rt.heap.alloc(n * units * 4);
-    rt.run('activationBackward', [ACTIVATION_CODES[act], rt.upload(Z), rt.upload(A), rt.upload(dA), rt.upload(mask), dZ, n, units]);
+    rt.run('activationBackward', [
+      ACTIVATION_CODES[act],
+      rt.upload(Z),
+      rt.upload(A),
+      rt.upload(dA),
+      rt.upload(mask),
+      dZ,
+      n,
+      units,
+    ]);
     expect(relativeError(read(dZ, n * units), expected)).toBeLessThan(TOL);
   });
 
@@ -41,7 +56,9 @@ describe('wasm elementwise kernels vs reference', () => {
     const [mask, D] = [rt.heap.alloc(n * units * 4), rt.heap.alloc(n * units * 4)];
     rt.run('dropoutForward', [rt.upload(A), mask, D, n, units, rate, seed, step, layer]);
     const scale = 1 / (1 - rate);
-    const expectedMask = Float32Array.from({ length: n * units }, (_, i) => (hashUniform(seed, step, layer, i) < rate ? 0 : scale));
+    const expectedMask = Float32Array.from({ length: n * units }, (_, i) =>
+      hashUniform(seed, step, layer, i) < rate ? 0 : scale,
+    );
     expect(read(mask, n * units)).toEqual(expectedMask);
     // D = A·m with m the unrounded f64 scale, as Mlp.forward computes it.
     expect(read(D, n * units)).toEqual(Float32Array.from(A, (a, i) => (expectedMask[i] === 0 ? a * 0 : a * scale)));
@@ -66,7 +83,19 @@ describe('wasm elementwise kernels vs reference', () => {
     const expected = headLoss(head, loss, Z, P, n, k, t, dZ);
     const [z, p, dz, out] = [rt.upload(Z), rt.heap.alloc(n * k * 4), rt.heap.alloc(n * k * 4), rt.heap.alloc(8)];
     rt.exports.headForward(HEAD_CODES[head], z, p, n, k);
-    const lossSum = rt.exports.headLoss(HEAD_CODES[head], LOSS_CODES[loss], z, p, n, k, t.labels ? rt.upload(labels) : 0, t.targets ? rt.upload(targets) : 0, dz, n, out);
+    const lossSum = rt.exports.headLoss(
+      HEAD_CODES[head],
+      LOSS_CODES[loss],
+      z,
+      p,
+      n,
+      k,
+      t.labels ? rt.upload(labels) : 0,
+      t.targets ? rt.upload(targets) : 0,
+      dz,
+      n,
+      out,
+    );
     expect(relativeError(read(p, n * k), P)).toBeLessThan(TOL);
     expect(relativeError(read(dz, n * k), dZ)).toBeLessThan(TOL);
     expect(Math.abs(lossSum - expected.lossSum) / expected.lossSum).toBeLessThan(TOL);
@@ -79,22 +108,63 @@ describe('wasm elementwise kernels vs reference', () => {
     { type: 'momentum', momentum: 0.8, nesterov: true },
     { type: 'adam', weightDecay: 0.001 },
   ] as const;
-  test.each(OPTIMIZERS.map((o) => [o.type + ('nesterov' in o ? ' (nesterov)' : ''), o] as const))('%s: three steps', (_, input) => {
-    const opt = parseConfig({ optimizer: { ...input, lr: 0.05 } }).optimizer;
-    const [count, decayCount] = [131, 100];
-    const w = randomArray(count, 17);
-    const state = [new Float32Array(count), new Float32Array(count)];
-    const [pw, pg, s0, s1] = [rt.upload(w), rt.heap.alloc(count * 4), rt.heap.alloc(count * 4), rt.heap.alloc(count * 4)];
-    rt.heap.f32(s0, count).fill(0);
-    rt.heap.f32(s1, count).fill(0);
-    for (let t = 1; t <= 3; t++) {
-      const g = randomArray(count, 17 + t);
-      optimizerStep(opt, w.subarray(0, decayCount), g.subarray(0, decayCount), state.map((s) => s.subarray(0, decayCount)), 0.05, t, true);
-      optimizerStep(opt, w.subarray(decayCount), g.subarray(decayCount), state.map((s) => s.subarray(decayCount)), 0.05, t, false);
-      rt.heap.f32(pg, count).set(g);
-      const [c1, c2] = [1 - Math.pow(opt.beta1, t), 1 - Math.pow(opt.beta2, t)];
-      rt.run('optimizerStep', [OPTIMIZER_CODES[opt.type], pw, pg, s0, s1, count, decayCount, 0.05, opt.weightDecay, opt.momentum, opt.nesterov ? 1 : 0, opt.beta1, opt.beta2, opt.epsilon, c1, c2]);
-    }
-    expect(relativeError(read(pw, count), w)).toBeLessThan(TOL);
-  });
+  test.each(OPTIMIZERS.map((o) => [o.type + ('nesterov' in o ? ' (nesterov)' : ''), o] as const))(
+    '%s: three steps',
+    (_, input) => {
+      const opt = parseConfig({ optimizer: { ...input, lr: 0.05 } }).optimizer;
+      const [count, decayCount] = [131, 100];
+      const w = randomArray(count, 17);
+      const state = [new Float32Array(count), new Float32Array(count)];
+      const [pw, pg, s0, s1] = [
+        rt.upload(w),
+        rt.heap.alloc(count * 4),
+        rt.heap.alloc(count * 4),
+        rt.heap.alloc(count * 4),
+      ];
+      rt.heap.f32(s0, count).fill(0);
+      rt.heap.f32(s1, count).fill(0);
+      for (let t = 1; t <= 3; t++) {
+        const g = randomArray(count, 17 + t);
+        optimizerStep(
+          opt,
+          w.subarray(0, decayCount),
+          g.subarray(0, decayCount),
+          state.map((s) => s.subarray(0, decayCount)),
+          0.05,
+          t,
+          true,
+        );
+        optimizerStep(
+          opt,
+          w.subarray(decayCount),
+          g.subarray(decayCount),
+          state.map((s) => s.subarray(decayCount)),
+          0.05,
+          t,
+          false,
+        );
+        rt.heap.f32(pg, count).set(g);
+        const [c1, c2] = [1 - Math.pow(opt.beta1, t), 1 - Math.pow(opt.beta2, t)];
+        rt.run('optimizerStep', [
+          OPTIMIZER_CODES[opt.type],
+          pw,
+          pg,
+          s0,
+          s1,
+          count,
+          decayCount,
+          0.05,
+          opt.weightDecay,
+          opt.momentum,
+          opt.nesterov ? 1 : 0,
+          opt.beta1,
+          opt.beta2,
+          opt.epsilon,
+          c1,
+          c2,
+        ]);
+      }
+      expect(relativeError(read(pw, count), w)).toBeLessThan(TOL);
+    },
+  );
 });

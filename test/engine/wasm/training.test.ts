@@ -34,7 +34,12 @@ const CASES: [string, ExperimentConfigInput][] = [
     'spiral, relu + dropout, adam',
     {
       dataset: { name: 'spiral', samples: 600, classes: 3 },
-      model: { layers: [{ units: 48, activation: 'relu', dropout: 0.2 }, { units: 33, activation: 'relu', dropout: 0.1 }] },
+      model: {
+        layers: [
+          { units: 48, activation: 'relu', dropout: 0.2 },
+          { units: 33, activation: 'relu', dropout: 0.1 },
+        ],
+      },
       optimizer: { type: 'adam', lr: 0.01, weightDecay: 1e-4 },
       batchSize: 32,
       epochs: 5,
@@ -44,7 +49,13 @@ const CASES: [string, ExperimentConfigInput][] = [
     'circles, tanh + gelu, nesterov momentum, sigmoid head',
     {
       dataset: { name: 'circles', samples: 400 },
-      model: { layers: [{ units: 17, activation: 'tanh' }, { units: 9, activation: 'gelu', dropout: 0.3 }], head: 'sigmoid' },
+      model: {
+        layers: [
+          { units: 17, activation: 'tanh' },
+          { units: 9, activation: 'gelu', dropout: 0.3 },
+        ],
+        head: 'sigmoid',
+      },
       optimizer: { type: 'momentum', lr: 0.05, nesterov: true, weightDecay: 1e-3 },
       batchSize: 7,
       epochs: 4,
@@ -54,7 +65,12 @@ const CASES: [string, ExperimentConfigInput][] = [
     'sine regression, sigmoid + leaky_relu, sgd, mse',
     {
       dataset: { name: 'sine', samples: 300 },
-      model: { layers: [{ units: 33, activation: 'sigmoid' }, { units: 13, activation: 'leaky_relu' }] },
+      model: {
+        layers: [
+          { units: 33, activation: 'sigmoid' },
+          { units: 13, activation: 'leaky_relu' },
+        ],
+      },
       optimizer: { type: 'sgd', lr: 0.1 },
       batchSize: 130,
       epochs: 4,
@@ -79,7 +95,11 @@ describe('wasm backend trains like the CPU reference', () => {
 
   test('same seed and thread count reproduce every bit; 1 and 2 threads agree bit for bit', async () => {
     const config = CASES[0]![1];
-    const runs = [await losses(config, await wasm(2)), await losses(config, await wasm(2)), await losses(config, await wasm(1))];
+    const runs = [
+      await losses(config, await wasm(2)),
+      await losses(config, await wasm(2)),
+      await losses(config, await wasm(1)),
+    ];
     expect(runs[1]!.epochs).toEqual(runs[0]!.epochs);
     expect(runs[2]!.epochs).toEqual(runs[0]!.epochs);
     runs[0]!.weights.forEach((w, i) => {

@@ -1,7 +1,14 @@
 // Activation backward: dZ = dA ⊙ f'(Z), with f' from Z and A = f(Z); for a layer trained with dropout, dA is
 // first multiplied by the same mask the forward pass drew (recomputed from the counter, as in dropout.ts).
 import type { Activation } from '../../../config.ts';
-import { bindingsWgsl, LINEAR_ENTRY, LINEAR_INDEX, linearDispatch, LINEAR_WORKGROUP, type KernelProgram } from '../program.ts';
+import {
+  bindingsWgsl,
+  LINEAR_ENTRY,
+  LINEAR_INDEX,
+  linearDispatch,
+  LINEAR_WORKGROUP,
+  type KernelProgram,
+} from '../program.ts';
 import { dropoutUniforms } from './dropout.ts';
 import { activationGradWgsl, HASH_WGSL, MATH_WGSL } from './wgsl-math.ts';
 
@@ -20,7 +27,9 @@ export function activationBackwardProgram(o: ActivationBackwardOptions): KernelP
     workgroupSize: [LINEAR_WORKGROUP, 1, 1],
     dispatch: linearDispatch(o.count),
     bindings: ['read', 'read', 'read', 'write'],
-    uniforms: drop ? dropoutUniforms({ count: o.count, ...o.dropout! }) : [{ name: 'count', type: 'u32', value: o.count }],
+    uniforms: drop
+      ? dropoutUniforms({ count: o.count, ...o.dropout! })
+      : [{ name: 'count', type: 'u32', value: o.count }],
     perBatch: drop,
     wgsl: () => `${bindingsWgsl(program, [
       'var<storage, read> dA: array<f32>',

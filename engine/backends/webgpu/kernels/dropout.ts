@@ -1,6 +1,13 @@
 // Inverted dropout, forward: D = A ⊙ mask with mask = 0 where the counter-based draw falls below the rate, else
 // 1/(1 − rate). The mask is never stored: the backward kernel recomputes it from (seed, step, layer, index).
-import { bindingsWgsl, LINEAR_ENTRY, LINEAR_INDEX, linearDispatch, LINEAR_WORKGROUP, type KernelProgram } from '../program.ts';
+import {
+  bindingsWgsl,
+  LINEAR_ENTRY,
+  LINEAR_INDEX,
+  linearDispatch,
+  LINEAR_WORKGROUP,
+  type KernelProgram,
+} from '../program.ts';
 import { dropoutThreshold, HASH_WGSL } from './wgsl-math.ts';
 
 export interface DropoutOptions {

@@ -1,6 +1,13 @@
 // Gathers a batch's rows from a split that stays on the GPU: out[r, c] = src[order[offset + r], c]. The epoch's
 // shuffled order is an index buffer; the data itself is uploaded once.
-import { bindingsWgsl, LINEAR_ENTRY, LINEAR_INDEX, linearDispatch, LINEAR_WORKGROUP, type KernelProgram } from '../program.ts';
+import {
+  bindingsWgsl,
+  LINEAR_ENTRY,
+  LINEAR_INDEX,
+  linearDispatch,
+  LINEAR_WORKGROUP,
+  type KernelProgram,
+} from '../program.ts';
 
 export interface GatherOptions {
   rows: number;

@@ -3,7 +3,14 @@
 // (dZ = (p − y)/n); sigmoid + binary cross-entropy likewise; MSE is the mean over the k outputs of each row, through
 // the head's Jacobian. Without targets (predict) only P is written.
 import type { ResolvedHead, ResolvedLoss } from '../../../config.ts';
-import { bindingsWgsl, LINEAR_ENTRY, LINEAR_INDEX, linearDispatch, LINEAR_WORKGROUP, type KernelProgram } from '../program.ts';
+import {
+  bindingsWgsl,
+  LINEAR_ENTRY,
+  LINEAR_INDEX,
+  linearDispatch,
+  LINEAR_WORKGROUP,
+  type KernelProgram,
+} from '../program.ts';
 import { MATH_WGSL } from './wgsl-math.ts';
 
 export interface LossOptions {
@@ -20,7 +27,8 @@ export interface LossOptions {
 /** Bindings: Z, P, then with a loss: T (labels or values), dZ, stats (rows × [loss, correct]). */
 export function lossProgram(o: LossOptions): KernelProgram {
   if (o.loss === 'cross_entropy' && o.head !== 'softmax') throw new Error('cross_entropy needs the softmax head');
-  if (o.loss === 'binary_cross_entropy' && o.head !== 'sigmoid') throw new Error('binary_cross_entropy needs the sigmoid head');
+  if (o.loss === 'binary_cross_entropy' && o.head !== 'sigmoid')
+    throw new Error('binary_cross_entropy needs the sigmoid head');
   const withLoss = o.loss !== null;
   const program: KernelProgram = {
     name: 'loss',
@@ -61,7 +69,8 @@ ${LINEAR_ENTRY} {
 
 function headWgsl(head: ResolvedHead): string {
   if (head === 'identity') return `fn head(o: u32) { for (var j = 0u; j < p.k; j++) { P[o + j] = Z[o + j]; } }`;
-  if (head === 'sigmoid') return `fn head(o: u32) { for (var j = 0u; j < p.k; j++) { P[o + j] = sigmoid_(Z[o + j]); } }`;
+  if (head === 'sigmoid')
+    return `fn head(o: u32) { for (var j = 0u; j < p.k; j++) { P[o + j] = sigmoid_(Z[o + j]); } }`;
   return `fn rowMax(o: u32) -> f32 {
   var m = Z[o];
   for (var j = 1u; j < p.k; j++) { m = max(m, Z[o + j]); }
@@ -94,8 +103,7 @@ function lossWgsl(o: LossOptions): string {
   dZ[i] = (P[i] - y) / ${n};`;
   }
   // MSE: per row, the mean over k of (p − y)²; y one-hot (or the 0/1 label when k = 1) for classification.
-  const target =
-    o.targets === 'labels' ? `select(select(0.0, 1.0, j == T[i]), f32(T[i]), p.k == 1u)` : `T[o + j]`;
+  const target = o.targets === 'labels' ? `select(select(0.0, 1.0, j == T[i]), f32(T[i]), p.k == 1u)` : `T[o + j]`;
   const correct =
     o.targets === 'labels'
       ? `let predicted = select(argmaxRow(o), select(0u, 1u, P[o] >= 0.5), p.k == 1u);

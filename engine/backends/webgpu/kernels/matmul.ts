@@ -47,7 +47,11 @@ export function matmulProgram(o: MatmulOptions): KernelProgram {
   const act = o.epilogue?.activation ?? 'identity';
   const flags = `${aVec ? 'A4' : 'A1'}${bVec ? 'B4' : 'B1'}${cVec ? 'C4' : 'C1'}_${checkM ? 'm' : ''}${checkN ? 'n' : ''}${checkK ? 'k' : ''}`;
   const shaderKey = `matmul_${variant}_${flags}_${bias ? `bias_${act}` : 'plain'}`;
-  const bindings: KernelProgram['bindings'] = bias ? (writeAct ? ['read', 'read', 'read', 'write', 'write'] : ['read', 'read', 'read', 'write']) : ['read', 'read', 'write'];
+  const bindings: KernelProgram['bindings'] = bias
+    ? writeAct
+      ? ['read', 'read', 'read', 'write', 'write']
+      : ['read', 'read', 'read', 'write']
+    : ['read', 'read', 'write'];
   const program: KernelProgram = {
     name: 'matmul',
     shaderKey,
@@ -124,7 +128,13 @@ fn offsetB(k: u32, n: u32) -> u32 { return ${b}; }`;
  * stored matrix runs along K (`major`: rows of the tile's other dimension are contiguous in K) or along the tile's
  * other dimension (`minor`: contiguous along m or n, the order the tile keeps).
  */
-function loadTile(which: 'A' | 'B', contiguous: 'major' | 'minor', vec: boolean, limitOuter: string | null, limitK: string | null): string {
+function loadTile(
+  which: 'A' | 'B',
+  contiguous: 'major' | 'minor',
+  vec: boolean,
+  limitOuter: string | null,
+  limitK: string | null,
+): string {
   const outer = which === 'A' ? 'm' : 'n';
   const tile = `${which}s`;
   const at = (o: string, k: string) => (which === 'A' ? `offset${which}(${o}, ${k})` : `offset${which}(${k}, ${o})`);

@@ -2,7 +2,14 @@
 // the gradient (g + λ·w) for weights only; SGD, momentum (optionally Nesterov) and Adam with the bias corrections
 // c1 = 1 − β1ᵗ, c2 = 1 − β2ᵗ computed per batch on the host in float64.
 import type { OptimizerConfig } from '../../../model/optimizers.ts';
-import { bindingsWgsl, LINEAR_ENTRY, LINEAR_INDEX, linearDispatch, LINEAR_WORKGROUP, type KernelProgram } from '../program.ts';
+import {
+  bindingsWgsl,
+  LINEAR_ENTRY,
+  LINEAR_INDEX,
+  linearDispatch,
+  LINEAR_WORKGROUP,
+  type KernelProgram,
+} from '../program.ts';
 
 export interface OptimizerOptions {
   optimizer: OptimizerConfig;
