@@ -11,7 +11,6 @@ import { compare } from './commands/compare.ts';
 import { exportCsv } from './commands/export-csv.ts';
 import { tag } from './commands/tag.ts';
 import { note } from './commands/note.ts';
-import { rename } from './commands/rename.ts';
 import { rm } from './commands/rm.ts';
 import { rerun } from './commands/rerun.ts';
 import { sweep } from './commands/sweep.ts';
@@ -29,7 +28,6 @@ export const COMMANDS: Command[] = [
   exportCsv,
   tag,
   note,
-  rename,
   rm,
   rerun,
   datasets,
