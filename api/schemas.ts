@@ -92,6 +92,8 @@ export const API_INPUTS = {
   failRun: z.strictObject({ id: RunId, message: z.string().min(1).max(10_000) }),
   addTags: z.strictObject({ id: RunId, tags: z.array(Tag).min(1).max(50) }),
   removeTags: z.strictObject({ id: RunId, tags: z.array(Tag).min(1).max(50) }),
+  /** trimmed; empty clears the name; also on a finished run */
+  renameRun: z.strictObject({ id: RunId, name: z.string().trim().max(200) }),
   addNote: z.strictObject({ id: RunId, text: z.string().trim().min(1).max(20_000) }),
   deleteRuns: z.strictObject({ ids: z.array(RunId).min(1).max(10_000) }),
   listExperiments: z.strictObject({}),

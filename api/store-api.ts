@@ -107,6 +107,7 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     failRun: ({ id, message }) => store.failRun(id, message),
     addTags: ({ id, tags }) => store.addTags(id, tags),
     removeTags: ({ id, tags }) => store.removeTags(id, tags),
+    renameRun: ({ id, name }) => store.renameRun(id, name),
     addNote: ({ id, text }) => store.addNote(id, text),
     deleteRuns: ({ ids }) => store.deleteRuns(ids),
     listExperiments: () => store.listExperiments(),

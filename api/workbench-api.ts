@@ -41,6 +41,7 @@ export interface ApiOutputs extends InsightOutputs, RunTableOutputs {
   failRun: void;
   addTags: string[];
   removeTags: string[];
+  renameRun: RunRecord;
   addNote: Note;
   deleteRuns: string[];
   listExperiments: ExperimentRecord[];

@@ -11,6 +11,7 @@ import { compare } from './commands/compare.ts';
 import { exportCsv } from './commands/export-csv.ts';
 import { tag } from './commands/tag.ts';
 import { note } from './commands/note.ts';
+import { rename } from './commands/rename.ts';
 import { rm } from './commands/rm.ts';
 import { rerun } from './commands/rerun.ts';
 import { sweep } from './commands/sweep.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: Command[] = [
   exportCsv,
   tag,
   note,
+  rename,
   rm,
   rerun,
   datasets,

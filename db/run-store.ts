@@ -49,6 +49,7 @@ export interface CreateRunOptions {
 /** Experiment 1 (migration 004): where a run goes when nobody names an experiment. */
 export const DEFAULT_EXPERIMENT_ID = 1;
 const EXPERIMENT_NAME_MAX = 100;
+const RUN_NAME_MAX = 200;
 
 type ExperimentRow = { id: number; name: string; created_at: number; runs: number };
 const toExperiment = (r: ExperimentRow): ExperimentRecord => ({
@@ -297,7 +298,20 @@ export class RunStore {
     return (this.st.countRuns.get() as { n: number }).n;
   }
 
-  // ── tags, notes, artifacts ────────────────────────────────────────────────────────────────────────────────────
+  // ── names, tags, notes, artifacts ─────────────────────────────────────────────────────────────────────────────
+
+  /** Names a run (trimmed; empty clears it). Allowed on finished runs: like tags and notes, a name is not a result. */
+  renameRun(ref: string, name: string): RunRecord {
+    const id = this.resolveRunId(ref);
+    const trimmed = name.trim();
+    if (trimmed.length > RUN_NAME_MAX)
+      throw new StoreError(
+        'invalid_argument',
+        `run name: ${trimmed.length} characters, at most ${RUN_NAME_MAX} (it begins ${JSON.stringify(trimmed.slice(0, 20))})`,
+      );
+    this.expectChange(this.st.renameRun.run({ id, name: trimmed === '' ? null : trimmed }), id);
+    return this.getRun(id);
+  }
 
   addTags(ref: string, tags: readonly string[]): string[] {
     const id = this.resolveRunId(ref);
@@ -586,7 +600,7 @@ export class RunStore {
     if (info.changes === 0) throw new StoreError('unknown_run', `no run "${id}" in ${this.path}`);
   }
 
-  /** A finished run (completed, cancelled, diverged, failed, interrupted) is read-only but for tags and notes. */
+  /** A finished run (completed, cancelled, diverged, failed, interrupted) is read-only but for its name, tags and notes. */
   private expectWritable(id: string, what: string): void {
     const row = this.st.runState.get({ id }) as { status: RunStatus } | undefined;
     if (!row) throw new StoreError('unknown_run', `no run "${id}" in ${this.path}`);

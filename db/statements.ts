@@ -62,6 +62,7 @@ export function createStatements(db: Db) {
     checkpointInfo: p(`SELECT kind, epoch, length(weights) AS bytes, created_at FROM checkpoints WHERE run_id = @id
       ORDER BY kind`),
     countRuns: p('SELECT count(*) AS n FROM runs'),
+    renameRun: p('UPDATE runs SET name = @name WHERE id = @id'),
     addTag: p('INSERT OR IGNORE INTO tags (run_id, tag) VALUES (@id, @tag)'),
     removeTag: p('DELETE FROM tags WHERE run_id = @id AND tag = @tag'),
     addNote: p('INSERT INTO notes (run_id, created_at, text) VALUES (@id, @now, @text)'),

@@ -6,7 +6,7 @@
  * Compare: curve / metricValue (train|val × loss|acc), bestAndLast (the run's recorded best epoch, the trainer's, and
  *   its last), epochAt, valuesAtEpoch (the chart's hover), configDiff (flattened configs, "differences only"),
  *   smooth (EMA debiased, Gaussian, running average; one 0..1 strength), epochsCsv (the epochs CSV of the Compare
- *   view and `mlpw export-csv`).
+ *   view and `mlpw export-csv`), runLabels (legend labels from the config keys that differ between the runs).
  * Sweeps: gridSize, sweepRows, parallelCoordinates (log axes for keys spanning decades), heatmap (two keys).
  * One run: confusionMatrix (engine predictions on labelled rows), decisionBoundary (N×N grid over a 2-D dataset),
  *   gradientCheck (float64 central differences vs backprop, per layer), histogramGrid / gradientNormSeries (the
@@ -44,6 +44,7 @@ export {
   type LayerGradCheck,
 } from './gradient-check.ts';
 export { gradientNormSeries, histogramGrid, type EpochLayers, type HistogramGrid } from './layer-histograms.ts';
+export { MAX_LABEL_KEYS, runLabels, type LabelledRun } from './run-labels.ts';
 export { ema, gaussian, runningAverage, smooth, SMOOTHING_KINDS, type SmoothingKind } from './smoothing.ts';
 export {
   gridSize,
