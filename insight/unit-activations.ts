@@ -88,3 +88,47 @@ function applyHead(head: ModelSnapshot['head'], z: Float64Array, units: number):
   for (let j = 0; j < units; j++) sum += z[j] = Math.exp(z[j]! - max);
   for (let j = 0; j < units; j++) z[j]! /= sum;
 }
+
+export interface UnitContributions {
+  /** the sample points along the one raw feature */
+  x: Float64Array;
+  /** the network's output 0 at each x (what the fitted curve draws) */
+  fit: Float64Array;
+  /** the last hidden layer's units, in index order: unit j's w_j·h_j(x) into output 0 (the fit is bias + their sum) */
+  contributions: Float64Array[];
+  /** the output layer's bias for output 0 */
+  bias: number;
+}
+
+/** The universal-approximation picture of a 1-feature network: its fit along x as the output bias plus each last
+ *  hidden unit's weighted activation w_j·h_j(x) (exact for the identity head a regression has). */
+export function unitContributions(snapshot: ModelSnapshot, range: [number, number], samples = 200): UnitContributions {
+  const first = snapshot.layers[0]!;
+  if (first.inputs !== 1)
+    throw new Error(`unit contributions along x need 1 input feature (this model has ${first.inputs})`);
+  const out = snapshot.layers.at(-1)!;
+  const hidden = snapshot.layers.length - 1;
+  const x = Float64Array.from(gridAxis(range[0], range[1], samples));
+  const fit = new Float64Array(samples);
+  const contributions = Array.from({ length: hidden > 0 ? out.inputs : 0 }, () => new Float64Array(samples));
+  const widest = Math.max(1, ...snapshot.layers.map((l) => l.units));
+  const s = snapshot.standardize;
+  for (let i = 0; i < samples; i++) {
+    let input = new Float64Array(widest);
+    let output = new Float64Array(widest);
+    input[0] = s ? (x[i]! - s.mean[0]!) / s.std[0]! : x[i]!;
+    snapshot.layers.forEach((layer, l) => {
+      if (l === hidden)
+        for (let k = 0; k < contributions.length; k++) contributions[k]![i] = input[k]! * layer.W[k * layer.units]!;
+      for (let j = 0; j < layer.units; j++) {
+        let z = layer.b[j]!;
+        for (let k = 0; k < layer.inputs; k++) z += input[k]! * layer.W[k * layer.units + j]!;
+        output[j] = activate(layer.activation, z);
+      }
+      if (l === hidden) applyHead(snapshot.head, output, layer.units);
+      [input, output] = [output, input];
+    });
+    fit[i] = input[0]!;
+  }
+  return { x, fit, contributions, bias: out.b[0]! };
+}

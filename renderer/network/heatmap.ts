@@ -52,3 +52,28 @@ export function paintHeatmap(
   canvas.height = resolution;
   ctx.putImageData(new ImageData(pixels, resolution, resolution), 0, 0);
 }
+
+/** RGBA pixels of one first-layer unit's incoming weights as a side × side image (row-major from the top, as the
+ *  images' pixels are): blue positive, orange negative, scaled by the unit's own max |w|. */
+export function weightPixels(
+  W: Float32Array,
+  units: number,
+  unit: number,
+  side: number,
+  theme: Theme,
+): Uint8ClampedArray<ArrayBuffer> {
+  const { posRgb, negRgb, mid } = SIGN_COLORS[theme];
+  const n = side * side;
+  let reach = 0;
+  for (let p = 0; p < n; p++) reach = Math.max(reach, Math.abs(W[p * units + unit]!));
+  reach ||= 1;
+  const px = new Uint8ClampedArray(new ArrayBuffer(n * 4));
+  for (let p = 0; p < n; p++) {
+    const t = W[p * units + unit]! / reach;
+    const to = t >= 0 ? posRgb : negRgb;
+    const a = Math.abs(t);
+    for (let ch = 0; ch < 3; ch++) px[4 * p + ch] = mid[ch]! + (to[ch]! - mid[ch]!) * a;
+    px[4 * p + 3] = 255;
+  }
+  return px;
+}

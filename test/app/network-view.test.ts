@@ -79,4 +79,43 @@ describe('the network view', () => {
     );
     w.unmount();
   });
+
+  it('draws a 2-512-3 net as its top 32 hidden units with "+480 more", a thumbnail each', () => {
+    const config = parseConfig({ dataset: { name: 'spiral', samples: 200 } });
+    const snapshot = initialSnapshot('spiral', [512], 2, 3);
+    const w = mount(NetworkView, { props: { snapshot, points: pointsOf(datasetOf(config.dataset)) } });
+    expect(Number(w.find('[data-test="net-column-1"]').attributes('data-shown'))).toBe(MAX_UNITS);
+    expect(w.findAll('[data-test="net-more"]').map((m) => m.text())).toEqual(['+480 more']);
+    expect(w.findAll('[data-test="net-thumbnail"]')).toHaveLength(2 + MAX_UNITS + 3);
+    expect(w.findAll('[data-test="net-edge"]')).toHaveLength(2 * MAX_UNITS + MAX_UNITS * 3);
+  });
+
+  it('shows an MNIST net’s first-layer weights as one 28 × 28 tile per drawn unit', () => {
+    const snapshot = initialSnapshot('mnist', [128], 784, 10);
+    const w = mount(NetworkView, { props: { snapshot, points: null } });
+    const tiles = w.findAll('[data-test="net-weight-tile"]');
+    expect(tiles).toHaveLength(MAX_UNITS);
+    const drawn = w
+      .find('[data-test="net-column-1"]')
+      .findAll('[data-test="net-unit"]')
+      .map((u) => Number(u.attributes('data-index')));
+    expect(tiles.map((t) => Number(t.attributes('data-index')))).toEqual(drawn);
+    expect(w.find('[data-test="tiles-more"]').text()).toBe('+96 more');
+    expect(w.find('[data-test="weight-tiles"]').text()).toContain('28 × 28');
+  });
+
+  it('draws a sine net’s fit and one thin curve per last hidden unit over the data', () => {
+    const config = parseConfig({ dataset: { name: 'sine', samples: 100 } });
+    const snapshot: ModelSnapshot = {
+      ...initialSnapshot('sine', [16, 12], 1, 1),
+      task: 'regression',
+      head: 'identity',
+      loss: 'mse',
+    };
+    const w = mount(NetworkView, { props: { snapshot, points: pointsOf(datasetOf(config.dataset)) } });
+    expect(w.findAll('[data-test="unit-curve"]')).toHaveLength(12);
+    expect(w.find('[data-test="fit-curve"]').attributes('d')).toMatch(/^M[\d.-]+,[\d.-]+(L[\d.-]+,[\d.-]+){199}$/);
+    expect(w.find('[data-test="net-thumbnail"]').exists()).toBe(false);
+    expect(w.find('[data-test="weight-tiles"]').exists()).toBe(false);
+  });
 });

@@ -11,7 +11,7 @@ import { Rng } from '../../engine/rng.ts';
 import type { ModelSnapshot } from '../../engine/types.ts';
 import { enginePredict } from '../../export/onnx/engine-predict.ts';
 import { gridAxis } from '../../insight/decision-boundary.ts';
-import { unitActivations } from '../../insight/unit-activations.ts';
+import { unitActivations, unitContributions } from '../../insight/unit-activations.ts';
 
 function randomSnapshot(widths: number[], activations: Activation[], head: ResolvedHead, seed: number): ModelSnapshot {
   const rng = new Rng(seed);
@@ -115,5 +115,23 @@ describe('unit activations over the input plane', () => {
   it('refuses a network that is not two features in, naming its inputs', () => {
     const snapshot = randomSnapshot([3, 4, 2], ['tanh'], 'softmax', 1);
     expect(() => unitActivations(snapshot, [0, 1], [0, 1])).toThrow('need 2 input features (this model has 3)');
+  });
+
+  it('splits a 1-D net’s fit into the output bias plus each last hidden unit’s w·h(x), equal to enginePredict', async () => {
+    const snapshot: ModelSnapshot = {
+      ...randomSnapshot([1, 7, 5, 1], ['tanh', 'relu'], 'identity', 11),
+      standardize: { mean: Float32Array.from([0.4]), std: Float32Array.from([1.8]) },
+    };
+    const c = unitContributions(snapshot, [-3, 3], 50);
+    expect(c.contributions).toHaveLength(5);
+    expect(c.bias).toBe(snapshot.layers[2]!.b[0]);
+    const predicted = await enginePredict(snapshot, Float32Array.from(c.x), 50);
+    for (let i = 0; i < 50; i++) {
+      const sum = c.bias + c.contributions.reduce((s, u) => s + u[i]!, 0);
+      expect(sum).toBeCloseTo(c.fit[i]!, 10);
+      expect(c.fit[i]).toBeCloseTo(predicted[i]!, 4);
+    }
+    // Not all flat: the units do contribute.
+    expect(Math.max(...c.contributions.map((u) => Math.max(...u) - Math.min(...u)))).toBeGreaterThan(0.01);
   });
 });
