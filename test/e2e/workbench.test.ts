@@ -59,7 +59,8 @@ async function trainAndWait(epochs = EPOCHS): Promise<string> {
 
 async function runRows(): Promise<string[]> {
   await page.getByTestId('nav-runs').click();
-  await page.getByTestId('runs-table').waitFor();
+  // the table is there at once; its rows once the store's listing is in (aria-busy false), not before
+  await page.locator('[data-test="runs-table"][aria-busy="false"]').waitFor();
   return page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.run!));
 }
 
