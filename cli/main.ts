@@ -17,6 +17,7 @@ import { rerun } from './commands/rerun.ts';
 import { sweep } from './commands/sweep.ts';
 import { serve } from './commands/serve.ts';
 import { experiments } from './commands/experiments.ts';
+import { surface } from './commands/surface.ts';
 import { EXIT_FAILED, EXIT_USAGE, isUserError } from './errors.ts';
 
 export const COMMANDS: Command[] = [
@@ -36,6 +37,7 @@ export const COMMANDS: Command[] = [
   importCommand,
   exportCommand,
   predict,
+  surface,
   serve,
 ];
 
