@@ -1,6 +1,7 @@
 // What the insight methods resolve to (ApiOutputs extends this). Plain JSON-safe data, like the rest of the API.
 import type { RunRecord, SweepRecord } from '../db/types.ts';
 import type { CheckpointKind, EpochMetrics, LayerEpochStats } from '../engine/types.ts';
+import type { Misclassified } from '../insight/misclassified.ts';
 import type { ConfusionMatrix, DecisionGrid, GradientCheckResult } from '../insight/types.ts';
 
 /** Which weights a view was computed from. */
@@ -34,6 +35,7 @@ export interface InsightOutputs {
   confusionMatrix: FromCheckpoint & { split: string; matrix: ConfusionMatrix };
   decisionBoundary: FromCheckpoint & { grid: DecisionGrid };
   gradientCheck: FromCheckpoint & { split: string; result: GradientCheckResult };
+  misclassified: FromCheckpoint & { split: string } & Misclassified;
   createSweep: { sweepId: string; runIds: string[] };
   listSweeps: SweepSummary[];
   getSweep: { sweep: SweepRecord; runs: RunRecord[] };

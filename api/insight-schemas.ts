@@ -27,6 +27,12 @@ export const INSIGHT_INPUTS = {
     checkpoint: Checkpoint,
     rows: z.number().int().min(1).max(256).default(16),
   }),
+  /** the most confident mistakes on the validation split with their pixels (Insight's gallery for image runs) */
+  misclassified: z.strictObject({
+    id: RunId,
+    checkpoint: Checkpoint,
+    limit: z.number().int().min(1).max(200).default(48),
+  }),
   /** a sweep and one queued run per grid point; the window's training queue then trains them */
   createSweep: z.strictObject({
     baseConfig: ExperimentConfigSchema,

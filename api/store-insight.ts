@@ -4,7 +4,7 @@
 import type { RunStore } from '../db/run-store.ts';
 import { expandGrid, flattenConfig, GridError, valueText } from '../engine/experiment/index.ts';
 import type { RunRecord, SweepRecord } from '../db/types.ts';
-import { runConfusion, runDecisionBoundary, runGradientCheck } from '../insight/node/run-insight.ts';
+import { runConfusion, runDecisionBoundary, runGradientCheck, runMisclassified } from '../insight/node/run-insight.ts';
 import { ApiError } from './errors.ts';
 import { recordRunDataset } from './store-datasets.ts';
 import type { ApiHandlers } from './workbench-api.ts';
@@ -36,6 +36,7 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
     confusionMatrix: ({ id, checkpoint }) => runConfusion(store, id, checkpoint),
     decisionBoundary: ({ id, checkpoint, resolution }) => runDecisionBoundary(store, id, checkpoint, resolution),
     gradientCheck: ({ id, checkpoint, rows }) => runGradientCheck(store, id, checkpoint, rows),
+    misclassified: ({ id, checkpoint, limit }) => runMisclassified(store, id, checkpoint, limit),
     createSweep: ({ baseConfig, grid }) => {
       let configs;
       try {

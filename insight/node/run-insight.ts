@@ -8,6 +8,7 @@ import type { CheckpointKind } from '../../engine/types.ts';
 import { confusionMatrix, type ConfusionMatrix } from '../confusion.ts';
 import { decisionBoundary, type DecisionGrid } from '../decision-boundary.ts';
 import { gradientCheck, type GradientCheckResult } from '../gradient-check.ts';
+import { misclassifiedRows, type Misclassified } from '../misclassified.ts';
 import { runSplits } from './run-data.ts';
 
 interface FromCheckpoint {
@@ -85,4 +86,20 @@ export function runGradientCheck(
     targets: split.targets?.subarray(0, n * outputs),
   });
   return { runId: run.id, checkpoint: kind, epoch, split: name, result };
+}
+
+/** The most confident mistakes on the validation split (the training split without one), for an image classifier. */
+export async function runMisclassified(
+  store: RunStore,
+  ref: string,
+  kind: CheckpointKind,
+  limit = 48,
+): Promise<FromCheckpoint & { split: string } & Misclassified> {
+  const run = store.getRun(ref);
+  if (run.dataInfo?.task === 'regression')
+    throw new StoreError('invalid_argument', `run ${run.id} is a regression run: misclassified rows need classes`);
+  const { epoch, snapshot } = store.requireCheckpoint(run, kind);
+  const { split, name } = checkedSplit(runSplits(store, run));
+  const found = await misclassifiedRows(snapshot, { x: split.x, n: split.n, labels: split.labels! }, limit);
+  return { runId: run.id, checkpoint: kind, epoch, split: name, ...found };
 }

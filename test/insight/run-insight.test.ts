@@ -2,7 +2,13 @@
 // answers that agree with what training recorded, and clear errors for views a run cannot have.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../db/index.ts';
-import { runConfusion, runDecisionBoundary, runGradientCheck } from '../../insight/node/run-insight.ts';
+import {
+  runConfusion,
+  runDecisionBoundary,
+  runGradientCheck,
+  runMisclassified,
+} from '../../insight/node/run-insight.ts';
+import { runSplits } from '../../insight/node/run-data.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli, trainRun } from '../cli/helpers.ts';
 
@@ -49,6 +55,28 @@ describe('run insight on the store host', () => {
     expect(g.result.rows).toBe(16);
     expect(g.result.verdict).toBe('agree');
     expect(runGradientCheck(store, sine, 'final').result.verdict).toBe('agree'); // regression: MSE targets
+  });
+
+  it('misclassified rows: as many as the confusion matrix counts off its diagonal, most confident first', async () => {
+    const c = await runConfusion(store, xor, 'best');
+    const offDiagonal = c.matrix.counts.reduce((s, row, t) => s + row.reduce((a, n, p) => a + (p === t ? 0 : n), 0), 0);
+    const m = await runMisclassified(store, xor, 'best', 200);
+    expect(m).toMatchObject({ runId: xor, checkpoint: 'best', split: 'validation', total: c.matrix.total });
+    expect(m.wrong).toBe(offDiagonal);
+    expect(m.rows).toHaveLength(Math.min(200, offDiagonal));
+    const { val } = runSplits(store, store.getRun(xor));
+    for (const r of m.rows) {
+      expect(r.predicted).not.toBe(r.actual);
+      expect(r.actual).toBe(val.labels![r.row]);
+      expect(r.pixels).toEqual(Array.from(val.x.subarray(2 * r.row, 2 * r.row + 2)));
+      expect(r.confidence).toBeGreaterThanOrEqual(0.5);
+    }
+    for (let i = 1; i < m.rows.length; i++)
+      expect(m.rows[i]!.confidence).toBeLessThanOrEqual(m.rows[i - 1]!.confidence);
+    expect((await runMisclassified(store, xor, 'best', 1)).rows.length).toBe(Math.min(1, offDiagonal));
+    await expect(runMisclassified(store, sine, 'final')).rejects.toThrow(
+      /regression run: misclassified rows need classes/,
+    );
   });
 
   it('says why a view does not apply', async () => {
