@@ -28,6 +28,26 @@ export interface TrainCallbacks {
   /** `best`: a new best validation epoch; `final`: the weights the run ends with (last good epoch). */
   onCheckpoint?(kind: CheckpointKind, epoch: number, snapshot: ModelSnapshot): void | Promise<void>;
   shouldCancel?(): boolean;
+  /** Play / pause / step / pace (engine/worker/run-gate.ts): awaited between epochs and, while held, between batches. */
+  gate?: TrainingGate;
+}
+
+/** Where a paused run stands: `epoch` whole epochs trained, then `batch` of the next epoch's `batches`. */
+export interface StepPosition {
+  epoch: number;
+  batch: number;
+  batches: number;
+}
+
+/**
+ * What the trainer awaits to go on. Both waits resolve true when the run was cancelled while waiting; `weights`
+ * reads the model after that exact step (only called while the run waits). Waiting never changes the numbers.
+ */
+export interface TrainingGate {
+  /** read after every batch: while false the batches run without awaiting anything */
+  readonly held: boolean;
+  beforeEpoch(at: StepPosition, weights: () => Promise<ModelSnapshot>): Promise<boolean>;
+  afterBatch(at: StepPosition, weights: () => Promise<ModelSnapshot>): Promise<boolean>;
 }
 
 export interface TrainResult {
@@ -110,15 +130,27 @@ export async function train(
   const throughput = new ThroughputWindow(started);
 
   let lastYield = performance.now();
+  const batches = Math.ceil(data.train.n / config.batchSize);
+  const gate = cb.gate;
+  const weightsNow = async () => snapshot(await backend.getWeights());
+  let inEpoch = 0;
+  // The backend's view of the gate: the epoch in progress is filled in here.
+  const batchGate = gate && {
+    get held() {
+      return gate.held;
+    },
+    afterBatch: (batch: number) => gate.afterBatch({ epoch: inEpoch, batch, batches }, weightsNow),
+  };
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       await yieldToEventLoop();
       lastYield = performance.now();
     }
-    if (cb.shouldCancel?.()) {
+    if (cb.shouldCancel?.() || (gate && (await gate.beforeEpoch({ epoch, batch: 0, batches }, weightsNow)))) {
       status = 'cancelled';
       break;
     }
+    inEpoch = epoch;
     const order = shuffle.permutation(data.train.n);
     const lr = learningRateAt(config, epoch);
     const t0 = performance.now();
@@ -135,6 +167,7 @@ export async function train(
           }
           return cb.shouldCancel?.() ?? false;
         },
+        gate: batchGate,
       },
     );
     if (sums === null) {

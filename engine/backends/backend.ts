@@ -38,6 +38,18 @@ export interface LossSums {
 export interface EpochHooks {
   /** called between batches, at most every ~100 ms; returning true stops the epoch early (cancel). */
   onBatch?(batchesDone: number, batches: number): boolean | void;
+  /** Paused or stepping runs: awaited between batches while `held` (never after an epoch's last batch). */
+  gate?: BatchGate;
+}
+
+/**
+ * The between-batches gate of a paused run (engine/worker/run-gate.ts). A backend reads `held` after every batch
+ * (one property read while playing) and, when it is set, awaits `afterBatch` with its weights current and readable;
+ * `afterBatch` resolves true when the run was cancelled while waiting.
+ */
+export interface BatchGate {
+  readonly held: boolean;
+  afterBatch(batchesDone: number, batches: number): Promise<boolean>;
 }
 
 export interface TrainingBackend {

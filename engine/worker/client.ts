@@ -13,7 +13,9 @@ import type {
   RunSummary,
 } from '../types.ts';
 import { fromWireError } from '../wire-error.ts';
+import type { StepPosition } from '../trainer.ts';
 import type { DatasetChunk, DatasetHeader, HostToWorker, MessagePortLike, WorkerToHost } from './protocol.ts';
+import type { StepUnit } from './run-gate.ts';
 
 /**
  * What a run reports, in order: started, every epoch and checkpoint, then finished or failed. One contract for
@@ -32,6 +34,8 @@ export type RunHandlers = Partial<RunRecorder> & {
   onProgress?(p: Progress): void;
   /** a streamed dataset's rows in the worker so far, after each chunk */
   onLoading?(rows: number, total: number): void;
+  /** the run waits at `at` (paused, or a step done), `snapshot` the weights after exactly that step */
+  onPaused?(at: StepPosition, snapshot: ModelSnapshot): void;
 };
 
 /** An imported dataset sent in pieces: its shape, then its rows in order (each chunk's buffers are transferred). */
@@ -45,6 +49,10 @@ export interface RunOptions {
   dataset?: Dataset | StreamedDataset;
   /** runs after the rows are in the worker and before training starts (the queue creates the run in the store) */
   beforeStart?(): Promise<void> | void;
+  /** start paused before the first epoch */
+  paused?: boolean;
+  /** epochs per second, or null: as fast as possible (the default) */
+  epochsPerSecond?: number | null;
 }
 
 /** A started engine worker as the client sees it. */
@@ -63,6 +71,13 @@ export interface EngineRunResult {
 export interface EngineRun {
   result: Promise<EngineRunResult>;
   cancel(): void;
+  /** stop after the batch in progress (onPaused follows); before the run starts, it starts paused */
+  pause(): void;
+  play(): void;
+  /** while paused: one minibatch, or to the end of the current epoch */
+  step(unit: StepUnit): void;
+  /** epochs per second, or null: as fast as possible */
+  setSpeed(epochsPerSecond: number | null): void;
 }
 
 /** A failure the engine reported (a bad config names its field), rebuilt from the wire. */
@@ -141,6 +156,8 @@ export function runEngine(
           });
         case 'checkpoint':
           return handlers.onCheckpoint?.(msg.kind, msg.epoch, msg.snapshot);
+        case 'paused':
+          return handlers.onPaused?.(msg.at, msg.snapshot);
         case 'done':
           await handlers.onFinished?.(msg.summary);
           settled = true;
@@ -182,7 +199,13 @@ export function runEngine(
     if (closed) return;
     if (cancelled) throw cancelledBeforeStart();
     started = true;
-    port.post({ type: 'start', config, dataset: whole, checkpoints: true });
+    port.post({ type: 'start', config, dataset: whole, checkpoints: true, paused, epochsPerSecond });
+  };
+  // Controls before `start` is posted ride on it; after, each is one message (ignored once the worker is gone).
+  let paused = options.paused ?? false;
+  let epochsPerSecond = options.epochsPerSecond ?? null;
+  const control = (message: HostToWorker) => {
+    if (started && !closed) port.post(message);
   };
   begin().catch(fail);
   return {
@@ -191,6 +214,19 @@ export function runEngine(
       if (closed) return;
       if (started) port.post({ type: 'cancel' });
       else cancelled = true;
+    },
+    pause: () => {
+      paused = true;
+      control({ type: 'pause' });
+    },
+    play: () => {
+      paused = false;
+      control({ type: 'play' });
+    },
+    step: (unit) => control({ type: 'step', unit }),
+    setSpeed: (eps) => {
+      epochsPerSecond = eps;
+      control({ type: 'speed', epochsPerSecond: eps });
     },
   };
 }

@@ -10,7 +10,9 @@ import type {
   Progress,
   RunSummary,
 } from '../types.ts';
+import type { StepPosition } from '../trainer.ts';
 import type { WireError } from '../wire-error.ts';
+import type { StepUnit } from './run-gate.ts';
 
 export type HostToWorker =
   | {
@@ -21,8 +23,18 @@ export type HostToWorker =
       dataset?: Dataset;
       /** send every checkpoint's weights back (the store keeps best and final). */
       checkpoints?: boolean;
+      /** start paused before the first epoch (a `paused` message follows `started`) */
+      paused?: boolean;
+      /** epochs per second (0.1–1000), or null/absent: as fast as possible. Changes when results show, never them. */
+      epochsPerSecond?: number | null;
     }
   | { type: 'cancel' }
+  /** stop after the batch in progress; the worker answers `paused` with that step's weights */
+  | { type: 'pause' }
+  | { type: 'play' }
+  /** while paused: one more minibatch, or on to the end of the current epoch, then `paused` again */
+  | { type: 'step'; unit: StepUnit }
+  | { type: 'speed'; epochsPerSecond: number | null }
   /** an imported dataset in pieces (one copy of the rows, never a second): its shape, then its rows in order */
   | { type: 'datasetBegin'; header: DatasetHeader }
   | ({ type: 'datasetChunk' } & DatasetChunk);
@@ -46,6 +58,8 @@ export type WorkerToHost =
   | { type: 'epoch'; metrics: EpochMetrics }
   | ({ type: 'progress' } & Progress)
   | { type: 'checkpoint'; kind: CheckpointKind; epoch: number; snapshot: ModelSnapshot }
+  /** the run waits at `at`; `snapshot` holds the weights after exactly that step */
+  | { type: 'paused'; at: StepPosition; snapshot: ModelSnapshot }
   | { type: 'done'; summary: RunSummary; backend: BackendInfo; data: DataInfo }
   | { type: 'failed'; error: WireError };
 

@@ -1,5 +1,6 @@
 // The engine side of the worker protocol, independent of the host: wire it to a MessagePortLike and it trains
-// one run per `start`, reporting every epoch, and stops on `cancel`. An imported dataset comes whole with `start` or
+// one run per `start`, reporting every epoch, and stops on `cancel`; `pause`, `play`, `step` and `speed` drive its
+// RunGate (when the next step runs, never what it computes). An imported dataset comes whole with `start` or
 // before it in chunks (datasetBegin, datasetChunk…), assembled here into one copy of its rows.
 import { parseConfig } from '../config.ts';
 import { createBackend } from '../backends/select.ts';
@@ -7,6 +8,7 @@ import { loadBuiltinDataset } from '../data/builtin.ts';
 import { train } from '../trainer.ts';
 import { toWireError } from '../wire-error.ts';
 import { assembleDataset, type DatasetAssembly } from './dataset-assembly.ts';
+import { RunGate } from './run-gate.ts';
 import type { HostToWorker, MessagePortLike, WorkerToHost } from './protocol.ts';
 
 export interface ServeOptions {
@@ -17,6 +19,8 @@ export interface ServeOptions {
 export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>, options: ServeOptions = {}): void {
   let cancelled = false;
   let running = false;
+  // The run's play/pause/step/pace state; a control message between runs is ignored.
+  let gate: RunGate | null = null;
   let streamed: DatasetAssembly | null = null;
   // A bad chunk is reported when the run starts (the host is still sending; one failure, in order).
   let streamError: unknown = null;
@@ -24,6 +28,24 @@ export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>, o
     switch (msg.type) {
       case 'cancel':
         cancelled = true;
+        gate?.cancel();
+        return;
+      case 'pause':
+        gate?.pause();
+        return;
+      case 'play':
+        gate?.play();
+        return;
+      case 'step':
+        gate?.step(msg.unit === 'batch' ? 'batch' : 'epoch');
+        return;
+      case 'speed':
+        try {
+          gate?.setSpeed(msg.epochsPerSecond);
+        } catch (e) {
+          port.post({ type: 'failed', error: toWireError(e, 'invalid_message') });
+          gate?.cancel();
+        }
         return;
       case 'datasetBegin':
         streamError = null;
@@ -66,7 +88,12 @@ export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>, o
         await options.prepareDataset?.(config.dataset.name);
         dataset = loadBuiltinDataset(config.dataset);
       }
+      const runGate = new RunGate((at, snapshot) => port.post({ type: 'paused', at, snapshot }), {
+        paused: msg.paused,
+        epochsPerSecond: msg.epochsPerSecond,
+      });
       const backend = await createBackend(config);
+      gate = runGate;
       try {
         const result = await train(config, dataset, backend, {
           onStart: ({ backend: info, data }) => port.post({ type: 'started', backend: info, data }),
@@ -76,9 +103,11 @@ export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>, o
             if (msg.checkpoints !== false) port.post({ type: 'checkpoint', kind, epoch, snapshot });
           },
           shouldCancel: () => cancelled,
+          gate: runGate,
         });
         port.post({ type: 'done', summary: result.summary, backend: result.backend, data: result.data });
       } finally {
+        gate = null;
         backend.dispose();
       }
     } catch (e) {

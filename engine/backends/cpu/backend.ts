@@ -79,6 +79,7 @@ export class CpuBackend implements TrainingBackend {
     const split = this.data.train;
     const batches = batchCount(plan.order.length, plan.batchSize);
     const sums: LossSums = { lossSum: 0, correct: 0, count: 0 };
+    const gate = hooks?.gate;
     let lastYield = performance.now();
     for (let bi = 0; bi < batches; bi++) {
       const rows = plan.order.subarray(bi * plan.batchSize, Math.min((bi + 1) * plan.batchSize, plan.order.length));
@@ -100,6 +101,7 @@ export class CpuBackend implements TrainingBackend {
         lastYield = performance.now();
         if (hooks?.onBatch?.(bi + 1, batches) === true) return null;
       }
+      if (gate?.held && bi + 1 < batches && (await gate.afterBatch(bi + 1, batches))) return null;
     }
     return sums;
   }

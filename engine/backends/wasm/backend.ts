@@ -330,6 +330,7 @@ export class WasmBackend implements TrainingBackend {
       this.rt.heap.u32(this.order.ptr, total).set(plan.order);
     }
     const sums: LossSums = { lossSum: 0, correct: 0, count: 0 };
+    const gate = hooks?.gate;
     let lastYield = performance.now();
     for (let bi = 0; bi < batches; bi++) {
       const first = bi * plan.batchSize;
@@ -349,6 +350,7 @@ export class WasmBackend implements TrainingBackend {
         lastYield = performance.now();
         if (hooks?.onBatch?.(bi + 1, batches) === true) return null;
       }
+      if (gate?.held && bi + 1 < batches && (await gate.afterBatch(bi + 1, batches))) return null;
     }
     return sums;
   }

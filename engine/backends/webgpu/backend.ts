@@ -7,6 +7,7 @@ import type { PreparedData, Split } from '../../data/prepare.ts';
 import type { BackendInfo, LayerWeights } from '../../types.ts';
 import {
   batchCount,
+  type BatchGate,
   type EpochHooks,
   type EpochPlan,
   type LossSums,
@@ -143,13 +144,16 @@ export class WebGpuBackend implements TrainingBackend {
   private async runBatches(
     batches: { dispatches: Dispatch[]; slot: BatchSlot }[],
     onChunk?: (done: number) => boolean,
+    gate?: BatchGate,
   ): Promise<boolean> {
     const device = this.ctx.device;
     let inFlight: Promise<void> | null = null;
     let lastYield = performance.now();
-    for (let start = 0; start < batches.length; start += BATCHES_PER_SUBMIT) {
+    // A held gate (paused, stepping) submits one batch at a time, so a step is exactly one minibatch.
+    for (let start = 0, size = 0; start < batches.length; start += size) {
       this.ctx.check();
-      const chunk = batches.slice(start, start + BATCHES_PER_SUBMIT);
+      size = gate?.held ? 1 : BATCHES_PER_SUBMIT;
+      const chunk = batches.slice(start, start + size);
       device.queue.writeBuffer(this.batchUniform, 0, packBatches(chunk.map((b) => b.slot)));
       const encoder = device.createCommandEncoder({ label: 'batches' });
       const pass = encoder.beginComputePass({ label: 'batches' });
@@ -164,6 +168,13 @@ export class WebGpuBackend implements TrainingBackend {
           await inFlight;
           return false;
         }
+      }
+      const done = start + chunk.length;
+      if (gate?.held && done < batches.length) {
+        // The weights are read while paused: this chunk's work finishes first.
+        await inFlight;
+        inFlight = null;
+        if (await gate.afterBatch(done, batches.length)) return false;
       }
     }
     if (inFlight) await inFlight;
@@ -225,7 +236,7 @@ export class WebGpuBackend implements TrainingBackend {
         },
       };
     });
-    const finished = await this.runBatches(work, (done) => hooks?.onBatch?.(done, batches) === true);
+    const finished = await this.runBatches(work, (done) => hooks?.onBatch?.(done, batches) === true, hooks?.gate);
     if (!finished) return null;
     return this.readSums(batches, n, true);
   }
