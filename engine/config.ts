@@ -11,6 +11,7 @@ export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export const SCHEDULES = ['constant', 'step', 'cosine'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
 export const INITS = ['auto', 'xavier', 'he'] as const;
+export const STRATIFY = ['auto', 'none', 'quantiles'] as const;
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type ResolvedHead = Exclude<(typeof HEADS)[number], 'auto'>;
@@ -97,6 +98,19 @@ export const ExperimentConfigSchema = z.strictObject({
   dataset: DatasetConfigSchema.prefault({}),
   /** Fraction of the samples held out for validation (seeded split). */
   validationSplit: z.number().min(0).max(0.9).default(0.2),
+  /** Fraction of all samples held out as a test set before the validation split (never seen by early stopping or
+   *  best-checkpoint selection; scored once at the end on the model the run ships). 0: no test set. */
+  testSplit: z.number().min(0).max(0.9).default(0),
+  /** How the held-out splits keep the data's make-up: `auto` stratifies classification by class (regression not at
+   *  all), `quantiles` stratifies by target quantile bins (regression; classes for classification), `none` is a plain
+   *  seeded shuffle (how runs split before this key existed; a stored config without it reads as `none`). */
+  stratify: z.enum(STRATIFY).default('auto'),
+  /** One fold of k-fold cross-validation (mlpw cv): fold `fold` (0-based) of `folds` is the validation set, the
+   *  other folds train; validationSplit is then unused. Absent for an ordinary run. */
+  crossValidation: z
+    .strictObject({ folds: z.number().int().min(2).max(100), fold: z.number().int().min(0).max(99) })
+    .refine((cv) => cv.fold < cv.folds, { message: 'fold must be less than folds', path: ['fold'] })
+    .optional(),
   /** Standardise features to zero mean, unit variance with training-split statistics. */
   standardize: z.boolean().default(true),
   model: z

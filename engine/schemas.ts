@@ -86,11 +86,42 @@ export const DataInfoSchema = z.strictObject({
   outputs: z.number().int().positive(),
   trainSamples: z.number().int().min(0),
   valSamples: z.number().int().min(0),
+  /** rows held out as the test set (config.testSplit); absent without one */
+  testSamples: z.number().int().min(0).optional(),
   classLabels: z.array(z.string()).optional(),
   head: ResolvedHeadSchema,
   loss: ResolvedLossSchema,
 });
 export type DataInfo = z.infer<typeof DataInfoSchema>;
+
+/** One class of a test set's score: precision, recall, F1 (null where undefined) and the rows of that class. */
+export const ClassScoreSchema = z.strictObject({
+  label: z.string(),
+  precision: Metric,
+  recall: Metric,
+  f1: Metric,
+  support: z.number().int().min(0),
+});
+
+/** The held-out test set (config.testSplit) scored once after training, on the model the run ships. */
+export const TestMetricsSchema = z.strictObject({
+  /** the weights scored: the best checkpoint where the run has one, else the final weights */
+  checkpoint: CheckpointKindSchema,
+  epoch: z.number().int().min(0),
+  samples: z.number().int().positive(),
+  /** mean loss of the run's loss function (null when it was not finite) */
+  loss: Metric,
+  /** classification: accuracy; regression: null */
+  acc: Metric,
+  /** classification: per class, in class order */
+  classes: z.array(ClassScoreSchema).max(1000).optional(),
+  /** classification: counts[true][predicted] */
+  confusion: z
+    .array(z.array(z.number().int().min(0)).max(1000))
+    .max(1000)
+    .optional(),
+});
+export type TestMetrics = z.infer<typeof TestMetricsSchema>;
 
 export const RunSummarySchema = z.strictObject({
   status: FinishStatusSchema,
@@ -102,6 +133,8 @@ export const RunSummarySchema = z.strictObject({
   samplesPerSecond: z.number().min(0),
   stoppedEarly: z.boolean(),
   error: z.string().optional(),
+  /** present when the config held out a test set and at least one epoch trained */
+  test: TestMetricsSchema.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

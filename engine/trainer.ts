@@ -2,7 +2,8 @@
 // early stopping, divergence detection, per-epoch metrics and checkpoints. Host-agnostic: callbacks report out.
 import { ConfigError, resolveHeadAndLoss, splitSeed, type ExperimentConfig } from './config.ts';
 import type { TrainingBackend } from './backends/backend.ts';
-import { prepareData } from './data/prepare.ts';
+import { prepareData, splitOptions } from './data/prepare.ts';
+import { scoreTestSet } from './data/test-score.ts';
 import { initWeights } from './model/init.ts';
 import { layerEpochStats } from './layer-stats.ts';
 import { learningRateAt } from './model/schedules.ts';
@@ -67,7 +68,19 @@ export async function train(
   cb: TrainCallbacks = {},
 ): Promise<TrainResult> {
   const { head, loss } = resolveHeadAndLoss(config, dataset.task, dataset.outputs);
-  const data = prepareData(dataset, config.validationSplit, config.standardize, splitSeed(config.dataset));
+  if (config.testSplit + (config.crossValidation ? 0 : config.validationSplit) >= 1)
+    throw new ConfigError(
+      `testSplit: ${config.testSplit} with validationSplit ${config.validationSplit} leaves no training rows; together they must stay below 1`,
+      'testSplit',
+      config.testSplit,
+    );
+  const data = prepareData(
+    dataset,
+    config.validationSplit,
+    config.standardize,
+    splitSeed(config.dataset),
+    splitOptions(config),
+  );
   if (data.train.n === 0)
     throw new ConfigError(
       `validationSplit: ${config.validationSplit} of ${dataset.n} samples leaves no training rows; lower it or use more samples`,
@@ -81,6 +94,7 @@ export async function train(
     outputs: dataset.outputs,
     trainSamples: data.train.n,
     valSamples: data.val.n,
+    ...(data.test ? { testSamples: data.test.n } : {}),
     classLabels: dataset.classLabels,
     head,
     loss,
@@ -225,6 +239,18 @@ export async function train(
   }
 
   const finalSnapshot = snapshot(lastGood);
+  // The test rows are scored once, now, on the weights the run ships: never seen by early stopping or the best epoch.
+  const test =
+    data.test && lastGoodEpoch > 0
+      ? await scoreTestSet(
+          backend,
+          data.test,
+          best
+            ? { checkpoint: 'best', epoch: best.metrics.epoch, layers: best.snapshot.layers }
+            : { checkpoint: 'final', epoch: lastGoodEpoch, layers: lastGood },
+          { head, loss, outputs: dataset.outputs, classLabels: dataset.classLabels },
+        )
+      : undefined;
   await cb.onCheckpoint?.('final', lastGoodEpoch, finalSnapshot);
   const summary: RunSummary = {
     status,
@@ -237,6 +263,7 @@ export async function train(
     samplesPerSecond: lastGoodAt > started ? (trainSamples / (lastGoodAt - started)) * 1000 : 0,
     stoppedEarly,
     error,
+    ...(test ? { test } : {}),
   };
   return { summary, final: finalSnapshot, best: best?.snapshot ?? null, data: dataInfo, backend: backend.info };
 }

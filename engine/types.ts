@@ -15,6 +15,7 @@ export type {
   RunStatus,
   RunSummary,
   Task,
+  TestMetrics,
 } from './schemas.ts';
 
 /** A dataset in memory: features row-major (n × features); labels for classification, targets for regression. */

@@ -1,17 +1,11 @@
-// Confusion matrix of a classifier on labelled rows: counts[true][predicted], with per-class recall and precision.
+// Confusion matrix of a classifier on labelled rows: counts[true][predicted], with per-class recall and precision
+// (counted by engine/data/class-metrics.ts, which the trainer's test score uses too).
 // Predictions come from the engine itself (enginePredict: the same float32 forward pass an ONNX export is checked
 // against), so the matrix agrees with the run's recorded validation accuracy.
 import type { ConfusionMatrix } from './types.ts';
+import { classScores, confusionCounts } from '../engine/data/class-metrics.ts';
 import { enginePredict } from '../export/onnx/engine-predict.ts';
 import type { ModelSnapshot } from '../engine/types.ts';
-
-/** The predicted class of row i: argmax of a softmax head; p ≥ 0.5 for a one-unit sigmoid head. */
-export function predictedClass(outputs: ArrayLike<number>, i: number, units: number): number {
-  if (units === 1) return outputs[i]! >= 0.5 ? 1 : 0;
-  let best = 0;
-  for (let k = 1; k < units; k++) if (outputs[i * units + k]! > outputs[i * units + best]!) best = k;
-  return best;
-}
 
 /** From head outputs (n × units) and true labels; `classes` names the classes (2 for a sigmoid head). */
 export function confusionFromOutputs(
@@ -20,21 +14,18 @@ export function confusionFromOutputs(
   labels: ArrayLike<number>,
   classes: string[],
 ): ConfusionMatrix {
-  const k = classes.length;
-  const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const counts = confusionCounts(outputs, units, labels, classes.length);
   const n = labels.length;
-  for (let i = 0; i < n; i++) counts[labels[i]!]![predictedClass(outputs, i, units)]!++;
   let correct = 0;
-  for (let c = 0; c < k; c++) correct += counts[c]![c]!;
-  const rowSum = (c: number) => counts[c]!.reduce((a, b) => a + b, 0);
-  const colSum = (c: number) => counts.reduce((a, row) => a + row[c]!, 0);
+  for (let c = 0; c < classes.length; c++) correct += counts[c]![c]!;
+  const scores = classScores(counts, classes);
   return {
     classes,
     counts,
     total: n,
     accuracy: n > 0 ? correct / n : 0,
-    recall: classes.map((_, c) => (rowSum(c) > 0 ? counts[c]![c]! / rowSum(c) : null)),
-    precision: classes.map((_, c) => (colSum(c) > 0 ? counts[c]![c]! / colSum(c) : null)),
+    recall: scores.map((s) => s.recall),
+    precision: scores.map((s) => s.precision),
   };
 }
 
@@ -57,3 +48,4 @@ export async function confusionMatrix(
 }
 
 export type { ConfusionMatrix };
+export { classScores, f1Score, predictedClass, type ClassScore } from '../engine/data/class-metrics.ts';

@@ -1,7 +1,10 @@
-// From a dataset to training and validation arrays: a seeded split, then standardisation with the training
-// split's statistics (kept with the model so exports take raw features).
-import { Rng } from '../rng.ts';
+// From a dataset to training, validation and test arrays: a seeded (by default stratified) split, then
+// standardisation with the training split's statistics (kept with the model so exports take raw features).
+import type { ExperimentConfig } from '../config.ts';
 import type { Dataset } from '../types.ts';
+import { heldOutRows, splitRows, type SplitOptions } from './split.ts';
+
+export { heldOutRows, type SplitOptions };
 
 export interface Split {
   x: Float32Array;
@@ -15,6 +18,8 @@ export interface Split {
 export interface PreparedData {
   train: Split;
   val: Split;
+  /** the held-out test rows (config.testSplit > 0): the trainer scores them once after the last epoch */
+  test?: Split;
   features: number;
   outputs: number;
   standardize: { mean: Float32Array; std: Float32Array } | null;
@@ -59,22 +64,28 @@ export function applyStandardize(x: Float32Array, f: number, s: { mean: Float32A
   }
 }
 
-/** How many of `n` rows the split holds out for validation (at least one when there is a split and rows to spare). */
-export function heldOutRows(n: number, validationSplit: number): number {
-  const nVal = Math.round(n * validationSplit);
-  return validationSplit > 0 && nVal === 0 && n > 1 ? 1 : nVal;
+/** The split options a config asks for (what prepareData needs beyond the validation fraction and seed). */
+export function splitOptions(config: ExperimentConfig): SplitOptions {
+  return { stratify: config.stratify, testSplit: config.testSplit, crossValidation: config.crossValidation };
 }
 
-export function prepareData(d: Dataset, validationSplit: number, standardize: boolean, seed: number): PreparedData {
-  const order = new Rng(seed ^ 0x5eed5917).permutation(d.n);
-  const nVal = heldOutRows(d.n, validationSplit);
-  const val = take(d, order.subarray(0, nVal));
-  const train = take(d, order.subarray(nVal));
+export function prepareData(
+  d: Dataset,
+  validationSplit: number,
+  standardize: boolean,
+  seed: number,
+  options: SplitOptions = {},
+): PreparedData {
+  const rows = splitRows(d, validationSplit, seed, options);
+  const val = take(d, rows.val);
+  const train = take(d, rows.train);
+  const test = rows.test.length > 0 ? take(d, rows.test) : undefined;
   let stats = null;
   if (standardize) {
     stats = featureStats(train.x, train.n, d.features);
     applyStandardize(train.x, d.features, stats);
     applyStandardize(val.x, d.features, stats);
+    if (test) applyStandardize(test.x, d.features, stats);
   }
-  return { train, val, features: d.features, outputs: d.outputs, standardize: stats };
+  return { train, val, ...(test ? { test } : {}), features: d.features, outputs: d.outputs, standardize: stats };
 }
