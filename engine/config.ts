@@ -13,7 +13,11 @@ export const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
 export const INITS = ['auto', 'xavier', 'he'] as const;
 export const STRATIFY = ['auto', 'none', 'quantiles'] as const;
 
+/** Input feature transforms of the 2-D built-ins (engine/data/transforms.ts), named as the columns they append. */
+export const FEATURE_TRANSFORMS = ['x1^2', 'x2^2', 'x1*x2', 'sin(x1)', 'sin(x2)'] as const;
+
 export type Activation = (typeof ACTIVATIONS)[number];
+export type FeatureTransform = (typeof FEATURE_TRANSFORMS)[number];
 export type ResolvedHead = Exclude<(typeof HEADS)[number], 'auto'>;
 export type ResolvedLoss = Exclude<(typeof LOSSES)[number], 'auto'>;
 
@@ -38,6 +42,12 @@ export const DatasetSchema = z.strictObject({
   classes: z.number().int().min(2).max(100).default(2),
   /** Seed of the data generator and of the validation split, separate from the training seed so both can vary alone. */
   seed: z.number().int().min(0).default(1),
+  /** Feature transforms appended to x1, x2 as extra inputs (2-feature sets only), each at most once; absent: none. */
+  transforms: z
+    .array(z.enum(FEATURE_TRANSFORMS))
+    .max(FEATURE_TRANSFORMS.length)
+    .refine((t) => new Set(t).size === t.length, { message: 'each transform at most once' })
+    .optional(),
 });
 
 /** The validation split's seed for an imported dataset: the data seed's default, so runs stored before imported

