@@ -189,6 +189,14 @@ export async function exportRun(
   to: ExportDestination,
 ): Promise<RunExport> {
   const run = store.getRun(ref);
+  // The graph takes raw x1, x2 only: a run on feature transforms is refused (naming the key) until it computes them.
+  const transforms = run.config.dataset.source === 'imported' ? undefined : run.config.dataset.transforms;
+  if (transforms?.length)
+    throw new OnnxError(
+      'unsupported',
+      `dataset.transforms: run ${run.id} trains on feature transforms (${transforms.join(', ')}), which the ONNX graph does not compute yet; export a run without dataset.transforms`,
+      { field: 'dataset.transforms', transforms },
+    );
   const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   if ('path' in to) checkOnnxTarget(to.path, to);
   const epochs = store.getEpochs(run.id);
