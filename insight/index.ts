@@ -7,6 +7,9 @@
  *   its last), epochAt, valuesAtEpoch (the chart's hover), configDiff (flattened configs, "differences only"),
  *   smooth (EMA debiased, Gaussian, running average; one 0..1 strength), epochsCsv (the epochs CSV of the Compare
  *   view and `mlpw export-csv`), runLabels (legend labels from the config keys that differ between the runs).
+ * Compare, any runs: storedMetrics (every metric the epochs hold, test.* included when stored), xValues (epoch,
+ *   optimizer step, samples seen, wall time), runMetric, parallelOf / scatterOf (any keys × a chosen metric, log
+ *   axes automatic past two decades or switched), spansDecades.
  * Sweeps: gridSize, sweepRows, parallelCoordinates (log axes for keys spanning decades), heatmap (two keys).
  * One run: confusionMatrix (engine predictions on labelled rows), decisionBoundary (N×N grid over a 2-D dataset),
  *   gradientCheck (float64 central differences vs backprop, per layer), histogramGrid / gradientNormSeries (the
@@ -17,12 +20,25 @@ export {
   configDiff,
   curve,
   epochAt,
+  metricField,
+  metricText,
   metricValue,
+  RUN_POINTS,
+  runMetric,
+  SPLITS,
+  storedMetrics,
   valuesAtEpoch,
+  X_AXES,
+  X_AXIS_TEXT,
+  xValues,
   type BestAndLast,
   type ConfigDiffRow,
   type CurveMetric,
   type CurveSplit,
+  type RunPoint,
+  type StoredMetric,
+  type XAxisKind,
+  type XAxisRun,
 } from './compare.ts';
 export {
   classNames,
@@ -49,10 +65,19 @@ export { ema, gaussian, runningAverage, smooth, SMOOTHING_KINDS, type SmoothingK
 export {
   gridSize,
   heatmap,
+  comparedAxis,
   LOSS_AXIS,
+  METRIC_AXIS,
   parallelCoordinates,
+  parallelOf,
+  scatterOf,
+  spansDecades,
   sweepRows,
+  type ComparedAxis,
+  type ComparedParallel,
+  type ComparedRun,
   type Heatmap,
+  type ScatterData,
   type ParallelAxis,
   type ParallelData,
   type SweepRow,

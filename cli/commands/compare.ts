@@ -1,6 +1,6 @@
 // `mlpw compare RUN RUN…`: configs side by side (only the keys that differ unless --all), metrics at each run's best
 // epoch (the trainer's, as the run records it; the Compare view's too) and at its last, and the validation loss epoch
-// by epoch.
+// by epoch; with --at-epoch N, every stored metric of each run at epoch N (as the Compare view's hover reads them).
 import type { EpochMetrics } from '../../engine/types.ts';
 import type { RunRecord } from '../../db/index.ts';
 import { parseFlags } from '../args.ts';
@@ -8,7 +8,14 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { fmt, fmtDuration, table } from '../format.ts';
 import { configTable, differs, flatText } from '../../engine/experiment/index.ts';
-import { bestAndLast, type BestAndLast } from '../../insight/index.ts';
+import {
+  bestAndLast,
+  epochAt,
+  metricValue,
+  storedMetrics,
+  type BestAndLast,
+  type CurveSplit,
+} from '../../insight/index.ts';
 import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
 
 const POINT_ROWS: [string, (e: EpochMetrics) => string][] = [
@@ -32,16 +39,54 @@ function metricsTable(runs: RunRecord[], ends: BestAndLast[]): string {
   return table(['metric', ...runs.map((r) => r.id)], rows);
 }
 
+/** Every metric the runs store, split first ("val_loss", "train_acc", "lr"), with its value in an epoch. */
+function metricColumns(curves: EpochMetrics[][]): { name: string; value: (e: EpochMetrics) => number | null }[] {
+  const snake = (m: string) => m.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return storedMetrics(curves).flatMap((m) =>
+    (m.splits.length ? m.splits : [null]).map((split: CurveSplit | null) => ({
+      name: split === null ? snake(m.metric) : `${split}_${snake(m.metric)}`,
+      value: (e: EpochMetrics) => metricValue(e, split, m.metric),
+    })),
+  );
+}
+
+/** `--at-epoch`: a whole number from 1; the error names the flag and the value. */
+function parseAtEpoch(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--at-epoch must be a whole number from 1 (got "${text}")`);
+  return n;
+}
+
+function atEpochTable(runs: RunRecord[], curves: EpochMetrics[][], epoch: number): string {
+  const points = curves.map((c) => epochAt(c, epoch));
+  const rows = metricColumns(curves).map((col) => [
+    col.name,
+    ...points.map((p) => {
+      const v = p ? col.value(p) : null;
+      return v === null ? '-' : fmt(v, 4);
+    }),
+  ]);
+  const ended = runs.flatMap((r, i) =>
+    points[i] ? [] : [`${r.id} has no epoch ${epoch} (${curves[i]!.length} stored)`],
+  );
+  return [`at epoch ${epoch}:`, table(['metric', ...runs.map((r) => r.id)], rows), ...ended].join('\n');
+}
+
 export const compare: Command = {
   name: 'compare',
   summary: 'runs side by side: differing config, best/last metrics, validation loss per epoch',
-  usage: 'mlpw compare RUN RUN… [--all] [--json] [--db FILE]   (--all: every config key, not only those that differ)',
+  usage:
+    'mlpw compare RUN RUN… [--all] [--at-epoch N] [--json] [--db FILE]   (--all: every config key, not only those that differ; --at-epoch: every metric at epoch N)',
   async run(argv, ctx) {
     const { values, positionals } = parseFlags(argv, {
       ...DB_FLAG,
       all: { type: 'boolean' },
       json: { type: 'boolean' },
+      'at-epoch': { type: 'string' },
     });
+    const atEpoch = parseAtEpoch(values['at-epoch']);
     if (positionals.length < 2) throw new UsageError(`compare needs two or more runs (got ${positionals.length})`);
     return withReadOnlyStore(values.db, ctx.env, (store) => {
       const runs = positionals.map((ref) => store.getRun(ref));
@@ -58,6 +103,17 @@ export const compare: Command = {
             best: byRun((i) => ends[i]!.best),
             last: byRun((i) => ends[i]!.last),
             valLoss: byRun((i) => curves[i]!.map((e) => e.valLoss)),
+            ...(atEpoch === null
+              ? {}
+              : {
+                  atEpoch: {
+                    epoch: atEpoch,
+                    metrics: byRun((i) => {
+                      const p = epochAt(curves[i]!, atEpoch);
+                      return p ? Object.fromEntries(metricColumns(curves).map((c) => [c.name, c.value(p)])) : null;
+                    }),
+                  },
+                }),
           }) + '\n',
         );
         return 0;
@@ -72,7 +128,9 @@ export const compare: Command = {
             )
           : '  identical',
       );
-      out.push('', metricsTable(runs, ends), '', 'val_loss by epoch:');
+      out.push('', metricsTable(runs, ends));
+      if (atEpoch !== null) out.push('', atEpochTable(runs, curves, atEpoch));
+      out.push('', 'val_loss by epoch:');
       const rows: string[][] = [];
       for (let e = 0; e < longest; e++)
         rows.push([String(e + 1), ...curves.map((c) => (c[e] ? fmt(c[e]!.valLoss) : ''))]);
