@@ -4,6 +4,7 @@
 // identity), so an output thumbnail is its class probability. Pure and small: the renderer runs it on every live
 // checkpoint (24 × 24 cells through a spiral net is well under a millisecond of arithmetic).
 import { activate, sigmoid } from '../engine/model/activations.ts';
+import { expandRows, transformsOf } from '../engine/data/transforms.ts';
 import type { ModelSnapshot } from '../engine/types.ts';
 import { gridAxis } from './decision-boundary.ts';
 
@@ -36,7 +37,9 @@ export function unitActivations(
   resolution = THUMBNAIL_RESOLUTION,
 ): UnitActivations {
   const first = snapshot.layers[0]!;
-  if (first.inputs !== 2)
+  // Two raw features, plus the columns of any feature transforms (dataset.transforms) computed from them.
+  const transforms = transformsOf(snapshot.featureNames, first.inputs);
+  if (!transforms)
     throw new Error(`unit activations over the input plane need 2 input features (this model has ${first.inputs})`);
   const xs = gridAxis(x[0], x[1], resolution);
   const ys = gridAxis(y[0], y[1], resolution);
@@ -48,15 +51,15 @@ export function unitActivations(
     min: new Array<number>(l.units).fill(Infinity),
     max: new Array<number>(l.units).fill(-Infinity),
   }));
-  const widest = Math.max(2, ...snapshot.layers.map((l) => l.units));
+  const widest = Math.max(first.inputs, ...snapshot.layers.map((l) => l.units));
   let input = new Float64Array(widest);
   let output = new Float64Array(widest);
   const s = snapshot.standardize;
   for (let r = 0; r < resolution; r++)
     for (let c = 0; c < resolution; c++) {
       const cell = r * resolution + c;
-      input[0] = s ? (xs[c]! - s.mean[0]!) / s.std[0]! : xs[c]!;
-      input[1] = s ? (ys[r]! - s.mean[1]!) / s.std[1]! : ys[r]!;
+      const raw = transforms.length ? expandRows([xs[c]!, ys[r]!], 1, transforms) : [xs[c]!, ys[r]!];
+      for (let k = 0; k < first.inputs; k++) input[k] = s ? (raw[k]! - s.mean[k]!) / s.std[k]! : raw[k]!;
       snapshot.layers.forEach((layer, l) => {
         // z_j = b_j + Σ_k a_k·W[k, j]; W is inputs × units, row-major
         for (let j = 0; j < layer.units; j++) {

@@ -1,6 +1,7 @@
 // Turning a dataset into what PointsChart draws, and a trained network into its decision-boundary grid.
 import type { ExperimentConfig } from '../../engine/config.ts';
 import { loadBuiltinDataset } from '../../engine/data/builtin.ts';
+import { expandRows, transformsOf } from '../../engine/data/transforms.ts';
 import type { Dataset, ModelSnapshot } from '../../engine/types.ts';
 import { enginePredict } from '../../export/onnx/engine-predict.ts';
 
@@ -36,20 +37,22 @@ export function datasetOf(config: ExperimentConfig['dataset']): Dataset {
 }
 
 export function pointsOf(d: Dataset, max = 2000): Points | null {
-  if (d.features !== 2 && !(d.task === 'regression' && d.features === 1)) return null;
+  // x1, x2 plus feature transforms' columns (dataset.transforms) draw as the plain 2-D set they are computed from.
+  const planar = transformsOf(d.featureNames, d.features) !== null;
+  if (!planar && !(d.task === 'regression' && d.features === 1)) return null;
   const n = Math.min(d.n, max);
   const x: number[] = [];
   const y: number[] = [];
   const label: number[] = [];
   for (let i = 0; i < n; i++) {
     x.push(d.x[i * d.features]!);
-    y.push(d.features === 2 ? d.x[i * 2 + 1]! : d.targets![i]!);
+    y.push(planar ? d.x[i * d.features + 1]! : d.targets![i]!);
     label.push(d.labels ? d.labels[i]! : 0);
   }
   const pad = (lo: number, hi: number) => [lo - 0.08 * (hi - lo || 1), hi + 0.08 * (hi - lo || 1)] as const;
   let [x0, x1] = pad(Math.min(...x), Math.max(...x));
   let [y0, y1] = pad(Math.min(...y), Math.max(...y));
-  if (d.features === 2) {
+  if (planar) {
     // Two features share one scale (a square plot, equal spans), so a spiral is not squashed into an ellipse.
     const half = Math.max(x1 - x0, y1 - y0) / 2;
     const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
@@ -67,7 +70,8 @@ export async function boundaryOf(snapshot: ModelSnapshot, bounds: Bounds, cells 
       grid[2 * (j * cells + i)] = bounds.x0 + ((i + 0.5) / cells) * (bounds.x1 - bounds.x0);
       grid[2 * (j * cells + i) + 1] = bounds.y0 + ((j + 0.5) / cells) * (bounds.y1 - bounds.y0);
     }
-  const out = await enginePredict(snapshot, grid, n);
+  const transforms = transformsOf(snapshot.featureNames, snapshot.layers[0]!.inputs);
+  const out = await enginePredict(snapshot, transforms?.length ? expandRows(grid, n, transforms) : grid, n);
   const k = out.length / n;
   const cls: number[] = new Array(n);
   const conf: number[] = new Array(n);

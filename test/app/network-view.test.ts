@@ -118,4 +118,13 @@ describe('the network view', () => {
     expect(w.find('[data-test="net-thumbnail"]').exists()).toBe(false);
     expect(w.find('[data-test="weight-tiles"]').exists()).toBe(false);
   });
+
+  it('gives a net on x1, x2 and feature transforms a thumbnail per input, the transforms labelled', () => {
+    const config = parseConfig({ dataset: { name: 'circles', samples: 200, transforms: ['x1^2', 'sin(x2)'] } });
+    const data = datasetOf(config.dataset);
+    const snapshot = { ...initialSnapshot('circles', [5], 4, 2), featureNames: data.featureNames };
+    const w = mount(NetworkView, { props: { snapshot, points: pointsOf(data) } });
+    expect(w.findAll('[data-test="net-thumbnail"]')).toHaveLength(4 + 5 + 2);
+    expect(w.find('[data-test="net-column-0"]').text()).toBe('x1x2x₁²sin x₂');
+  });
 });

@@ -10,6 +10,7 @@ import { linearForward } from '../../engine/model/linear.ts';
 import { Rng } from '../../engine/rng.ts';
 import type { ModelSnapshot } from '../../engine/types.ts';
 import { enginePredict } from '../../export/onnx/engine-predict.ts';
+import { expandRows } from '../../engine/data/transforms.ts';
 import { gridAxis } from '../../insight/decision-boundary.ts';
 import { unitActivations, unitContributions } from '../../insight/unit-activations.ts';
 
@@ -133,5 +134,25 @@ describe('unit activations over the input plane', () => {
     }
     // Not all flat: the units do contribute.
     expect(Math.max(...c.contributions.map((u) => Math.max(...u) - Math.min(...u)))).toBeGreaterThan(0.01);
+  });
+
+  it('a net on x1, x2 and feature transforms: each cell through the transforms, then the net (= enginePredict)', async () => {
+    const snapshot: ModelSnapshot = {
+      ...randomSnapshot([4, 6, 3], ['tanh'], 'softmax', 5),
+      standardize: { mean: Float32Array.from([0.3, -0.2, 0.5, 0.1]), std: Float32Array.from([1.7, 0.6, 0.9, 0.7]) },
+      featureNames: ['x1', 'x2', 'x1^2', 'sin(x2)'],
+    };
+    const [x, y, res] = [[-1, 2] as [number, number], [-1.5, 0.5] as [number, number], 7];
+    const got = unitActivations(snapshot, x, y, res);
+    const raw = gridRows(x, y, res);
+    const rows = expandRows(raw, res * res, ['x1^2', 'sin(x2)']);
+    expect(rows[2]).toBeCloseTo(raw[0]! ** 2, 6);
+    const expected = await enginePredict(snapshot, rows, res * res);
+    const out = got.layers[1]!;
+    for (let cell = 0; cell < res * res; cell++)
+      for (let k = 0; k < 3; k++) expect(out.values[k * res * res + cell]).toBeCloseTo(expected[cell * 3 + k]!, 5);
+    expect(() => unitActivations({ ...snapshot, featureNames: ['a', 'b', 'c', 'd'] }, x, y, res)).toThrow(
+      /need 2 input features \(this model has 4\)/,
+    );
   });
 });
