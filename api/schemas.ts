@@ -15,6 +15,7 @@ import {
 import { RUN_SORT_FIELDS } from '../db/types.ts';
 import { INSIGHT_INPUTS } from './insight-schemas.ts';
 import { RUN_TABLE_INPUTS } from './run-table-api.ts';
+import { SURFACE_INPUTS } from './surface-schemas.ts';
 import { WireSnapshotSchema } from './snapshot-wire.ts';
 
 const RunId = z.string().trim().min(1).max(64);
@@ -120,6 +121,7 @@ export const API_INPUTS = {
   chooseOnnxFile: z.strictObject({ defaultName: z.string().trim().min(1).max(255) }),
   ...INSIGHT_INPUTS,
   ...RUN_TABLE_INPUTS,
+  ...SURFACE_INPUTS,
 } as const;
 
 export type ApiMethod = keyof typeof API_INPUTS;

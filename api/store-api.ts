@@ -10,6 +10,7 @@ import { createDatasetHandlers, recordRunDataset } from './store-datasets.ts';
 import { createExportHandlers } from './store-export.ts';
 import { createInsightHandlers } from './store-insight.ts';
 import { runTable } from './store-run-table.ts';
+import { createSurfaceHandlers } from './store-surface.ts';
 import type { ApiHandlers, ApiParsedInput, AppInfo, RunPage } from './workbench-api.ts';
 
 export type FilePurpose = 'open' | 'save';
@@ -118,6 +119,7 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     ...createDatasetChunkHandlers(store),
     ...createExportHandlers(store, options.files),
     ...createInsightHandlers(store),
+    ...createSurfaceHandlers(store),
     // The desktop shell replaces these with its native dialogs (electron/main.ts); a browser uploads and downloads.
     chooseDatasetFile: desktopOnly,
     chooseOnnxFile: desktopOnly,
