@@ -33,7 +33,8 @@ export interface InsightOutputs {
   compareRuns: { runs: RunRecord[]; epochs: EpochMetrics[][] };
   getLayerStats: { epoch: number; layers: LayerEpochStats[] }[];
   confusionMatrix: FromCheckpoint & { split: string; matrix: ConfusionMatrix };
-  decisionBoundary: FromCheckpoint & { grid: DecisionGrid };
+  /** grid.points holds the training split's points first: the first `trainPoints` of them */
+  decisionBoundary: FromCheckpoint & { grid: DecisionGrid; trainPoints: number };
   gradientCheck: FromCheckpoint & { split: string; result: GradientCheckResult };
   misclassified: FromCheckpoint & { split: string } & Misclassified;
   createSweep: { sweepId: string; runIds: string[] };

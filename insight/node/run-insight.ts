@@ -44,7 +44,7 @@ export async function runDecisionBoundary(
   ref: string,
   kind: CheckpointKind,
   resolution = 60,
-): Promise<FromCheckpoint & { grid: DecisionGrid }> {
+): Promise<FromCheckpoint & { grid: DecisionGrid; trainPoints: number }> {
   const run = store.getRun(ref);
   const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   if (snapshot.layers[0]!.inputs !== 2)
@@ -58,13 +58,17 @@ export async function runDecisionBoundary(
   const x: number[] = [];
   const label: number[] = [];
   const outputs = snapshot.layers.at(-1)!.units;
-  for (const split of [train, val])
+  const add = (split: Split) => {
     for (let i = 0; i < split.n; i += stride) {
       x.push(split.x[2 * i]!, split.x[2 * i + 1]!);
       label.push(split.labels ? split.labels[i]! : split.targets![i * outputs]!);
     }
+  };
+  add(train);
+  const trainPoints = label.length; // the training split's points come first, then the validation split's
+  add(val);
   const grid = await decisionBoundary(snapshot, { x: Float32Array.from(x), n: label.length, label }, resolution);
-  return { runId: run.id, checkpoint: kind, epoch, grid };
+  return { runId: run.id, checkpoint: kind, epoch, grid, trainPoints };
 }
 
 export function runGradientCheck(

@@ -48,6 +48,13 @@ describe('run insight on the store host', () => {
     expect(d.grid.predicted).toHaveLength(400);
     expect(d.grid.points).toHaveLength(200);
     expect(new Set(d.grid.predicted)).toEqual(new Set([0, 1]));
+    // The training split's points first (what "show validation points" off keeps), then the validation split's.
+    const { train, val } = runSplits(store, store.getRun(xor));
+    expect(d.trainPoints).toBe(train.n);
+    expect(d.grid.points.slice(0, d.trainPoints).map((p) => [p.x, p.y])).toEqual(
+      Array.from({ length: train.n }, (_, i) => [train.x[2 * i], train.x[2 * i + 1]]),
+    );
+    expect(d.grid.points.slice(d.trainPoints).map((p) => p.label)).toEqual(Array.from(val.labels!));
   });
 
   it('gradient check of the checkpoint', () => {
