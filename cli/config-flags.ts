@@ -34,6 +34,8 @@ export const CONFIG_FLAGS = {
   epochs: { type: 'string' },
   seed: { type: 'string' },
   'val-split': { type: 'string' },
+  'test-split': { type: 'string' },
+  stratify: { type: 'string' },
   'early-stopping': { type: 'string' },
   'no-standardize': { type: 'boolean' },
   backend: { type: 'string' },
@@ -128,6 +130,8 @@ export function configFromFlags(values: Values, base?: ExperimentConfigInput): E
   if (values.epochs !== undefined) input.epochs = intFlag('epochs', values.epochs);
   if (values.seed !== undefined) input.seed = intFlag('seed', values.seed);
   if (values['val-split'] !== undefined) input.validationSplit = numberFlag('val-split', values['val-split']);
+  if (values['test-split'] !== undefined) input.testSplit = numberFlag('test-split', values['test-split']);
+  if (values.stratify !== undefined) input.stratify = values.stratify;
   if (values['early-stopping'] !== undefined) {
     const es = obj(input, 'earlyStopping');
     es.enabled = true;

@@ -1,6 +1,6 @@
 // The mapping between rows and records: the indexed hyperparameter columns a config yields, and a runs row read back.
 import { parseConfig, withImportedDataset, type ExperimentConfig } from '../engine/config.ts';
-import type { BackendInfo, DataInfo, RunStatus } from '../engine/types.ts';
+import type { BackendInfo, DataInfo, RunStatus, TestMetrics } from '../engine/types.ts';
 import { StoreError } from './errors.ts';
 import type { RunRecord } from './types.ts';
 
@@ -56,10 +56,15 @@ export interface RunRow {
   duration_ms: number | null;
   samples_per_sec: number | null;
   stopped_early: number | null;
+  test_metrics: string | null;
   tags: string | null;
   dataset_hash: string | null;
   dataset_rows: number | null;
 }
+
+/** The artifact kind that holds a run's test-set score (TestMetrics as its details; no file, so path ''): written
+ *  once when the run finishes, like the loss surface's computed result, so the schema needs no new column. */
+export const TEST_METRICS_ARTIFACT = 'test-metrics';
 
 // Tags come back in one column, separated by the ASCII unit separator (a tag cannot contain it).
 export const TAG_SEPARATOR = '\x1f';
@@ -70,13 +75,19 @@ export const RUN_COLUMNS = `runs.id, runs.name, runs.status, runs.config, runs.d
   runs.duration_ms, runs.samples_per_sec, runs.stopped_early, runs.experiment_id, runs.dataset_hash,
   (SELECT rows FROM datasets WHERE datasets.hash = runs.dataset_hash AND datasets.complete = 1 LIMIT 1) AS dataset_rows,
   (SELECT name FROM experiments WHERE experiments.id = runs.experiment_id) AS experiment,
+  (SELECT details FROM artifacts WHERE artifacts.run_id = runs.id AND artifacts.kind = '${TEST_METRICS_ARTIFACT}'
+    ORDER BY artifacts.id DESC LIMIT 1) AS test_metrics,
   (SELECT group_concat(tag, char(31)) FROM tags WHERE tags.run_id = runs.id) AS tags`;
 
 /** A stored config, checked against the engine's schema as it is read: a row edited or damaged outside the app is
  *  named here rather than failing later inside training or an export. `owner` names the row ("run …", "sweep …"). */
 export function storedConfig(owner: string, text: string): ExperimentConfig {
   try {
-    return parseConfig(JSON.parse(text));
+    const stored = JSON.parse(text) as unknown;
+    // Stored before configs had `stratify`: those runs split unstratified, so that is how they read (and rerun).
+    if (stored !== null && typeof stored === 'object' && !Array.isArray(stored) && !('stratify' in stored))
+      (stored as Record<string, unknown>).stratify = 'none';
+    return parseConfig(stored);
   } catch (e) {
     throw new StoreError(
       'damaged',
@@ -128,6 +139,7 @@ export function toRunRecord(r: RunRow): RunRecord {
     durationMs: r.duration_ms,
     samplesPerSec: r.samples_per_sec,
     stoppedEarly: r.stopped_early === null ? null : r.stopped_early !== 0,
+    test: r.test_metrics ? (JSON.parse(r.test_metrics) as TestMetrics) : null,
     tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
   };
 }

@@ -12,7 +12,7 @@ import type {
   RunStatus,
   RunSummary,
 } from '../engine/types.ts';
-import { hyperColumns, storedConfig, toRunRecord, type RunRow } from './columns.ts';
+import { TEST_METRICS_ARTIFACT, hyperColumns, storedConfig, toRunRecord, type RunRow } from './columns.ts';
 import { DatasetStore } from './datasets.ts';
 import { listRunsQuery } from './run-query.ts';
 import { StoreError, sqliteCode } from './errors.ts';
@@ -185,6 +185,19 @@ export class RunStore {
 
   finishRun(id: string, summary: RunSummary): void {
     this.expectWritable(id, 'finish it again');
+    this.db.transaction(() => this.finishRow(id, summary))();
+  }
+
+  /** The finish itself, and the test-set score as its artifact (TEST_METRICS_ARTIFACT) when the run has one. */
+  private finishRow(id: string, summary: RunSummary): void {
+    if (summary.test)
+      this.st.addArtifact.run({
+        id,
+        kind: TEST_METRICS_ARTIFACT,
+        path: '',
+        details: JSON.stringify(summary.test),
+        now: Date.now(),
+      });
     this.expectChange(
       this.st.finish.run({
         id,

@@ -1,7 +1,7 @@
 // What the store hands out: plain data, safe to send over IPC or HTTP as JSON (times are Unix milliseconds).
 import type { ExperimentConfig } from '../engine/config.ts';
 import type { GridAxis } from '../engine/experiment/grid-axis.ts';
-import type { BackendInfo, CheckpointKind, DataInfo, EpochMetrics, RunStatus } from '../engine/types.ts';
+import type { BackendInfo, CheckpointKind, DataInfo, EpochMetrics, RunStatus, TestMetrics } from '../engine/types.ts';
 
 export interface RunRecord {
   id: string;
@@ -40,6 +40,8 @@ export interface RunRecord {
   durationMs: number | null;
   samplesPerSec: number | null;
   stoppedEarly: boolean | null;
+  /** the held-out test set's score (config.testSplit), taken once after training; null without one */
+  test: TestMetrics | null;
   tags: string[];
 }
 

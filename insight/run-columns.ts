@@ -52,6 +52,18 @@ const RUN_FACTS: Record<string, (r: RunRecord) => CellValue> = {
   sweep: (r) => r.sweepId,
 };
 
+/** The held-out test set's score (config.testSplit), taken once on the model the run ships; null without one. */
+export const TEST_COLUMNS: Record<string, (r: RunRecord) => number | null> = {
+  'test.loss': (r) => r.test?.loss ?? null,
+  'test.acc': (r) => r.test?.acc ?? null,
+  /** macro F1: the mean over classes that have one */
+  'test.f1': (r) => {
+    const f1 = (r.test?.classes ?? []).map((c) => c.f1).filter((v): v is number => v !== null);
+    return f1.length ? f1.reduce((a, b) => a + b, 0) / f1.length : null;
+  },
+  'test.samples': (r) => r.test?.samples ?? null,
+};
+
 export type ColumnKind = 'fact' | 'metric' | 'config';
 
 export interface Column {
@@ -112,6 +124,8 @@ export function resolveColumn(key: string, runs: readonly RunWithEpochs[]): Colu
     return metricColumn(text, at as 'best' | 'last', name as MetricName);
   }
   if (Object.hasOwn(METRICS, text)) return metricColumn(text, 'last', text as MetricName);
+  const test = Object.hasOwn(TEST_COLUMNS, text) ? TEST_COLUMNS[text] : undefined;
+  if (test) return { key: text, kind: 'metric', numeric: true, value: ({ run }) => test(run) };
   const fact = RUN_FACTS[text];
   if (fact && Object.hasOwn(RUN_FACTS, text))
     return {
@@ -137,6 +151,7 @@ export function resolveColumn(key: string, runs: readonly RunWithEpochs[]): Colu
   throw new ColumnError(
     text,
     `unknown column "${text}" (run: ${Object.keys(RUN_FACTS).join(', ')}; metrics: best.M or last.M with M one of ${Object.keys(METRICS).join(', ')}; ` +
+      `test set: ${Object.keys(TEST_COLUMNS).join(', ')}; ` +
       `config keys such as ${keys.slice(0, 6).join(', ')}, …)`,
   );
 }

@@ -5,7 +5,7 @@ import { findDataset, listDatasets } from '../../engine/data/builtin.ts';
 import { keepAlive, recordRun, type RunStore } from '../../db/index.ts';
 import { DatasetStore } from '../../db/datasets.ts';
 import { ConfigError, type ExperimentConfig } from '../../engine/config.ts';
-import type { Dataset, EpochMetrics, RunSummary } from '../../engine/types.ts';
+import type { Dataset, EpochMetrics, RunSummary, TestMetrics } from '../../engine/types.ts';
 import { parseFlags } from '../args.ts';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
 import { fmt, fmtDuration, fmtInt, progressBar } from '../format.ts';
@@ -30,6 +30,10 @@ export const TRAIN_USAGE = `mlpw train [--config FILE] [--dataset NAME] [--layer
   --schedule S             constant, step, cosine
   --batch N --epochs N --seed N
   --val-split F            fraction held out for validation, 0 to 0.9 (default 0.2)
+  --test-split F           fraction held out as a test set first, 0 to 0.9 (default 0): never used for early stopping
+                           or the best epoch, scored once at the end on the best checkpoint (mlpw show, runs --columns test.acc)
+  --stratify S             auto (default: by class for classification), quantiles (regression: by target quantile
+                           bins), none (a plain seeded shuffle)
   --early-stopping N       stop after N epochs without validation improvement
   --no-standardize         train on the features as stored (default: zero mean, unit variance from the training split)
   --backend B --precision P   auto, cpu, webgpu; float32 or float64 (cpu)
@@ -42,6 +46,14 @@ export function metricsLine(m: EpochMetrics, epochs: number): string {
   if (m.valAcc !== null) parts.push(`val_acc ${fmt(m.valAcc, 3)}`);
   parts.push(`lr ${fmt(m.lr)}`, `${fmtInt(m.samplesPerSec)} samples/s`);
   return parts.join('  ');
+}
+
+/** "test (best checkpoint, epoch 12; 30 rows): loss 0.1234  acc 0.967": the held-out score and which weights made it. */
+export function testLine(t: TestMetrics): string {
+  return (
+    `test (${t.checkpoint} checkpoint, epoch ${t.epoch}; ${fmtInt(t.samples)} rows): loss ${fmt(t.loss)}` +
+    (t.acc !== null ? `  acc ${fmt(t.acc, 3)}` : '')
+  );
 }
 
 function pick(m: EpochMetrics | null) {
@@ -65,6 +77,7 @@ export function summaryJson(summary: RunSummary, extra: Record<string, unknown>)
     durationMs: summary.durationMs,
     stoppedEarly: summary.stoppedEarly,
     ...(summary.error ? { error: summary.error } : {}),
+    ...(summary.test ? { test: summary.test } : {}),
   };
 }
 
@@ -97,7 +110,8 @@ export async function trainWithOutput(
             : `webgpu (${backend.adapter?.description ?? 'adapter'})`;
         if (!json && !quiet)
           ctx.stdout.write(
-            `training ${data.dataset}: ${data.trainSamples} train / ${data.valSamples} validation samples, ` +
+            `training ${data.dataset}: ${data.trainSamples} train / ${data.valSamples} validation` +
+              `${data.testSamples ? ` / ${data.testSamples} test` : ''} samples, ` +
               `${data.features} → ${config.model.layers.map((l) => l.units).join(' → ') || '·'} → ${data.outputs} ` +
               `(${data.head}, ${data.loss}), backend ${backendName}\n`,
           );
@@ -146,6 +160,7 @@ export async function trainWithOutput(
           (f ? `; final val_loss ${fmt(f.valLoss)}${f.valAcc !== null ? ` val_acc ${fmt(f.valAcc, 3)}` : ''}` : '') +
           (b ? `; best val_loss ${fmt(b.valLoss)} at epoch ${b.epoch}` : '') +
           (summary.error ? `\n${summary.error}` : '') +
+          (summary.test ? `\n${testLine(summary.test)}` : '') +
           '\n',
       );
     }
