@@ -20,8 +20,10 @@ export const RUN_TABLE_INPUTS = {
     columns: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
     /** `mlpw runs --filter` syntax: `val_acc > 0.9 and activation = relu` */
     filter: z.string().max(2000).optional(),
-    /** one column key; the answer then holds groups instead of a page of rows */
-    groupBy: z.string().trim().min(1).max(200).optional(),
+    /** one column key, or several (nested: one group per combination); the answer then holds groups, not rows */
+    groupBy: z
+      .union([z.string().trim().min(1).max(200), z.array(z.string().trim().min(1).max(200)).min(1).max(5)])
+      .optional(),
     limit: z.number().int().min(1).max(1000).default(50),
     offset: z.number().int().min(0).default(0),
   }),
@@ -44,9 +46,13 @@ export interface RunTableColumn {
 }
 
 export interface RunTableGroup {
-  /** the group's value of the groupBy column */
+  /** the group's value of the (first) groupBy column */
   key: CellValue;
+  /** its value of each groupBy column, in order */
+  keys: CellValue[];
   runIds: string[];
+  /** the group's runs with their cells in `columns` order, for expanding the group (as runIds, in table order) */
+  runs: { id: string; name: string | null; cells: CellValue[] }[];
   /** per column: mean ± std for numeric columns, else the shared value (null when it varies) */
   cells: (Summary | CellValue | null)[];
 }

@@ -69,10 +69,15 @@ export function runTable(q: ApiParsedInput<'runTable'>, listed: RunRecord[], sto
     );
   const page = { ...shown, total: passing.length, filterError: null };
   if (q.groupBy !== undefined) {
-    const by = asField('groupBy', () => resolveColumn(q.groupBy!, all));
-    const groups = groupRuns(passing, [by], columns).map((g) => ({
+    const keys = typeof q.groupBy === 'string' ? [q.groupBy] : q.groupBy;
+    const by = keys.map((key, i) =>
+      asField(typeof q.groupBy === 'string' ? 'groupBy' : `groupBy[${i}]`, () => resolveColumn(key, all)),
+    );
+    const groups = groupRuns(passing, by, columns).map((g) => ({
       key: g.keys[0] ?? null,
+      keys: g.keys,
       runIds: g.runs.map((r) => r.run.id),
+      runs: g.runs.map((r) => ({ id: r.run.id, name: r.run.name, cells: columns.map((c) => c.value(r)) })),
       cells: g.cells,
     }));
     return { ...page, rows: [], groups };

@@ -40,6 +40,23 @@ export async function createExperiment(api: WorkbenchApi, name: string): Promise
   return made;
 }
 
+/** Renames an experiment; the Runs table and the Designer's choice follow it to its new name. */
+export async function renameExperiment(api: WorkbenchApi, from: string, to: string): Promise<ExperimentRecord> {
+  const renamed = await api.renameExperiment({ from, to });
+  if (experiments.shown !== null && experiments.shown.toLowerCase() === from.toLowerCase())
+    experiments.shown = renamed.name;
+  if (experiments.forNewRuns.toLowerCase() === from.toLowerCase()) setExperimentForNewRuns(renamed.name);
+  await refreshExperiments(api);
+  return renamed;
+}
+
+/** Moves runs into an existing experiment (all or none), then recounts the sidebar. */
+export async function moveRuns(api: WorkbenchApi, ids: string[], experiment: string): Promise<string[]> {
+  const moved = await api.moveRuns({ ids, experiment });
+  await refreshExperiments(api);
+  return moved;
+}
+
 export function setExperimentForNewRuns(name: string): void {
   experiments.forNewRuns = name.trim();
   try {

@@ -115,4 +115,17 @@ describe('runTable', () => {
     expect(cell.std).toBeCloseTo(0.2, 12); // 0.1, 0.3, 0.5: sample variance 0.04
     expect(t.rows).toEqual([]);
   });
+
+  it('groups by several keys, one group per combination, each with its runs and their cells', async () => {
+    const t = await table({ columns: ['best.val_acc'], groupBy: ['activation', 'best.val_acc'] });
+    expect(t.groups).toHaveLength(6);
+    const relu = t.groups!.find((g) => g.keys[0] === 'relu' && g.keys[1] === 0.5)!;
+    expect([relu.key, relu.runIds, relu.runs]).toEqual(['relu', [ids[4]], [{ id: ids[4], name: null, cells: [0.5] }]]);
+    const byOne = await table({ columns: ['best.val_acc'], groupBy: ['activation'] });
+    const tanh = byOne.groups!.find((g) => g.key === 'tanh')!;
+    expect(tanh.keys).toEqual(['tanh']);
+    expect(tanh.runs.map((r) => [r.id, ...r.cells])).toEqual(tanh.runIds.map((id) => [id, (ids.indexOf(id) + 1) / 10]));
+    const r = await dispatch(handlers, 'runTable', { groupBy: ['activation', 'bogus'] });
+    expect(r.ok ? null : r.error.field).toBe('groupBy[1]');
+  });
 });
