@@ -36,7 +36,7 @@ export function defaultName(file: string): string {
   return (
     basename(file)
       .replace(/\.gz$/i, '')
-      .replace(/\.(csv|tsv|txt|json|ndjson|jsonl|idx\d-ubyte)$/i, '') || basename(file)
+      .replace(/\.(csv|tsv|txt|data|json|ndjson|jsonl|idx\d-ubyte)$/i, '') || basename(file)
   );
 }
 
@@ -195,6 +195,11 @@ export const importCommand: Command = {
       const t = data as Partial<TableImport>;
       if (t.columns && !planShown) showPlan(t.columns, t.warnings ?? []);
       for (const note of rowNotes(data)) ctx.stdout.write(`${note}\n`);
+      // Numbers read as classes are a guess worth naming (wine quality 3–9 is either): how to choose the other.
+      if (values.task === undefined && data.classLabels?.every((c) => /^[+-]?\d+$/.test(c)))
+        ctx.stdout.write(
+          `${data.targetName}: ${data.outputs} whole-number values read as classes; pass --task regression to predict it as a number\n`,
+        );
     };
 
     if (values['dry-run']) {

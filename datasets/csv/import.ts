@@ -14,7 +14,7 @@ import type { CsvRecord } from './tokenizer.ts';
 export interface CsvImportOptions {
   /** the target column: its header name, or its 1-based position */
   target: string;
-  /** default: classification, unless every target is a number and they are not a few integers */
+  /** default: TargetColumn's rule (a few whole numbers, or any text, are classes; other numbers a regression) */
   task?: 'classification' | 'regression';
   /** drop rows with an empty or NA field instead of refusing the file */
   dropMissing?: boolean;
@@ -29,8 +29,11 @@ export interface CsvImportOptions {
 
 /** A classifier with more classes than this is almost certainly a mistake (an id or a float column). */
 export const MAX_CLASSES = 1000;
-/** Without --task, integer targets with at most this many distinct values are classes; else regression. */
+/** Without --task, whole-number targets with at most this many distinct values may be classes (TargetColumn). */
 export const AUTO_CLASS_LIMIT = 50;
+/** Without --task, whole-number targets with at most this many distinct values are always classes. */
+export const FEW_CLASSES = 10;
+const INTEGER_TEXT = /^[+-]?\d+$/;
 /** Missing-value lines listed in the error. */
 const LIST_LINES = 10;
 
@@ -42,13 +45,22 @@ export interface ByteSource {
   chunks: AsyncIterable<Uint8Array>;
 }
 
-/** The target column of a table: class labels (sorted) or regression numbers, one per row. */
+/**
+ * The target column of a table: class labels (sorted) or regression numbers, one per row. Without --task, text is
+ * classes; numbers are classes when they are whole numbers with at most FEW_CLASSES distinct values (0/1, wine
+ * quality 3–9, also written 1.0), or at most AUTO_CLASS_LIMIT written as integers that repeat (at most half as many
+ * distinct values as rows: abalone's rings); any other numbers are a regression (prices written 452600.0, a
+ * scaled 1.51e+02, twenty distinct integers in twenty rows).
+ */
 export class TargetColumn {
   private readonly index = new Map<string, number>();
   private readonly seen: string[] = [];
   private readonly labels = new GrowableUint32();
   private numbers: GrowableFloat32 | null = new GrowableFloat32();
   private allIntegers = true;
+  /** every target is written as digits only (no decimal point, no exponent) */
+  private integerText = true;
+  private rows = 0;
   private tooMany = false;
 
   constructor(
@@ -67,10 +79,12 @@ export class TargetColumn {
         `${this.file} line ${line}, column ${excerpt(this.name)}: ${excerpt(text)} is not a number (the target of a regression)`,
         { file: this.file, line, column: this.name },
       );
+    this.rows++;
     if (Number.isNaN(v)) this.numbers = null;
     else {
       this.numbers?.push(v);
       if (!Number.isInteger(v)) this.allIntegers = false;
+      if (this.integerText && !INTEGER_TEXT.test(text)) this.integerText = false;
     }
     if (this.task === 'regression' || this.tooMany) return;
     const key = Number.isNaN(v) ? text : String(v);
@@ -94,11 +108,13 @@ export class TargetColumn {
   }
 
   finish(): Pick<ImportedData, 'task' | 'outputs' | 'labels' | 'classLabels' | 'targets'> {
+    const distinct = this.seen.length;
+    const fewWholeNumbers =
+      this.allIntegers &&
+      !this.tooMany &&
+      (distinct <= FEW_CLASSES || (this.integerText && distinct <= AUTO_CLASS_LIMIT && distinct * 2 <= this.rows));
     const regression =
-      this.task === 'regression' ||
-      (this.task === undefined &&
-        this.numbers !== null &&
-        (!this.allIntegers || this.tooMany || this.seen.length > AUTO_CLASS_LIMIT));
+      this.task === 'regression' || (this.task === undefined && this.numbers !== null && !fewWholeNumbers);
     if (regression) return { task: 'regression', outputs: 1, targets: this.numbers!.toArray() };
     if (this.seen.length < 2)
       throw new ImportError(

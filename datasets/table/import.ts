@@ -24,6 +24,11 @@ import { openTable, type TableFormat } from './sources.ts';
 
 /** One-hot encoding beyond this many categories is refused (pass --ignore, or it is an ID). */
 export const MAX_CATEGORIES = 50;
+/**
+ * A column of more than MAX_CATEGORIES distinct texts where at least this share of the values are distinct is
+ * ID-like (titanic's Name, Ticket and Cabin, cars' names) and left out with a warning rather than refused.
+ */
+export const ID_SHARE = 0.6;
 
 export interface TableImportOptions {
   /** the target column: a name or a 1-based position (column-spec.ts) */
@@ -126,6 +131,13 @@ function plan(
     if (ignore.has(i)) return skip(isNumeric ? 'numeric' : isDate ? 'date' : 'categorical', '--ignore');
     if (p.present === 0) return skip('empty', 'no values', `column ${excerpt(name)} has no values; ignored`);
     const forced = categorical.has(i);
+    // One value in every row tells the model nothing (IBM's churn table has Country, State and Count like that).
+    if (!chosen && !forced && p.missing === 0 && !p.overflow && p.counts.size === 1)
+      return skip(
+        isNumeric ? 'numeric' : isDate ? 'date' : 'categorical',
+        'constant',
+        `column ${excerpt(name)} holds the same value (${excerpt([...p.counts.keys()][0])}) in every row; ignored`,
+      );
     const distinctNote = p.overflow ? `more than ${p.counts.size} distinct values` : `all ${p.present} values distinct`;
     if (!forced && isNumeric && !chosen && p.integers && p.allDistinct && p.present > 1 && ID_NAME.test(name))
       return skip(
@@ -145,11 +157,24 @@ function plan(
       out.steps.push({ kind: 'date', name, column: i, indicator, fill });
       return report('date', 'feature', `year, day of year, weekday${gaps}`);
     }
+    const distinct = p.overflow ? `more than ${p.counts.size}` : String(p.counts.size);
+    if (
+      !chosen &&
+      !forced &&
+      p.ambiguousDates === 0 &&
+      (p.overflow || p.counts.size > MAX_CATEGORIES) &&
+      p.distinctShare >= ID_SHARE
+    )
+      return skip(
+        'id',
+        `ID-like: ${distinct} distinct values in ${p.present} rows`,
+        `column ${excerpt(name)} looks like an ID or free text (${distinct} distinct values in ${p.present} rows); ignored (name it in --features to use it)`,
+      );
     if (!forced && p.numbers * 2 >= p.present) {
       const at = p.firstNonNumber!;
       throw new ImportError(
         'not_a_number',
-        `${file} line ${at.line}, column ${i + 1} (${excerpt(name)}): ${excerpt(at.text)} is not a number (the column's other values are; fix it, or pass --categorical ${JSON.stringify(name)})`,
+        `${file} line ${at.line}, column ${i + 1} (${excerpt(name)}): ${excerpt(at.text)} is not a number (the column's other values are; fix it, pass --categorical ${JSON.stringify(name)}, or leave the column out with --ignore ${JSON.stringify(name)})`,
         { file, line: at.line, column: name },
       );
     }

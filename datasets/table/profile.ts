@@ -25,6 +25,8 @@ export class ColumnProfile {
   overflow = false;
   /** every value differs from every other (among the first TRACK_DISTINCT distinct values, when it overflowed) */
   allDistinct = true;
+  /** values present when the counts overflowed: TRACK_DISTINCT distinct among that many */
+  presentAtOverflow = 0;
   private sample = new Float64Array(0);
   private sampled = 0;
   private seen = 0;
@@ -46,7 +48,10 @@ export class ColumnProfile {
         this.counts.set(t, n + 1);
         this.allDistinct = false;
       } else if (this.counts.size < TRACK_DISTINCT) this.counts.set(t, 1);
-      else this.overflow = true;
+      else {
+        this.overflow = true;
+        this.presentAtOverflow = this.rows - this.missing - 1;
+      }
     }
     const v = parseNumber(t, this.delimiter());
     if (!Number.isNaN(v)) {
@@ -75,6 +80,12 @@ export class ColumnProfile {
   /** Distinct values, or null when there are more than were tracked. */
   get distinct(): number | null {
     return this.overflow ? null : this.counts.size;
+  }
+
+  /** Distinct values per present value: of the whole column, or of its start up to the overflow. */
+  get distinctShare(): number {
+    if (this.overflow) return this.counts.size / Math.max(1, this.presentAtOverflow);
+    return this.counts.size / Math.max(1, this.present);
   }
 
   /** The median of the numbers (or instants) seen; the mean of the middle two for an even count. */
