@@ -15,6 +15,7 @@ import { rename } from './commands/rename.ts';
 import { rm } from './commands/rm.ts';
 import { rerun } from './commands/rerun.ts';
 import { sweep } from './commands/sweep.ts';
+import { cv } from './commands/cv.ts';
 import { serve } from './commands/serve.ts';
 import { experiments } from './commands/experiments.ts';
 import { surface } from './commands/surface.ts';
@@ -23,6 +24,7 @@ import { EXIT_FAILED, EXIT_USAGE, isUserError } from './errors.ts';
 export const COMMANDS: Command[] = [
   train,
   sweep,
+  cv,
   runs,
   experiments,
   show,

@@ -1,6 +1,7 @@
 // `mlpw compare RUN RUN…`: configs side by side (only the keys that differ unless --all), metrics at each run's best
-// epoch (the trainer's, as the run records it; the Compare view's too) and at its last, and the validation loss epoch
-// by epoch; with --at-epoch N, every stored metric of each run at epoch N (as the Compare view's hover reads them).
+// epoch (the trainer's, as the run records it; the Compare view's too) and at its last, the held-out test set's score
+// where a run has one, and the validation loss epoch by epoch; with --at-epoch N, every stored metric of each run at
+// epoch N (as the Compare view's hover reads them).
 import type { EpochMetrics } from '../../engine/types.ts';
 import type { RunRecord } from '../../db/index.ts';
 import { parseFlags } from '../args.ts';
@@ -35,6 +36,12 @@ function metricsTable(runs: RunRecord[], ends: BestAndLast[]): string {
     ['last', last],
   ] as const)
     for (const [name, cell] of POINT_ROWS) rows.push([`${label} ${name}`, ...points.map((p) => (p ? cell(p) : '-'))]);
+  // The held-out test set, scored once on the model each run ships: rows only when some run has one.
+  if (runs.some((r) => r.test)) {
+    rows.push(['test loss', ...runs.map((r) => (r.test ? fmt(r.test.loss) : '-'))]);
+    rows.push(['test acc', ...runs.map((r) => (r.test ? fmt(r.test.acc, 3) : '-'))]);
+    rows.push(['test scored on', ...runs.map((r) => (r.test ? `${r.test.checkpoint} @ ${r.test.epoch}` : '-'))]);
+  }
   rows.push(['time', ...runs.map((r) => (r.durationMs === null ? '-' : fmtDuration(r.durationMs)))]);
   return table(['metric', ...runs.map((r) => r.id)], rows);
 }
@@ -102,6 +109,7 @@ export const compare: Command = {
             config: keys.map((k) => ({ key: k.key, values: byRun((i) => k.values[i] ?? null) })),
             best: byRun((i) => ends[i]!.best),
             last: byRun((i) => ends[i]!.last),
+            test: byRun((i) => runs[i]!.test),
             valLoss: byRun((i) => curves[i]!.map((e) => e.valLoss)),
             ...(atEpoch === null
               ? {}
