@@ -45,7 +45,11 @@ export const exportCommand: Command = {
       else
         ctx.stdout.write(
           `exported run ${run.id} (${kind} checkpoint, epoch ${epoch}) → ${done.path} (${details.bytes} bytes)\n` +
-            `verified with onnxruntime-web ${verification.ortVersion} on ${verification.samples} validation rows: ` +
+            `verified with onnxruntime-web ${verification.ortVersion} on ${verification.samples} validation rows` +
+            (verification.probeRows
+              ? ` and ${verification.probeRows} rows of missing values and unseen categories, as raw columns`
+              : '') +
+            `: ` +
             `max |difference| ${verification.maxAbsDiff.toExponential(2)} (tolerance ${verification.tolerance})\n`,
         );
       return 0;

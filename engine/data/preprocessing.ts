@@ -72,6 +72,118 @@ export interface CellReader {
 }
 
 /**
+ * One source column's value as a model that takes raw rows receives it (and as its exported graph's input holds it):
+ * numeric → a number (NaN: missing); categorical → its text (null or a missing-value text: missing; a text not
+ * among the categories is unseen and becomes all zeros); date → its five DATE_PARTS features (null, or any NaN
+ * among them: missing). Dates enter as features because an ONNX graph cannot parse a date string.
+ */
+export type RawValue = number | string | null | readonly number[];
+
+/**
+ * Reads one raw row's cells (`cells[column]` per step) into values. `bad` is the first step whose cell could not be
+ * read (a non-number, a non-date); an unseen category is not bad here (encodeValues reports it).
+ */
+export function readRawValues(
+  p: Pick<Preprocessing, 'columns'>,
+  cells: readonly (string | undefined)[],
+  read: CellReader,
+): { values: RawValue[]; bad: ColumnStep | undefined } {
+  let bad: ColumnStep | undefined;
+  const values = p.columns.map((s): RawValue => {
+    const cell = cells[s.column];
+    if (read.isMissing(cell)) return s.kind === 'numeric' ? NaN : null;
+    const text = cell!.trim();
+    if (s.kind === 'numeric') {
+      const v = read.number(text);
+      if (Number.isNaN(v)) bad ??= s;
+      return v;
+    }
+    if (s.kind === 'categorical') return text;
+    const ms = parseDate(text);
+    if (Number.isNaN(ms)) bad ??= s;
+    return dateFeatures(ms);
+  });
+  return { values, bad };
+}
+
+/** The five DATE_PARTS features of a UTC instant (all NaN for NaN), as float32 values. */
+export function dateFeatures(ms: number): number[] {
+  const f = new Float32Array(DATE_PARTS.length);
+  if (Number.isNaN(ms)) f.fill(NaN);
+  else writeDateFeatures(ms, f, 0);
+  return Array.from(f);
+}
+
+const isNaNValue = (v: RawValue) => typeof v === 'number' && Number.isNaN(v);
+
+/**
+ * Writes the features of one row of values (one per step) at out[at…]: the single encoder of import, the engine's
+ * predict and the exported graph's reference. A missing value takes the step's fill and sets its indicator.
+ * `missingValues` (lower case) are the texts a categorical value reads as missing, compared case-insensitively.
+ * Returns the first categorical step whose value is unseen (written as all zeros), else undefined.
+ */
+export function encodeValues(
+  p: Pick<Preprocessing, 'columns'> & { missingValues?: readonly string[] },
+  values: readonly RawValue[],
+  out: Float32Array,
+  at: number,
+): ColumnStep | undefined {
+  let unseen: ColumnStep | undefined;
+  p.columns.forEach((s, i) => {
+    const v = values[i] ?? null;
+    let missing: boolean;
+    if (s.kind === 'numeric') {
+      missing = typeof v !== 'number' || Number.isNaN(v);
+      out[at++] = missing ? s.fill : (v as number);
+    } else if (s.kind === 'categorical') {
+      missing = typeof v !== 'string' || p.missingValues?.includes(v.toLowerCase()) === true;
+      const k = s.categories.indexOf(missing ? s.fill : (v as string));
+      if (k < 0) unseen ??= s;
+      out.fill(0, at, at + s.categories.length);
+      if (k >= 0) out[at + k] = 1;
+      at += s.categories.length;
+    } else {
+      const parts = Array.isArray(v) ? (v as readonly number[]) : null;
+      missing = parts === null || parts.length !== DATE_PARTS.length || parts.some((x) => isNaNValue(x));
+      if (missing) writeDateFeatures(s.fill, out, at);
+      else out.set(parts!, at);
+      at += DATE_PARTS.length;
+    }
+    if (s.indicator) out[at++] = missing ? 1 : 0;
+  });
+  return unseen;
+}
+
+/** n rows of values → n × width features (encodeValues per row). */
+export function encodeRows(
+  p: Pick<Preprocessing, 'columns'> & { missingValues?: readonly string[] },
+  rows: readonly (readonly RawValue[])[],
+): Float32Array {
+  const width = p.columns.reduce((n, s) => n + stepWidth(s), 0);
+  const x = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => encodeValues(p, r, x, i * width));
+  return x;
+}
+
+/**
+ * The values one encoded row came from (the inverse of encodeValues on the features at x[at…]): a row whose
+ * indicator is set reads as missing. The exporter checks its graph on the stored snapshot's rows this way.
+ */
+export function decodeFeatures(p: Pick<Preprocessing, 'columns'>, x: ArrayLike<number>, at: number): RawValue[] {
+  return p.columns.map((s): RawValue => {
+    const w = stepWidth(s);
+    const gap = s.indicator && x[at + w - 1] === 1;
+    const start = at;
+    at += w;
+    if (s.kind === 'numeric') return gap ? NaN : x[start]!;
+    if (s.kind === 'date') return gap ? null : Array.from({ length: DATE_PARTS.length }, (_, j) => x[start + j]!);
+    if (gap) return null;
+    const k = s.categories.findIndex((_, j) => x[start + j] === 1);
+    return k < 0 ? null : s.categories[k]!;
+  });
+}
+
+/**
  * Writes the features of one raw row (`cells[column]` per step) at out[at…]. A missing value takes the step's
  * fill (the caller drops rows first under `missing: 'drop'`). Returns the first step whose value could not be read
  * (a non-number, a non-date, an unseen category, which is still written as all zeros), else undefined.
@@ -83,30 +195,9 @@ export function encodeRow(
   out: Float32Array,
   at: number,
 ): ColumnStep | undefined {
-  let bad: ColumnStep | undefined;
-  for (const s of p.columns) {
-    const cell = cells[s.column];
-    const missing = read.isMissing(cell);
-    const text = missing ? '' : cell!.trim();
-    if (s.kind === 'numeric') {
-      const v = missing ? s.fill : read.number(text);
-      if (Number.isNaN(v)) bad ??= s;
-      out[at++] = v;
-    } else if (s.kind === 'categorical') {
-      const k = s.categories.indexOf(missing ? s.fill : text);
-      if (k < 0) bad ??= s;
-      out.fill(0, at, at + s.categories.length);
-      if (k >= 0) out[at + k] = 1;
-      at += s.categories.length;
-    } else {
-      const ms = missing ? s.fill : parseDate(text);
-      if (Number.isNaN(ms)) {
-        bad ??= s;
-        out.fill(NaN, at, at + DATE_PARTS.length);
-      } else writeDateFeatures(ms, out, at);
-      at += DATE_PARTS.length;
-    }
-    if (s.indicator) out[at++] = missing ? 1 : 0;
-  }
-  return bad;
+  const { values, bad } = readRawValues(p, cells, read);
+  const unseen = encodeValues(p, values, out, at);
+  if (!bad) return unseen;
+  // The first failing step in column order, as before: a bad cell or an unseen category, whichever comes first.
+  return unseen && p.columns.indexOf(unseen) < p.columns.indexOf(bad) ? unseen : bad;
 }

@@ -1,9 +1,11 @@
 // A ModelSnapshot plus the run's facts → the bytes of an .onnx file. Pure: no Node built-ins, so the renderer can
 // export too. Opset 13 (Softmax on one axis, Gemm with a broadcast bias) with IR version 7, the pair ONNX 1.8 shipped.
 import type { ExperimentConfig } from '../../engine/config.ts';
+import type { Preprocessing } from '../../engine/data/preprocessing.ts';
 import type { CheckpointKind, EpochMetrics, ModelSnapshot } from '../../engine/types.ts';
 import { BATCH_DIM, INPUT_NAME, mlpGraph } from './graph.ts';
 import { DataType, encodeModel, type ModelMsg, type ValueInfoMsg } from './proto.ts';
+import { ML_DOMAIN, ML_OPSET_VERSION, rawInputInfo } from './raw-inputs.ts';
 
 export const PRODUCER_NAME = 'mlp-workbench';
 export const OPSET_VERSION = 13;
@@ -22,6 +24,8 @@ export interface OnnxExportMeta {
   metrics: { best: EpochMetrics | null; final: EpochMetrics | null };
   /** package.json's version; node/export-run.ts fills it in for Node callers. */
   producerVersion: string;
+  /** the imported table's fitted preprocessing: the graph then takes the raw columns (raw-inputs.ts) */
+  preprocessing?: Preprocessing | null;
 }
 
 /** metadata_props keys; values are strings, JSON where marked. */
@@ -37,6 +41,7 @@ export const META = {
   classLabels: 'class_labels', // JSON array or null
   featureNames: 'feature_names', // JSON array or null
   metrics: 'metrics', // JSON {best, final}
+  preprocessing: 'preprocessing', // JSON (engine/data/preprocessing.ts); only on models that take raw rows
 } as const;
 
 function tensorInfo(name: string, columns: number): ValueInfoMsg {
@@ -62,6 +67,16 @@ function describe(
       .map((l) => l.activation)
       .join(', ') || 'none';
   const pre = snapshot.standardize ? 'raw features (standardisation is in the graph)' : 'features as in the dataset';
+  if (meta.preprocessing) {
+    const cols = meta.preprocessing.columns.map((c) => `"${c.name}" (${c.kind})`).join(', ');
+    return (
+      `MLP ${sizes} (hidden activations: ${acts}; head: ${snapshot.head}) from MLP Workbench run ${meta.runId} ` +
+      `on ${meta.dataset}, ${meta.checkpoint} checkpoint. Raw columns in, one input each: ${cols}; numeric as float ` +
+      `[batch, 1] (NaN: missing), categorical as string [batch, 1] ("" or NA…: missing; an unseen category: all ` +
+      `zeros), date as float [batch, 5] (year, day of year sin/cos, weekday sin/cos). Imputation, one-hot ` +
+      `encoding and standardisation are in the graph. Output "${output}" [batch, ${units}].`
+    );
+  }
   return (
     `MLP ${sizes} (hidden activations: ${acts}; head: ${snapshot.head}) from MLP Workbench run ${meta.runId} ` +
     `on ${meta.dataset}, ${meta.checkpoint} checkpoint. Input "${INPUT_NAME}" [batch, ${features}]: ${pre}. ` +
@@ -70,7 +85,7 @@ function describe(
 }
 
 export function buildOnnxModel(snapshot: ModelSnapshot, meta: OnnxExportMeta): Uint8Array {
-  const graph = mlpGraph(snapshot);
+  const graph = mlpGraph(snapshot, meta.preprocessing);
   const props: Record<string, string> = {
     [META.format]: FORMAT_VERSION,
     [META.runId]: meta.runId,
@@ -83,10 +98,14 @@ export function buildOnnxModel(snapshot: ModelSnapshot, meta: OnnxExportMeta): U
     [META.classLabels]: JSON.stringify(snapshot.classLabels ?? null),
     [META.featureNames]: JSON.stringify(snapshot.featureNames ?? null),
     [META.metrics]: JSON.stringify(meta.metrics),
+    ...(meta.preprocessing ? { [META.preprocessing]: JSON.stringify(meta.preprocessing) } : {}),
   };
   const model: ModelMsg = {
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET_VERSION }],
+    opsetImport: [
+      { domain: '', version: OPSET_VERSION },
+      ...(graph.rawInputs ? [{ domain: ML_DOMAIN, version: ML_OPSET_VERSION }] : []),
+    ],
     producerName: PRODUCER_NAME,
     producerVersion: meta.producerVersion,
     domain: 'org.mlp-workbench',
@@ -96,7 +115,9 @@ export function buildOnnxModel(snapshot: ModelSnapshot, meta: OnnxExportMeta): U
       name: `mlp_${meta.runId}`,
       node: graph.nodes,
       initializer: graph.initializers,
-      input: [tensorInfo(INPUT_NAME, graph.features)],
+      input: graph.rawInputs
+        ? graph.rawInputs.map((r) => rawInputInfo(r, BATCH_DIM))
+        : [tensorInfo(INPUT_NAME, graph.features)],
       output: [tensorInfo(graph.output, graph.outputUnits)],
     },
     metadataProps: Object.entries(props).map(([key, value]) => ({ key, value })),

@@ -1,15 +1,20 @@
 // The ONNX graph of an MLP snapshot: nodes and initializers, named by layer. The reader rebuilds this from the
 // snapshot it recovers and compares, so this file is the single definition of what "one of our models" looks like.
 //
+// With a table's preprocessing (raw-inputs.ts) the graph takes one input per source column instead of `input`, and
+// its preprocessing nodes end in `features` [batch, F], which takes input's place:
+//
 //   input [batch, F] ─ standardize.sub ─ standardize.div ─ layer1.gemm ─ layer1.<activation> ─ … ─ layerN.gemm ─ head
 //
 // Layer i (1-based) holds layer{i}.weight [inputs, units] (row-major, H = X·W + b, so Gemm with transB = 0) and
 // layer{i}.bias [units]. The output layer's activation is identity, so its Gemm feeds the head directly.
 import type { Activation, ResolvedHead } from '../../engine/config.ts';
 import { GELU_A, GELU_C, LEAKY_SLOPE } from '../../engine/model/activations.ts';
+import type { Preprocessing } from '../../engine/data/preprocessing.ts';
 import type { ModelSnapshot } from '../../engine/types.ts';
 import { OnnxError } from './errors.ts';
 import { AttributeType, floatTensor, type NodeMsg, type TensorMsg } from './proto.ts';
+import { FEATURES_NAME, rawInputGraph, type RawInput } from './raw-inputs.ts';
 
 export const INPUT_NAME = 'input';
 export const BATCH_DIM = 'batch';
@@ -26,6 +31,13 @@ export interface MlpGraph {
   /** columns of the output tensor: classes (softmax), 1 (sigmoid), targets (identity). */
   outputUnits: number;
   output: 'probabilities' | 'output';
+  /** a model that takes raw rows: its inputs, one per source column (else the single `input`) */
+  rawInputs?: RawInput[];
+}
+
+/** Names of the values the MLP part writes: no column may be called so. */
+function reservedName(name: string): boolean {
+  return /^(standardize|layer\d+|gelu|head)\./.test(name) || ['input', 'probabilities', 'output'].includes(name);
 }
 
 function node(
@@ -82,13 +94,26 @@ function activationNodes(kind: Activation, p: string, x: string, nodes: NodeMsg[
   }
 }
 
-export function mlpGraph(snapshot: ModelSnapshot): MlpGraph {
+export function mlpGraph(snapshot: ModelSnapshot, preprocessing?: Preprocessing | null): MlpGraph {
   const { layers, standardize, head } = snapshot;
   if (layers.length === 0) throw new OnnxError('unsupported', 'the snapshot has no layers');
   const features = layers[0]!.inputs;
   const nodes: NodeMsg[] = [];
   const initializers: TensorMsg[] = [];
   let x = INPUT_NAME;
+  let rawInputs: RawInput[] | undefined;
+  if (preprocessing) {
+    const pre = rawInputGraph(preprocessing, reservedName);
+    if (pre.features !== features)
+      throw new OnnxError(
+        'unsupported',
+        `the dataset's preprocessing gives ${pre.features} features but the model takes ${features}`,
+      );
+    nodes.push(...pre.nodes);
+    initializers.push(...pre.initializers);
+    rawInputs = pre.inputs;
+    x = FEATURES_NAME;
+  }
 
   if (standardize) {
     // Raw features in: (x − mean) / std with the training split's statistics, as engine/data/prepare.ts does.
@@ -122,5 +147,5 @@ export function mlpGraph(snapshot: ModelSnapshot): MlpGraph {
     // identity head: the last node writes the graph output itself.
     nodes[nodes.length - 1]!.output = [output];
   }
-  return { nodes, initializers, features, outputUnits: inputs, output };
+  return { nodes, initializers, features, outputUnits: inputs, output, ...(rawInputs ? { rawInputs } : {}) };
 }

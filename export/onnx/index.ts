@@ -30,6 +30,7 @@ export {
 } from './build.ts';
 export { enginePredict } from './engine-predict.ts';
 export { OnnxError, type OnnxErrorCode } from './errors.ts';
-export { predictionsToCsv, toPredictions, type Predictions } from './predictions.ts';
+export { predictionsToCsv, toPredictions, type Predictions, type PredictionsCsvOptions } from './predictions.ts';
 export { BATCH_DIM, INPUT_NAME, mlpGraph, outputName } from './graph.ts';
 export { readOnnxModel, type OnnxModelInfo } from './read.ts';
+export { FEATURES_NAME, missingSpellings, type RawInput } from './raw-inputs.ts';

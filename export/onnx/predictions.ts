@@ -42,22 +42,32 @@ export function toPredictions(snapshot: ModelSnapshot, values: Float32Array, n: 
   return p;
 }
 
+/** What a CSV of predictions may add: columns passed through from the input, the regression target's name. */
+export interface PredictionsCsvOptions {
+  /** columns copied from the input rows before the predictions (`mlpw predict --keep`) */
+  keep?: { names: string[]; cells: string[][] };
+  /** a regression's single output is headed by it (a model trained on an imported table knows it) */
+  targetName?: string;
+}
+
 /**
  * One CSV line per row, cells as every CSV of the app writes them (engine/csv-cell.ts: a label `=cmd` reads
  * `'=cmd`). Classification: `class,p_<label>…` (softmax: one column per class; sigmoid: p_<class 1>);
- * regression: `output` (one target) or `output_1…output_k`.
+ * regression: `output` (one target; the target's name when known) or `output_1…output_k`. Kept columns first.
  */
-export function predictionsToCsv(p: Predictions): string {
+export function predictionsToCsv(p: Predictions, options: PredictionsCsvOptions = {}): string {
   const k = p.outputUnits;
   const label = (c: number) => p.classLabels?.[c] ?? String(c);
   let header: string[];
   if (p.task === 'classification')
     header = ['class', ...(k === 1 ? [`p_${label(1)}`] : Array.from({ length: k }, (_, j) => `p_${label(j)}`))];
-  else header = k === 1 ? ['output'] : Array.from({ length: k }, (_, j) => `output_${j + 1}`);
-  const lines = [header.map(csvCell).join(',')];
+  else header = k === 1 ? [options.targetName ?? 'output'] : Array.from({ length: k }, (_, j) => `output_${j + 1}`);
+  const keep = options.keep;
+  const lines = [[...(keep?.names ?? []), ...header].map(csvCell).join(',')];
   for (let i = 0; i < p.n; i++) {
     const row = Array.from(p.values.subarray(i * k, i * k + k), csvCell);
-    lines.push((p.predictedClass ? [csvCell(label(p.predictedClass[i]!)), ...row] : row).join(','));
+    const kept = keep ? keep.cells[i]!.map(csvCell) : [];
+    lines.push([...kept, ...(p.predictedClass ? [csvCell(label(p.predictedClass[i]!)), ...row] : row)].join(','));
   }
   return lines.join('\n') + '\n';
 }

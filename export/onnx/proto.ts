@@ -5,9 +5,9 @@ import { OnnxError } from './errors.ts';
 import { onnxDescriptor } from './onnx-descriptor.generated.ts';
 
 /** TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT64: 7, STRING: 8, BOOL: 9 } as const;
 /** AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7, STRINGS: 8 } as const;
 
 export interface TensorMsg {
   name: string;
@@ -26,6 +26,7 @@ export interface AttributeMsg {
   i?: number;
   s?: Uint8Array;
   ints?: number[];
+  strings?: Uint8Array[];
 }
 
 export interface NodeMsg {
@@ -100,6 +101,14 @@ export function floatTensor(name: string, dims: number[], values: ArrayLike<numb
   const view = new DataView(raw.buffer);
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
   return { name, dims, dataType: DataType.FLOAT, rawData: raw };
+}
+
+/** An int64 initializer, raw_data little-endian. */
+export function int64Tensor(name: string, dims: number[], values: ArrayLike<number>): TensorMsg {
+  const raw = new Uint8Array(values.length * 8);
+  const view = new DataView(raw.buffer);
+  for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]!), true);
+  return { name, dims, dataType: DataType.INT64, rawData: raw };
 }
 
 /** The values of a float32 tensor from either encoding. */

@@ -9,11 +9,13 @@ import {
   type ResolvedHead,
   type ResolvedLoss,
 } from '../../engine/config.ts';
+import { PreprocessingSchema, type Preprocessing } from '../../engine/data/preprocessing.ts';
 import { clip, excerpt } from '../../engine/excerpt.ts';
 import type { EpochMetrics, LayerWeights, ModelSnapshot } from '../../engine/types.ts';
 import { FORMAT_VERSION, META, PRODUCER_NAME } from './build.ts';
 import { OnnxError } from './errors.ts';
 import { INPUT_NAME, mlpGraph, outputName } from './graph.ts';
+import type { RawInput } from './raw-inputs.ts';
 import {
   AttributeType,
   decodeModel,
@@ -39,6 +41,9 @@ export interface OnnxModelInfo {
   docString: string;
   input: { name: string; features: number };
   output: { name: 'probabilities' | 'output'; units: number };
+  /** a model that takes raw rows: the table's fitted preprocessing and the graph's inputs (one per column) */
+  preprocessing: Preprocessing | null;
+  rawInputs: RawInput[] | null;
 }
 
 function notOurs(source: string, why: string): OnnxError {
@@ -55,13 +60,18 @@ function parseJson<T>(text: string | undefined, fallback: T): T {
 }
 
 /** A node reduced to what defines it, attribute values in float32 as stored, for comparing graphs. */
+const utf8 = new TextDecoder();
 function nodeKey(n: NodeMsg): string {
   const attr = (a: AttributeMsg) =>
     a.type === AttributeType.FLOAT
       ? [a.name, a.type, Math.fround(a.f ?? 0)]
       : a.type === AttributeType.INT
         ? [a.name, a.type, Number(a.i ?? 0)]
-        : [a.name, a.type];
+        : a.type === AttributeType.INTS
+          ? [a.name, a.type, (a.ints ?? []).map(Number)]
+          : a.type === AttributeType.STRINGS
+            ? [a.name, a.type, (a.strings ?? []).map((b) => utf8.decode(b))]
+            : [a.name, a.type];
   return JSON.stringify([n.name, n.opType, n.domain ?? '', n.input, n.output, (n.attribute ?? []).map(attr)]);
 }
 
@@ -136,8 +146,17 @@ export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): Onnx
     ...(featureNames ? { featureNames } : {}),
   };
 
+  // A model that takes raw rows carries its preprocessing; the graph must be the one it defines.
+  const preText = meta.get(META.preprocessing);
+  let preprocessing: Preprocessing | null = null;
+  if (preText !== undefined) {
+    const parsed = PreprocessingSchema.safeParse(parseJson<unknown>(preText, null));
+    if (!parsed.success) throw notOurs(source, `its ${META.preprocessing} metadata is not a preprocessing we write`);
+    preprocessing = parsed.data;
+  }
+
   // The structure check: the graph must be exactly the one we would write for this snapshot.
-  const expected = mlpGraph(snapshot);
+  const expected = mlpGraph(snapshot, preprocessing);
   const found = m.graph.node;
   for (let i = 0; i < Math.max(found.length, expected.nodes.length); i++) {
     const e = expected.nodes[i];
@@ -155,8 +174,17 @@ export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): Onnx
       .join(' ');
   if (names(m.graph.initializer) !== names(expected.initializers))
     throw notOurs(source, 'its initializers differ from the layout we write');
+  // The preprocessing's own constants (fills, category codes) must be those its metadata says.
+  const bytesOf = (t: TensorMsg) => Array.from(t.rawData ?? []).join(',');
+  for (const t of expected.initializers)
+    if (t.name.startsWith('pre') && bytesOf(t) !== bytesOf(init.get(t.name)!))
+      throw notOurs(source, `initializer ${excerpt(t.name)} differs from its preprocessing metadata`);
   const input = m.graph.input.filter((v) => !init.has(v.name));
-  if (input.length !== 1 || input[0]!.name !== INPUT_NAME)
+  if (expected.rawInputs) {
+    const want = expected.rawInputs.map((r) => r.name);
+    if (input.length !== want.length || input.some((v, i) => v.name !== want[i]))
+      throw notOurs(source, `its inputs are not the table's columns (${want.map((w) => excerpt(w)).join(', ')})`);
+  } else if (input.length !== 1 || input[0]!.name !== INPUT_NAME)
     throw notOurs(source, `its input is not a single tensor named "${INPUT_NAME}"`);
   if (m.graph.output.length !== 1 || m.graph.output[0]!.name !== outputName(head))
     throw notOurs(source, `its output is not a single tensor named "${outputName(head)}"`);
@@ -181,5 +209,7 @@ export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): Onnx
     docString: m.docString ?? '',
     input: { name: INPUT_NAME, features: expected.features },
     output: { name: expected.output, units: expected.outputUnits },
+    preprocessing,
+    rawInputs: expected.rawInputs ?? null,
   };
 }

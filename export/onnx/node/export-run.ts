@@ -8,13 +8,20 @@ import { fileURLToPath } from 'node:url';
 import type { RunStore } from '../../../db/run-store.ts';
 import type { RunRecord } from '../../../db/types.ts';
 import { prepareData } from '../../../engine/data/prepare.ts';
+import {
+  decodeFeatures,
+  encodeRows,
+  stepWidth,
+  type Preprocessing,
+  type RawValue,
+} from '../../../engine/data/preprocessing.ts';
 import { splitSeed, type ExperimentConfig } from '../../../engine/config.ts';
 import type { CheckpointKind, Dataset, ModelSnapshot } from '../../../engine/types.ts';
 import { buildOnnxModel, type OnnxExportMeta } from '../build.ts';
 import { enginePredict } from '../engine-predict.ts';
 import { OnnxError } from '../errors.ts';
 import { readOnnxModel } from '../read.ts';
-import { verifyOnnxModel, type OnnxVerification } from './verify.ts';
+import { verifyOnnxModel, verifyRawOnnxModel, type OnnxVerification } from './verify.ts';
 
 let version: string | undefined;
 /** package.json's version: the producer_version of every export. A path, not a URL object, so a host that swaps the
@@ -39,13 +46,46 @@ export interface VerifiedExport {
   verification: OnnxVerification;
 }
 
-/** Builds the .onnx bytes and verifies them on `rows` (raw features); a mismatch throws 'verification_failed'. */
+/** The fitted preprocessing of the imported table a run trained on; null for a built-in dataset or an older import. */
+export function runPreprocessing(store: RunStore, run: { id: string }): Preprocessing | null {
+  const hash = store.datasets.runDatasetHash(run.id);
+  return hash === null ? null : (store.datasets.findByHash(hash)?.preprocessing ?? null);
+}
+
+/**
+ * The raw values a model that takes raw rows is verified on: each encoded row decoded back to its columns' values
+ * (a row with a gap reads as missing), then rows the snapshot cannot hold: every column missing, every categorical
+ * unseen, and every categorical written as a missing-value text ("Na"), so imputation and the unseen rule are run.
+ */
+export function rawVerificationRows(p: Preprocessing, rows: { x: Float32Array; n: number }): RawValue[][] {
+  const width = p.columns.reduce((n, s) => n + stepWidth(s), 0);
+  const out = Array.from({ length: rows.n }, (_, i) => decodeFeatures(p, rows.x, i * width));
+  const like =
+    out[0] ?? p.columns.map((s) => (s.kind === 'numeric' ? s.fill : s.kind === 'categorical' ? s.fill : null));
+  out.push(p.columns.map((s) => (s.kind === 'numeric' ? NaN : null)));
+  out.push(p.columns.map((s, k) => (s.kind === 'categorical' ? `\u0001unseen ${s.categories.join('|')}` : like[k]!)));
+  out.push(p.columns.map((s, k) => (s.kind === 'categorical' ? 'Na' : like[k]!)));
+  return out;
+}
+
+/**
+ * Builds the .onnx bytes and verifies them on `rows` (raw features; for a model with `meta.preprocessing`, the
+ * rows' raw values, rawVerificationRows); a mismatch throws 'verification_failed'.
+ */
 export async function exportVerified(
   snapshot: ModelSnapshot,
   meta: Omit<OnnxExportMeta, 'producerVersion'> & { producerVersion?: string },
   rows: { x: Float32Array; n: number },
 ): Promise<VerifiedExport> {
   const bytes = buildOnnxModel(snapshot, { ...meta, producerVersion: meta.producerVersion ?? packageVersion() });
+  if (meta.preprocessing) {
+    const p = meta.preprocessing;
+    const raw = rawVerificationRows(p, rows);
+    const expected = await enginePredict(snapshot, encodeRows(p, raw), raw.length);
+    const inputs = readOnnxModel(bytes).rawInputs!;
+    const verification = await verifyRawOnnxModel(bytes, inputs, raw, expected);
+    return { bytes, verification: { ...verification, samples: rows.n, probeRows: raw.length - rows.n } };
+  }
   const expected = await enginePredict(snapshot, rows.x, rows.n);
   const verification = await verifyOnnxModel(bytes, rows.x, rows.n, expected);
   return { bytes, verification };
@@ -202,7 +242,8 @@ export async function exportRun(
   const epochs = store.getEpochs(run.id);
   const metrics = { final: epochs.at(-1) ?? null, best: epochs.find((e) => e.epoch === run.bestEpoch) ?? null };
   const rows = validationRows(run.config, store.datasets.forRun(run));
-  const meta = { runId: run.id, config: run.config, dataset: run.dataset, checkpoint: kind, metrics };
+  const preprocessing = runPreprocessing(store, run);
+  const meta = { runId: run.id, config: run.config, dataset: run.dataset, checkpoint: kind, metrics, preprocessing };
   const { bytes, verification } = await exportVerified(snapshot, meta, rows);
   let path: string;
   let fileName: string;

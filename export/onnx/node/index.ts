@@ -7,6 +7,8 @@ export {
   exportRun,
   exportVerified,
   packageVersion,
+  rawVerificationRows,
+  runPreprocessing,
   saveOnnxFile,
   validationRows,
   writeOnnxFile,
@@ -14,6 +16,6 @@ export {
   type RunExport,
   type VerifiedExport,
 } from './export-run.ts';
-export { predictWithOnnx, type OnnxPredictions } from './predict.ts';
-export { ortVersion, runOnnx, type OnnxRunResult } from './runtime.ts';
-export { VERIFY_TOLERANCE, verifyOnnxModel, type OnnxVerification } from './verify.ts';
+export { predictRawWithOnnx, predictWithOnnx, type OnnxPredictions } from './predict.ts';
+export { ortVersion, runOnnx, runOnnxRaw, type OnnxRunResult } from './runtime.ts';
+export { VERIFY_TOLERANCE, verifyOnnxModel, verifyRawOnnxModel, type OnnxVerification } from './verify.ts';

@@ -3,7 +3,8 @@
 import { OnnxError } from '../errors.ts';
 import { toPredictions, type Predictions } from '../predictions.ts';
 import { readOnnxModel, type OnnxModelInfo } from '../read.ts';
-import { runOnnx } from './runtime.ts';
+import type { RawValue } from '../../../engine/data/preprocessing.ts';
+import { runOnnx, runOnnxRaw } from './runtime.ts';
 
 export interface OnnxPredictions extends Predictions {
   model: OnnxModelInfo;
@@ -29,4 +30,17 @@ export async function predictWithOnnx(
     );
   const { values } = await runOnnx(bytes, rawX, n);
   return { ...toPredictions(model.snapshot, values, n), model };
+}
+
+/** Rows of raw values (one per column the model takes, in its order) through a model that takes raw rows. */
+export async function predictRawWithOnnx(
+  bytes: Uint8Array,
+  rows: readonly (readonly RawValue[])[],
+  source?: string,
+): Promise<OnnxPredictions> {
+  const model = readOnnxModel(bytes, source);
+  if (!model.rawInputs)
+    throw new OnnxError('bad_input', `${source ?? 'the model'} takes encoded features, not raw rows`);
+  const { values } = await runOnnxRaw(bytes, model.rawInputs, rows);
+  return { ...toPredictions(model.snapshot, values, rows.length), model };
 }

@@ -1,7 +1,9 @@
 // Verification of every export: onnxruntime-web runs the file on the run's validation rows and its outputs must
 // match the engine's within a float32 tolerance. The result is stored with the artifact and printed.
 import { OnnxError } from '../errors.ts';
-import { ortVersion, runOnnx } from './runtime.ts';
+import type { RawValue } from '../../../engine/data/preprocessing.ts';
+import type { RawInput } from '../raw-inputs.ts';
+import { ortVersion, runOnnx, runOnnxRaw, type OnnxRunResult } from './runtime.ts';
 
 /** Max |onnxruntime − engine| allowed over all outputs, float32 models. */
 export const VERIFY_TOLERANCE = 1e-5;
@@ -11,6 +13,8 @@ export interface OnnxVerification {
   samples: number;
   ortVersion: string;
   tolerance: number;
+  /** a model that takes raw rows: rows checked besides the `samples` validation rows (all missing, unseen, "Na") */
+  probeRows?: number;
 }
 
 /**
@@ -24,7 +28,22 @@ export async function verifyOnnxModel(
   expected: Float32Array,
   tolerance = VERIFY_TOLERANCE,
 ): Promise<OnnxVerification> {
-  const { values, outputUnits } = await runOnnx(bytes, rawX, n);
+  return compare(await runOnnx(bytes, rawX, n), n, expected, tolerance);
+}
+
+/** verifyOnnxModel for a model that takes raw rows: `rows` are its inputs' values (runOnnxRaw). */
+export async function verifyRawOnnxModel(
+  bytes: Uint8Array,
+  inputs: readonly RawInput[],
+  rows: readonly (readonly RawValue[])[],
+  expected: Float32Array,
+  tolerance = VERIFY_TOLERANCE,
+): Promise<OnnxVerification> {
+  return compare(await runOnnxRaw(bytes, inputs, rows), rows.length, expected, tolerance);
+}
+
+function compare(run: OnnxRunResult, n: number, expected: Float32Array, tolerance: number): OnnxVerification {
+  const { values, outputUnits } = run;
   if (values.length !== expected.length)
     throw new OnnxError(
       'verification_failed',
