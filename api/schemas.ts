@@ -111,8 +111,13 @@ export const API_INPUTS = {
     offset: z.number().int().min(0),
     rows: z.number().int().min(1).max(10_000_000),
   }),
-  /** the desktop app: a table chosen in its native open dialog, named by the handle chooseDatasetFile gave */
-  importDatasetFile: z.strictObject({ file: FileHandle, ...CSV_IMPORT_FIELDS }),
+  /** deletes an imported snapshot, unless runs trained on it: then nothing is deleted and the answer names them */
+  deleteDataset: z.strictObject({ name: z.string().trim().min(1).max(100) }),
+  /**
+   * the desktop app: a table chosen in its native open dialog, named by the handle chooseDatasetFile gave; dryRun
+   * (Check columns) types the columns and stores nothing, and leaves the handle for the import
+   */
+  importDatasetFile: z.strictObject({ file: FileHandle, dryRun: z.boolean().optional(), ...CSV_IMPORT_FIELDS }),
   /** the desktop app: writes a verified ONNX file of the run's checkpoint where chooseOnnxFile's dialog chose */
   exportOnnx: z.strictObject({ id: RunId, checkpoint: CheckpointKindSchema.default('final'), file: FileHandle }),
   /** the desktop app: the native open dialog for a dataset; resolves to a one-time handle, or null when cancelled */

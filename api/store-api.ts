@@ -18,6 +18,8 @@ export type FilePurpose = 'open' | 'save';
 /** The desktop's chosen files (electron/file-grants.ts): a handle becomes its path once, for the purpose it was chosen for. */
 export interface FileGrants {
   take(file: string, purpose: FilePurpose): string;
+  /** The path without using the handle up: a dry run (Check columns) reads the file the import will read again. */
+  peek(file: string, purpose: FilePurpose): string;
 }
 
 export interface StoreApiOptions {

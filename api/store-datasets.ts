@@ -30,7 +30,10 @@ import type {
 } from './workbench-api.ts';
 import type { z } from 'zod';
 
-type DatasetHandlers = Pick<ApiHandlers, 'listImportedDatasets' | 'loadImportedDataset' | 'importDatasetFile'>;
+type DatasetHandlers = Pick<
+  ApiHandlers,
+  'listImportedDatasets' | 'loadImportedDataset' | 'importDatasetFile' | 'deleteDataset'
+>;
 type TableFields = Omit<ApiParsedInput<'importDatasetFile'>, 'file'>;
 
 function summary(r: DatasetRecord): ImportedDataset {
@@ -137,16 +140,27 @@ export function createDatasetHandlers(store: RunStore, files: FileGrants | undef
         );
       return toWireDataset(datasets.load({ name }));
     },
-    importDatasetFile: async ({ file, ...fields }) => {
+    // A snapshot that runs trained on stays (they would lose their data): the answer names those runs instead.
+    deleteDataset: ({ name }) => {
+      const rec = datasets.find(name);
+      if (!rec) throw new ApiError('unknown_dataset', `no imported dataset "${name}" in ${store.path}`, 'name');
+      const { ids, total } = datasets.runsUsing(rec.hash);
+      if (total > 0) return { name: rec.name, deleted: false, runs: ids, totalRuns: total };
+      datasets.remove(rec.name);
+      return { name: rec.name, deleted: true, runs: [], totalRuns: 0 };
+    },
+    importDatasetFile: async ({ file, dryRun, ...fields }) => {
       if (!files)
         throw new ApiError(
           'desktop_only',
           'browser mode opens no file by name: choose the file in the import dialog, and the page uploads it',
           'file',
         );
-      const path = files.take(file, 'open');
+      // A check leaves the handle for the import that follows it; the import uses it up.
+      const path = dryRun ? files.peek(file, 'open') : files.take(file, 'open');
       const options = tableOptions(fields);
-      return importTable(store, path, fields, (sink) => importTableFile(path, options, sink));
+      const read = (sink: RowSink) => importTableFile(path, options, sink);
+      return dryRun ? checkTable(path, fields, read) : importTable(store, path, fields, read);
     },
   };
 }

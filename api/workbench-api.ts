@@ -52,7 +52,8 @@ export interface ApiOutputs extends InsightOutputs, RunTableOutputs, SurfaceOutp
   listImportedDatasets: ImportedDataset[];
   loadImportedDataset: WireDataset;
   loadImportedDatasetChunk: WireDatasetChunk;
-  importDatasetFile: DatasetImport;
+  importDatasetFile: DatasetImport | DatasetCheck;
+  deleteDataset: DatasetDeletion;
   exportOnnx: OnnxExportResult;
   chooseDatasetFile: ChosenFile | null;
   chooseOnnxFile: ChosenFile | null;
@@ -79,6 +80,14 @@ export interface ImportedDataset {
   targetName: string | null;
   classLabels: string[] | null;
   createdAt: number;
+}
+
+/** deleteDataset's answer: deleted, or kept because runs trained on it (the first ten of them, and how many). */
+export interface DatasetDeletion {
+  name: string;
+  deleted: boolean;
+  runs: string[];
+  totalRuns: number;
 }
 
 /** One line of the import's column table (datasets/table/import.ts ColumnReport, restated for the page: no Node here). */

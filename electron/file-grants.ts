@@ -1,6 +1,9 @@
 // The files the desktop's native dialogs chose, as opaque one-time handles: the renderer holds a random id, never a
 // path, and the store host turns an id back into its path once (then it is gone). A page that was never shown a
-// dialog (or a script in it) can name no file. Plain Node, so tests run it without Electron.
+// dialog (or a script in it) can name no file. Before that one use, `peek` reads the path and leaves the handle:
+// the import dialog's "Check columns" profiles the very file the import then takes, and can check again after a
+// change of options; a peek never extends the handle's time, and names no file the user did not choose. Plain
+// Node, so tests run it without Electron.
 import { randomBytes } from 'node:crypto';
 import { basename, isAbsolute } from 'node:path';
 import { ApiError } from '../api/errors.ts';
@@ -27,6 +30,15 @@ export function createFileGrants(options: { ttlMs?: number; now?: () => number }
   const ttl = options.ttlMs ?? GRANT_TTL_MS;
   const now = options.now ?? Date.now;
   const grants = new Map<string, Grant>();
+  // A handle that is unknown, expired or asked for another purpose is refused and forgotten (as take always did).
+  const valid = (file: string, purpose: FilePurpose): string => {
+    const found = grants.get(file);
+    if (!found || found.expires < now() || found.purpose !== purpose) {
+      grants.delete(file);
+      throw new ApiError('unknown_file', 'this file choice is unknown, used or expired: choose the file again', 'file');
+    }
+    return found.path;
+  };
   return {
     grant(path, purpose) {
       if (!isAbsolute(path)) throw new Error(`a dialog returned a relative path: ${path}`);
@@ -36,16 +48,11 @@ export function createFileGrants(options: { ttlMs?: number; now?: () => number }
       return { file, name: basename(path) };
     },
     take(file, purpose) {
-      const found = grants.get(file);
+      const path = valid(file, purpose);
       grants.delete(file);
-      if (!found || found.expires < now() || found.purpose !== purpose)
-        throw new ApiError(
-          'unknown_file',
-          'this file choice is unknown, used or expired: choose the file again',
-          'file',
-        );
-      return found.path;
+      return path;
     },
+    peek: valid,
     size: () => grants.size,
   };
 }

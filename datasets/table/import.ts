@@ -29,6 +29,8 @@ export const MAX_CATEGORIES = 50;
  * ID-like (titanic's Name, Ticket and Cabin, cars' names) and left out with a warning rather than refused.
  */
 export const ID_SHARE = 0.6;
+/** ...also where some of its values are numbers, if at least this share are not (titanic's Ticket: about a quarter). */
+export const MIXED_TEXT_SHARE = 0.1;
 
 export interface TableImportOptions {
   /** the target column: a name or a 1-based position (column-spec.ts) */
@@ -163,7 +165,9 @@ function plan(
       !forced &&
       p.ambiguousDates === 0 &&
       (p.overflow || p.counts.size > MAX_CATEGORIES) &&
-      p.distinctShare >= ID_SHARE
+      p.distinctShare >= ID_SHARE &&
+      // a numeric column with a few stray texts is refused below, naming the first (it is no ID)
+      (p.numbers === 0 || p.present - p.numbers >= p.present * MIXED_TEXT_SHARE)
     )
       return skip(
         'id',

@@ -238,10 +238,10 @@ describe('public-shaped tables import, train, export and predict with at most --
       /titanic\.csv line 2, column 9 \("Ticket"\): "A\/5 21171" is not a number \(the column's other values are; fix it, pass --categorical "Ticket", or leave the column out with --ignore "Ticket"\)/,
     ],
     [
-      'a numeric column with a stray text entry',
+      'a numeric column of 200 distinct values with one stray text entry (no ID: a few texts among numbers)',
       () => {
         const rows = ['mpg,cylinders,horsepower,origin'];
-        for (let i = 0; i < 30; i++)
+        for (let i = 0; i < 200; i++)
           rows.push(`${15 + (i % 9)}.0,${4 + (i % 3) * 2},${90 + i},${['usa', 'japan'][i % 2]}`);
         rows[17] = '18.0,6,unknown,usa';
         const path = tmp.file('stray.csv');
