@@ -14,7 +14,7 @@ type In<K extends keyof typeof SURFACE_INPUTS> = z.output<(typeof SURFACE_INPUTS
 const KEEP_FINISHED_MS = 10 * 60_000;
 
 function options(input: { grid?: number; range?: number; seed?: number }): LossSurfaceOptions {
-  const parsed = SurfaceOptionsSchema.safeParse(input);
+  const parsed = SurfaceOptionsSchema.safeParse({ grid: input.grid, range: input.range, seed: input.seed });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   throw new ApiError('invalid_argument', `${String(issue.path[0])}: ${issue.message}`, String(issue.path[0]));
