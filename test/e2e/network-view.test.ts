@@ -1,12 +1,16 @@
 // Issue 16's network view in the real UI against `mlpw serve`: a spiral run trained in the page shows the network with
 // an activation thumbnail per unit while it trains (Training) and at its checkpoint (Insight), where hovering an edge
 // reads its weight and a click enlarges a thumbnail over the data; a 784-128-64-10 net (an imported IDX set trained
-// by the CLI) draws its capped units with "+N more" and logs its render time. Screenshots in light and dark:
-// network-training, network-training-dark, network-insight, network-insight-dark, network-mnist.
+// by the CLI) draws its capped units with "+N more", a weight tile per drawn first-layer unit, and logs its render
+// time; a 2-512-k spiral net shows its top 32 units with "+480 more"; a run on the built-in MNIST shows its first-layer
+// weights as 28 × 28 tiles and a gallery of misclassified validation digits; Insight's decision boundary hides the
+// validation points and discretizes on request. Screenshots in light and dark: network-training(-dark),
+// network-insight(-dark), network-mnist; at 1024×700 and 1920×1080: network-training-*, network-insight-*,
+// network-wide-*, network-mnist-tiles-*, misclassified-*.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.ts';
 import { launchChromium, screenshot, type Browser } from './chromium.ts';
@@ -19,6 +23,8 @@ let browser: Browser;
 let page: Page;
 let spiralRun = '';
 let digitsRun = '';
+let wideRun = '';
+let mnistRun = '';
 
 /** A 200-row IDX pair of 28 × 28 "digits": row i is class i % 10, a bright block at a place of its own. */
 function writeIdx(images: string, labels: string, n: number): void {
@@ -44,6 +50,20 @@ async function openInsight(id: string): Promise<void> {
   await page.getByTestId('insight-view').locator('.num', { hasText: id }).waitFor();
 }
 
+/** Screenshots of `target` at the two sizes the issue names, then back to the harness's viewport. */
+async function atSizes(name: string, target: Locator): Promise<void> {
+  for (const [w, h] of [
+    [1024, 700],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.waitForTimeout(400); // the view re-lays out to its new width
+    await target.scrollIntoViewIfNeeded();
+    await screenshot(page, `${name}-${w}x${h}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
 async function both(name: string, target: ReturnType<Page['locator']>): Promise<void> {
   await target.scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
@@ -62,10 +82,16 @@ beforeAll(async () => {
   for (const argv of [
     ['import', join(dir, 'images.idx3-ubyte'), '--labels', join(dir, 'labels.idx1-ubyte'), '--name', 'digits'],
     ['train', '--dataset', 'digits', '--layers', '128,64', '--epochs', '2', '--backend', 'cpu', '--json'],
+    ['train', '--dataset', 'spiral', '--layers', '512', '--epochs', '2', '--backend', 'cpu', '--json'],
+    ['train', '--dataset', 'mnist', '--layers', '64', '--epochs', '1', '--backend', 'cpu', '--json'],
   ]) {
     const r = await cli(argv, { db });
     if (r.code !== 0) throw new Error(`mlpw ${argv[0]}: ${r.stderr}`);
-    if (argv[0] === 'train') digitsRun = (JSON.parse(r.stdout) as { runId: string }).runId;
+    if (argv[0] !== 'train') continue;
+    const id = (JSON.parse(r.stdout) as { runId: string }).runId;
+    if (argv[2] === 'digits') digitsRun = id;
+    else if (argv[2] === 'spiral') wideRun = id;
+    else mnistRun = id;
   }
   served = await startServe(db);
   browser = await launchChromium();
@@ -111,6 +137,7 @@ describe('the network view', () => {
     // Once the run ends the view shows its final checkpoint, at the last epoch.
     await expect.poll(() => live.getAttribute('data-epoch'), { timeout: 10_000 }).toBe('200');
     await both('network-training', live);
+    await atSizes('network-training', live);
   });
 
   it('shows the run’s network in Insight, reads an edge’s weight on hover and enlarges a thumbnail', async () => {
@@ -145,6 +172,18 @@ describe('the network view', () => {
     await view.getByTestId('net-enlarged').waitFor();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await both('network-insight', view);
+    await atSizes('network-insight', view);
+
+    // Playground's toggles on the decision boundary: the 300 points are 240 training and 60 validation ones.
+    const boundary = page.getByTestId('decision-boundary');
+    expect(await boundary.getAttribute('data-points')).toBe('300');
+    await boundary.getByTestId('show-validation').uncheck();
+    expect(await boundary.getAttribute('data-points')).toBe('240');
+    await boundary.getByTestId('discretize').check();
+    await boundary.scrollIntoViewIfNeeded();
+    await screenshot(page, 'boundary-discretized');
+    await boundary.getByTestId('show-validation').check();
+    expect(await boundary.getAttribute('data-points')).toBe('300');
   });
 
   it('draws a 784-128-64-10 net capped, with "+N more", and reports its render time', async () => {
@@ -167,7 +206,80 @@ describe('the network view', () => {
     console.log(
       `network view 784-128-64-10: rendered in ${renderMs} ms (snapshot to painted), Insight opened to drawn in ${shownMs} ms`,
     );
+    // The first layer's weights as 28 × 28 images: one tile per drawn hidden unit, in the diagram's order.
+    const tiles = view.locator('[data-test="net-weight-tile"]');
+    expect(await tiles.count()).toBe(32);
+    expect(await view.getByTestId('tiles-more').textContent()).toBe('+96 more');
+    expect(
+      await tiles.first().evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]),
+    ).toEqual([28, 28]);
     await view.scrollIntoViewIfNeeded();
     await screenshot(page, 'network-mnist');
+  });
+
+  it('draws a 2-512-k spiral net as its top 32 hidden units with "+480 more", never the whole layer', async () => {
+    const opened = Date.now();
+    await openInsight(wideRun);
+    const view = page.getByTestId('insight-network');
+    await view.locator('[data-test="net-column-1"][data-size="512"]').waitFor({ timeout: 30_000 });
+    const shownMs = Date.now() - opened;
+    expect(await view.getByTestId('net-column-1').getAttribute('data-shown')).toBe('32');
+    expect(await view.locator('[data-test="net-more"]').allTextContents()).toEqual(['+480 more']);
+    const outputs = Number(await view.getByTestId('net-column-2').getAttribute('data-size'));
+    await view.locator('[data-test="net-thumbnail"]').first().waitFor({ timeout: 30_000 });
+    expect(await view.locator('[data-test="net-thumbnail"]').count()).toBe(2 + 32 + outputs);
+    // Painted: a thumbnail is not blank (the panel's neutral colour everywhere).
+    const distinct = await view
+      .locator('[data-test="net-thumbnail"]')
+      .nth(5)
+      .evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        return new Set(
+          Array.from({ length: px.length / 4 }, (_, i) => px[4 * i]! * 65536 + px[4 * i + 1]! * 256 + px[4 * i + 2]!),
+        ).size;
+      });
+    expect(distinct).toBeGreaterThan(10);
+    const renderMs = Number(await view.getByTestId('network-view').getAttribute('data-render-ms'));
+    console.log(`network view 2-512-${outputs}: rendered in ${renderMs} ms, Insight opened to drawn in ${shownMs} ms`);
+    await atSizes('network-wide', view);
+  });
+
+  it('shows an MNIST run’s first-layer weights as digit-sized tiles and its misclassified validation digits', async () => {
+    await openInsight(mnistRun);
+    const view = page.getByTestId('insight-network');
+    await view.locator('[data-test="net-column-0"][data-size="784"]').waitFor({ timeout: 30_000 });
+    expect(await view.locator('[data-test="net-weight-tile"]').count()).toBe(32);
+    expect(await view.getByTestId('tiles-more').textContent()).toBe('+32 more');
+    await atSizes('network-mnist-tiles', view.getByTestId('weight-tiles'));
+    const gallery = page.getByTestId('misclassified');
+    await gallery.locator('[data-test="misclassified-image"]').first().waitFor({ timeout: 30_000 });
+    const wrong = Number(await gallery.getAttribute('data-wrong'));
+    expect(wrong).toBeGreaterThan(0);
+    expect(wrong).toBeLessThan(1000); // 2,000 validation digits after one epoch: well over half right
+    expect(await gallery.locator('[data-test="misclassified-image"]').count()).toBe(Math.min(48, wrong));
+    expect(await gallery.textContent()).toMatch(
+      new RegExp(`${wrong.toLocaleString('en-US')} of 2,000 validation images misclassified`),
+    );
+    // Each image reads "predicted · true label", never the same digit twice.
+    for (const text of (await gallery.locator('[data-test="misclassified-image"]').allTextContents()).slice(0, 10)) {
+      const m = /^(\d) · true (\d)/.exec(text.trim())!;
+      expect(m).not.toBeNull();
+      expect(m[1]).not.toBe(m[2]);
+    }
+    // The digits are drawn: dark ink on light paper.
+    const ink = await gallery
+      .locator('canvas')
+      .first()
+      .evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let dark = 0;
+        for (let i = 0; i < px.length; i += 4) if (px[i]! < 128) dark++;
+        return dark / (px.length / 4);
+      });
+    expect(ink).toBeGreaterThan(0.03);
+    expect(ink).toBeLessThan(0.6);
+    await atSizes('misclassified', gallery);
   });
 });
