@@ -5,6 +5,7 @@ import {
   MAX_CONFIG_DEPTH,
   nestedDeeperThan,
   parseConfig,
+  withLegacySplit,
   type ExperimentConfig,
   type ExperimentConfigInput,
 } from '../engine/config.ts';
@@ -77,7 +78,8 @@ export function readConfigFile(path: string): ExperimentConfigInput {
       `--config: ${path}: the config is nested more than ${MAX_CONFIG_DEPTH} levels deep`,
       'invalid_config',
     );
-  return value as ExperimentConfigInput;
+  // A file written before `stratify` existed (a saved config, a run's exported one) splits as it always did.
+  return withLegacySplit(value) as ExperimentConfigInput;
 }
 
 type Plain = Record<string, unknown>;

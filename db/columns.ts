@@ -1,5 +1,5 @@
 // The mapping between rows and records: the indexed hyperparameter columns a config yields, and a runs row read back.
-import { parseConfig, withImportedDataset, type ExperimentConfig } from '../engine/config.ts';
+import { parseConfig, withImportedDataset, withLegacySplit, type ExperimentConfig } from '../engine/config.ts';
 import type { BackendInfo, DataInfo, RunStatus, TestMetrics } from '../engine/types.ts';
 import { StoreError } from './errors.ts';
 import type { RunRecord } from './types.ts';
@@ -83,11 +83,8 @@ export const RUN_COLUMNS = `runs.id, runs.name, runs.status, runs.config, runs.d
  *  named here rather than failing later inside training or an export. `owner` names the row ("run …", "sweep …"). */
 export function storedConfig(owner: string, text: string): ExperimentConfig {
   try {
-    const stored = JSON.parse(text) as unknown;
     // Stored before configs had `stratify`: those runs split unstratified, so that is how they read (and rerun).
-    if (stored !== null && typeof stored === 'object' && !Array.isArray(stored) && !('stratify' in stored))
-      (stored as Record<string, unknown>).stratify = 'none';
-    return parseConfig(stored);
+    return parseConfig(withLegacySplit(JSON.parse(text) as unknown));
   } catch (e) {
     throw new StoreError(
       'damaged',
@@ -104,12 +101,13 @@ function runConfig(r: RunRow): ExperimentConfig {
   return withImportedDataset(config, { name: config.dataset.name, hash: r.dataset_hash, rows: r.dataset_rows ?? 0 });
 }
 
-export function toRunRecord(r: RunRow): RunRecord {
+/** `config`: the row's config already parsed (RunStore's listRuns keeps them), else parsed here. */
+export function toRunRecord(r: RunRow, config: ExperimentConfig = runConfig(r)): RunRecord {
   return {
     id: r.id,
     name: r.name,
     status: r.status as RunStatus,
-    config: runConfig(r),
+    config,
     dataset: r.dataset,
     layers: r.layers,
     activation: r.activation,

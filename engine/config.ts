@@ -113,7 +113,8 @@ export const ExperimentConfigSchema = z.strictObject({
   testSplit: z.number().min(0).max(0.9).default(0),
   /** How the held-out splits keep the data's make-up: `auto` stratifies classification by class (regression not at
    *  all), `quantiles` stratifies by target quantile bins (regression; classes for classification), `none` is a plain
-   *  seeded shuffle (how runs split before this key existed; a stored config without it reads as `none`). */
+   *  seeded shuffle (how runs split before this key existed: a stored config or config file without it reads as
+   *  `none`, withLegacySplit). */
   stratify: z.enum(STRATIFY).default('auto'),
   /** One fold of k-fold cross-validation (mlpw cv): fold `fold` (0-based) of `folds` is the validation set, the
    *  other folds train; validationSplit is then unused. Absent for an ordinary run. */
@@ -166,6 +167,14 @@ export function withImportedDataset(
 /** The seed of the validation split (prepareData): the generator's seed, or the fixed one of an imported snapshot. */
 export function splitSeed(dataset: DatasetConfig): number {
   return dataset.source === 'imported' ? IMPORTED_SPLIT_SEED : dataset.seed;
+}
+
+/** A persisted config (a stored run's, a `--config` file) written before `stratify` existed trained on the plain
+ *  seeded cut, so it reads as `stratify: 'none'` and reruns split as it did; a fresh config defaults to 'auto'. */
+export function withLegacySplit<T>(input: T): T {
+  if (input !== null && typeof input === 'object' && !Array.isArray(input) && !('stratify' in input))
+    return { ...input, stratify: 'none' };
+  return input;
 }
 
 /** A user mistake: carries the field path and the offending value so the message can name them. */

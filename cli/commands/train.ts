@@ -33,7 +33,7 @@ export const TRAIN_USAGE = `mlpw train [--config FILE] [--dataset NAME] [--layer
   --test-split F           fraction held out as a test set first, 0 to 0.9 (default 0): never used for early stopping
                            or the best epoch, scored once at the end on the best checkpoint (mlpw show, runs --columns test.acc)
   --stratify S             auto (default: by class for classification), quantiles (regression: by target quantile
-                           bins), none (a plain seeded shuffle)
+                           bins), none (a plain seeded shuffle; a --config file without the key splits so, as before)
   --early-stopping N       stop after N epochs without validation improvement
   --no-standardize         train on the features as stored (default: zero mean, unit variance from the training split)
   --backend B --precision P   auto, cpu, webgpu; float32 or float64 (cpu)
