@@ -38,6 +38,9 @@ export const exportCommand: Command = {
       const done = await exportRun(store, positionals[0]!, kind, { path: values.out! }).catch((e: unknown) => {
         if (e instanceof OnnxError && (e.code === 'bad_path' || e.code === 'write_failed'))
           throw new UsageError(`--out: ${e.message}`, e.code);
+        // A table column named like a value inside the graph: the user's data to rename, not a fault of ours.
+        if (e instanceof OnnxError && e.code === 'unsupported' && e.details?.column !== undefined)
+          throw new UsageError(e.message, e.code);
         throw e;
       });
       const { run, epoch, verification, details } = done;

@@ -2,7 +2,7 @@
 // snapshot it recovers and compares, so this file is the single definition of what "one of our models" looks like.
 //
 // With a table's preprocessing (raw-inputs.ts) the graph takes one input per source column instead of `input`, and
-// its preprocessing nodes end in `features` [batch, F], which takes input's place:
+// its preprocessing nodes end in `pre.features` [batch, F], which takes input's place:
 //
 //   input [batch, F] ─ standardize.sub ─ standardize.div ─ layer1.gemm ─ layer1.<activation> ─ … ─ layerN.gemm ─ head
 //
@@ -37,7 +37,7 @@ export interface MlpGraph {
 
 /** Names of the values the MLP part writes: no column may be called so. */
 function reservedName(name: string): boolean {
-  return /^(standardize|layer\d+|gelu|head)\./.test(name) || ['input', 'probabilities', 'output'].includes(name);
+  return /^(standardize|layer\d+|gelu|head)\./.test(name) || ['probabilities', 'output'].includes(name);
 }
 
 function node(

@@ -8,7 +8,10 @@
 //                  → Where(−2 → the fill's index) → Equal(0…C−1) → Cast: one-hot (unseen: all zeros); indicator
 //   date c         float [batch, 5]:  its DATE_PARTS features (an ONNX graph cannot parse a date string); any NaN
 //                  → the fill date's features, and the indicator
-//   Concat(axis 1) of every column's pieces, in the dataset's feature order → features [batch, F]
+//   Concat(axis 1) of every column's pieces, in the dataset's feature order → pre.features [batch, F]
+//
+// Every value inside is named pre{k}.… (k: the column's step), so only a column named like one, or like the graph's
+// output ("probabilities", "output") or the MLP's values ("layer1.…"), cannot be exported.
 //
 // A missing categorical value is "" or one of the preprocessing's missing-value texts in any letter case ("NA",
 // "na", "NaN", …); texts are matched as given (not trimmed).
@@ -29,7 +32,7 @@ import {
 export const ML_DOMAIN = 'ai.onnx.ml';
 /** LabelEncoder's keys_strings / values_int64s attributes came with ai.onnx.ml version 2 (ONNX 1.5). */
 export const ML_OPSET_VERSION = 2;
-export const FEATURES_NAME = 'features';
+export const FEATURES_NAME = 'pre.features';
 const MISSING_CODE = -2;
 const UNSEEN_CODE = -1;
 
@@ -92,10 +95,10 @@ export function rawInputGraph(p: Preprocessing, reserved: (name: string) => bool
   p.columns.forEach((s, k) => {
     const x = s.name;
     const at = `pre${k}`;
-    if (reserved(x) || /^pre\d+\./.test(x) || x === FEATURES_NAME || inputs.some((i) => i.name === x))
+    if (reserved(x) || /^pre\d*\./.test(x) || inputs.some((i) => i.name === x))
       throw new OnnxError(
         'unsupported',
-        `column ${JSON.stringify(x)} has the name of a value inside the exported graph; rename it in the table`,
+        `column ${JSON.stringify(x)} has the name of a value inside the exported graph; rename it in the table and import it again`,
         { column: x },
       );
     let gap: string;
@@ -153,8 +156,6 @@ export function rawInputGraph(p: Preprocessing, reserved: (name: string) => bool
       pieces.push(`${at}.missing`);
     }
   });
-  nodes.push(
-    node('features.concat', 'Concat', pieces, FEATURES_NAME, [{ name: 'axis', type: AttributeType.INT, i: 1 }]),
-  );
+  nodes.push(node('pre.concat', 'Concat', pieces, FEATURES_NAME, [{ name: 'axis', type: AttributeType.INT, i: 1 }]));
   return { inputs, nodes, initializers, features: p.columns.reduce((n, s) => n + stepWidth(s), 0) };
 }

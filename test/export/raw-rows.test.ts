@@ -5,9 +5,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeValues, type Preprocessing } from '../../engine/data/preprocessing.ts';
+import { encodeRows, encodeValues, type Preprocessing, type RawValue } from '../../engine/data/preprocessing.ts';
+import { defaultConfig } from '../../engine/config.ts';
+import type { ModelSnapshot } from '../../engine/types.ts';
 import { DataType, decodeModel } from '../../export/onnx/proto.ts';
-import { readOnnxModel } from '../../export/onnx/node/index.ts';
+import {
+  buildOnnxModel,
+  enginePredict,
+  mlpGraph,
+  readOnnxModel,
+  verifyRawOnnxModel,
+} from '../../export/onnx/node/index.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli } from '../cli/helpers.ts';
 
@@ -228,5 +236,69 @@ describe('encodeValues', () => {
     expect(enc(['zzz', 1])).toEqual({ out: [0, 0, 0, 1, 0], unseen: 'c' });
     expect(enc([null, NaN])).toEqual({ out: [0, 1, 1, 2.5, 1], unseen: undefined });
     expect(enc(['NA', 3])).toEqual({ out: [0, 1, 1, 3, 0], unseen: undefined });
+  });
+});
+
+describe('column names', () => {
+  const pre = (names: string[]): Preprocessing => ({
+    version: 1,
+    missing: 'impute',
+    missingValues: ['', 'na'],
+    columns: [
+      { kind: 'numeric', name: names[0]!, column: 0, indicator: true, fill: 1.5 },
+      { kind: 'categorical', name: names[1]!, column: 1, indicator: false, categories: ['a', 'b'], fill: 'a' },
+      { kind: 'numeric', name: names[2]!, column: 2, indicator: false, fill: -1 },
+    ],
+    target: { name: 'y', column: 3, classes: ['p', 'q'] },
+    ignored: [],
+  });
+  // 5 features → 2 classes, fixed weights and standardisation.
+  const snapshot: ModelSnapshot = {
+    task: 'classification',
+    head: 'softmax',
+    loss: 'cross_entropy',
+    layers: [
+      {
+        inputs: 5,
+        units: 2,
+        activation: 'identity',
+        W: Float32Array.from({ length: 10 }, (_, i) => Math.sin(i + 1)),
+        b: Float32Array.from([0.1, -0.2]),
+      },
+    ],
+    standardize: { mean: Float32Array.from([1, 0.5, 0.5, 0.5, 0]), std: Float32Array.from([2, 0.5, 0.5, 0.5, 3]) },
+    classLabels: ['p', 'q'],
+  };
+  const meta = {
+    runId: 'names',
+    config: defaultConfig(),
+    dataset: 'names',
+    checkpoint: 'final' as const,
+    metrics: { best: null, final: null },
+    producerVersion: 'test',
+  };
+
+  it('a column may be called input, features or anything with spaces and dots', async () => {
+    const p = pre(['input', 'features', 'Sepal Length (cm)']);
+    const bytes = buildOnnxModel(snapshot, { ...meta, preprocessing: p });
+    const model = readOnnxModel(bytes);
+    expect(model.rawInputs!.map((r) => r.name)).toEqual(['input', 'features', 'Sepal Length (cm)']);
+    const rows: RawValue[][] = [
+      [2, 'b', 4],
+      [NaN, 'a', 0],
+      [3, 'unseen', 1],
+      [1, 'NA', 2],
+      [0, null, NaN],
+    ];
+    const expected = await enginePredict(snapshot, encodeRows(p, rows), rows.length);
+    const v = await verifyRawOnnxModel(bytes, model.rawInputs!, rows, expected);
+    expect(v.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("a column named like the graph's output or a value inside it is refused, naming it", () => {
+    for (const name of ['output', 'probabilities', 'layer1.weight', 'pre0.value'])
+      expect(() => mlpGraph(snapshot, pre([name, 'c', 'd']))).toThrow(
+        new RegExp(`column "${name.replace('.', '\\.')}" has the name of a value inside the exported graph`),
+      );
   });
 });
