@@ -9,6 +9,12 @@
  * [batch, classes | 1], or for regression the last Gemm writes `output` [batch, targets]. No dropout.
  * metadata_props: mlpw.format, run_id, config (JSON), dataset, checkpoint, task, head, loss, class_labels (JSON),
  * feature_names (JSON), metrics (JSON {best, final}).
+ * A run on an imported table (its dataset has a preprocessing record) instead takes RAW rows: one input per source
+ * column, named by it (numeric float [batch, 1], categorical string [batch, 1], date float [batch, 5] of its
+ * features), with imputation, indicators, one-hot encoding (ai.onnx.ml LabelEncoder, opset 2) and standardisation in
+ * the graph (raw-inputs.ts); metadata_props["preprocessing"] holds the fitted values. Predict with
+ * `predictRawWithOnnx(bytes, rows)` (rows of RawValue, engine/data/preprocessing.ts) or, in the engine,
+ * `enginePredict(snapshot, encodeRows(preprocessing, rows), n)`: the same numbers.
  *
  * Exporting a stored run (Node): `await exportRun(store, runId, 'final', { path })` (or `{ download: true }`) →
  *   { bytes, verification: {maxAbsDiff, samples, ortVersion, tolerance}, path, … }, recorded as an artifact; a
