@@ -4,11 +4,14 @@
 import { reactive, shallowReactive } from 'vue';
 import type { WorkbenchApi } from '../../api/workbench-api.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
+import type { StepPosition } from '../../engine/trainer.ts';
 import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, Progress, RunSummary } from '../../engine/types.ts';
+import type { StepUnit } from '../../engine/worker/run-gate.ts';
 import { boundaryOf, datasetOf, pointsOf, type Boundary, type Points } from '../charts/points.ts';
 import { importedStream, isImported, loadImported } from '../datasets/imported.ts';
 import { startEngineRun, type EngineRun } from './engine-run.ts';
 import { createRunWriter, type RunWriter } from './run-writer.ts';
+import { coalesceToFrame } from './frame.ts';
 import { throttle } from './throttle.ts';
 
 export type QueueStatus = 'waiting' | 'running' | 'completed' | 'cancelled' | 'diverged' | 'failed';
@@ -36,7 +39,22 @@ export interface LiveRun {
   startedAt: number;
   /** an imported dataset's rows on their way to the engine worker; null once training starts (or for a built-in) */
   loading: { rows: number; total: number } | null;
+  /** the user asked to pause (until play): the controls say so before the worker answers */
+  pausing: boolean;
+  /** a step asked for and not yet answered: the step buttons wait for it */
+  stepping: boolean;
+  /** where the paused run waits, with the weights after exactly that step (the views draw these); null while it runs */
+  paused: PausedAt | null;
 }
+
+export interface PausedAt {
+  at: StepPosition;
+  snapshot: ModelSnapshot;
+}
+
+/** The speeds the Training view offers, in epochs per second; null is as fast as possible. */
+export const SPEEDS = [null, 100, 30, 10, 3, 1, 0.3] as const;
+export type Speed = (typeof SPEEDS)[number];
 
 /** A failure's words for the queue entry: never empty, whatever was thrown. */
 export function failureReason(e: unknown): string {
@@ -53,7 +71,14 @@ export function createTrainingQueue(api: WorkbenchApi) {
   let nextKey = 1;
   let engine: EngineRun | null = null;
   // `shown` is the run the Training view draws: the one training now, else the last one, kept after it ends.
-  const state = reactive({ items: [] as QueueItem[], shown: null as LiveRun | null, busy: false });
+  // `speed` and `startPaused` carry over to the next run.
+  const state = reactive({
+    items: [] as QueueItem[],
+    shown: null as LiveRun | null,
+    busy: false,
+    speed: null as Speed,
+    startPaused: false,
+  });
 
   /** `queuedRunId`: a run the store already holds as queued (a sweep's), trained under that id. */
   function add(
@@ -85,6 +110,42 @@ export function createTrainingQueue(api: WorkbenchApi) {
       // A sweep's run already waits in the store as queued: say it will not run.
       if (item.runId) void api.cancelQueuedRuns({ ids: [item.runId] }).catch(() => undefined);
     } else if (item.status === 'running') engine?.cancel();
+  }
+
+  /** The run training now, if any, with its engine. */
+  const current = () => {
+    const live = state.shown;
+    return engine && live?.item.status === 'running' ? { engine, live } : null;
+  };
+
+  function pause(): void {
+    const c = current();
+    if (!c) return;
+    c.live.pausing = true;
+    c.engine.pause();
+  }
+
+  function play(): void {
+    const c = current();
+    if (!c) return;
+    c.live.pausing = false;
+    c.live.stepping = false;
+    c.live.paused = null;
+    c.engine.play();
+  }
+
+  /** One minibatch or to the end of the current epoch; only while paused and answered. */
+  function step(unit: StepUnit): void {
+    const c = current();
+    if (!c?.live.paused || c.live.stepping) return;
+    c.live.stepping = true;
+    c.engine.step(unit);
+  }
+
+  /** Changes when results show, never them; kept for the next run. */
+  function setSpeed(speed: Speed): void {
+    state.speed = speed;
+    current()?.engine.setSpeed(speed);
   }
 
   function clearFinished(): void {
@@ -126,25 +187,33 @@ export function createTrainingQueue(api: WorkbenchApi) {
       summary: null,
       startedAt: Date.now(),
       loading: null,
+      pausing: state.startPaused,
+      stepping: false,
+      paused: null,
     });
     state.shown = live;
     // Created in beforeStart, once the rows are in the worker (assigned in a callback, so read through store()).
     let writer = null as RunWriter | null;
     const store = () => writer!;
     let finalSnapshot = null as ModelSnapshot | null;
-    // The page redraws a few times a second whatever the epoch rate; the store gets every epoch.
+    // The page redraws at most once a display frame whatever the epoch rate; the store gets every epoch.
     const epochs: EpochMetrics[] = [];
-    const showEpochs = throttle(() => (live.epochs = epochs.slice()), 200);
-    const showProgress = throttle((p: LiveRun['progress']) => (live.progress = p), 200);
+    const showEpochs = coalesceToFrame(() => (live.epochs = epochs.slice()));
+    let progress: Progress | null = null;
+    const showProgress = coalesceToFrame(() => (live.progress = progress));
     const showLoading = throttle((l: LiveRun['loading']) => (live.loading = l), 200);
     const boundaries = shown?.features === 2 && live.points;
-    const drawBoundary = throttle((snapshot: ModelSnapshot) => {
-      if (boundaries)
-        void boundaryOf(snapshot, boundaries.bounds).then(
-          (b) => (live.boundary = b),
-          () => undefined,
-        );
-    }, 400);
+    // A paused step's boundary wins over a checkpoint's still being computed.
+    let boundaryAsked = 0;
+    const boundaryFrom = (snapshot: ModelSnapshot) => {
+      if (!boundaries) return;
+      const mine = ++boundaryAsked;
+      void boundaryOf(snapshot, boundaries.bounds).then(
+        (b) => mine === boundaryAsked && (live.boundary = b),
+        () => undefined,
+      );
+    };
+    const drawBoundary = throttle((snapshot: ModelSnapshot) => !live.paused && boundaryFrom(snapshot), 400);
     const stream = imported ? importedStream(api, name) : undefined;
     if (stream) live.loading = { rows: 0, total: stream.header.n };
     engine = startEngineRun(
@@ -161,7 +230,25 @@ export function createTrainingQueue(api: WorkbenchApi) {
           store().onEpoch(metrics);
           showEpochs();
         },
-        onProgress: (p) => showProgress(p),
+        onProgress: (p) => ((progress = p), showProgress()),
+        onPaused: (at, snapshot) => {
+          // Paused: that exact step at once, the curves up to it included.
+          showEpochs.flush();
+          if (at.batch > 0) {
+            progress = {
+              epoch: at.epoch + 1,
+              batch: at.batch,
+              batches: at.batches,
+              samplesPerSec: progress?.samplesPerSec ?? 0,
+            };
+            showProgress();
+            showProgress.flush();
+          }
+          drawBoundary.cancel();
+          live.stepping = false;
+          live.paused = { at, snapshot };
+          boundaryFrom(snapshot);
+        },
         onCheckpoint: (kind, epoch, snapshot) => {
           if (kind === 'final') finalSnapshot = snapshot;
           store().onCheckpoint(kind, epoch, snapshot);
@@ -171,12 +258,16 @@ export function createTrainingQueue(api: WorkbenchApi) {
           showEpochs.flush();
           showProgress.cancel();
           drawBoundary.cancel();
+          live.paused = null;
+          live.pausing = false;
           live.summary = summary;
           store().onFinished(summary);
         },
       },
       {
         dataset: stream,
+        paused: state.startPaused,
+        epochsPerSecond: state.speed,
         beforeStart: async () => {
           showLoading.cancel();
           live.loading = null;
@@ -232,5 +323,5 @@ export function createTrainingQueue(api: WorkbenchApi) {
       .catch(() => undefined);
   }
 
-  return { state, add, cancel, clearFinished, abandon };
+  return { state, add, cancel, clearFinished, abandon, pause, play, step, setSpeed };
 }
