@@ -191,6 +191,11 @@ export function registerDataset(dataset: BuiltinDataset): void {
   extra.set(dataset.name, dataset);
 }
 
+/** Forgets a registered dataset (an imported one deleted from the store); the built-ins stay. */
+export function unregisterDataset(name: string): void {
+  extra.delete(name);
+}
+
 export function findDataset(name: string): BuiltinDataset | undefined {
   return BUILTIN_DATASETS.find((d) => d.name === name) ?? extra.get(name);
 }

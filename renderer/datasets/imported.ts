@@ -5,7 +5,7 @@ import { markRaw, ref } from 'vue';
 import { fromWireFloats, fromWireUints, type WireDatasetChunk } from '../../api/dataset-wire.ts';
 import type { ImportedDataset, WorkbenchApi } from '../../api/workbench-api.ts';
 import type { ImportedDatasetConfig } from '../../engine/config.ts';
-import { BUILTIN_DATASETS, registerDataset } from '../../engine/data/builtin.ts';
+import { BUILTIN_DATASETS, registerDataset, unregisterDataset } from '../../engine/data/builtin.ts';
 import type { Dataset } from '../../engine/types.ts';
 import type { DatasetChunk } from '../../engine/worker/protocol.ts';
 import type { StreamedDataset } from '../../engine/worker/client.ts';
@@ -53,6 +53,12 @@ export function importedDatasetConfig(name: string): ImportedDatasetConfig | nul
 
 export async function refreshImported(api: WorkbenchApi): Promise<void> {
   const list = await api.listImportedDatasets({});
+  // A dataset deleted from the store leaves the Designer's list and its cached rows too.
+  for (const gone of importedDatasets.value)
+    if (!list.some((r) => r.name === gone.name && r.hash === gone.hash)) {
+      loaded.delete(gone.name);
+      if (!list.some((r) => r.name === gone.name)) unregisterDataset(gone.name);
+    }
   for (const r of list) {
     if (BUILTIN_DATASETS.some((b) => b.name === r.name)) continue; // a built-in name always wins, as in the engine
     registerDataset({
