@@ -179,3 +179,21 @@ export function runMetric(
   const e = bestAndLast(epochs, bestEpoch)[at];
   return e ? metricValue(e, split, metric) : null;
 }
+
+/** What the compare views read of a run's held-out test score (RunRecord.test): taken once, after training. */
+export interface TestScored {
+  test?: { loss: number | null; acc: number | null } | null;
+}
+
+/** The metrics ('loss', 'acc') that some run's test score has a finite value of, for the metric pickers. */
+export function testScoreMetrics(runs: readonly TestScored[]): CurveMetric[] {
+  return (['loss', 'acc'] as const).filter((m) =>
+    runs.some((r) => typeof r.test?.[m] === 'number' && Number.isFinite(r.test[m])),
+  );
+}
+
+/** A run's test score of `metric`, or null where it has none (no test set, regression accuracy). */
+export function testScore(run: TestScored, metric: CurveMetric): number | null {
+  const v = metric === 'loss' || metric === 'acc' ? run.test?.[metric] : null;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}

@@ -27,6 +27,8 @@ export {
   runMetric,
   SPLITS,
   storedMetrics,
+  testScore,
+  testScoreMetrics,
   valuesAtEpoch,
   X_AXES,
   X_AXIS_TEXT,
@@ -37,6 +39,7 @@ export {
   type CurveSplit,
   type RunPoint,
   type StoredMetric,
+  type TestScored,
   type XAxisKind,
   type XAxisRun,
 } from './compare.ts';

@@ -14,6 +14,8 @@ import {
   scatterOf,
   spansDecades,
   storedMetrics,
+  testScore,
+  testScoreMetrics,
   xValues,
   type ComparedRun,
 } from '../../insight/index.ts';
@@ -50,6 +52,19 @@ describe('stored metrics', () => {
     expect(m.find((x) => x.metric === 'acc')!.splits).toEqual(['train', 'test']);
     expect(metricText('test', 'acc')).toBe('test accuracy');
     expect(curve([withTest], 'test', 'loss')).toEqual([[1, 0.45]]);
+  });
+});
+
+describe('test-set scores', () => {
+  it('offers the test loss and accuracy where a run was scored on a test set, and reads them', () => {
+    const scored = { test: { loss: 0.31, acc: 0.9 } };
+    const regression = { test: { loss: 0.5, acc: null } };
+    expect(testScoreMetrics([{ test: null }, {}])).toEqual([]);
+    expect(testScoreMetrics([{ test: null }, regression])).toEqual(['loss']);
+    expect(testScoreMetrics([regression, scored])).toEqual(['loss', 'acc']);
+    expect(testScore(scored, 'acc')).toBe(0.9);
+    expect(testScore(regression, 'acc')).toBeNull();
+    expect(testScore({ test: null }, 'loss')).toBeNull();
   });
 });
 
