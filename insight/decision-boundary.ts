@@ -1,6 +1,7 @@
 // The decision boundary of a two-feature model, as TensorFlow Playground draws it: the model evaluated on an N×N
 // grid over the data's range (raw features, a margin around the points), one predicted class and its probability
 // per cell. Regression models give their first output per cell instead.
+import { expandRows, transformsOf } from '../engine/data/transforms.ts';
 import type { DecisionGrid } from './types.ts';
 import { enginePredict } from '../export/onnx/engine-predict.ts';
 import type { ModelSnapshot } from '../engine/types.ts';
@@ -38,7 +39,9 @@ export async function decisionBoundary(
   rows: { x: Float32Array; n: number; label: ArrayLike<number> },
   resolution = 60,
 ): Promise<DecisionGrid> {
-  if (snapshot.layers[0]!.inputs !== 2)
+  // Two raw features, or two plus feature transforms' columns (computed from them for every grid cell).
+  const transforms = transformsOf(snapshot.featureNames, snapshot.layers[0]!.inputs);
+  if (!transforms)
     throw new Error(`a decision boundary needs 2 input features (this model has ${snapshot.layers[0]!.inputs})`);
   const x = paddedRange(rows.x, 2, 0, rows.n);
   const y = paddedRange(rows.x, 2, 1, rows.n);
@@ -52,7 +55,7 @@ export async function decisionBoundary(
       grid[2 * (r * resolution + c) + 1] = ys[r]!;
     }
   const units = snapshot.layers[snapshot.layers.length - 1]!.units;
-  const out = await enginePredict(snapshot, grid, cells);
+  const out = await enginePredict(snapshot, transforms.length ? expandRows(grid, cells, transforms) : grid, cells);
   const predicted: number[] = new Array(cells);
   const value: number[] = new Array(cells);
   for (let i = 0; i < cells; i++) {

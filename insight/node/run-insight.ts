@@ -9,6 +9,7 @@ import { confusionMatrix, type ConfusionMatrix } from '../confusion.ts';
 import { decisionBoundary, type DecisionGrid } from '../decision-boundary.ts';
 import { gradientCheck, type GradientCheckResult } from '../gradient-check.ts';
 import { misclassifiedRows, type Misclassified } from '../misclassified.ts';
+import { transformsOf } from '../../engine/data/transforms.ts';
 import { runSplits } from './run-data.ts';
 
 interface FromCheckpoint {
@@ -47,10 +48,11 @@ export async function runDecisionBoundary(
 ): Promise<FromCheckpoint & { grid: DecisionGrid; trainPoints: number }> {
   const run = store.getRun(ref);
   const { epoch, snapshot } = store.requireCheckpoint(run, kind);
-  if (snapshot.layers[0]!.inputs !== 2)
+  const f = snapshot.layers[0]!.inputs; // 2, or 2 plus feature transforms' columns (x1, x2 come first)
+  if (!transformsOf(snapshot.featureNames, f))
     throw new StoreError(
       'invalid_argument',
-      `run ${run.id} has ${snapshot.layers[0]!.inputs} input features: the decision boundary is drawn for 2`,
+      `run ${run.id} has ${f} input features: the decision boundary is drawn for 2`,
     );
   const { train, val } = runSplits(store, run);
   const n = train.n + val.n;
@@ -60,7 +62,7 @@ export async function runDecisionBoundary(
   const outputs = snapshot.layers.at(-1)!.units;
   const add = (split: Split) => {
     for (let i = 0; i < split.n; i += stride) {
-      x.push(split.x[2 * i]!, split.x[2 * i + 1]!);
+      x.push(split.x[f * i]!, split.x[f * i + 1]!);
       label.push(split.labels ? split.labels[i]! : split.targets![i * outputs]!);
     }
   };

@@ -9,6 +9,10 @@ import {
   runMisclassified,
 } from '../../insight/node/run-insight.ts';
 import { runSplits } from '../../insight/node/run-data.ts';
+import { writeFileSync } from 'node:fs';
+import { enginePredict } from '../../export/onnx/engine-predict.ts';
+import { predictedClass } from '../../insight/confusion.ts';
+import { gridAxis } from '../../insight/decision-boundary.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli, trainRun } from '../cli/helpers.ts';
 
@@ -84,6 +88,39 @@ describe('run insight on the store host', () => {
     await expect(runMisclassified(store, sine, 'final')).rejects.toThrow(
       /regression run: misclassified rows need classes/,
     );
+  });
+
+  it('decision boundary of a run on feature transforms: over the x1, x2 plane, each cell through the transforms', async () => {
+    const config = tmp.file('transforms.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        dataset: { name: 'circles', samples: 300, transforms: ['x1^2', 'x2^2'] },
+        epochs: 40,
+        model: { layers: [] },
+      }),
+    );
+    const r = await cli(['train', '--config', config, '--backend', 'cpu', '--json'], { db: tmp.file('w.db') });
+    expect(r.code).toBe(0);
+    const id = (JSON.parse(r.stdout) as { runId: string }).runId;
+    const d = await runDecisionBoundary(store, id, 'final', 12);
+    const { train } = runSplits(store, store.getRun(id));
+    // The points are the raw x1, x2 (the split's first two of its four columns).
+    expect([d.grid.points[0]!.x, d.grid.points[0]!.y]).toEqual([train.x[0], train.x[1]]);
+    // Each cell's class is the engine's on that cell's x1, x2, x1², x2².
+    const { snapshot } = store.requireCheckpoint(store.getRun(id), 'final');
+    const xs = gridAxis(d.grid.x[0], d.grid.x[1], 12);
+    const ys = gridAxis(d.grid.y[0], d.grid.y[1], 12);
+    const rows = Float32Array.from({ length: 144 * 4 }, (_, i) => {
+      const [cell, k] = [Math.floor(i / 4), i % 4];
+      const [a, b] = [xs[cell % 12]!, ys[Math.floor(cell / 12)]!];
+      return [a, b, a * a, b * b][k]!;
+    });
+    const out = await enginePredict(snapshot, rows, 144);
+    const units = snapshot.layers.at(-1)!.units;
+    expect(d.grid.predicted).toEqual(Array.from({ length: 144 }, (_, c) => predictedClass(out, c, units)));
+    // A disc inside a ring: the centre cell and a corner cell differ.
+    expect(d.grid.predicted[6 * 12 + 6]).not.toBe(d.grid.predicted[0]);
   });
 
   it('says why a view does not apply', async () => {
