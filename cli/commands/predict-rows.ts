@@ -5,7 +5,7 @@
 import { isMissing, parseNumber } from '../../datasets/csv/sniff.ts';
 import { ImportError } from '../../datasets/errors.ts';
 import { checkDuplicateNames, resolveColumnList } from '../../datasets/table/column-spec.ts';
-import { openTable } from '../../datasets/table/sources.ts';
+import { openTable, type TableRow } from '../../datasets/table/sources.ts';
 import { readRawValues, type CellReader, type Preprocessing, type RawValue } from '../../engine/data/preprocessing.ts';
 import { excerpt, excerptList } from '../../engine/excerpt.ts';
 import { UsageError } from '../errors.ts';
@@ -41,52 +41,74 @@ export async function readRawRows(
   options: { byPosition?: boolean; keep?: string } = {},
 ): Promise<RawRows> {
   const reader = openTable(file, p.target.name);
-  const all: { line: number; cells: (string | undefined)[] }[] = [];
-  for await (const batch of reader.pass(() => {})) all.push(...batch);
-  let names = reader.names;
-  let header = reader.header;
-  // The importer's header test compares the first two rows' types; here the model's column names are known, so a
-  // first row that names one of them is the header even where the rows below hold text too.
-  const first = all[0]?.cells.map((c) => c?.trim() ?? '');
-  if (!header && first && p.columns.some((c) => first.includes(c.name))) {
-    checkDuplicateNames(file, first);
-    names = first;
-    header = true;
-    all.shift();
-  }
-  let at: number[];
-  if (options.byPosition) at = positions(file, p, names.length);
-  else {
-    at = p.columns.map((c) => names.indexOf(c.name));
-    const missing = p.columns.filter((_, k) => at[k]! < 0).map((c) => c.name);
-    if (missing.length > 0)
-      throw new UsageError(
-        `${file} has no column${missing.length > 1 ? 's' : ''} ${missing.map((m) => excerpt(m)).join(', ')} that the model takes ` +
-          `(${header ? `its header: ${excerptList(names)}` : 'it has no header'}); name them in a header, ` +
-          `or pass --by-position to take the columns by position`,
-        'missing_columns',
-      );
-  }
-  const keepAt = options.keep === undefined ? [] : resolveColumnList(file, '--keep', names, options.keep);
   const read: CellReader = {
     isMissing: (s) => s === undefined || isMissing(s),
     number: (s) => parseNumber(s, reader.delimiter),
   };
   const rows: RawValue[][] = [];
   const kept: string[][] = [];
-  for (const r of all) {
-    const cells: (string | undefined)[] = [];
-    p.columns.forEach((c, k) => (cells[c.column] = r.cells[at[k]!]));
-    const { values, bad } = readRawValues(p, cells, read);
-    if (bad)
-      throw new ImportError(
-        'not_a_number',
-        `${file} line ${r.line}, column ${excerpt(bad.name)}: ${excerpt(cells[bad.column]?.trim())} is not ` +
-          (bad.kind === 'numeric' ? 'a number' : 'a date (write it as YYYY-MM-DD, as in the imported table)'),
-        { file, line: r.line, column: bad.name },
-      );
-    rows.push(values);
-    kept.push(keepAt.map((j) => r.cells[j] ?? ''));
+  let names: string[] = [];
+  let at: number[] | undefined;
+  let keepAt: number[] = [];
+  /** The columns by name or position, once the names are known (a CSV's first batch, a JSON file's end). */
+  const resolve = (header: boolean) => {
+    if (options.byPosition) at = positions(file, p, names.length);
+    else {
+      at = p.columns.map((c) => names.indexOf(c.name));
+      const missing = p.columns.filter((_, k) => at![k]! < 0).map((c) => c.name);
+      if (missing.length > 0)
+        throw new UsageError(
+          `${file} has no column${missing.length > 1 ? 's' : ''} ${missing.map((m) => excerpt(m)).join(', ')} that the model takes ` +
+            `(${header ? `its header: ${excerptList(names)}` : 'it has no header'}); name them in a header, ` +
+            `or pass --by-position to take the columns by position`,
+          'missing_columns',
+        );
+    }
+    keepAt = options.keep === undefined ? [] : resolveColumnList(file, '--keep', names, options.keep);
+  };
+  const add = (batch: TableRow[]) => {
+    for (const r of batch) {
+      const cells: (string | undefined)[] = [];
+      p.columns.forEach((c, k) => (cells[c.column] = r.cells[at![k]!]));
+      const { values, bad } = readRawValues(p, cells, read);
+      if (bad)
+        throw new ImportError(
+          'not_a_number',
+          `${file} line ${r.line}, column ${excerpt(bad.name)}: ${excerpt(cells[bad.column]?.trim())} is not ` +
+            (bad.kind === 'numeric' ? 'a number' : 'a date (write it as YYYY-MM-DD, as in the imported table)'),
+          { file, line: r.line, column: bad.name },
+        );
+      rows.push(values);
+      kept.push(keepAt.map((j) => r.cells[j] ?? ''));
+    }
+  };
+  // A CSV streams: its header is known with the first batch. A JSON file's columns are the keys of all its rows.
+  const json: TableRow[] = [];
+  for await (const batch of reader.pass(() => {})) {
+    if (reader.format !== 'csv') {
+      json.push(...batch);
+      continue;
+    }
+    let header = reader.header;
+    if (!at) {
+      names = reader.names;
+      // The importer's header test compares the first two rows' types; here the model's column names are known, so
+      // a first row that names one of them is the header even where the rows below hold text too.
+      const first = batch[0]?.cells.map((c) => c?.trim() ?? '');
+      if (!header && first && p.columns.some((c) => first.includes(c.name))) {
+        checkDuplicateNames(file, first);
+        names = first;
+        header = true;
+        batch.shift();
+      }
+      resolve(header);
+    }
+    add(batch);
+  }
+  if (reader.format !== 'csv') {
+    names = reader.names;
+    resolve(true);
+    add(json);
   }
   return { rows, keep: { names: keepAt.map((j) => names[j]!), cells: kept } };
 }

@@ -211,6 +211,12 @@ describe('regression on raw rows', () => {
     expect(parseCsv(engine.stdout).header).toEqual(['name', 'mpg']);
     expectSamePredictions(engine.stdout, (await cli(['predict', out, '--data', rows, '--keep', 'name'])).stdout, 1);
     if (python) expect(execFileSync(python, ['-c', CHECK, out], { encoding: 'utf8' })).toMatch(/^full_check ok/);
+    // The same rows as NDJSON (a key a row lacks is missing; null too): the same predictions.
+    const ndjson = file(
+      'cars-new.ndjson',
+      '{"name":"x","origin":"usa","horsepower":null}\n{"horsepower":150,"name":"y","origin":"mars"}\n',
+    );
+    expectSamePredictions(engine.stdout, (await cli(['predict', out, '--data', ndjson, '--keep', 'name'])).stdout, 1);
   });
 });
 
