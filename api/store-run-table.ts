@@ -5,6 +5,7 @@ import type { RunRecord } from '../db/types.ts';
 import type { EpochMetrics } from '../engine/types.ts';
 import { groupRuns, type Summary } from '../insight/group-runs.ts';
 import {
+  AT_EPOCH_KEY,
   ColumnError,
   configKeys,
   resolveColumn,
@@ -27,14 +28,20 @@ export const CONTRACT_MATCHES: [Same<CellValue, WireCell>, Same<Summary, WireSum
  * last: all that run-columns' metric columns read (bestAndLast). 1,000 runs × 100 epochs on 2 busy cores: every row
  * 330–470 ms, these 11 ms.
  */
-function lazyEpochs(store: RunStore, run: RunRecord): RunWithEpochs {
+function lazyEpochs(store: RunStore, run: RunRecord, every: boolean): RunWithEpochs {
   let epochs: EpochMetrics[] | undefined;
   return {
     run,
     get epochs() {
-      return (epochs ??= store.getBestAndLastEpochs(run.id, run.bestEpoch));
+      return (epochs ??= every ? store.getEpochs(run.id) : store.getBestAndLastEpochs(run.id, run.bestEpoch));
     },
   };
+}
+
+/** Whether a key of the query names a metric at a chosen epoch (at12.val_acc), which needs every epoch of a run. */
+function asksAtEpoch(q: ApiParsedInput<'runTable'>): boolean {
+  const keys = [...q.columns, q.sortColumn ?? '', ...(typeof q.groupBy === 'string' ? [q.groupBy] : (q.groupBy ?? []))];
+  return keys.some((k) => AT_EPOCH_KEY.test(k.trim())) || /(^|[\s"'])at\d+\./.test(q.filter ?? '');
 }
 
 /** A column's error as the API's, naming the input field it came from. */
@@ -49,7 +56,8 @@ function asField<T>(field: string, fn: () => T): T {
 
 /** `listed` gives every run the store's filter, search and SQL sort select, in order. */
 export function runTable(q: ApiParsedInput<'runTable'>, listed: RunRecord[], store: RunStore): RunTablePage {
-  const all = listed.map((r) => lazyEpochs(store, r));
+  const every = asksAtEpoch(q);
+  const all = listed.map((r) => lazyEpochs(store, r, every));
   const columns: Column[] = q.columns.map((key, i) => asField(`columns[${i}]`, () => resolveColumn(key, all)));
   const shown = { columns: columns.map((c) => ({ key: c.key, numeric: c.numeric })), configKeys: configKeys(all) };
   let keep: (r: RunWithEpochs) => boolean = () => true;

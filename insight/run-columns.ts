@@ -85,7 +85,10 @@ export class ColumnError extends Error {
   }
 }
 
-function metricColumn(key: string, at: 'best' | 'last', name: MetricName): Column {
+/** `at12.val_acc`: a metric at a chosen epoch (compare runs at one point of training); needs every epoch read. */
+export const AT_EPOCH_KEY = /^at(\d+)\.(\w+)$/;
+
+function metricColumn(key: string, at: 'best' | 'last' | number, name: MetricName): Column {
   const field = METRICS[name];
   return {
     key,
@@ -93,16 +96,25 @@ function metricColumn(key: string, at: 'best' | 'last', name: MetricName): Colum
     numeric: true,
     value: ({ run, epochs }) => {
       const { best, last } = bestAndLast(epochs, run.bestEpoch);
-      const e = at === 'best' ? best : last;
+      const e = typeof at === 'number' ? epochs.find((x) => x.epoch === at) : at === 'best' ? best : last;
       return e ? ((e[field] as number | null | undefined) ?? null) : null;
     },
   };
 }
 
+// One flattening per config object: the picker's keys, a config column's type and its every cell read the same map
+// (a table of 5,000 runs flattened each config three times or more).
+const flattened = new WeakMap<object, Map<string, FlatValue>>();
+function flatConfig(config: RunRecord['config']): Map<string, FlatValue> {
+  let flat = flattened.get(config);
+  if (!flat) flattened.set(config, (flat = flattenConfig(config)));
+  return flat;
+}
+
 /** Every config key the runs (and a default config) have, flattened, in first-seen order. */
 export function configKeys(runs: readonly RunWithEpochs[]): string[] {
   const keys = new Set(flattenConfig(defaultConfig()).keys());
-  for (const { run } of runs) for (const k of flattenConfig(run.config).keys()) keys.add(k);
+  for (const { run } of runs) for (const k of flatConfig(run.config).keys()) keys.add(k);
   return [...keys];
 }
 
@@ -113,6 +125,17 @@ export function configKeys(runs: readonly RunWithEpochs[]): string[] {
  */
 export function resolveColumn(key: string, runs: readonly RunWithEpochs[]): Column {
   const text = key.trim();
+  const atEpoch = AT_EPOCH_KEY.exec(text);
+  if (atEpoch) {
+    const [, n, name] = atEpoch;
+    if (!Object.hasOwn(METRICS, name!))
+      throw new ColumnError(
+        text,
+        `unknown metric "${name}" in "${text}" (metrics: ${Object.keys(METRICS).join(', ')})`,
+      );
+    if (Number(n) < 1) throw new ColumnError(text, `epoch ${n} in "${text}" is not an epoch (epochs count from 1)`);
+    return metricColumn(text, Number(n), name as MetricName);
+  }
   const dotted = /^(best|last)\.(\w+)$/.exec(text);
   if (dotted) {
     const [, at, name] = dotted;
@@ -138,19 +161,19 @@ export function resolveColumn(key: string, runs: readonly RunWithEpochs[]): Colu
   const matches = keys.includes(text) ? [text] : keys.filter((k) => k.endsWith(`.${text}`));
   if (matches.length === 1) {
     const path = matches[0]!;
-    const numeric = runs.some(({ run }) => typeof flattenConfig(run.config).get(path) === 'number');
+    const numeric = runs.some(({ run }) => typeof flatConfig(run.config).get(path) === 'number');
     return {
       key: text,
       kind: 'config',
       numeric,
-      value: ({ run }) => (flattenConfig(run.config).get(path) ?? null) as FlatValue,
+      value: ({ run }) => (flatConfig(run.config).get(path) ?? null) as FlatValue,
     };
   }
   if (matches.length > 1)
     throw new ColumnError(text, `column "${text}" is ambiguous (${matches.join(', ')}); give the full key`);
   throw new ColumnError(
     text,
-    `unknown column "${text}" (run: ${Object.keys(RUN_FACTS).join(', ')}; metrics: best.M or last.M with M one of ${Object.keys(METRICS).join(', ')}; ` +
+    `unknown column "${text}" (run: ${Object.keys(RUN_FACTS).join(', ')}; metrics: best.M, last.M or atN.M with M one of ${Object.keys(METRICS).join(', ')}; ` +
       `test set: ${Object.keys(TEST_COLUMNS).join(', ')}; ` +
       `config keys such as ${keys.slice(0, 6).join(', ')}, …)`,
   );

@@ -92,6 +92,25 @@ describe('runTable', () => {
     expect(r.ok ? null : r.error.field).toBe('sortColumn');
   });
 
+  it('reads a metric at a chosen epoch (atN.M), filters and sorts on it; an epoch a run lacks is empty', async () => {
+    const t = await table({
+      columns: ['at1.val_acc', 'at3.val_acc'],
+      filter: 'at1.val_acc > 0.2',
+      sortColumn: 'at1.val_acc',
+      descending: true,
+    });
+    // epoch 1 of run i has val_acc (i / 10) / 2: runs 5 and 6 pass; neither has an epoch 3
+    expect(t.rows.map((r) => [r.run.id, ...r.cells])).toEqual([
+      [ids[5], 0.3, null],
+      [ids[4], 0.25, null],
+    ]);
+    const r = await dispatch(handlers, 'runTable', { columns: ['at0.val_acc'] });
+    expect(r.ok ? null : [r.error.field, r.error.message]).toEqual([
+      'columns[0]',
+      'epoch 0 in "at0.val_acc" is not an epoch (epochs count from 1)',
+    ]);
+  });
+
   it('answers a filter that does not parse with its error, naming the token', async () => {
     const t = await table({ columns: [], filter: 'activation = relu or val_acc > 1' });
     expect(t.filterError).toBe('expected "and" or the end after "activation = relu", found "or" at column 19');
