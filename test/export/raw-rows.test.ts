@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeRows, encodeValues, type Preprocessing, type RawValue } from '../../engine/data/preprocessing.ts';
 import { defaultConfig } from '../../engine/config.ts';
 import type { ModelSnapshot } from '../../engine/types.ts';
-import { DataType, decodeModel } from '../../export/onnx/proto.ts';
+import { DataType, decodeModel, encodeModel, floatTensor } from '../../export/onnx/proto.ts';
 import {
   buildOnnxModel,
   enginePredict,
@@ -299,6 +299,14 @@ describe('column names', () => {
     const expected = await enginePredict(snapshot, encodeRows(p, rows), rows.length);
     const v = await verifyRawOnnxModel(bytes, model.rawInputs!, rows, expected);
     expect(v.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('the reader refuses a graph whose preprocessing constants differ from its metadata', () => {
+    const m = decodeModel(buildOnnxModel(snapshot, { ...meta, preprocessing: pre(['a', 'b', 'c']) }), 'x.onnx');
+    m.graph.initializer = m.graph.initializer.map((t) => (t.name === 'pre0.fill' ? floatTensor(t.name, [1], [99]) : t));
+    expect(() => readOnnxModel(encodeModel(m), 'x.onnx')).toThrow(
+      /x\.onnx is an ONNX model but not an MLP exported by MLP Workbench: initializer "pre0\.fill" differs/,
+    );
   });
 
   it("a column named like the graph's output or a value inside it is refused, naming it", () => {
