@@ -13,8 +13,13 @@ type In<K extends keyof typeof SURFACE_INPUTS> = z.output<(typeof SURFACE_INPUTS
 /** A finished job is forgotten this long after it ended (the page reads it within a poll or two). */
 const KEEP_FINISHED_MS = 10 * 60_000;
 
-function options(input: { grid?: number; range?: number; seed?: number }): LossSurfaceOptions {
-  const parsed = SurfaceOptionsSchema.safeParse({ grid: input.grid, range: input.range, seed: input.seed });
+function options(input: { grid?: number; range?: number; seed?: number; plane?: string }): LossSurfaceOptions {
+  const parsed = SurfaceOptionsSchema.safeParse({
+    grid: input.grid,
+    range: input.range,
+    seed: input.seed,
+    plane: input.plane,
+  });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   throw new ApiError('invalid_argument', `${String(issue.path[0])}: ${issue.message}`, String(issue.path[0]));

@@ -6,7 +6,12 @@ import type { LossSurface } from '../insight/loss-surface-types.ts';
 
 const RunId = z.string().trim().min(1).max(64);
 /** checked against insight's SurfaceOptionsSchema by the handler, which names the field (grid must be odd, …) */
-const Options = { grid: z.number().optional(), range: z.number().optional(), seed: z.number().optional() };
+const Options = {
+  grid: z.number().optional(),
+  range: z.number().optional(),
+  seed: z.number().optional(),
+  plane: z.enum(['random', 'trajectory']).optional(),
+};
 const JobId = z.string().uuid();
 export const SURFACE_INPUTS = {
   /** the stored surface with these options (grid 41, range 1, seed 1 unless given), or null */

@@ -13,6 +13,9 @@ export interface LossSurfaceOptions {
   lineFrom: number;
   lineTo: number;
   linePoints: number;
+  /** random: Li et al.'s two random filter-normalised directions; trajectory: the principal directions of the
+   *  stored weights' offsets from the final ones (Li et al. §7), so the path lies in the plane */
+  plane: 'random' | 'trajectory';
 }
 
 /** One stored weight vector the trajectory passes through, projected onto the plane. */
@@ -50,8 +53,9 @@ export interface LossSurface {
     axis: number[];
     train: (number | null)[];
     val: (number | null)[] | null;
-    /** filter normalisation: each unit's incoming weights (a column of W) scaled to that unit's norm; biases 0 */
-    normalisation: 'filter, biases zero';
+    /** random: filter normalisation (each unit's incoming weights, a column of W, scaled to that unit's norm; biases
+     *  0); trajectory: orthogonal principal directions, each as long as the longest offset θᵢ − θ* */
+    normalisation: 'filter, biases zero' | 'principal, longest offset';
     /** cosine between δ and η (random directions in many dimensions are nearly orthogonal) */
     cosine: number;
     trajectory: TrajectoryPoint[];

@@ -18,6 +18,7 @@ export const DEFAULT_SURFACE_OPTIONS: LossSurfaceOptions = {
   lineFrom: -0.25,
   lineTo: 1.25,
   linePoints: 31,
+  plane: 'random',
 };
 
 /** Mean losses at one weight vector; val null for a run without a validation split. */
@@ -58,6 +59,7 @@ export const SurfaceOptionsSchema = z
     lineFrom: z.number().min(-10).max(0).default(DEFAULT_SURFACE_OPTIONS.lineFrom),
     lineTo: z.number().min(1).max(10).default(DEFAULT_SURFACE_OPTIONS.lineTo),
     linePoints: z.number().int().min(2).max(401).default(DEFAULT_SURFACE_OPTIONS.linePoints),
+    plane: z.enum(['random', 'trajectory']).default(DEFAULT_SURFACE_OPTIONS.plane),
   })
   .refine((o) => o.grid % 2 === 1, {
     message: 'must be odd, so the final weights sit on the centre point',
@@ -158,6 +160,72 @@ export function project(p: Direction, d: Direction, e: Direction): { x: number; 
   return { x, y, captured: pp > 0 ? Math.sqrt(Math.max(0, kept) / pp) : 1 };
 }
 
+function scaled(a: Direction, by: number): Direction {
+  return { W: a.W.map((w) => w.map((v) => v * by)), b: a.b.map((w) => w.map((v) => v * by)) };
+}
+
+/** a += k·b */
+function addScaled(a: Direction, b: Direction, k: number): void {
+  a.W.forEach((w, li) => w.forEach((v, i) => (w[i] = v + k * b.W[li]![i]!)));
+  a.b.forEach((w, li) => w.forEach((v, i) => (w[i] = v + k * b.b[li]![i]!)));
+}
+
+/** Leading eigenpairs of a small symmetric matrix (power iteration with deflation). */
+export function topEigen(g: number[][], count: number): { value: number; vector: number[] }[] {
+  const m = g.length;
+  const a = g.map((row) => row.slice());
+  const out: { value: number; vector: number[] }[] = [];
+  for (let k = 0; k < Math.min(count, m); k++) {
+    let v = Array.from({ length: m }, (_, i) => 1 + i / m);
+    let value = 0;
+    for (let it = 0; it < 500; it++) {
+      const w = a.map((row) => row.reduce((s, x, j) => s + x * v[j]!, 0));
+      const norm = Math.hypot(...w);
+      if (!(norm > 0)) break;
+      v = w.map((x) => x / norm);
+      value = norm;
+    }
+    out.push({ value, vector: v });
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) a[i]![j]! -= value * v[i]! * v[j]!;
+  }
+  return out;
+}
+
+/**
+ * Replaces d and e by the two principal directions of the offsets θᵢ − θ* (uncentred, so the plane passes through
+ * the final weights and holds every offset when there are at most two), each as long as the longest offset. With
+ * one offset the second direction is the random e made orthogonal to it.
+ */
+export function trajectoryPlane(offsets: Direction[], d: Direction, e: Direction): void {
+  const live = offsets.filter((p) => dot(p, p) > 0);
+  if (live.length === 0) return;
+  const longest = Math.sqrt(Math.max(...live.map((p) => dot(p, p))));
+  const gram = live.map((p) => live.map((q) => dot(p, q)));
+  const pairs = topEigen(gram, 2).filter((p) => p.value > 1e-12 * gram[0]![0]!);
+  const directions = pairs.map(({ value, vector }) => {
+    const u = scaled(live[0]!, 0);
+    live.forEach((p, i) => addScaled(u, p, vector[i]! / Math.sqrt(value)));
+    return u;
+  });
+  const u1 = directions[0]!;
+  let u2 = directions[1];
+  if (!u2) {
+    u2 = scaled(e, 1);
+    addScaled(u2, u1, -dot(u2, u1) / dot(u1, u1));
+    u2 = scaled(u2, 1 / Math.sqrt(dot(u2, u2)));
+  }
+  // The initial weights (the first offset) on the left: the path runs left to right into the centre.
+  const sign = dot(live[0]!, u1) > 0 ? -1 : 1;
+  for (const [target, source, k] of [
+    [d, u1, sign * longest],
+    [e, u2, longest],
+  ] as const) {
+    const s = scaled(source, k);
+    target.W = s.W;
+    target.b = s.b;
+  }
+}
+
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export async function computeLossSurface(
@@ -194,11 +262,22 @@ export async function computeLossSurface(
     hasVal ||= val !== null;
   }
 
+  const points = [
+    { epoch: 0, label: 'initial' as const, layers: inputs.initial },
+    ...inputs.waypoints,
+    { epoch: inputs.final.epoch, label: 'final' as const, layers: theta },
+  ];
   const rng = new Rng(options.seed);
   const d = randomDirection(theta, rng);
   const e = randomDirection(theta, rng);
   filterNormalize(d, theta);
   filterNormalize(e, theta);
+  if (options.plane === 'trajectory')
+    trajectoryPlane(
+      points.slice(0, -1).map((p) => offset(p.layers, theta)),
+      d,
+      e,
+    );
   const planeTrain: (number | null)[] = [];
   const planeVal: (number | null)[] = [];
   for (const b of axis)
@@ -208,11 +287,6 @@ export async function computeLossSurface(
       planeVal.push(val === null ? null : finite(val));
     }
 
-  const points = [
-    { epoch: 0, label: 'initial' as const, layers: inputs.initial },
-    ...inputs.waypoints,
-    { epoch: inputs.final.epoch, label: 'final' as const, layers: theta },
-  ];
   const trajectory = points.map((p): TrajectoryPoint => ({
     epoch: p.epoch,
     label: p.label,
@@ -242,7 +316,7 @@ export async function computeLossSurface(
       axis,
       train: planeTrain,
       val: hasVal ? planeVal : null,
-      normalisation: 'filter, biases zero',
+      normalisation: options.plane === 'trajectory' ? 'principal, longest offset' : 'filter, biases zero',
       cosine: dot(d, e) / Math.sqrt(dot(d, d) * dot(e, e)),
       trajectory,
       trajectorySource: inputs.trajectorySource,
@@ -256,5 +330,5 @@ export async function computeLossSurface(
 
 /** The key a stored surface is found by: its options, in a fixed order. */
 export function surfaceKey(o: LossSurfaceOptions): string {
-  return `grid=${o.grid} range=${o.range} seed=${o.seed} line=${o.lineFrom}..${o.lineTo}/${o.linePoints}`;
+  return `plane=${o.plane} grid=${o.grid} range=${o.range} seed=${o.seed} line=${o.lineFrom}..${o.lineTo}/${o.linePoints}`;
 }

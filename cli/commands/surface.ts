@@ -13,11 +13,13 @@ import { UsageError } from '../errors.ts';
 import { fmt, fmtDuration, progressBar } from '../format.ts';
 import { DB_FLAG, withStore } from '../store-path.ts';
 
-const USAGE = `mlpw surface RUN [--grid 41] [--range 1] [--seed S] [--force] [--json | --out FILE.csv] [--db FILE]
-  the loss along the line from the run's initial to its final weights, and over a random filter-normalised plane
-  through the final weights (grid × grid points in [-range, range]); stored with the run and reused`;
+const USAGE = `mlpw surface RUN [--grid 41] [--range 1] [--seed S] [--plane random|trajectory] [--force]
+                   [--json | --out FILE.csv] [--db FILE]
+  the loss along the line from the run's initial to its final weights, and over a plane through the final weights
+  (grid × grid points in [-range, range]): random filter-normalised directions, or the principal directions of the
+  stored trajectory (initial, best, final); stored with the run and reused`;
 
-const FLAG_OF: Record<string, string> = { grid: '--grid', range: '--range', seed: '--seed' };
+const FLAG_OF: Record<string, string> = { grid: '--grid', range: '--range', seed: '--seed', plane: '--plane' };
 
 function minMax(values: (number | null)[] | null): [number, number] | null {
   const finite = (values ?? []).filter((v): v is number => v !== null);
@@ -41,8 +43,11 @@ function summary(s: LossSurface, reused: boolean, artifactId: number): string {
     `  final weights (epoch ${s.line.finalEpoch}): train loss ${fmt(s.origin.train)}, val loss ${fmt(s.origin.val)}`,
     `  line initial → final: distance ${fmt(s.line.distance)}; ${split} loss ${fmt(line[at(0)])} at α=0, ` +
       `${fmt(line[at(1)])} at α=1, highest between ${fmt(barrier?.[1])}; α from ${o.lineFrom} to ${o.lineTo}`,
-    `  plane ${o.grid}×${o.grid} over [-${o.range}, ${o.range}]² (seed ${o.seed}, filter-normalised, biases 0, ` +
-      `cos(δ,η) ${fmt(s.plane.cosine, 3)}): ${split} loss from ${fmt(plane?.[0])} to ${fmt(plane?.[1])}`,
+    `  plane ${o.grid}×${o.grid} over [-${o.range}, ${o.range}]² (` +
+      (o.plane === 'trajectory'
+        ? 'principal directions of the trajectory, scaled to its longest offset'
+        : `seed ${o.seed}, filter-normalised, biases 0, cos(δ,η) ${fmt(s.plane.cosine, 3)}`) +
+      `): ${split} loss from ${fmt(plane?.[0])} to ${fmt(plane?.[1])}`,
     `  trajectory (${s.plane.trajectory.map((p) => `${p.label} ${p.epoch}`).join(', ')}, from the stored checkpoints)` +
       (far ? `: the plane holds ${(far.captured * 100).toFixed(1)} % of the initial weights' offset` : ''),
   ].join('\n');
@@ -58,6 +63,7 @@ export const surface: Command = {
       grid: { type: 'string' },
       range: { type: 'string' },
       seed: { type: 'string' },
+      plane: { type: 'string' },
       force: { type: 'boolean' },
       json: { type: 'boolean' },
       out: { type: 'string' },
@@ -69,6 +75,7 @@ export const surface: Command = {
       grid: intFlag('grid', values.grid),
       range: numberFlag('range', values.range),
       seed: intFlag('seed', values.seed),
+      plane: values.plane,
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

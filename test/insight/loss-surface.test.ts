@@ -123,6 +123,21 @@ describe('loss surface of a stored run', () => {
     expect(again.surface).toEqual(JSON.parse(JSON.stringify(surface)));
   });
 
+  it('the trajectory plane holds the initial and best weights: their projections keep all of their offsets', async () => {
+    const options = SurfaceOptionsSchema.parse({ grid: 5, plane: 'trajectory' });
+    const { surface, reused } = await runLossSurface(store, runId, options);
+    expect(reused).toBe(false);
+    expect(surface.plane.normalisation).toBe('principal, longest offset');
+    const [first, ...rest] = surface.plane.trajectory;
+    expect(first).toMatchObject({ label: 'initial', epoch: 0 });
+    expect(first!.x).toBeLessThan(0);
+    for (const p of [first!, ...rest]) expect(p.captured).toBeCloseTo(1, 6);
+    // the longest offset (the initial weights') is one unit along the plane's directions
+    expect(Math.hypot(first!.x, first!.y)).toBeCloseTo(1, 6);
+    const random = store.listArtifacts(runId).filter((a) => a.kind === SURFACE_ARTIFACT);
+    expect(new Set(random.map((a) => a.path)).size).toBe(random.length);
+  });
+
   it('cancel stops the worker and stores nothing', async () => {
     const before = store.listArtifacts(runId).length;
     const options = SurfaceOptionsSchema.parse({ grid: 101, seed: 3 });
