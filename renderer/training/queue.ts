@@ -7,6 +7,7 @@ import type { ExperimentConfig } from '../../engine/config.ts';
 import type { StepPosition } from '../../engine/trainer.ts';
 import type { BackendInfo, DataInfo, EpochMetrics, ModelSnapshot, Progress, RunSummary } from '../../engine/types.ts';
 import type { StepUnit } from '../../engine/worker/run-gate.ts';
+import { transformsOf } from '../../engine/data/transforms.ts';
 import { boundaryOf, datasetOf, pointsOf, type Boundary, type Points } from '../charts/points.ts';
 import { importedStream, isImported, loadImported } from '../datasets/imported.ts';
 import { startEngineRun, type EngineRun } from './engine-run.ts';
@@ -202,7 +203,8 @@ export function createTrainingQueue(api: WorkbenchApi) {
     let progress: Progress | null = null;
     const showProgress = coalesceToFrame(() => (live.progress = progress));
     const showLoading = throttle((l: LiveRun['loading']) => (live.loading = l), 200);
-    const boundaries = shown?.features === 2 && live.points;
+    // Two features, or x1, x2 plus feature transforms' columns (boundaryOf expands its grid through them).
+    const boundaries = !!shown && transformsOf(shown.featureNames, shown.features) !== null && live.points;
     // A paused step's boundary wins over a checkpoint's still being computed.
     let boundaryAsked = 0;
     const boundaryFrom = (snapshot: ModelSnapshot) => {
