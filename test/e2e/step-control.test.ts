@@ -113,8 +113,12 @@ describe('control of time in the Training view', () => {
     await page.getByTestId('speed').selectOption('1');
     await design();
     await page.getByTestId('train-now').click();
+    // This run's first epoch (not the last run's: the panel shows the new run once the page has it).
+    await page.getByTestId('run-status').filter({ hasText: 'running' }).waitFor({ timeout: TRAIN_TIMEOUT });
     await expect
-      .poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]))
+      .poll(async () => Number((await page.getByTestId('epoch').textContent())?.split('/')[0]), {
+        timeout: TRAIN_TIMEOUT,
+      })
       .toBeGreaterThanOrEqual(1);
     await page.getByTestId('pause').click();
     const first = await pausedPosition();
@@ -128,7 +132,7 @@ describe('control of time in the Training view', () => {
     if (first.batch + 1 < batches) expect(second).toEqual({ epoch: first.epoch, batch: first.batch + 1 });
     else expect(second).toEqual({ epoch: first.epoch + 1, batch: 0 });
     const net = page.getByTestId('live-network');
-    await expect.poll(() => net.getAttribute('data-epoch')).toBe(String(second.epoch));
+    await expect.poll(() => net.getAttribute('data-epoch'), { timeout: 30_000 }).toBe(String(second.epoch));
     expect(await net.getAttribute('data-batch')).toBe(String(second.batch));
 
     // One epoch: on to the end of the epoch in progress; the curves and stats show it, as the uninterrupted run had it.
@@ -137,9 +141,10 @@ describe('control of time in the Training view', () => {
     expect(third).toEqual({ epoch: second.epoch + 1, batch: 0 });
     expect(await page.getByTestId('epoch').textContent()).toBe(`${third.epoch} / ${EPOCHS}`);
     const shown = Number(await page.getByTestId('train-loss').getAttribute('data-value'));
-    expect(shown).toBe(plain[third.epoch - 1]!.trainLoss);
+    const path = [first, second, third].map((p) => `${p.epoch}:${p.batch}`).join(' → ');
+    expect(shown, `train loss at epoch ${third.epoch}, paused ${path}`).toBe(plain[third.epoch - 1]!.trainLoss);
     expect(Number(await page.getByTestId('val-loss').getAttribute('data-value'))).toBe(plain[third.epoch - 1]!.valLoss);
-    await expect.poll(() => net.getAttribute('data-epoch')).toBe(String(third.epoch));
+    await expect.poll(() => net.getAttribute('data-epoch'), { timeout: 30_000 }).toBe(String(third.epoch));
 
     for (const [width, height] of [
       [1024, 700],
