@@ -167,7 +167,8 @@ export const runs: Command = {
           [--columns KEY,…] [--filter EXPR] [--group-by KEY[,KEY…]]
   sort fields: ${RUN_SORT_FIELDS.join(', ')}, or any column (default: created, newest first; --limit 0 shows all)
   columns: a config key (model.layers.activation, optimizer.lr, or its last part: activation), a metric at the best or
-    last epoch (best.val_acc, last.train_loss; a bare val_acc is the last), params, duration, backend, dataset, tags,
+    last epoch or at epoch N (best.val_acc, last.train_loss, at10.val_acc; a bare val_acc is the last), params,
+    duration, backend, dataset, tags,
     experiment, status, epochs, name
   --filter 'val_acc > 0.9 and model.layers.activation = relu and tag = baseline'   (= != < <= > >=, joined by and)
   --group-by KEY: one row per group with n and mean ± std of every numeric column shown`,

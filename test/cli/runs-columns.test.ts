@@ -94,6 +94,26 @@ describe('mlpw runs, computed columns', () => {
     expect(text.stdout.split('\n')[2]).toBe(`${ids.relu3}  relu              0.9500`); // accuracy: best first, as --sort val_acc
   });
 
+  it('--columns takes a metric at a chosen epoch (atN.M), and --filter and --sort too', () => {
+    const r = mlpw(
+      '--columns',
+      'at1.val_acc,at3.val_acc',
+      '--filter',
+      'at1.val_acc > 0.4',
+      '--sort',
+      'at1.val_acc',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    // epoch 1's val_acc is half the last one; no run has an epoch 3
+    expect(
+      (JSON.parse(r.stdout) as Record<string, unknown>[]).map((x) => [x.id, x['at1.val_acc'], x['at3.val_acc']]),
+    ).toEqual([
+      [ids.relu3, 0.475, null],
+      [ids.tanh2, 0.45, null],
+    ]);
+  });
+
   it('--filter keeps the runs that match, and names a bad token', () => {
     const kept = (expr: string) =>
       (JSON.parse(mlpw('--filter', expr, '--columns', 'seed', '--json').stdout) as { id: string }[])
