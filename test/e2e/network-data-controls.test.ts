@@ -98,14 +98,41 @@ describe('Playground data controls and the 1-D network view', () => {
     await page.getByTestId('transform-x2^2').check();
     await designLayers([4], 'tanh');
     await page.getByTestId('epochs').fill('60');
-    await trainToEnd();
+    const id = await trainToEnd();
     const live = page.getByTestId('live-network');
     await expect.poll(() => live.getAttribute('data-epoch'), { timeout: 10_000 }).toBe('60');
     const outputs = Number(await live.getByTestId('net-column-2').getAttribute('data-size'));
     expect(await live.getByTestId('net-column-0').getAttribute('data-size')).toBe('4');
     expect(await live.locator('[data-test="net-thumbnail"]').count()).toBe(4 + 4 + outputs);
     expect(await live.getByTestId('net-column-0').textContent()).toContain('x₁²');
+    // The live decision boundary is drawn over the x1, x2 plane: the plot's middle is tinted by class, not blank.
+    const chart = page.getByTestId('boundary').locator('canvas').first();
+    await chart.waitFor();
+    await expect
+      .poll(
+        () =>
+          chart.evaluate((c) => {
+            const canvas = c as HTMLCanvasElement;
+            const [w, h] = [canvas.width, canvas.height];
+            const px = canvas.getContext('2d')!.getImageData(w / 4, h / 4, w / 2, h / 2).data;
+            let tinted = 0;
+            for (let i = 0; i < px.length; i += 4) if (px[i]! < 245 || px[i + 2]! < 245) tinted++;
+            return tinted / (px.length / 4);
+          }),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0.6);
     await atSizes('network-transforms', live);
+
+    // Insight: the boundary over the plane, and the network's thumbnails there too.
+    await page.getByTestId('nav-runs').click();
+    await page.locator(`[data-run="${id}"]`).click();
+    await page.getByTestId('open-insight').click();
+    await page.locator('[data-test="decision-boundary"] canvas').first().waitFor({ timeout: 30_000 });
+    const view = page.getByTestId('insight-network');
+    await view.locator('[data-test="net-thumbnail"]').first().waitFor({ timeout: 30_000 });
+    expect(await view.locator('[data-test="net-thumbnail"]').count()).toBe(4 + 4 + outputs);
+    await atSizes('insight-transforms', page.getByTestId('decision-boundary'));
   });
 
   it('draws a sine net’s fit and one w·h(x) curve per hidden unit, live and in Insight', async () => {
