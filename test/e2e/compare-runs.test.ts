@@ -208,6 +208,15 @@ describe('compare any runs', () => {
     await page.goto(`${served.origin}/#/compare`);
     await page.getByTestId('compare-experiment').filter({ hasText: 'Default' }).click();
     await page.locator('[data-test="compare-chart"][data-series="6"] canvas').first().waitFor();
-    await expect.poll(() => page.getByTestId('parallel-chart').getAttribute('data-lines')).toBe('6');
+    const parallel = page.getByTestId('parallel-chart');
+    await expect.poll(() => parallel.getAttribute('data-lines')).toBe('6');
+    // lr from 0.01 to 0.3 spans less than two decades: linear until the reader switches its axis to log
+    const lrAxis = async () => {
+      const names = (await parallel.getAttribute('data-axes'))!.split('|');
+      return (await parallel.getAttribute('data-axis-types'))!.split('|')[names.indexOf('optimizer.lr')];
+    };
+    expect(await lrAxis()).toBe('value');
+    await page.locator('[data-test="runs-parallel"] input[data-log="optimizer.lr"]').check();
+    await expect.poll(lrAxis).toBe('log');
   });
 });
