@@ -49,6 +49,7 @@ const data: Required<DataInfo> = {
   outputs: 3,
   trainSamples: 160,
   valSamples: 40,
+  testSamples: 20,
   classLabels: ['a', 'b', 'c'],
   head: 'softmax',
   loss: 'cross_entropy',
@@ -63,6 +64,23 @@ const summary: Required<RunSummary> = {
   samplesPerSecond: 4000,
   stoppedEarly: true,
   error: 'loss became non-finite in epoch 4',
+  test: {
+    checkpoint: 'best',
+    epoch: 2,
+    samples: 20,
+    loss: 0.75,
+    acc: 0.5,
+    classes: [
+      { label: 'a', precision: 0.5, recall: 1, f1: 2 / 3, support: 5 },
+      { label: 'b', precision: null, recall: 0, f1: null, support: 5 },
+      { label: 'c', precision: 0.5, recall: 0.5, f1: 0.5, support: 10 },
+    ],
+    confusion: [
+      [5, 0, 0],
+      [0, 0, 5],
+      [5, 0, 5],
+    ],
+  },
 };
 
 const transports = {
