@@ -1,7 +1,9 @@
 // Guessing a CSV file's dialect from its first lines: the delimiter (comma, semicolon or tab) and whether the first
 // row is a header. Also the one number parser every column uses, so features and targets agree on what a number is.
 export const DELIMITERS = [',', ';', '\t'] as const;
-export type Delimiter = (typeof DELIMITERS)[number];
+/** Runs of spaces and tabs (whitespace-tokenizer.ts): UCI's .data files, housing.data and auto-mpg.data. */
+export const BLANKS = ' ';
+export type Delimiter = (typeof DELIMITERS)[number] | typeof BLANKS;
 
 /** Lines looked at to guess the delimiter. */
 const SNIFF_LINES = 20;
@@ -24,11 +26,38 @@ function countsPerLine(text: string, d: string): number[] {
   return counts;
 }
 
+/** Fields per line of the first lines of `text` split at runs of blanks (quotes honoured; blank lines skipped). */
+function blankFieldsPerLine(text: string): number[] {
+  const counts: number[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (counts.length >= SNIFF_LINES) break;
+    if (line.trim() === '') continue;
+    counts.push(line.match(/"(?:[^"]|"")*"\S*|[^\s"]\S*/g)?.length ?? 0);
+  }
+  return counts;
+}
+
 /**
  * The delimiter that splits every sampled line into the same number of fields (the most fields wins a tie);
- * else the one seen most often; a file with none of them is one column (comma).
+ * else the one seen most often; a file with none of them is one column (comma). Runs of blanks win where no comma
+ * or semicolon splits the lines alike and they give every line the same number of fields, at least twice as many as
+ * tabs do (auto-mpg.data has one tab a line, before the quoted name, and blanks between the numbers).
  */
 export function detectDelimiter(sample: string): Delimiter {
+  const best = detectCharDelimiter(sample);
+  const consistentFields = (d: string) => {
+    const counts = countsPerLine(sample, d);
+    return counts.length > 0 && counts.every((c) => c === counts[0]) && counts[0]! > 0 ? counts[0]! + 1 : 0;
+  };
+  if (best !== '\t' && consistentFields(best) > 0) return best;
+  const blanks = blankFieldsPerLine(sample);
+  const alike = blanks.length > 0 && blanks.every((n) => n === blanks[0]) && blanks[0]! >= 2;
+  // over tabs only by far: a TSV with a "2024-01-01 10:00" column must stay a TSV
+  if (alike && blanks[0]! >= 2 * Math.max(1, consistentFields('\t'))) return BLANKS;
+  return best;
+}
+
+function detectCharDelimiter(sample: string): Delimiter {
   let best: Delimiter = ',';
   let bestScore = -1;
   for (const d of DELIMITERS) {
@@ -72,7 +101,8 @@ export function parseNumber(field: string, delimiter: string): number {
 
 /**
  * Whether the first record is a header: it has a field that is not a number where the second record has a
- * number, or it names the target column; a lone first record of words is a header too.
+ * number, or it names the target column (by a name that is not a number); a lone first record of words is a
+ * header too.
  */
 export function looksLikeHeader(
   first: string[],
@@ -83,7 +113,9 @@ export function looksLikeHeader(
   const numeric = (s: string | undefined) => s !== undefined && !Number.isNaN(parseNumber(s, delimiter));
   const words = first.filter((f) => !numeric(f) && !isMissing(f));
   if (words.length === 0) return false;
-  if (target !== undefined && first.some((f) => f.trim() === target)) return true;
+  // A first row holding the target's name is a header, unless that "name" is a number: `--target 1` on a file
+  // without a header whose first row has a 1 in it (auto-mpg.data's origin) names a position.
+  if (target !== undefined && first.some((f) => f.trim() === target && !numeric(f))) return true;
   if (!second) return words.length === first.length;
   return first.some((f, i) => !numeric(f) && !isMissing(f) && numeric(second[i]));
 }

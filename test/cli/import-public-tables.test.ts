@@ -1,6 +1,7 @@
 // Issue 15's "done when", on tables shaped like the public ones a data scientist brings (test/datasets/fixtures/:
 // a few dozen rows each, typed from the tables' documented schemas, with their quirks: a byte-order mark and CRLF,
-// quoted names holding commas and quotes, no header, ", " separators, "?" and NA, semicolons and quoted headers,
+// quoted names holding commas and quotes, no header, ", " separators, blank-separated .data files, "?" and NA,
+// semicolons and quoted headers,
 // scientific notation, a trailing delimiter, constant and ID columns, dates). Each imports through the CLI into a
 // real SQLite file with at most --target and --ignore, trains a few epochs, exports, and predicts the same from
 // the run (the engine) and from its ONNX export (onnxruntime) on the raw table's rows.
@@ -117,6 +118,23 @@ const CASES: Case[] = [
     classes: ['drizzle', 'fog', 'rain', 'snow', 'sun'],
     warnings: [/^warning: column "column7" has no values; ignored$/],
     notes: [/^dropped 2 rows without a target value \(weather\)$/m],
+  },
+  {
+    // UCI's housing.data (Boston): no header, fields separated by runs of blanks; CHAS is mostly 0.
+    file: 'housing.data',
+    flags: ['--target', '14'],
+    task: 'regression',
+    rows: 24,
+    warnings: [],
+  },
+  {
+    // UCI's auto-mpg.data: blanks between the numbers, a tab before the quoted name, "?" horsepower, "3504." weights.
+    file: 'auto-mpg.data',
+    flags: ['--target', '1', '--ignore', '9'],
+    task: 'regression',
+    rows: 31,
+    warnings: [],
+    notes: [/^imputed missing values in 2 rows/m],
   },
   {
     // UCI's iris.data: no header, an empty last line.
