@@ -26,7 +26,11 @@ mlpw import IMAGES.idx3-ubyte[.gz] --labels LABELS.idx1-ubyte[.gz] [--name NAME]
   COL, COLS: header names or 1-based positions, comma-separated; ranges 3-7; #4 is always the 4th column,
     '"4"' always the column named 4
   columns: numbers stay numbers; text becomes one-hot categories (at most 50); ISO dates (2024-03-05,
-    2024-03-05T10:00:00Z) become year, day of year and weekday (sin, cos); ID-like columns are left out
+    2024-03-05T10:00:00Z) become year, day of year and weekday (sin, cos); ID-like columns (all distinct, or more
+    than 50 values mostly distinct) and constant columns are left out with a warning
+  --task: detected: text is classes; whole numbers with at most 10 values, or at most 50 written as integers
+    that repeat, are classes (said on import); other numbers are a regression
+  files: a header is detected; comma, semicolon, tab or runs of blanks (UCI's .data files)
   --missing impute (default): median / most frequent value plus an is-missing column where a column has gaps;
     drop: rows with a gap are left out (--drop-missing is the same). Missing: "", NA, NaN, null, ?, .
   --dry-run: print the column table and the row counts, store nothing`;
