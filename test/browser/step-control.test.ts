@@ -2,6 +2,7 @@
 // minibatches (one batch per submit while held) and one epoch, then played, gives bit-identical per-epoch metrics to
 // an uninterrupted run, and each pause reports the position it stopped at.
 import { expect, it } from 'vitest';
+import type { ExperimentConfigInput } from '../../engine/config.ts';
 import type { HostToWorker, WorkerToHost } from '../../engine/worker/protocol.ts';
 
 /** The browser's Worker, typed here because the root tsconfig checks test files without the DOM library. */
@@ -16,7 +17,7 @@ declare const Worker: new (
 };
 
 // 320 training rows / 32 → 10 minibatches an epoch; 4 epochs keep SwiftShader's per-step time in bounds.
-const config = {
+const config: ExperimentConfigInput = {
   dataset: { name: 'moons', samples: 400, noise: 0.1, seed: 3 },
   model: { layers: [{ units: 16, activation: 'relu' }] },
   optimizer: { type: 'adam', lr: 0.02 },
@@ -24,7 +25,7 @@ const config = {
   epochs: 4,
   seed: 5,
   backend: 'webgpu',
-} as const;
+};
 
 /** Trains in a fresh engine worker; `onPaused` answers each pause with the next control message. */
 async function trainInWorker(paused: boolean, onPaused?: (at: string) => HostToWorker): Promise<WorkerToHost[]> {
