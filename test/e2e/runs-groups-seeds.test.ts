@@ -2,10 +2,11 @@
 // SQLite file: four xor runs (tanh and relu, lr 0.1 and 0.3) trained by the engine worker before the app starts.
 // "Repeat with seeds…" on one run queues two more with seeds seed+1 and seed+2, trained by the app's queue into the
 // run's experiment with the same config otherwise; grouping by activation then lr shows one group per pair with n and
-// mean ± std (sample) equal to values computed here from the stored epochs, and a group expands to its runs; a group's
-// box selects its runs (the count is shown, and cleared on leaving Runs); the selection moves into an experiment made
-// in the sidebar, whose counts follow, and the experiment is renamed from the Runs header. Screenshots: runs-grouped-
-// expanded, runs-moved, runs-1024x700, runs-1920x1080.
+// mean ± std (sample) of best.val_acc, last.val_loss and val_acc at epoch 2 (added as "at epoch") equal to values
+// computed here from the stored epochs, and a group expands to its runs; a group's box selects its runs (the count is
+// shown, and cleared on leaving Runs); the selection moves into an experiment made in the sidebar, whose counts
+// follow, and the experiment is renamed from the Runs header. Screenshots: runs-grouped-expanded, runs-moved,
+// runs-1024x700, runs-1920x1080.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ let page: Page;
 let first: RunRecord;
 
 /** Every run in the file, each with its epochs, read by a second (read-only) connection. */
-function readStore(): { run: RunRecord; bestValAcc: number; lastValLoss: number }[] {
+function readStore(): { run: RunRecord; bestValAcc: number; lastValLoss: number; epoch2ValAcc: number }[] {
   const reader = new RunStore(db, { readonly: true });
   try {
     return reader.listRuns().map((run) => {
@@ -36,6 +37,7 @@ function readStore(): { run: RunRecord; bestValAcc: number; lastValLoss: number 
         run,
         bestValAcc: epochs.find((e) => e.epoch === run.bestEpoch)!.valAcc!,
         lastValLoss: epochs.at(-1)!.valLoss!,
+        epoch2ValAcc: epochs.find((e) => e.epoch === 2)!.valAcc!,
       };
     });
   } finally {
@@ -120,6 +122,10 @@ describe('groups over seeds, repeat with seeds, selection and experiments', () =
     await page.getByTestId('columns-picker').click();
     await page.locator('[data-test="columns-menu"] [data-column="best.val_acc"]').check();
     await page.locator('[data-test="columns-menu"] [data-column="last.val_loss"]').check();
+    // a metric at a chosen epoch: val_acc at epoch 2
+    await page.getByTestId('at-epoch-metric').selectOption('val_acc');
+    await page.getByTestId('at-epoch-epoch').fill('2');
+    await page.getByTestId('at-epoch-add').click();
     await page.getByTestId('columns-done').click();
     await page.getByTestId('group-by').selectOption('model.layers.activation');
     await page.getByTestId('then-by').selectOption('optimizer.lr');
@@ -143,6 +149,7 @@ describe('groups over seeds, repeat with seeds, selection and experiments', () =
     for (const [column, values] of [
       ['best.val_acc', seeds.map((s) => s.bestValAcc)],
       ['last.val_loss', seeds.map((s) => s.lastValLoss)],
+      ['at2.val_acc', seeds.map((s) => s.epoch2ValAcc)],
     ] as const) {
       const { mean, std } = meanStd([...values]);
       const cell = row.locator(`td[data-column="${column}"]`);
