@@ -7,7 +7,7 @@ import { StoreError } from '../../db/errors.ts';
 import type { Artifact, RunRecord } from '../../db/types.ts';
 import type { ModelSpec } from '../../engine/backends/backend.ts';
 import { splitSeed } from '../../engine/config.ts';
-import { prepareData } from '../../engine/data/prepare.ts';
+import { prepareData, splitOptions } from '../../engine/data/prepare.ts';
 import { initWeights } from '../../engine/model/init.ts';
 import type { LayerWeights } from '../../engine/types.ts';
 import { fromWireError } from '../../engine/wire-error.ts';
@@ -80,11 +80,13 @@ export async function runLossSurface(
       ? [{ epoch: best.epoch, label: 'best' as const, layers: best.snapshot.layers }]
       : [];
   const { config } = run;
+  // The trainer's own split and standardisation of the run's rows (stratified, test rows held out, as configured).
   const data = prepareData(
     store.datasets.forRun(run),
     config.validationSplit,
     config.standardize,
     splitSeed(config.dataset),
+    splitOptions(config),
   );
   const snapshot = final.snapshot;
   const spec: ModelSpec = {

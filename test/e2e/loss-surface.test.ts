@@ -1,8 +1,9 @@
 // Issue 16's loss surface in the real UI against `mlpw serve`: a spiral run trained by the CLI opens in Insight with
 // its Loss surface panel empty; Compute shows progress, then the line from the initial to the final weights and the
 // filter-normalised plane with the trajectory, stored as an artifact whose centre is the run's final validation loss;
-// a reload shows it at once without computing; a second compute can be cancelled and stores nothing. Screenshots:
-// loss-surface (1280×800), loss-surface-1024 (1024×700), loss-surface-dark.
+// the plane through the trajectory holds the initial weights; a reload shows a stored surface at once; a second
+// compute can be cancelled and stores nothing. Screenshots: loss-surface (1280×800), loss-surface-1024 (1024×700),
+// loss-surface-dark, loss-surface-trajectory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +119,16 @@ describe('loss surface panel', () => {
       await panel.scrollIntoViewIfNeeded();
       await screenshot(page, 'loss-surface-dark');
       await page.getByTestId('theme-toggle').click();
+      // the plane through the trajectory: the initial weights lie in it, on its left
+      await page.getByTestId('surface-plane-kind').selectOption('trajectory');
+      await expect.poll(() => panel.getAttribute('data-state')).toBe('empty');
+      await page.getByTestId('surface-compute').click();
+      await expect.poll(() => panel.getAttribute('data-state'), { timeout: COMPUTE_TIMEOUT }).toBe('done');
+      await expect.poll(() => page.getByTestId('surface-facts').textContent()).toContain('principal directions');
+      await page.waitForTimeout(300);
+      await panel.scrollIntoViewIfNeeded();
+      await screenshot(page, 'loss-surface-trajectory');
+      await page.getByTestId('surface-plane-kind').selectOption('random');
     },
   );
 
@@ -136,7 +147,7 @@ describe('loss surface panel', () => {
       await expect
         .poll(() => panel.textContent(), { timeout: COMPUTE_TIMEOUT })
         .toContain('cancelled: nothing was stored');
-      expect(surfaces().artifacts).toHaveLength(1);
+      expect(surfaces().artifacts).toHaveLength(2);
     },
   );
 });

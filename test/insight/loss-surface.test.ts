@@ -7,7 +7,7 @@ import { recordRun, RunStore } from '../../db/index.ts';
 import { CpuBackend } from '../../engine/backends/cpu/backend.ts';
 import { parseConfig, splitSeed, type ExperimentConfig } from '../../engine/config.ts';
 import { loadBuiltinDataset } from '../../engine/data/builtin.ts';
-import { prepareData } from '../../engine/data/prepare.ts';
+import { prepareData, splitOptions } from '../../engine/data/prepare.ts';
 import { Rng } from '../../engine/rng.ts';
 import { train } from '../../engine/trainer.ts';
 import type { LayerWeights, ModelSnapshot } from '../../engine/types.ts';
@@ -29,7 +29,13 @@ let initial: ModelSnapshot;
 
 /** Mean losses of `layers` on the run's splits by the JS reference backend: an evaluation apart from the worker's. */
 async function referenceLosses(layers: LayerWeights[]): Promise<{ train: number; val: number }> {
-  const data = prepareData(loadBuiltinDataset(config.dataset), config.validationSplit, true, splitSeed(config.dataset));
+  const data = prepareData(
+    loadBuiltinDataset(config.dataset),
+    config.validationSplit,
+    true,
+    splitSeed(config.dataset),
+    splitOptions(config),
+  );
   const backend = new CpuBackend('float32');
   const spec = {
     features: data.features,
@@ -53,6 +59,8 @@ beforeAll(async () => {
     model: { layers: [{ units: 12, activation: 'tanh' }, { units: 8 }] },
     epochs: 30,
     seed: 7,
+    // the plain seeded cut (as a config from before stratified splits reads): the surface must split as training did
+    stratify: 'none',
     backend: 'cpu',
   });
   runId = store.createRun(config);
