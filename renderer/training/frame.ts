@@ -8,8 +8,14 @@ export interface FrameCoalesced {
   cancel(): void;
 }
 
-export function coalesceToFrame(fn: () => void): FrameCoalesced {
+/**
+ * `minGapMs`: frames at least this far apart (a chart's redraw costs more than a frame's budget at hundreds of epochs
+ * a second; a slow-motion run, slower than the gap, still shows every step as it comes).
+ */
+export function coalesceToFrame(fn: () => void, minGapMs = 0): FrameCoalesced {
   let handle: number | null = null;
+  let gapTimer: ReturnType<typeof setTimeout> | undefined;
+  let last = -Infinity;
   const frame =
     typeof requestAnimationFrame === 'function'
       ? requestAnimationFrame
@@ -18,19 +24,30 @@ export function coalesceToFrame(fn: () => void): FrameCoalesced {
     typeof cancelAnimationFrame === 'function' ? cancelAnimationFrame : (h: number) => clearTimeout(h);
   const run = () => {
     handle = null;
+    last = performance.now();
     fn();
   };
   const coalesced = (() => {
-    handle ??= frame(run);
+    if (handle !== null || gapTimer !== undefined) return;
+    const wait = last + minGapMs - performance.now();
+    if (wait <= 0) handle = frame(run);
+    else
+      gapTimer = setTimeout(() => {
+        gapTimer = undefined;
+        handle ??= frame(run);
+      }, wait);
   }) as FrameCoalesced;
-  coalesced.flush = () => {
-    if (handle === null) return;
-    cancelFrame(handle);
-    run();
-  };
+  const pending = () => handle !== null || gapTimer !== undefined;
   coalesced.cancel = () => {
     if (handle !== null) cancelFrame(handle);
+    clearTimeout(gapTimer);
     handle = null;
+    gapTimer = undefined;
+  };
+  coalesced.flush = () => {
+    if (!pending()) return;
+    coalesced.cancel();
+    run();
   };
   return coalesced;
 }

@@ -53,6 +53,9 @@ export interface PausedAt {
   snapshot: ModelSnapshot;
 }
 
+/** The curves redraw at most 10 times a second (a fast run's hundreds of epochs a second coalesce into one frame). */
+const EPOCHS_GAP_MS = 100;
+
 /** The speeds the Training view offers, in epochs per second; null is as fast as possible. */
 export const SPEEDS = [null, 100, 30, 10, 3, 1, 0.3] as const;
 export type Speed = (typeof SPEEDS)[number];
@@ -199,7 +202,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
     let finalSnapshot = null as ModelSnapshot | null;
     // The page redraws at most once a display frame whatever the epoch rate; the store gets every epoch.
     const epochs: EpochMetrics[] = [];
-    const showEpochs = coalesceToFrame(() => (live.epochs = epochs.slice()));
+    const showEpochs = coalesceToFrame(() => (live.epochs = epochs.slice()), EPOCHS_GAP_MS);
     let progress: Progress | null = null;
     const showProgress = coalesceToFrame(() => (live.progress = progress));
     const showLoading = throttle((l: LiveRun['loading']) => (live.loading = l), 200);
