@@ -20,13 +20,14 @@ import { ApiError } from './errors.ts';
 import type { DatasetUploadSchema } from './schemas.ts';
 import type { FileGrants } from './store-api.ts';
 import { MAX_CHUNK_VALUES } from './store-dataset-chunks.ts';
-import type {
-  ApiHandlers,
-  ApiParsedInput,
-  DatasetCheck,
-  DatasetImport,
-  ImportedDataset,
-  ImportTable,
+import {
+  IMPORTED_DATASET_KEYS,
+  type ApiHandlers,
+  type ApiParsedInput,
+  type DatasetCheck,
+  type DatasetImport,
+  type ImportedDataset,
+  type ImportTable,
 } from './workbench-api.ts';
 import type { z } from 'zod';
 
@@ -37,18 +38,7 @@ type DatasetHandlers = Pick<
 type TableFields = Omit<ApiParsedInput<'importDatasetFile'>, 'file'>;
 
 function summary(r: DatasetRecord): ImportedDataset {
-  return {
-    name: r.name,
-    hash: r.hash,
-    task: r.task,
-    rows: r.rows,
-    features: r.features,
-    outputs: r.outputs,
-    featureNames: r.featureNames,
-    targetName: r.targetName,
-    classLabels: r.classLabels,
-    createdAt: r.createdAt,
-  };
+  return Object.fromEntries(IMPORTED_DATASET_KEYS.map((k) => [k, r[k]])) as ImportedDataset;
 }
 
 /** The importer's options from the API's fields, as mlpw import builds them from its flags. */

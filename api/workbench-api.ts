@@ -3,7 +3,7 @@
 // Electron IPC (electron/ipc.ts + preload) and HTTP (server/, for browser mode). Errors arrive as ApiError.
 import type { z } from 'zod';
 import type { EpochMetrics, Task } from '../engine/types.ts';
-import type { Artifact, ExperimentRecord, Note, RunDetail, RunRecord } from '../db/types.ts';
+import type { Artifact, DatasetRecord, ExperimentRecord, Note, RunDetail, RunRecord } from '../db/types.ts';
 import type { API_INPUTS, ApiMethod, DatasetUploadSchema } from './schemas.ts';
 import type { WireSnapshot } from './snapshot-wire.ts';
 import type { WireDataset, WireDatasetChunk } from './dataset-wire.ts';
@@ -68,19 +68,21 @@ export interface ChosenFile {
 /** Browser mode's upload of a table chosen in the page (a file picker or a drop): how to read it. */
 export type DatasetUpload = z.input<typeof DatasetUploadSchema>;
 
-/** An imported dataset snapshot as the store describes it (db/datasets.ts DatasetRecord). */
-export interface ImportedDataset {
-  name: string;
-  hash: string;
-  task: Task;
-  rows: number;
-  features: number;
-  outputs: number;
-  featureNames: string[];
-  targetName: string | null;
-  classLabels: string[] | null;
-  createdAt: number;
-}
+/** An imported dataset snapshot as the store describes it: the part of its DatasetRecord the page sees. */
+export type ImportedDataset = Pick<DatasetRecord, (typeof IMPORTED_DATASET_KEYS)[number]>;
+/** The DatasetRecord fields an ImportedDataset carries (api/store-datasets.ts copies these). */
+export const IMPORTED_DATASET_KEYS = [
+  'name',
+  'hash',
+  'task',
+  'rows',
+  'features',
+  'outputs',
+  'featureNames',
+  'targetName',
+  'classLabels',
+  'createdAt',
+] as const satisfies readonly (keyof DatasetRecord)[];
 
 /** deleteDataset's answer: deleted, or kept because runs trained on it (the first ten of them, and how many). */
 export interface DatasetDeletion {

@@ -14,26 +14,10 @@ import '../engine/host/node/mnist.ts';
 import type { Dataset, Task } from '../engine/types.ts';
 import { StoreError, sqliteCode } from './errors.ts';
 import type { Db } from './open.ts';
+import type { DatasetRecord } from './types.ts';
 
-export interface DatasetRecord {
-  id: number;
-  name: string;
-  hash: string;
-  task: Task;
-  rows: number;
-  features: number;
-  outputs: number;
-  featureNames: string[];
-  targetName: string | null;
-  classLabels: string[] | null;
-  /** where it came from: {kind: 'csv' | 'idx', files, bytes, …} */
-  source: Record<string, unknown>;
-  /** a table's preprocessing with its fitted values; null for IDX files and the numeric CSV reader */
-  preprocessing: Preprocessing | null;
-  createdAt: number;
-  /** compressed size of the features in the store */
-  storedBytes: number;
-}
+// The record's shape lives in types.ts (no Node there), so the API's ImportedDataset can be a part of it.
+export type { DatasetRecord } from './types.ts';
 
 /** What an importer knows at the end: the targets and the facts that complete the snapshot. */
 export interface SnapshotTargets {

@@ -1,7 +1,16 @@
 // What the store hands out: plain data, safe to send over IPC or HTTP as JSON (times are Unix milliseconds).
 import type { ExperimentConfig } from '../engine/config.ts';
+import type { Preprocessing } from '../engine/data/preprocessing.ts';
 import type { GridAxis } from '../engine/experiment/grid-axis.ts';
-import type { BackendInfo, CheckpointKind, DataInfo, EpochMetrics, RunStatus, TestMetrics } from '../engine/types.ts';
+import type {
+  BackendInfo,
+  CheckpointKind,
+  DataInfo,
+  EpochMetrics,
+  RunStatus,
+  Task,
+  TestMetrics,
+} from '../engine/types.ts';
 
 export interface RunRecord {
   id: string;
@@ -126,3 +135,24 @@ export interface SweepRecord {
 }
 
 export type { EpochMetrics };
+
+/** An imported dataset snapshot (db/datasets.ts): its shape, what it came from and how it was encoded. */
+export interface DatasetRecord {
+  id: number;
+  name: string;
+  hash: string;
+  task: Task;
+  rows: number;
+  features: number;
+  outputs: number;
+  featureNames: string[];
+  targetName: string | null;
+  classLabels: string[] | null;
+  /** where it came from: {kind: 'csv' | 'idx', files, bytes, …} */
+  source: Record<string, unknown>;
+  /** a table's preprocessing with its fitted values; null for IDX files and the numeric CSV reader */
+  preprocessing: Preprocessing | null;
+  createdAt: number;
+  /** compressed size of the features in the store */
+  storedBytes: number;
+}
