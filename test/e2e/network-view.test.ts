@@ -138,6 +138,16 @@ describe('the network view', () => {
     await expect.poll(() => live.getAttribute('data-epoch'), { timeout: 10_000 }).toBe('200');
     await both('network-training', live);
     await atSizes('network-training', live);
+    // The live boundary's Playground toggles: 300 points, 240 of them the training split's; discretized cells.
+    const boundary = page.getByTestId('live-boundary');
+    expect(await boundary.getAttribute('data-points')).toBe('300');
+    await boundary.getByTestId('show-validation').uncheck();
+    expect(await boundary.getAttribute('data-points')).toBe('240');
+    await boundary.getByTestId('discretize').check();
+    await boundary.scrollIntoViewIfNeeded();
+    await screenshot(page, 'live-boundary-discretized');
+    await boundary.getByTestId('show-validation').check();
+    await boundary.getByTestId('discretize').uncheck();
   });
 
   it('shows the run’s network in Insight, reads an edge’s weight on hover and enlarges a thumbnail', async () => {
