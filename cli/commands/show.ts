@@ -11,6 +11,7 @@ import { backendText, epochsTable, fmtBytes, fmtTime } from '../run-format.ts';
 import { DB_FLAG, withReadOnlyStore } from '../store-path.ts';
 import type { RunDetail, RunStore } from '../../db/index.ts';
 import { TEST_METRICS_ARTIFACT } from '../../db/columns.ts';
+import { SURFACE_ARTIFACT } from '../../insight/node/loss-surface-run.ts';
 import { classScores, type ClassScore } from '../../insight/confusion.ts';
 import { runConfusion } from '../../insight/node/run-insight.ts';
 import type { CheckpointKind } from '../../engine/types.ts';
@@ -101,7 +102,10 @@ function header(run: RunDetail): string[] {
       `  checkpoints: ${run.checkpoints.map((c) => `${c.kind} (epoch ${c.epoch}, ${fmtBytes(c.bytes)})`).join(', ')}`,
     );
   for (const a of run.artifacts.filter((a) => a.kind !== TEST_METRICS_ARTIFACT))
-    lines.push(`  artifact ${a.kind}: ${a.path}${a.details !== null ? ` ${JSON.stringify(a.details)}` : ''}`);
+    // A loss surface's details are its whole grid: named here, read with `mlpw surface`.
+    lines.push(
+      `  artifact ${a.kind}: ${a.path}${a.kind === SURFACE_ARTIFACT ? ' (mlpw surface shows it)' : a.details !== null ? ` ${JSON.stringify(a.details)}` : ''}`,
+    );
   for (const n of run.notes) lines.push(`  note ${fmtTime(n.createdAt)}: ${n.text}`);
   return lines;
 }

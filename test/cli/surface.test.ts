@@ -48,6 +48,12 @@ describe('mlpw surface', () => {
     expect(text.stdout).toMatch(/stored as artifact \d+/);
     expect(text.stdout).toMatch(/line initial → final: distance \d/);
     expect(artifacts()).toHaveLength(2);
+    // `mlpw show` names the surfaces without printing their grids
+    const shown = await cli(['show', id], { db });
+    expect(shown.stdout).toMatch(
+      /artifact loss-surface: plane=random grid=7 range=1 seed=2 .*\(mlpw surface shows it\)\n/,
+    );
+    expect(shown.stdout).not.toContain('"plane"');
   });
 
   it('--out writes every line, plane and trajectory point as CSV', async () => {
