@@ -202,6 +202,10 @@ function plan(
     const categories = [...p.counts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const fill = p.mostFrequent(categories);
     out.steps.push({ kind: 'categorical', name, column: i, indicator, categories, fill });
+    if (p.ambiguousDates > 0 && !forced)
+      out.warnings.push(
+        `column ${excerpt(name)} looks like dates with the year last (${excerpt(p.firstNonDate?.text)}), which could be day/month or month/day; read as ${categories.length} categories (write them as YYYY-MM-DD to use them as dates)`,
+      );
     report(
       'categorical',
       'feature',

@@ -157,57 +157,62 @@ function parsePredictions(csv: string): { header: string; rows: (string | number
 }
 
 describe('public-shaped tables import, train, export and predict with at most --target and --ignore', () => {
-  it.each(CASES)('$file', async (c) => {
-    const db = tmp.file(`${c.file}.db`);
-    const name = c.file.replace(/\W/g, '-');
-    // Copied first: the fixture stays byte for byte as committed whatever the import does.
-    const path = tmp.file(c.file);
-    copyFileSync(join(FIXTURES, c.file), path);
-    const imported = await cli(['import', path, ...c.flags, '--name', name], { db });
-    expect(imported.code, imported.stderr).toBe(0);
-    const warnings = imported.stderr.split('\n').filter((l) => l !== '');
-    expect(warnings).toHaveLength(c.warnings.length);
-    c.warnings.forEach((w, i) => expect(warnings[i]).toMatch(w));
-    for (const note of c.notes ?? []) expect(imported.stdout).toMatch(note);
-    const what = c.task === 'classification' ? `classification, ${c.classes!.length} classes` : 'regression, 1 target';
-    expect(imported.stdout).toMatch(new RegExp(`imported ${name}: ${c.rows} rows, \\d+ features → .+ \\(${what}`));
-    const store = new RunStore(db);
-    const record = store.datasets.find(name)!;
-    store.close();
-    expect(record.task).toBe(c.task);
-    if (c.classes) expect(record.classLabels).toEqual(c.classes);
+  it.each(CASES)(
+    '$file',
+    async (c) => {
+      const db = tmp.file(`${c.file}.db`);
+      const name = c.file.replace(/\W/g, '-');
+      // Copied first: the fixture stays byte for byte as committed whatever the import does.
+      const path = tmp.file(c.file);
+      copyFileSync(join(FIXTURES, c.file), path);
+      const imported = await cli(['import', path, ...c.flags, '--name', name], { db });
+      expect(imported.code, imported.stderr).toBe(0);
+      const warnings = imported.stderr.split('\n').filter((l) => l !== '');
+      expect(warnings).toHaveLength(c.warnings.length);
+      c.warnings.forEach((w, i) => expect(warnings[i]).toMatch(w));
+      for (const note of c.notes ?? []) expect(imported.stdout).toMatch(note);
+      const what =
+        c.task === 'classification' ? `classification, ${c.classes!.length} classes` : 'regression, 1 target';
+      expect(imported.stdout).toMatch(new RegExp(`imported ${name}: ${c.rows} rows, \\d+ features → .+ \\(${what}`));
+      const store = new RunStore(db);
+      const record = store.datasets.find(name)!;
+      store.close();
+      expect(record.task).toBe(c.task);
+      if (c.classes) expect(record.classLabels).toEqual(c.classes);
 
-    const trained = await cli(
-      ['train', '--dataset', name, '--layers', '8', '--epochs', '3', '--batch', '8', '--backend', 'cpu', '--json'],
-      { db },
-    );
-    expect(trained.stderr).toBe('');
-    const run = JSON.parse(trained.stdout) as { runId: string; status: string; epochs: number };
-    expect(run).toMatchObject({ status: 'completed', epochs: 3 });
+      const trained = await cli(
+        ['train', '--dataset', name, '--layers', '8', '--epochs', '3', '--batch', '8', '--backend', 'cpu', '--json'],
+        { db },
+      );
+      expect(trained.stderr).toBe('');
+      const run = JSON.parse(trained.stdout) as { runId: string; status: string; epochs: number };
+      expect(run).toMatchObject({ status: 'completed', epochs: 3 });
 
-    // The raw table itself (its target column too, and rows without a target) is what predict takes.
-    const rows = path;
-    const byEngine = await cli(['predict', run.runId, '--data', rows], { db });
-    expect(byEngine.stderr).toBe('');
-    const onnx = tmp.file(`${name}.onnx`);
-    const exported = await cli(['export', run.runId, '--out', onnx], { db });
-    expect(exported.code, exported.stderr).toBe(0);
-    const byOnnx = await cli(['predict', onnx, '--data', rows], { db });
-    expect(byOnnx.stderr).toBe('');
-    const engine = parsePredictions(byEngine.stdout);
-    const runtime = parsePredictions(byOnnx.stdout);
-    expect(engine.rows.length).toBeGreaterThanOrEqual(c.rows);
-    expect(runtime.rows).toHaveLength(engine.rows.length);
-    expect(runtime.header).toBe(engine.header);
-    engine.rows.forEach((row, i) =>
-      row.forEach((cell, j) => {
-        const other = runtime.rows[i]![j]!;
-        if (typeof cell === 'number') expect(other as number).toBeCloseTo(cell, 4);
-        else expect(other).toBe(cell);
-      }),
-    );
-    if (c.classes) for (const row of engine.rows) expect(c.classes).toContain(String(row[0]));
-  });
+      // The raw table itself (its target column too, and rows without a target) is what predict takes.
+      const rows = path;
+      const byEngine = await cli(['predict', run.runId, '--data', rows], { db });
+      expect(byEngine.stderr).toBe('');
+      const onnx = tmp.file(`${name}.onnx`);
+      const exported = await cli(['export', run.runId, '--out', onnx], { db });
+      expect(exported.code, exported.stderr).toBe(0);
+      const byOnnx = await cli(['predict', onnx, '--data', rows], { db });
+      expect(byOnnx.stderr).toBe('');
+      const engine = parsePredictions(byEngine.stdout);
+      const runtime = parsePredictions(byOnnx.stdout);
+      expect(engine.rows.length).toBeGreaterThanOrEqual(c.rows);
+      expect(runtime.rows).toHaveLength(engine.rows.length);
+      expect(runtime.header).toBe(engine.header);
+      engine.rows.forEach((row, i) =>
+        row.forEach((cell, j) => {
+          const other = runtime.rows[i]![j]!;
+          if (typeof cell === 'number') expect(other as number).toBeCloseTo(cell, 4);
+          else expect(other).toBe(cell);
+        }),
+      );
+      if (c.classes) for (const row of engine.rows) expect(c.classes).toContain(String(row[0]));
+    },
+    180_000,
+  );
 
   it('full-size titanic (891 rows: Name, Ticket and Cabin with hundreds of values) imports with --target alone', async () => {
     // The fixture's 42 rows repeated with each copy's names, tickets and cabins changed, as the real table's are.
@@ -246,6 +251,18 @@ describe('public-shaped tables import, train, export and predict with at most --
     ]);
     expect(r.stdout).toMatch(
       /imported titanic-891: 891 rows, \d+ features → Survived \(classification, 2 classes: 0, 1\)/,
+    );
+  });
+
+  it('dates with the year last are categories with a warning saying how to make them dates', async () => {
+    const path = tmp.file('sales.csv');
+    const rows = ['Order Date,units,returned'];
+    for (let i = 0; i < 20; i++) rows.push(`${(i % 4) + 1}/${(i % 3) + 10}/2016,${i},${i % 2 ? 'yes' : 'no'}`);
+    writeFileSync(path, rows.join('\n') + '\n');
+    const r = await cli(['import', path, '--target', 'returned', '--dry-run'], { db: tmp.file('sales.db') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      'warning: column "Order Date" looks like dates with the year last ("1/10/2016"), which could be day/month or month/day; read as 12 categories (write them as YYYY-MM-DD to use them as dates)\n',
     );
   });
 
