@@ -76,6 +76,11 @@ function csvReader(file: string, target: string): TableReader {
         if (reader.header) checkDuplicateNames(file, reader.names);
       };
       const row = (r: CsvRecord, out: TableRow[]) => {
+        // A delimiter at the end of the data lines but not the header's, or of the header's only (spreadsheet
+        // exports do both): the empty last field is no column / the nameless last column is empty.
+        if (r.fields.length === width + 1 && r.fields[width]!.trim() === '') r.fields.pop();
+        else if (r.fields.length === width - 1 && reader.header && first!.fields[width - 1]!.trim() === '')
+          r.fields.push('');
         if (r.fields.length !== width)
           throw new ImportError(
             'ragged',

@@ -304,3 +304,16 @@ describe('public-shaped tables import, train, export and predict with at most --
     expect(r.stdout).toBe('');
   });
 });
+
+describe('a delimiter at the end of some lines', () => {
+  it.each([
+    ['the data lines only', 'x,z,y\n1,5,p,\n2,6,q,\n3,7,p,\n4,8,q,\n'],
+    ['the header only', 'x,z,y,\n1,5,p\n2,6,q\n3,7,p\n4,8,q\n'],
+  ])('%s: imports the same columns', async (_, text) => {
+    const path = tmp.file('trailing.csv');
+    writeFileSync(path, text);
+    const r = await cli(['import', path, '--target', 'y', '--dry-run', '--json'], { db: tmp.file('trailing.db') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 4, featureNames: ['x', 'z'] });
+  });
+});
