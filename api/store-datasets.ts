@@ -70,7 +70,7 @@ function tableOf(data: TableImport): ImportTable {
 }
 
 const datasetName = (fileName: string, fields: TableFields) =>
-  (fields.name ?? fileName.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt|json|ndjson|jsonl)$/i, '')).trim();
+  (fields.name ?? fileName.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt|data|json|ndjson|jsonl)$/i, '')).trim();
 
 /** A table into a new snapshot named `name` (default: the file's name); a failure stores nothing. */
 async function importTable(

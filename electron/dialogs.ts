@@ -6,9 +6,13 @@ export async function chooseDatasetFile(dialog: Dialog, win: BrowserWindow): Pro
   const result = await dialog.showOpenDialog(win, {
     title: 'Import dataset',
     properties: ['openFile'],
+    // the import dialog's tables (importDatasetFile reads tables only; IDX files import with mlpw import)
     filters: [
-      { name: 'CSV', extensions: ['csv', 'tsv', 'txt'] },
-      { name: 'IDX (MNIST format)', extensions: ['idx3-ubyte', 'gz'] },
+      {
+        name: 'Tables (CSV, JSON, NDJSON, .data)',
+        extensions: ['csv', 'tsv', 'txt', 'data', 'json', 'ndjson', 'jsonl'],
+      },
+      { name: 'All files', extensions: ['*'] },
     ],
   });
   return result.canceled ? null : (result.filePaths[0] ?? null);

@@ -21,7 +21,7 @@ export function httpUpload(
   };
 }
 
-/** The dataset's default name, as the store host derives it: the file name without .csv/.tsv/.txt/.json/.ndjson/.jsonl. */
+/** The dataset's default name, as the store host derives it: the file name without .csv/.tsv/.txt/.data/.json/.ndjson/.jsonl. */
 export function defaultDatasetName(fileName: string): string {
-  return fileName.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt|json|ndjson|jsonl)$/i, '');
+  return fileName.replace(/^.*[\\/]/, '').replace(/\.(csv|tsv|txt|data|json|ndjson|jsonl)$/i, '');
 }
