@@ -1,7 +1,7 @@
 // What the insight methods resolve to (ApiOutputs extends this). Plain JSON-safe data, like the rest of the API.
 import type { RunRecord, SweepRecord } from '../db/types.ts';
 import type { CheckpointKind, EpochMetrics, LayerEpochStats } from '../engine/types.ts';
-import type { Misclassified } from '../insight/misclassified.ts';
+import type { Misclassified } from '../insight/misclassified-types.ts';
 import type { ConfusionMatrix, DecisionGrid, GradientCheckResult } from '../insight/types.ts';
 
 /** Which weights a view was computed from. */

@@ -4,25 +4,9 @@
 import { enginePredict } from '../export/onnx/engine-predict.ts';
 import type { ModelSnapshot } from '../engine/types.ts';
 import { classNames, predictedClass } from './confusion.ts';
+import type { Misclassified } from './misclassified-types.ts';
 
-export interface MisclassifiedRow {
-  /** the row's index in the split */
-  row: number;
-  predicted: number;
-  actual: number;
-  /** the head's probability of the predicted class */
-  confidence: number;
-  /** the row's raw features (its pixels) */
-  pixels: number[];
-}
-
-export interface Misclassified {
-  classes: string[];
-  /** rows checked, and how many were wrong (all of them, not only those returned) */
-  total: number;
-  wrong: number;
-  rows: MisclassifiedRow[];
-}
+export type { Misclassified, MisclassifiedRow } from './misclassified-types.ts';
 
 /** The first `limit` misclassified rows by confidence (ties by row), of n raw rows (n × features) and their labels. */
 export async function misclassifiedRows(
