@@ -5,8 +5,8 @@
 // mean ± std (sample) of best.val_acc, last.val_loss and val_acc at epoch 2 (added as "at epoch") equal to values
 // computed here from the stored epochs, and a group expands to its runs; a group's box selects its runs (the count is
 // shown, and cleared on leaving Runs); the selection moves into an experiment made in the sidebar, whose counts
-// follow, and the experiment is renamed from the Runs header. Screenshots: runs-grouped-expanded, runs-moved,
-// runs-1024x700, runs-1920x1080.
+// follow, and the experiment is renamed from the Runs header; "Repeat with seeds…" on a selection queues N seeds of
+// each selected run. Screenshots: runs-grouped-expanded, runs-moved, runs-1024x700, runs-1920x1080.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -239,6 +239,25 @@ describe('groups over seeds, repeat with seeds, selection and experiments', () =
         );
       });
       expect(overflow).toBe(false);
+    }
+  });
+
+  it('"Repeat with seeds…" on a selection (a group\'s runs here, a sweep\'s alike) queues N per run', async () => {
+    const relu = readStore().filter((s) => s.run.config.model.layers[0]!.activation === 'relu');
+    await page.locator('[data-group="relu"]').getByTestId('group-select').check();
+    await page.getByTestId('repeat-selected').click();
+    await page.getByTestId('repeat-selected-count').fill('1');
+    expect(await page.getByTestId('repeat-selected-queue').textContent()).toContain('Queue 2');
+    await page.getByTestId('repeat-selected-queue').click();
+    await expect
+      .poll(() => readStore().filter((s) => s.run.status === 'completed').length, { timeout: TRAIN_TIMEOUT })
+      .toBe(8);
+    for (const original of relu.map((s) => s.run)) {
+      const repeats = readStore()
+        .map((s) => s.run)
+        .filter((r) => r.id !== original.id && r.name === original.name);
+      expect(repeats.map((r) => r.config.seed)).toEqual([original.config.seed + 1]);
+      expect({ ...repeats[0]!.config, seed: original.config.seed }).toEqual(original.config);
     }
   });
 });
