@@ -67,7 +67,7 @@ describe('deleting an imported dataset in the Designer', () => {
     await page.getByTestId('dataset-delete-confirm').click();
     await expect.poll(datasetOptions).not.toContain('iris-uci');
     await expect.poll(() => page.getByTestId('dataset').inputValue()).toBe('xor');
-    const store = new RunStore(db, { readOnly: true });
+    const store = new RunStore(db, { readonly: true });
     try {
       expect(store.datasets.list().map((d) => d.name)).toEqual(['wine']);
     } finally {
