@@ -1,11 +1,13 @@
 // `mlpw predict (RUN | FILE.onnx) --data FILE.csv`: the model's outputs for new rows: the class and its
 // probabilities, or the values. A run predicts with the engine from its checkpoint; a file with onnxruntime.
 // A model trained on an imported table takes raw rows (predict-rows.ts: columns by header name, the table's
-// preprocessing applied), and both ways give the same predictions; other models take encoded feature columns.
+// preprocessing applied), and both ways give the same predictions; a run on feature transforms (and its .onnx) takes
+// x1, x2 only and computes the transforms (engine/data/transforms.ts); other models take encoded feature columns.
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { readCsvFeatures } from '../../datasets/csv/features.ts';
 import { encodeRows, type Preprocessing } from '../../engine/data/preprocessing.ts';
+import { expandRows, type FeatureTransform } from '../../engine/data/transforms.ts';
 import type { ModelSnapshot } from '../../engine/types.ts';
 import {
   enginePredict,
@@ -15,6 +17,7 @@ import {
   predictWithOnnx,
   readOnnxModel,
   runPreprocessing,
+  runTransforms,
   toPredictions,
   type Predictions,
   type PredictionsCsvOptions,
@@ -60,7 +63,12 @@ function encodedOnly(flags: RawFlags): void {
     );
 }
 
-function features(snapshot: ModelSnapshot): { features: number; featureNames?: string[] } {
+/** The columns a CSV gives: the model's features, or x1, x2 alone when the model computes its transforms. */
+function features(
+  snapshot: ModelSnapshot,
+  transforms: readonly FeatureTransform[] = [],
+): { features: number; featureNames?: string[] } {
+  if (transforms.length) return { features: 2, featureNames: snapshot.featureNames?.slice(0, 2) ?? ['x1', 'x2'] };
   return { features: snapshot.layers[0]!.inputs, featureNames: snapshot.featureNames };
 }
 
@@ -80,7 +88,7 @@ async function fromOnnxFile(
     if (model.preprocessing)
       return await rawPredictions(model.preprocessing, data, flags, (rows) => predictRawWithOnnx(bytes, rows, path));
     encodedOnly(flags);
-    const rows = await readCsvFeatures(data, features(model.snapshot));
+    const rows = await readCsvFeatures(data, features(model.snapshot, model.transforms));
     return { predictions: await predictWithOnnx(bytes, rows.x, rows.n, path), csv: {} };
   } catch (e) {
     // The user named a file that is not one of our models, or rows that do not fit it: their mistake, exit 2.
@@ -128,9 +136,11 @@ export const predict: Command = {
               toPredictions(snapshot, await enginePredict(snapshot, encodeRows(pre, rows), rows.length), rows.length),
             );
           encodedOnly(flags);
-          const rows = await readCsvFeatures(values.data!, features(snapshot));
+          const transforms = runTransforms(run.config);
+          const rows = await readCsvFeatures(values.data!, features(snapshot, transforms));
+          const x = transforms.length ? expandRows(rows.x, rows.n, transforms) : rows.x;
           return {
-            predictions: toPredictions(snapshot, await enginePredict(snapshot, rows.x, rows.n), rows.n),
+            predictions: toPredictions(snapshot, await enginePredict(snapshot, x, rows.n), rows.n),
             csv: {},
           };
         });

@@ -2,6 +2,7 @@
 // export too. Opset 13 (Softmax on one axis, Gemm with a broadcast bias) with IR version 7, the pair ONNX 1.8 shipped.
 import type { ExperimentConfig } from '../../engine/config.ts';
 import type { Preprocessing } from '../../engine/data/preprocessing.ts';
+import type { FeatureTransform } from '../../engine/data/transforms.ts';
 import type { CheckpointKind, EpochMetrics, ModelSnapshot } from '../../engine/types.ts';
 import { BATCH_DIM, INPUT_NAME, mlpGraph } from './graph.ts';
 import { DataType, encodeModel, type ModelMsg, type ValueInfoMsg } from './proto.ts';
@@ -26,6 +27,8 @@ export interface OnnxExportMeta {
   producerVersion: string;
   /** the imported table's fitted preprocessing: the graph then takes the raw columns (raw-inputs.ts) */
   preprocessing?: Preprocessing | null;
+  /** a built-in 2-D run's feature transforms: the graph then takes x1, x2 and computes them (transform-inputs.ts) */
+  transforms?: readonly FeatureTransform[] | null;
 }
 
 /** metadata_props keys; values are strings, JSON where marked. */
@@ -42,6 +45,7 @@ export const META = {
   featureNames: 'feature_names', // JSON array or null
   metrics: 'metrics', // JSON {best, final}
   preprocessing: 'preprocessing', // JSON (engine/data/preprocessing.ts); only on models that take raw rows
+  transforms: 'transforms', // JSON array (engine/data/transforms.ts); only on models that compute feature transforms
 } as const;
 
 function tensorInfo(name: string, columns: number): ValueInfoMsg {
@@ -57,6 +61,7 @@ function describe(
   snapshot: ModelSnapshot,
   meta: OnnxExportMeta,
   features: number,
+  inputWidth: number,
   output: string,
   units: number,
 ): string {
@@ -77,15 +82,18 @@ function describe(
       `encoding and standardisation are in the graph. Output "${output}" [batch, ${units}].`
     );
   }
+  const input = meta.transforms?.length
+    ? `raw x1, x2; the feature transforms ${meta.transforms.join(', ')} and ${snapshot.standardize ? 'standardisation' : 'nothing else'} are in the graph`
+    : pre;
   return (
     `MLP ${sizes} (hidden activations: ${acts}; head: ${snapshot.head}) from MLP Workbench run ${meta.runId} ` +
-    `on ${meta.dataset}, ${meta.checkpoint} checkpoint. Input "${INPUT_NAME}" [batch, ${features}]: ${pre}. ` +
+    `on ${meta.dataset}, ${meta.checkpoint} checkpoint. Input "${INPUT_NAME}" [batch, ${inputWidth}]: ${input}. ` +
     `Output "${output}" [batch, ${units}].`
   );
 }
 
 export function buildOnnxModel(snapshot: ModelSnapshot, meta: OnnxExportMeta): Uint8Array {
-  const graph = mlpGraph(snapshot, meta.preprocessing);
+  const graph = mlpGraph(snapshot, meta.preprocessing, meta.transforms);
   const props: Record<string, string> = {
     [META.format]: FORMAT_VERSION,
     [META.runId]: meta.runId,
@@ -99,6 +107,7 @@ export function buildOnnxModel(snapshot: ModelSnapshot, meta: OnnxExportMeta): U
     [META.featureNames]: JSON.stringify(snapshot.featureNames ?? null),
     [META.metrics]: JSON.stringify(meta.metrics),
     ...(meta.preprocessing ? { [META.preprocessing]: JSON.stringify(meta.preprocessing) } : {}),
+    ...(meta.transforms?.length ? { [META.transforms]: JSON.stringify(meta.transforms) } : {}),
   };
   const model: ModelMsg = {
     irVersion: IR_VERSION,
@@ -110,14 +119,14 @@ export function buildOnnxModel(snapshot: ModelSnapshot, meta: OnnxExportMeta): U
     producerVersion: meta.producerVersion,
     domain: 'org.mlp-workbench',
     modelVersion: 1,
-    docString: describe(snapshot, meta, graph.features, graph.output, graph.outputUnits),
+    docString: describe(snapshot, meta, graph.features, graph.inputWidth, graph.output, graph.outputUnits),
     graph: {
       name: `mlp_${meta.runId}`,
       node: graph.nodes,
       initializer: graph.initializers,
       input: graph.rawInputs
         ? graph.rawInputs.map((r) => rawInputInfo(r, BATCH_DIM))
-        : [tensorInfo(INPUT_NAME, graph.features)],
+        : [tensorInfo(INPUT_NAME, graph.inputWidth)],
       output: [tensorInfo(graph.output, graph.outputUnits)],
     },
     metadataProps: Object.entries(props).map(([key, value]) => ({ key, value })),

@@ -2,7 +2,8 @@
 // snapshot it recovers and compares, so this file is the single definition of what "one of our models" looks like.
 //
 // With a table's preprocessing (raw-inputs.ts) the graph takes one input per source column instead of `input`, and
-// its preprocessing nodes end in `pre.features` [batch, F], which takes input's place:
+// its preprocessing nodes end in `pre.features` [batch, F], which takes input's place. With feature transforms
+// (transform-inputs.ts) `input` is the raw x1, x2 [batch, 2] and `transforms.features` [batch, 2 + k] takes its place:
 //
 //   input [batch, F] ─ standardize.sub ─ standardize.div ─ layer1.gemm ─ layer1.<activation> ─ … ─ layerN.gemm ─ head
 //
@@ -11,10 +12,12 @@
 import type { Activation, ResolvedHead } from '../../engine/config.ts';
 import { GELU_A, GELU_C, LEAKY_SLOPE } from '../../engine/model/activations.ts';
 import type { Preprocessing } from '../../engine/data/preprocessing.ts';
+import type { FeatureTransform } from '../../engine/data/transforms.ts';
 import type { ModelSnapshot } from '../../engine/types.ts';
 import { OnnxError } from './errors.ts';
 import { AttributeType, floatTensor, type NodeMsg, type TensorMsg } from './proto.ts';
 import { FEATURES_NAME, rawInputGraph, type RawInput } from './raw-inputs.ts';
+import { TRANSFORMED_NAME, transformGraph } from './transform-inputs.ts';
 
 export const INPUT_NAME = 'input';
 export const BATCH_DIM = 'batch';
@@ -27,7 +30,10 @@ export function outputName(head: ResolvedHead): 'probabilities' | 'output' {
 export interface MlpGraph {
   nodes: NodeMsg[];
   initializers: TensorMsg[];
+  /** the MLP's input width (after any transforms) */
   features: number;
+  /** columns of the graph's `input`: `features`, or 2 for a model on feature transforms */
+  inputWidth: number;
   /** columns of the output tensor: classes (softmax), 1 (sigmoid), targets (identity). */
   outputUnits: number;
   output: 'probabilities' | 'output';
@@ -94,7 +100,11 @@ function activationNodes(kind: Activation, p: string, x: string, nodes: NodeMsg[
   }
 }
 
-export function mlpGraph(snapshot: ModelSnapshot, preprocessing?: Preprocessing | null): MlpGraph {
+export function mlpGraph(
+  snapshot: ModelSnapshot,
+  preprocessing?: Preprocessing | null,
+  transforms?: readonly FeatureTransform[] | null,
+): MlpGraph {
   const { layers, standardize, head } = snapshot;
   if (layers.length === 0) throw new OnnxError('unsupported', 'the snapshot has no layers');
   const features = layers[0]!.inputs;
@@ -113,6 +123,21 @@ export function mlpGraph(snapshot: ModelSnapshot, preprocessing?: Preprocessing 
     initializers.push(...pre.initializers);
     rawInputs = pre.inputs;
     x = FEATURES_NAME;
+  }
+  let inputWidth = features;
+  if (transforms?.length) {
+    if (preprocessing)
+      throw new OnnxError('unsupported', 'feature transforms are for the built-in 2-D sets, not an imported table');
+    const t = transformGraph(INPUT_NAME, transforms);
+    if (t.features !== features)
+      throw new OnnxError(
+        'unsupported',
+        `x1, x2 and the transforms (${transforms.join(', ')}) give ${t.features} features but the model takes ${features}`,
+      );
+    nodes.push(...t.nodes);
+    initializers.push(...t.initializers);
+    inputWidth = 2;
+    x = TRANSFORMED_NAME;
   }
 
   if (standardize) {
@@ -147,5 +172,13 @@ export function mlpGraph(snapshot: ModelSnapshot, preprocessing?: Preprocessing 
     // identity head: the last node writes the graph output itself.
     nodes[nodes.length - 1]!.output = [output];
   }
-  return { nodes, initializers, features, outputUnits: inputs, output, ...(rawInputs ? { rawInputs } : {}) };
+  return {
+    nodes,
+    initializers,
+    features,
+    inputWidth,
+    outputUnits: inputs,
+    output,
+    ...(rawInputs ? { rawInputs } : {}),
+  };
 }

@@ -10,6 +10,7 @@ import {
   type ResolvedLoss,
 } from '../../engine/config.ts';
 import { PreprocessingSchema, type Preprocessing } from '../../engine/data/preprocessing.ts';
+import { FEATURE_TRANSFORMS, type FeatureTransform } from '../../engine/data/transforms.ts';
 import { clip, excerpt } from '../../engine/excerpt.ts';
 import type { EpochMetrics, LayerWeights, ModelSnapshot } from '../../engine/types.ts';
 import { FORMAT_VERSION, META, PRODUCER_NAME } from './build.ts';
@@ -39,11 +40,14 @@ export interface OnnxModelInfo {
   irVersion: number;
   opset: number;
   docString: string;
+  /** the graph's `input`: its columns (x1, x2 only for a model on feature transforms) */
   input: { name: string; features: number };
   output: { name: 'probabilities' | 'output'; units: number };
   /** a model that takes raw rows: the table's fitted preprocessing and the graph's inputs (one per column) */
   preprocessing: Preprocessing | null;
   rawInputs: RawInput[] | null;
+  /** the feature transforms the graph computes from x1, x2 (engine/data/transforms.ts order); [] when none */
+  transforms: FeatureTransform[];
 }
 
 function notOurs(source: string, why: string): OnnxError {
@@ -155,8 +159,25 @@ export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): Onnx
     preprocessing = parsed.data;
   }
 
+  // A model on feature transforms names them; the graph must compute exactly those.
+  const transformsText = meta.get(META.transforms);
+  let transforms: FeatureTransform[] = [];
+  if (transformsText !== undefined) {
+    const list = parseJson<unknown>(transformsText, null);
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      !list.every((t) => (FEATURE_TRANSFORMS as readonly unknown[]).includes(t))
+    )
+      throw notOurs(
+        source,
+        `its ${META.transforms} metadata ${excerpt(transformsText)} is not a list of ${FEATURE_TRANSFORMS.join(', ')}`,
+      );
+    transforms = list as FeatureTransform[];
+  }
+
   // The structure check: the graph must be exactly the one we would write for this snapshot.
-  const expected = mlpGraph(snapshot, preprocessing);
+  const expected = mlpGraph(snapshot, preprocessing, transforms);
   const found = m.graph.node;
   for (let i = 0; i < Math.max(found.length, expected.nodes.length); i++) {
     const e = expected.nodes[i];
@@ -174,10 +195,10 @@ export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): Onnx
       .join(' ');
   if (names(m.graph.initializer) !== names(expected.initializers))
     throw notOurs(source, 'its initializers differ from the layout we write');
-  // The preprocessing's own constants (fills, category codes) must be those its metadata says.
+  // The preprocessing's own constants (fills, category codes) and the transforms' column indices must be ours.
   const bytesOf = (t: TensorMsg) => Array.from(t.rawData ?? []).join(',');
   for (const t of expected.initializers)
-    if (t.name.startsWith('pre') && bytesOf(t) !== bytesOf(init.get(t.name)!))
+    if (/^(pre|transforms\.)/.test(t.name) && bytesOf(t) !== bytesOf(init.get(t.name)!))
       throw notOurs(source, `initializer ${excerpt(t.name)} differs from its preprocessing metadata`);
   const input = m.graph.input.filter((v) => !init.has(v.name));
   if (expected.rawInputs) {
@@ -207,9 +228,10 @@ export function readOnnxModel(bytes: Uint8Array, source = 'the ONNX file'): Onnx
     irVersion: m.irVersion,
     opset: m.opsetImport.find((o) => !o.domain)?.version ?? 0,
     docString: m.docString ?? '',
-    input: { name: INPUT_NAME, features: expected.features },
+    input: { name: INPUT_NAME, features: expected.inputWidth },
     output: { name: expected.output, units: expected.outputUnits },
     preprocessing,
     rawInputs: expected.rawInputs ?? null,
+    transforms,
   };
 }

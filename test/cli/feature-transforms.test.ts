@@ -1,6 +1,6 @@
 // A run on feature transforms through the real CLI: `mlpw train --config` records the 2 + k inputs by name, `mlpw
-// show` lists the key, and `mlpw export` refuses it with one sentence naming dataset.transforms (the ONNX graph takes
-// x1, x2 only), leaving no file behind.
+// show` lists the key, `mlpw export` writes a graph that takes x1, x2 and computes the transforms itself, and `mlpw
+// predict` on a CSV of x1, x2 alone gives the same predictions from the .onnx file (onnxruntime) as from the run.
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../db/helpers.ts';
@@ -10,7 +10,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 describe('feature transforms in the CLI', () => {
-  it('trains on x1, x2 and the transforms, and export refuses the run naming the key', async () => {
+  it('trains on x1, x2 and the transforms, exports, and predicts from x1, x2 alone', async () => {
     const db = tmp.file('w.db');
     const config = tmp.file('config.json');
     writeFileSync(
@@ -25,10 +25,26 @@ describe('feature transforms in the CLI', () => {
     expect(shown.stdout).toContain('dataset.transforms');
     const out = tmp.file('model.onnx');
     const exported = await cli(['export', runId, '--out', out], { db });
-    expect(exported.code).not.toBe(0);
-    expect(exported.stderr).toContain(
-      `dataset.transforms: run ${runId} trains on feature transforms (x1^2, x2^2), which the ONNX graph does not compute yet`,
-    );
-    expect(existsSync(out)).toBe(false);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+
+    const rows = tmp.file('rows.csv');
+    writeFileSync(rows, 'x1,x2\n0,0\n0.5,-0.25\n-3.5,2\n4.75,4.75\n');
+    const fromRun = await cli(['predict', runId, '--data', rows], { db });
+    const fromFile = await cli(['predict', out, '--data', rows], { db });
+    expect(fromRun.stderr).toBe('');
+    expect(fromFile.stderr).toBe('');
+    const [head, ...a] = fromRun.stdout.trim().split('\n');
+    const [fileHead, ...b] = fromFile.stdout.trim().split('\n');
+    expect(fileHead).toBe(head);
+    expect(a).toHaveLength(4);
+    expect(b).toHaveLength(4);
+    a.forEach((line, i) => {
+      const [cls, ...ps] = line.split(',');
+      const [fileCls, ...fps] = b[i]!.split(',');
+      expect(fileCls).toBe(cls);
+      ps.forEach((p, j) => expect(Math.abs(Number(p) - Number(fps[j]))).toBeLessThan(1e-5));
+    });
   });
 });

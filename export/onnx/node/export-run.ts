@@ -16,6 +16,7 @@ import {
   type RawValue,
 } from '../../../engine/data/preprocessing.ts';
 import { splitSeed, type ExperimentConfig } from '../../../engine/config.ts';
+import { expandRows, type FeatureTransform } from '../../../engine/data/transforms.ts';
 import type { CheckpointKind, Dataset, ModelSnapshot } from '../../../engine/types.ts';
 import { buildOnnxModel, type OnnxExportMeta } from '../build.ts';
 import { enginePredict } from '../engine-predict.ts';
@@ -68,9 +69,25 @@ export function rawVerificationRows(p: Preprocessing, rows: { x: Float32Array; n
   return out;
 }
 
+/** The raw x1, x2 of n rows that are x1, x2 alone or x1, x2 followed by their transforms' columns. */
+export function rawPlaneRows(rows: { x: Float32Array; n: number }): Float32Array {
+  const width = rows.n > 0 ? rows.x.length / rows.n : 2;
+  if (width === 2) return rows.x.slice(0, 2 * rows.n);
+  const out = new Float32Array(2 * rows.n);
+  for (let i = 0; i < rows.n; i++) out.set(rows.x.subarray(i * width, i * width + 2), 2 * i);
+  return out;
+}
+
+/** A built-in 2-D run's feature transforms (none for an imported table). */
+export function runTransforms(config: ExperimentConfig): FeatureTransform[] {
+  return config.dataset.source === 'imported' ? [] : [...(config.dataset.transforms ?? [])];
+}
+
 /**
  * Builds the .onnx bytes and verifies them on `rows` (raw features; for a model with `meta.preprocessing`, the
- * rows' raw values, rawVerificationRows); a mismatch throws 'verification_failed'.
+ * rows' raw values, rawVerificationRows; with `meta.transforms`, rows of x1, x2 with or without the transforms'
+ * columns: the graph is run on x1, x2 and compared with the engine on expandRows of them); a mismatch throws
+ * 'verification_failed'.
  */
 export async function exportVerified(
   snapshot: ModelSnapshot,
@@ -85,6 +102,11 @@ export async function exportVerified(
     const inputs = readOnnxModel(bytes).rawInputs!;
     const verification = await verifyRawOnnxModel(bytes, inputs, raw, expected);
     return { bytes, verification: { ...verification, samples: rows.n, probeRows: raw.length - rows.n } };
+  }
+  if (meta.transforms?.length) {
+    const raw = rawPlaneRows(rows);
+    const expected = await enginePredict(snapshot, expandRows(raw, rows.n, meta.transforms), rows.n);
+    return { bytes, verification: await verifyOnnxModel(bytes, raw, rows.n, expected) };
   }
   const expected = await enginePredict(snapshot, rows.x, rows.n);
   const verification = await verifyOnnxModel(bytes, rows.x, rows.n, expected);
@@ -229,21 +251,22 @@ export async function exportRun(
   to: ExportDestination,
 ): Promise<RunExport> {
   const run = store.getRun(ref);
-  // The graph takes raw x1, x2 only: a run on feature transforms is refused (naming the key) until it computes them.
-  const transforms = run.config.dataset.source === 'imported' ? undefined : run.config.dataset.transforms;
-  if (transforms?.length)
-    throw new OnnxError(
-      'unsupported',
-      `dataset.transforms: run ${run.id} trains on feature transforms (${transforms.join(', ')}), which the ONNX graph does not compute yet; export a run without dataset.transforms`,
-      { field: 'dataset.transforms', transforms },
-    );
   const { epoch, snapshot } = store.requireCheckpoint(run, kind);
   if ('path' in to) checkOnnxTarget(to.path, to);
   const epochs = store.getEpochs(run.id);
   const metrics = { final: epochs.at(-1) ?? null, best: epochs.find((e) => e.epoch === run.bestEpoch) ?? null };
   const rows = validationRows(run.config, store.datasets.forRun(run));
   const preprocessing = runPreprocessing(store, run);
-  const meta = { runId: run.id, config: run.config, dataset: run.dataset, checkpoint: kind, metrics, preprocessing };
+  const transforms = runTransforms(run.config);
+  const meta = {
+    runId: run.id,
+    config: run.config,
+    dataset: run.dataset,
+    checkpoint: kind,
+    metrics,
+    preprocessing,
+    transforms,
+  };
   const { bytes, verification } = await exportVerified(snapshot, meta, rows);
   let path: string;
   let fileName: string;

@@ -10,7 +10,8 @@ export interface OnnxPredictions extends Predictions {
   model: OnnxModelInfo;
 }
 
-/** n raw rows (n × features, row-major, the dataset's own units) through the model; `source` names the file. */
+/** n raw rows (n × features, row-major, the dataset's own units; x1, x2 alone for a model that computes feature
+ *  transforms) through the model; `source` names the file. */
 export async function predictWithOnnx(
   bytes: Uint8Array,
   rawX: Float32Array,
@@ -22,7 +23,7 @@ export async function predictWithOnnx(
   if (rawX.length !== n * features)
     throw new OnnxError(
       'bad_input',
-      `the model takes ${features} features per row; got ${rawX.length} values for ${n} rows`,
+      `the model takes ${features} features per row${model.transforms.length ? ` (x1, x2; it computes ${model.transforms.join(', ')} itself)` : ''}; got ${rawX.length} values for ${n} rows`,
       {
         features,
         n,
