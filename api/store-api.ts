@@ -50,14 +50,15 @@ function matches(run: RunRecord, needle: string): boolean {
   return fields.some((f) => f.toLowerCase().includes(needle));
 }
 
-function listRuns(store: RunStore, q: ApiParsedInput<'listRuns'>): RunPage {
+/** `shared`: the runs' configs are only read (runTable), so the store need not copy them (RunStore.listRuns). */
+function listRuns(store: RunStore, q: ApiParsedInput<'listRuns'>, shared = false): RunPage {
   const { limit, offset, search, ...filter } = q;
   const needle = search?.trim().toLowerCase();
   if (needle) {
-    const all = store.listRuns(filter).filter((r) => matches(r, needle));
+    const all = store.listRuns(filter, { shared }).filter((r) => matches(r, needle));
     return { runs: all.slice(offset, offset + limit), total: all.length };
   }
-  const runs = store.listRuns({ ...filter, limit, offset });
+  const runs = store.listRuns({ ...filter, limit, offset }, { shared });
   const unfiltered =
     !filter.status?.length &&
     filter.dataset === undefined &&
@@ -82,7 +83,7 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     listRuns: (q) => listRuns(store, q),
     runTable: (q) => {
       const { columns, filter, groupBy, sortColumn, limit, offset, ...listing } = q;
-      return runTable(q, listRuns(store, { ...listing, limit: Number.MAX_SAFE_INTEGER, offset: 0 }).runs, store);
+      return runTable(q, listRuns(store, { ...listing, limit: Number.MAX_SAFE_INTEGER, offset: 0 }, true).runs, store);
     },
     getRun: ({ id }) => store.getRunDetail(id),
     getEpochs: ({ id }) => store.getEpochs(id),
