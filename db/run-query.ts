@@ -1,5 +1,5 @@
 // The SQL of RunStore.listRuns: filters, a sort on any summary column (nulls last), limit and offset.
-import { RUN_COLUMNS, SORT_COLUMNS } from './columns.ts';
+import { RUN_LIST_COLUMNS, SORT_COLUMNS } from './columns.ts';
 import { StoreError } from './errors.ts';
 import type { RunFilter } from './types.ts';
 
@@ -39,7 +39,7 @@ export function listRunsQuery(filter: Omit<RunFilter, 'experiment'> & { experime
   const dir = (filter.descending ?? sort.descending) ? 'DESC' : 'ASC';
   params.limit = filter.limit ?? -1;
   params.offset = filter.offset ?? 0;
-  const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+  const sql = `SELECT ${RUN_LIST_COLUMNS} FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
     ORDER BY runs.${sort.column} ${dir} NULLS LAST, runs.created_at DESC, runs.id LIMIT @limit OFFSET @offset`;
   return { sql, params };
 }

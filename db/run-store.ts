@@ -12,7 +12,15 @@ import type {
   RunStatus,
   RunSummary,
 } from '../engine/types.ts';
-import { TEST_METRICS_ARTIFACT, hyperColumns, storedConfig, toRunRecord, type RunRow } from './columns.ts';
+import {
+  TEST_METRICS_ARTIFACT,
+  hyperColumns,
+  recordOf,
+  storedConfig,
+  toRunRecord,
+  type ListedRunRow,
+  type RunRow,
+} from './columns.ts';
 import { DatasetStore } from './datasets.ts';
 import { listRunsQuery } from './run-query.ts';
 import { StoreError, sqliteCode } from './errors.ts';
@@ -336,21 +344,24 @@ export class RunStore {
     const { sql, params } = listRunsQuery({ ...rest, sweepId, experimentId });
     let stmt = this.listCache.get(sql);
     if (!stmt) this.listCache.set(sql, (stmt = this.db.prepare(sql)));
-    return (stmt.all(params) as RunRow[]).map((r) => this.listedRecord(r, shared));
+    return (stmt.all(params) as ListedRunRow[]).map((r) => this.listedRecord(r, shared));
   }
 
   /**
-   * Each run's config parsed (zod) once per stored text, not on every listing: runTable lists every run for each call,
-   * and parsing 5,000 configs took ~5.9 s of a 6 s listing on 2 busy cores. A copy is handed out, so no caller's edit
-   * reaches the next listing; a changed text (or imported-set facts) parses again.
+   * Each run's config parsed (zod) once, not on every listing: runTable lists every run for each call, and parsing
+   * 5,000 configs took ~5.9 s of a 6 s listing on 2 busy cores. The listing reads only the text's length (a run's
+   * config never changes once created; reading 5,000 texts was ~110 ms): a run not seen yet, a text of another length
+   * (edited outside the app) or changed imported-set facts reads its text and parses again. Unless `shared`, a copy is
+   * handed out, so no caller's edit reaches the next listing.
    */
-  private readonly parsedConfigs = new Map<string, { text: string; config: ExperimentConfig }>();
-  private listedRecord(r: RunRow, shared: boolean): RunRecord {
-    const text = `${r.config}\u0000${r.dataset_hash ?? ''}\u0000${r.dataset_rows ?? ''}`;
+  private readonly parsedConfigs = new Map<string, { key: string; config: ExperimentConfig }>();
+  private listedRecord(r: ListedRunRow, shared: boolean): RunRecord {
+    const key = `${r.config_length}\u0000${r.dataset_hash ?? ''}\u0000${r.dataset_rows ?? ''}`;
     const hit = this.parsedConfigs.get(r.id);
-    if (hit?.text === text) return toRunRecord(r, shared ? hit.config : structuredClone(hit.config));
-    const record = toRunRecord(r);
-    this.parsedConfigs.set(r.id, { text, config: shared ? record.config : structuredClone(record.config) });
+    if (hit?.key === key) return recordOf(r, shared ? hit.config : structuredClone(hit.config));
+    const { config } = this.st.configText.get({ id: r.id }) as { config: string };
+    const record = toRunRecord({ ...r, config });
+    this.parsedConfigs.set(r.id, { key, config: shared ? record.config : structuredClone(record.config) });
     return record;
   }
 

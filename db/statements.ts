@@ -51,6 +51,7 @@ export function createStatements(db: Db) {
       FROM runs WHERE id = @id`),
     idsWithPrefix: p('SELECT id FROM runs WHERE id >= @lo AND id < @hi ORDER BY id LIMIT 6'),
     getRun: p(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = @id`),
+    configText: p('SELECT config FROM runs WHERE id = @id'),
     epochs: p(`SELECT epoch, train_loss AS trainLoss, val_loss AS valLoss, train_acc AS trainAcc, val_acc AS valAcc, lr,
         duration_ms AS durationMs, samples_per_sec AS samplesPerSec FROM epochs WHERE run_id = @id ORDER BY epoch`),
     // The runs table's metric columns read a run's best and last epochs only (two primary-key lookups, not every row).
