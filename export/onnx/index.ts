@@ -15,6 +15,10 @@
  * the graph (raw-inputs.ts); metadata_props["preprocessing"] holds the fitted values. Predict with
  * `predictRawWithOnnx(bytes, rows)` (rows of RawValue, engine/data/preprocessing.ts) or, in the engine,
  * `enginePredict(snapshot, encodeRows(preprocessing, rows), n)`: the same numbers.
+ * A run on a built-in 2-D set with feature transforms (dataset.transforms) takes `input` [batch, 2] of the raw x1,
+ * x2 and computes the transforms in the graph (transform-inputs.ts: Gather, Mul, Sin, Concat, in the config's order,
+ * before standardisation); metadata_props["transforms"] (JSON) names them and readOnnxModel returns them. Predict
+ * with `predictWithOnnx(bytes, x1x2, n)` or `enginePredict(snapshot, expandRows(x1x2, n, transforms), n)`.
  *
  * Exporting a stored run (Node): `await exportRun(store, runId, 'final', { path })` (or `{ download: true }`) →
  *   { bytes, verification: {maxAbsDiff, samples, ortVersion, tolerance}, path, … }, recorded as an artifact; a
