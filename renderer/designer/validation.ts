@@ -119,11 +119,20 @@ function rowCount(config: ExperimentConfig, dataset: BuiltinDataset): number | n
   return n > 0 ? n : null;
 }
 
+/** The training split's size as engine/data/split.ts's splitRows deals it: the test rows first, then validation
+ *  (or the cross-validation fold held out) from the rest. */
+export function trainingRows(rows: number, config: ExperimentConfig): number {
+  const rest = rows - Math.min(heldOutRows(rows, config.testSplit), rows);
+  const cv = config.crossValidation;
+  if (cv) return rest - (Math.floor(((cv.fold + 1) * rest) / cv.folds) - Math.floor((cv.fold * rest) / cv.folds));
+  return rest - Math.min(heldOutRows(rows, config.validationSplit), rest);
+}
+
 /** A batch larger than the training split is allowed (the engine takes what there is), but rarely what was meant. */
 function batchWarning(config: ExperimentConfig, dataset: BuiltinDataset): FieldErrors {
   const rows = rowCount(config, dataset);
   if (rows === null) return {};
-  const train = rows - heldOutRows(rows, config.validationSplit);
+  const train = trainingRows(rows, config);
   if (train <= 0 || config.batchSize <= train) return {};
   const n = (v: number) => v.toLocaleString('en-US');
   return {

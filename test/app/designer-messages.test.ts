@@ -1,14 +1,16 @@
 // @vitest-environment happy-dom
 // The Designer says what is wrong in the form's words ("Units of layer 1 must be a whole number ≥ 1"), never the
 // schema's ("expected int, received number", model.layers[0].units), and warns, without blocking the run, when the
-// batch is larger than the training split (rows × (1 − validation split)).
+// batch is larger than the training split (the rows less the test split, then the validation split or fold).
 import { mount } from '@vue/test-utils';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig, type ExperimentConfigInput } from '../../engine/config.ts';
 import { APP_CONTEXT, type AppContext } from '../../renderer/app-context.ts';
 import DesignerView from '../../renderer/designer/DesignerView.vue';
 import { loadDraft } from '../../renderer/designer/draft.ts';
-import { validateDraft } from '../../renderer/designer/validation.ts';
+import { trainingRows, validateDraft } from '../../renderer/designer/validation.ts';
+import { loadBuiltinDataset } from '../../engine/data/builtin.ts';
+import { splitRows } from '../../engine/data/split.ts';
 
 /** A full draft (as the form holds it) with one field set to a bad value. */
 function draftWith(edit: (d: Record<string, any>) => void): unknown {
@@ -100,6 +102,37 @@ describe('the batch-size warning', () => {
     expect(v.warnings).toEqual({
       batchSize: 'Batch size 512 is larger than the 160 training rows; each epoch will be one batch of 160',
     });
+  });
+
+  it('subtracts the test rows (testSplit) and a cross-validation fold as the engine’s split deals them', () => {
+    const big = { dataset: { name: 'spiral' as const, samples: 200 }, validationSplit: 0.2, batchSize: 150 };
+    // 200 rows: 40 test, then 40 validation: 120 train (without the test split, 160 rows: a batch of 160 fits).
+    expect(validate({ ...big, batchSize: 160 }).warnings).toEqual({});
+    expect(validate({ ...big, testSplit: 0.2 }).warnings).toEqual({
+      batchSize: 'Batch size 150 is larger than the 120 training rows; each epoch will be one batch of 120',
+    });
+    expect(validate({ ...big, testSplit: 0.2, batchSize: 120 }).warnings).toEqual({});
+    // 5 folds of the 160 rows left after 40 test rows: 128 train.
+    expect(
+      validate({ ...big, testSplit: 0.2, crossValidation: { folds: 5, fold: 0 }, batchSize: 129 }).warnings.batchSize,
+    ).toMatch(/larger than the 128 training rows/);
+  });
+
+  it('counts the training rows the engine’s splitRows deals', () => {
+    const d = loadBuiltinDataset(parseConfig({ dataset: { name: 'spiral', samples: 203 } }).dataset);
+    for (const [validationSplit, testSplit, cv] of [
+      [0.2, 0, undefined],
+      [0.3, 0.1, undefined],
+      [0.01, 0.5, undefined],
+      [0.2, 0.15, { folds: 4, fold: 3 }],
+      [0.2, 0, { folds: 7, fold: 2 }],
+    ] as const) {
+      const config = parseConfig({ validationSplit, testSplit, crossValidation: cv });
+      const dealt = splitRows(d, validationSplit, 1, { testSplit, crossValidation: cv }).train.length;
+      expect(trainingRows(d.n, config), `val ${validationSplit} test ${testSplit} cv ${cv?.fold}/${cv?.folds}`).toBe(
+        dealt,
+      );
+    }
   });
 
   it('counts a fixed dataset’s rows (iris: 150, 30 held out) and is silent when the batch fits', () => {
