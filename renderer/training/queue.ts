@@ -75,12 +75,13 @@ export function createTrainingQueue(api: WorkbenchApi) {
   let nextKey = 1;
   let engine: EngineRun | null = null;
   // `shown` is the run the Training view draws: the one training now, else the last one, kept after it ends.
-  // `speed` carries over to the next run.
+  // `speed` and `startPaused` carry over to the next run (RunPace.vue sets them, before the first run too).
   const state = reactive({
     items: [] as QueueItem[],
     shown: null as LiveRun | null,
     busy: false,
     speed: null as Speed,
+    startPaused: false,
   });
 
   /** `queuedRunId`: a run the store already holds as queued (a sweep's), trained under that id. */
@@ -190,7 +191,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
       summary: null,
       startedAt: Date.now(),
       loading: null,
-      pausing: false,
+      pausing: state.startPaused,
       stepping: false,
       paused: null,
     });
@@ -270,6 +271,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
       },
       {
         dataset: stream,
+        paused: state.startPaused,
         epochsPerSecond: state.speed,
         beforeStart: async () => {
           showLoading.cancel();
