@@ -4,6 +4,8 @@ import type { Db } from './open.ts';
 
 export function createStatements(db: Db) {
   const p = (sql: string) => db.prepare(sql);
+  // Rows as arrays (run id, then the epoch's columns in EpochMetrics' order), for reads of thousands of rows.
+  const raw = (sql: string) => db.prepare(sql).raw(true);
   return {
     insertRun:
       p(`INSERT INTO runs (id, name, config, dataset, layers, activation, optimizer, lr, batch_size, epochs, seed,
@@ -60,7 +62,7 @@ export function createStatements(db: Db) {
         duration_ms AS durationMs, samples_per_sec AS samplesPerSec FROM epochs
       WHERE run_id = @id AND (epoch = @best OR epoch = (SELECT max(epoch) FROM epochs WHERE run_id = @id)) ORDER BY epoch`),
     // The same for many runs at once (@runs: JSON [[id, bestEpoch], …]): each pick is a primary-key lookup.
-    bestAndLastEpochsOf: p(`WITH wanted(run_id, best) AS (
+    bestAndLastEpochsOf: raw(`WITH wanted(run_id, best) AS (
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(@runs)),
       picks(run_id, epoch) AS (
         SELECT run_id, best FROM wanted WHERE best IS NOT NULL
@@ -69,7 +71,7 @@ export function createStatements(db: Db) {
         e.val_acc AS valAcc, e.lr, e.duration_ms AS durationMs, e.samples_per_sec AS samplesPerSec
       FROM picks JOIN epochs e ON e.run_id = picks.run_id AND e.epoch = picks.epoch ORDER BY e.run_id, e.epoch`),
     // Every epoch of many runs (@ids: JSON [id, …]), read along the primary key.
-    epochsOf: p(`SELECT run_id AS runId, epoch, train_loss AS trainLoss, val_loss AS valLoss, train_acc AS trainAcc,
+    epochsOf: raw(`SELECT run_id AS runId, epoch, train_loss AS trainLoss, val_loss AS valLoss, train_acc AS trainAcc,
         val_acc AS valAcc, lr, duration_ms AS durationMs, samples_per_sec AS samplesPerSec FROM epochs
       WHERE run_id IN (SELECT value FROM json_each(@ids)) ORDER BY run_id, epoch`),
     checkpoint: p('SELECT epoch, model, weights FROM checkpoints WHERE run_id = @id AND kind = @kind'),
