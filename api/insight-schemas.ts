@@ -40,6 +40,8 @@ export const INSIGHT_INPUTS = {
       .array(z.strictObject({ key: z.string().trim().min(1).max(200), values: z.array(GridValue).min(1).max(50) }))
       .min(1)
       .max(3),
+    /** the experiment its runs go in (created if new; as createRun's); default: the store's */
+    experiment: z.string().trim().min(1).max(100).optional(),
   }),
   listSweeps: z.strictObject({}),
   getSweep: z.strictObject({ id: RunId }),

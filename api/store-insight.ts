@@ -37,7 +37,7 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
     decisionBoundary: ({ id, checkpoint, resolution }) => runDecisionBoundary(store, id, checkpoint, resolution),
     gradientCheck: ({ id, checkpoint, rows }) => runGradientCheck(store, id, checkpoint, rows),
     misclassified: ({ id, checkpoint, limit }) => runMisclassified(store, id, checkpoint, limit),
-    createSweep: ({ baseConfig, grid }) => {
+    createSweep: ({ baseConfig, grid, experiment }) => {
       let configs;
       try {
         configs = expandGrid(baseConfig, grid).map((p) => p.config);
@@ -46,7 +46,7 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
         if (e instanceof GridError) throw new ApiError('invalid_argument', e.detail, 'grid');
         throw e;
       }
-      const created = store.createSweep({ baseConfig, grid, parallel: 1, configs });
+      const created = store.createSweep({ baseConfig, grid, parallel: 1, configs, experiment });
       for (const runId of created.runIds) recordRunDataset(store, runId, baseConfig.dataset.name);
       return created;
     },
