@@ -1,0 +1,112 @@
+// The Runs table's store call (WorkbenchApi runTable over a real SQLite file) at 5,000 runs × 10 epochs: a plain page,
+// a config column, best/last metric columns, a sort, a filter and a group-by on them, and a metric at a chosen epoch.
+// Each case's wall and CPU time (median of 7 after the store's first, cold listing), with the load average: on a shared
+// machine CPU time is the steadier number. Issue 17 asks for under 200 ms in the store + UI.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStoreApi } from '../api/store-api.ts';
+import { RUN_TABLE_INPUTS } from '../api/run-table-api.ts';
+import { RunStore } from '../db/index.ts';
+import { parseConfig } from '../engine/config.ts';
+import type { EpochMetrics } from '../engine/types.ts';
+import { median } from './workload.ts';
+
+const RUNS = 5000;
+const EPOCHS = 10;
+
+/** Runs of three designs (activation and depth vary), each with EPOCHS recorded epochs and a best epoch. */
+function seed(store: RunStore): void {
+  store.db.transaction(() => {
+    for (let i = 0; i < RUNS; i++) {
+      const lr = 0.0005 * 1.013 ** (i % 600);
+      const activation = (['relu', 'tanh', 'sigmoid'] as const)[i % 3]!;
+      const layers = [[16], [32, 32], [64, 64, 64]][i % 3]!.map((units) => ({ units, activation }));
+      const id = store.createRun(
+        parseConfig({
+          name: `bench-${i}`,
+          dataset: { name: 'moons' },
+          model: { layers },
+          optimizer: { lr },
+          epochs: EPOCHS,
+          backend: 'cpu',
+          seed: i,
+        }),
+      );
+      const epochs: EpochMetrics[] = [];
+      for (let e = 1; e <= EPOCHS; e++) {
+        const loss = 0.04 + 0.6 * Math.exp(-e * lr * 3) + 0.002 * ((i * 7919) % 13) + 0.005 * Math.sin(e + i);
+        const m: EpochMetrics = {
+          epoch: e,
+          trainLoss: loss * 0.9,
+          valLoss: loss,
+          trainAcc: 1 - loss / 1.5,
+          valAcc: 1 - loss / 1.4,
+          lr,
+          durationMs: 5,
+          samplesPerSec: 5e4,
+        };
+        epochs.push(m);
+        store.recordEpoch(id, m);
+      }
+      const best = epochs.reduce((x, y) => (y.valLoss! < x.valLoss! ? y : x));
+      store.finishRun(id, {
+        status: 'completed',
+        epochs: EPOCHS,
+        bestEpoch: best.epoch,
+        best,
+        final: epochs.at(-1)!,
+        durationMs: 200,
+        samplesPerSecond: 5e4,
+        stoppedEarly: false,
+      });
+    }
+  })();
+}
+
+const CASES: [string, Record<string, unknown>][] = [
+  ['page, no columns', {}],
+  ['config column', { columns: ['model.layers.activation'] }],
+  ['best + last columns', { columns: ['best.val_acc', 'last.val_loss'] }],
+  ['sort best.val_acc', { columns: ['best.val_acc'], sortColumn: 'best.val_acc', descending: true }],
+  ['filter best.val_acc', { columns: ['best.val_acc'], filter: 'best.val_acc > 0.9' }],
+  ['group by activation', { columns: ['best.val_acc', 'last.val_loss'], groupBy: 'model.layers.activation' }],
+  ['sort at5.val_acc', { columns: ['at5.val_acc'], sortColumn: 'at5.val_acc' }],
+];
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'mlpw-bench-table-'));
+  const store = new RunStore(join(dir, 'runs.db'));
+  try {
+    let t = performance.now();
+    seed(store);
+    console.log(`${RUNS} runs × ${EPOCHS} epochs seeded in ${(performance.now() - t).toFixed(0)} ms`);
+    const api = createStoreApi(store, { mode: 'browser', appVersion: 'bench' });
+    const call = (q: Record<string, unknown>) => api.runTable(RUN_TABLE_INPUTS.runTable.parse(q));
+    t = performance.now();
+    call({});
+    console.log(`first (cold) call: ${(performance.now() - t).toFixed(0)} ms (every config parsed once)`);
+    console.log('| case | wall ms | CPU ms |\n|---|---|---|');
+    for (const [name, q] of CASES) {
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      for (let k = 0; k < 7; k++) {
+        const c0 = process.cpuUsage();
+        const w0 = performance.now();
+        call(q);
+        wall.push(performance.now() - w0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
+      }
+      console.log(`| ${name} | ${median(wall).toFixed(0)} | ${median(cpu).toFixed(0)} |`);
+    }
+    console.log(
+      `load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
