@@ -60,4 +60,37 @@ describe('the pace before the first run', () => {
     expect(await page.getByTestId('run-status').textContent()).toBe('completed');
     expect(await page.getByTestId('epoch').textContent()).toBe('4 / 4');
   });
+
+  it('a paused 1-D regression shows that step’s weights in "Data and fit" and in the unit curves', async () => {
+    await page.getByTestId('nav-training').click();
+    await page.getByTestId('start-paused').check();
+    await page.getByTestId('nav-designer').click();
+    await page.getByTestId('dataset').selectOption('sine');
+    await page.getByTestId('epochs').fill('4');
+    await page.getByTestId('backend').selectOption('cpu');
+    await page.getByTestId('train-now').click();
+    await page.getByTestId('run-status').filter({ hasText: 'running' }).waitFor({ timeout: TRAIN_TIMEOUT });
+    const at = page.getByTestId('paused-at');
+    await expect.poll(() => at.getAttribute('data-batch'), { timeout: 30_000 }).toBe('0');
+    const fitBox = page.getByTestId('boundary');
+    const unitFit = page.getByTestId('live-network').getByTestId('fit-curve');
+    // Before any epoch there is no checkpoint: the fit drawn is the paused step's.
+    await expect.poll(() => fitBox.getAttribute('data-fit-epoch'), { timeout: 30_000 }).toBe('0');
+    expect(await fitBox.getAttribute('data-fit-points')).toBe('200');
+    const before = await unitFit.getAttribute('d');
+
+    await page.getByTestId('step-batch').click();
+    await expect.poll(() => at.getAttribute('data-batch'), { timeout: 30_000 }).toBe('1');
+    await expect.poll(() => fitBox.getAttribute('data-fit-batch'), { timeout: 30_000 }).toBe('1');
+    expect(await page.getByTestId('live-network').getAttribute('data-batch')).toBe('1');
+    await expect.poll(() => unitFit.getAttribute('d'), { timeout: 30_000 }).not.toBe(before);
+    await screenshot(page, 'run-pace-sine-paused-1024x700');
+
+    await page.getByTestId('play').click();
+    await page
+      .getByTestId('run-status')
+      .filter({ hasText: /completed|failed|diverged|cancelled/ })
+      .waitFor({ timeout: TRAIN_TIMEOUT });
+    expect(await page.getByTestId('run-status').textContent()).toBe('completed');
+  });
 });
