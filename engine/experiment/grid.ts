@@ -49,6 +49,11 @@ function unitsValue(key: string, text: string): number[] {
   });
 }
 
+/** One value as --grid and --param choice:… write it: a layer list for model.layers, else a number, boolean or string. */
+export function parseGridValue(key: string, text: string): unknown {
+  return key === LAYERS ? unitsValue(key, text) : scalarValue(text);
+}
+
 function scalarValue(text: string): unknown {
   if (text === 'true' || text === 'false') return text === 'true';
   if (text.trim() !== '' && Number.isFinite(Number(text))) return Number(text);
@@ -70,7 +75,7 @@ export function parseGridFlag(flag: string, known: readonly string[] = gridKeys(
     if (seen.has(t)) throw new GridError(`${key}: the value ${t} is listed twice`, key);
     seen.add(t);
   }
-  return { key, values: texts.map((t) => (key === LAYERS ? unitsValue(key, t) : scalarValue(t))) };
+  return { key, values: texts.map((t) => parseGridValue(key, t)) };
 }
 
 export function valueText(key: string, value: unknown): string {
@@ -127,11 +132,22 @@ export function expandGrid(base: ExperimentConfig, axes: readonly GridAxis[]): G
       const value = axis.values[index[a]!];
       return { key: axis.key, value, text: valueText(axis.key, value) };
     });
-    const input = structuredClone(base) as unknown as Plain;
-    for (const a of order) assign(input, assignments[a]!.key, assignments[a]!.value);
-    points.push({ assignments, config: validatePoint(input, assignments) });
+    points.push(pointAt(base, assignments, order));
   }
   return points;
+}
+
+/** One point over `base`, validated (GridError naming the key at fault); the layer list is written first. */
+export function pointAt(
+  base: ExperimentConfig,
+  assignments: GridPoint['assignments'],
+  order = [...assignments.keys()].sort(
+    (a, b) => Number(assignments[b]!.key === LAYERS) - Number(assignments[a]!.key === LAYERS),
+  ),
+): GridPoint {
+  const input = structuredClone(base) as unknown as Plain;
+  for (const a of order) assign(input, assignments[a]!.key, assignments[a]!.value);
+  return { assignments, config: validatePoint(input, assignments) };
 }
 
 function validatePoint(input: Plain, assignments: GridPoint['assignments']): ExperimentConfig {
