@@ -566,6 +566,8 @@ export class RunStore {
     parallel: number;
     configs: ExperimentConfig[];
     experiment?: string;
+    /** the planned number of runs where a search adds them as it goes (createRun with sweepId); else configs' */
+    size?: number;
   }): { sweepId: string; runIds: string[] } {
     return this.db
       .transaction(() => {
@@ -576,7 +578,7 @@ export class RunStore {
             base: JSON.stringify(this.datasets.runConfig(sweep.baseConfig)),
             grid: JSON.stringify(sweep.grid),
             parallel: sweep.parallel,
-            size: sweep.configs.length,
+            size: sweep.size ?? sweep.configs.length,
           }),
         );
         // An imported dataset is recorded by name, hash and rows only, as for a single run.

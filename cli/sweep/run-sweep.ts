@@ -25,12 +25,32 @@ export async function runSweep(
   parallel: number,
   onDone: (outcome: SweepOutcome, finished: number) => void,
 ): Promise<SweepOutcome[]> {
+  let next = 0;
+  return runJobs(
+    store,
+    () => (next < jobs.length ? jobs[next++]! : null),
+    Math.min(parallel, jobs.length),
+    onDone,
+    () => {
+      if (next < jobs.length) store.cancelQueued(jobs.slice(next).map((j) => j.runId));
+    },
+  );
+}
+
+/** Runs jobs as `take` hands them out (a search proposes each as a worker frees up, from the outcomes so far);
+ *  `take` returning null ends that worker. `leftOver` runs at the end, Ctrl-C included. */
+export async function runJobs(
+  store: RunStore,
+  take: (outcomes: readonly SweepOutcome[]) => SweepJob | null,
+  parallel: number,
+  onDone: (outcome: SweepOutcome, finished: number) => void,
+  leftOver: () => void = () => {},
+): Promise<SweepOutcome[]> {
   const outcomes: SweepOutcome[] = [];
   // Imported datasets are loaded once from their snapshots and sent to each worker; runs record the hash.
   const { datasets } = store;
   const snapshots = new Map<string, ReturnType<DatasetStore['snapshotFor']>>();
   const inFlight = new Set<EngineRun>();
-  let next = 0;
   let stopping = false;
   let interrupts = 0;
   const onSigint = () => {
@@ -41,8 +61,7 @@ export async function runSweep(
   process.on('SIGINT', onSigint);
 
   async function worker(): Promise<void> {
-    while (!stopping && next < jobs.length) {
-      const job = jobs[next++]!;
+    for (let job = stopping ? null : take(outcomes); job; job = stopping ? null : take(outcomes)) {
       store.markRunning(job.runId);
       const name = job.config.dataset.name;
       if (!snapshots.has(name)) snapshots.set(name, datasets.snapshotFor(name));
@@ -66,10 +85,10 @@ export async function runSweep(
   }
 
   try {
-    await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+    await Promise.all(Array.from({ length: parallel }, worker));
   } finally {
     process.off('SIGINT', onSigint);
-    if (next < jobs.length) store.cancelQueued(jobs.slice(next).map((j) => j.runId));
+    leftOver();
   }
   return outcomes;
 }
