@@ -82,7 +82,7 @@ describe('the pace before the first run', () => {
     await page.getByTestId('step-batch').click();
     await expect.poll(() => at.getAttribute('data-batch'), { timeout: 30_000 }).toBe('1');
     await expect.poll(() => fitBox.getAttribute('data-fit-batch'), { timeout: 30_000 }).toBe('1');
-    expect(await page.getByTestId('live-network').getAttribute('data-batch')).toBe('1');
+    await expect.poll(() => page.getByTestId('live-network').getAttribute('data-batch'), { timeout: 30_000 }).toBe('1');
     await expect.poll(() => unitFit.getAttribute('d'), { timeout: 30_000 }).not.toBe(before);
     await screenshot(page, 'run-pace-sine-paused-1024x700');
 

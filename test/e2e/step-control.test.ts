@@ -66,13 +66,14 @@ async function pausedPosition(after?: string): Promise<{ epoch: number; batch: n
   await expect
     .poll(
       async () => {
-        const e = await pausedAt()
-          .getAttribute('data-epoch')
-          .catch(() => null);
-        const b = await pausedAt()
-          .getAttribute('data-batch')
-          .catch(() => null);
-        seen = e === null || b === null ? '' : `${e}:${b}`;
+        // Both attributes in one read: two reads could straddle an update and pair the old epoch with the new batch.
+        seen = await pausedAt()
+          .evaluate((el) => {
+            const e = el.getAttribute('data-epoch');
+            const b = el.getAttribute('data-batch');
+            return e === null || b === null ? '' : `${e}:${b}`;
+          })
+          .catch(() => '');
         return seen !== '' && seen !== after;
       },
       { timeout: 30_000 },
@@ -132,8 +133,8 @@ describe('control of time in the Training view', () => {
     if (first.batch + 1 < batches) expect(second).toEqual({ epoch: first.epoch, batch: first.batch + 1 });
     else expect(second).toEqual({ epoch: first.epoch + 1, batch: 0 });
     const net = page.getByTestId('live-network');
-    await expect.poll(() => net.getAttribute('data-epoch'), { timeout: 30_000 }).toBe(String(second.epoch));
-    expect(await net.getAttribute('data-batch')).toBe(String(second.batch));
+    const netAt = () => net.evaluate((el) => `${el.getAttribute('data-epoch')}:${el.getAttribute('data-batch')}`);
+    await expect.poll(netAt, { timeout: 30_000 }).toBe(`${second.epoch}:${second.batch}`);
 
     // One epoch: on to the end of the epoch in progress; the curves and stats show it, as the uninterrupted run had it.
     await page.getByTestId('step-epoch').click();
