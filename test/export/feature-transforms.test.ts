@@ -1,7 +1,6 @@
 // Runs on feature transforms export a graph that takes the raw x1, x2 and computes the transforms inside (Gather,
 // Mul, Sin, Concat, opset 13): a circles run with x1^2, x2^2, x1*x2, sin(x1) trained by the real trainer, exported
 // and verified, then onnxruntime-web on raw x1, x2 rows gives the engine's predictions on expandRows of them.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandRows, FEATURE_TRANSFORMS, type FeatureTransform } from '../../engine/data/transforms.ts';
@@ -21,19 +20,11 @@ import {
   VERIFY_TOLERANCE,
 } from '../../export/onnx/node/index.ts';
 import { tempDir } from '../db/helpers.ts';
+import { fullCheck, skipChecker } from './onnx-checker.ts';
 import { trainTiny } from './train-tiny.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-// onnx's own checker with full_check, as test/export/raw-rows.test.ts runs it (Python's onnx; CI installs it).
-const CHECK = `import sys, onnx
-m = onnx.load(sys.argv[1])
-onnx.checker.check_model(m, full_check=True)
-print("full_check ok", onnx.__version__)`;
-const python = [process.env.MLPW_PYTHON, '/usr/bin/python3', 'python3'].find(
-  (p) => p && spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0,
-);
 
 const TRANSFORMS: FeatureTransform[] = ['x1^2', 'x2^2', 'x1*x2', 'sin(x1)'];
 
@@ -76,9 +67,8 @@ describe('export of a run on feature transforms', async () => {
     expect(model.docString).toContain('x1^2, x2^2, x1*x2, sin(x1)');
   });
 
-  it.skipIf(!python && !process.env.CI)("passes onnx's checker with full_check", () => {
-    if (!python) throw new Error("CI needs Python's onnx for the checker (apt-get install python3-onnx)");
-    expect(execFileSync(python, ['-c', CHECK, path], { encoding: 'utf8' })).toMatch(/^full_check ok/);
+  it.skipIf(skipChecker)("passes onnx's checker with full_check", () => {
+    expect(fullCheck(path)).toMatch(/^full_check ok/);
   });
 
   it("onnxruntime on raw x1, x2 gives the engine's predictions on the transformed rows", async () => {

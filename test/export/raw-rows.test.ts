@@ -2,7 +2,6 @@
 // exported and predicted through the real CLI; the .onnx graph takes one input per source column with the
 // preprocessing inside, and onnxruntime-web on raw rows (missing values, unseen categories, a missing-value text)
 // gives the engine's predictions.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeRows, encodeValues, type Preprocessing, type RawValue } from '../../engine/data/preprocessing.ts';
@@ -17,6 +16,7 @@ import {
   verifyRawOnnxModel,
 } from '../../export/onnx/node/index.ts';
 import { tempDir } from '../db/helpers.ts';
+import { fullCheck, skipChecker } from './onnx-checker.ts';
 import { cli } from '../cli/helpers.ts';
 
 const tmp = tempDir();
@@ -43,16 +43,6 @@ function penguins(): string {
   }
   return lines.join('\n') + '\n';
 }
-
-// onnx's own checker with full_check (type and shape inference over the whole graph): Python's onnx package, which
-// .ci/run installs from Debian (python3-onnx). Without it the check is skipped here, but fails under CI.
-const CHECK = `import sys, onnx
-m = onnx.load(sys.argv[1])
-onnx.checker.check_model(m, full_check=True)
-print("full_check ok", onnx.__version__)`;
-const python = [process.env.MLPW_PYTHON, '/usr/bin/python3', 'python3'].find(
-  (p) => p && spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0,
-);
 
 function parseCsv(csv: string): { header: string[]; rows: string[][] } {
   const [header, ...rows] = csv.trim().split('\n');
@@ -121,9 +111,8 @@ describe('a model trained on an imported table takes raw rows', () => {
     expect(model.preprocessing!.ignored).toEqual([expect.objectContaining({ name: 'id' })]);
   });
 
-  it.skipIf(!python && !process.env.CI)("passes onnx's checker with full_check", () => {
-    if (!python) throw new Error("CI needs Python's onnx for the checker (apt-get install python3-onnx)");
-    expect(execFileSync(python, ['-c', CHECK, onnx], { encoding: 'utf8' })).toMatch(/^full_check ok/);
+  it.skipIf(skipChecker)("passes onnx's checker with full_check", () => {
+    expect(fullCheck(onnx)).toMatch(/^full_check ok/);
   });
 
   it('mlpw predict gives the same predictions from the run (engine) and from the .onnx file (onnxruntime)', async () => {
@@ -210,7 +199,7 @@ describe('regression on raw rows', () => {
     expect(engine.code, engine.stderr).toBe(0);
     expect(parseCsv(engine.stdout).header).toEqual(['name', 'mpg']);
     expectSamePredictions(engine.stdout, (await cli(['predict', out, '--data', rows, '--keep', 'name'])).stdout, 1);
-    if (python) expect(execFileSync(python, ['-c', CHECK, out], { encoding: 'utf8' })).toMatch(/^full_check ok/);
+    if (!skipChecker) expect(fullCheck(out)).toMatch(/^full_check ok/);
     // The same rows as NDJSON (a key a row lacks is missing; null too): the same predictions.
     const ndjson = file(
       'cars-new.ndjson',
