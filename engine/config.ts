@@ -12,6 +12,8 @@ export const SCHEDULES = ['constant', 'step', 'cosine'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
 export const INITS = ['auto', 'xavier', 'he'] as const;
 export const STRATIFY = ['auto', 'none', 'quantiles'] as const;
+/** Distillation losses: L2 on logits (Ba & Caruana 2014), cross-entropy softened at temperature T (Hinton et al. 2015). */
+export const DISTILL_LOSSES = ['mimic-l2', 'soft-ce'] as const;
 
 /** Input feature transforms of the 2-D built-ins (engine/data/transforms.ts), named as the columns they append. */
 export const FEATURE_TRANSFORMS = ['x1^2', 'x2^2', 'x1*x2', 'sin(x1)', 'sin(x2)'] as const;
@@ -103,6 +105,17 @@ export const EarlyStoppingSchema = z.strictObject({
   minDelta: z.number().min(0).default(0),
 });
 
+/** A student trained on a teacher run's outputs: the teacher's best checkpoint gives each training row its logits. */
+export const DistillSchema = z.strictObject({
+  /** the teacher run's id */
+  teacher: z.string().min(1).max(200),
+  loss: z.enum(DISTILL_LOSSES).default('mimic-l2'),
+  /** soft-ce: softmax temperature of teacher and student alike (the term is scaled by T² so its gradients keep size) */
+  temperature: z.number().positive().max(100).default(1),
+  /** weight of the true-label loss: L = alpha·L(labels) + (1 − alpha)·L(teacher) */
+  alpha: z.number().min(0).max(1).default(0),
+});
+
 export const ExperimentConfigSchema = z.strictObject({
   name: z.string().max(200).optional(),
   dataset: DatasetConfigSchema.prefault({}),
@@ -147,11 +160,14 @@ export const ExperimentConfigSchema = z.strictObject({
   backend: z.enum(BACKENDS).default('auto'),
   /** Arithmetic of the CPU backend; float64 is for gradient checks and reference runs. */
   precision: z.enum(['float32', 'float64']).default('float32'),
+  /** Train as a student of another run (mlpw distill); absent for a run trained from its labels alone. */
+  distill: DistillSchema.optional(),
 });
 
 export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 export type LayerConfig = z.output<typeof LayerSchema>;
+export type DistillConfig = z.output<typeof DistillSchema>;
 export type BuiltinDatasetConfig = z.output<typeof DatasetSchema>;
 export type ImportedDatasetConfig = z.output<typeof ImportedDatasetSchema>;
 export type DatasetConfig = ExperimentConfig['dataset'];
