@@ -86,3 +86,20 @@ export {
   type SweepRow,
   type SweepRun,
 } from './sweep-views.ts';
+export {
+  MIN_TRIALS,
+  metricOf,
+  optimisationTrace,
+  pearson,
+  ranks,
+  spearman,
+  SWEEP_METRICS,
+  sweepImportance,
+  sweepMetricOf,
+  trialOrder,
+  type KeyInsight,
+  type SweepImportance,
+  type SweepMetric,
+  type TracePoint,
+  type TrialRun,
+} from './sweep-importance.ts';

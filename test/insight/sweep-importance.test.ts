@@ -1,0 +1,123 @@
+// A sweep's key importance (random forest), Spearman's rank correlation and optimisation trace, against values
+// worked out by hand and a synthetic sweep where one key alone decides the metric.
+import { describe, expect, it } from 'vitest';
+import { optimisationTrace, ranks, spearman, sweepImportance, trialOrder, type TrialRun } from '../../insight/index.ts';
+import { Rng } from '../../engine/rng.ts';
+
+describe('Spearman rank correlation', () => {
+  it('ranks ties by the mean of the ranks they span', () => {
+    expect(ranks([10, 20, 20, 5])).toEqual([2, 3.5, 3.5, 1]);
+  });
+
+  it('equals 1 − 6Σd²/(n(n²−1)) without ties, by hand', () => {
+    // x ranks 1..5; y = [2, 1, 4, 3, 5] ranks the same: d = [−1, 1, −1, 1, 0], Σd² = 4, ρ = 1 − 24/120 = 0.8
+    expect(spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])).toBeCloseTo(0.8, 12);
+    // Monotone, not linear: ρ = 1 and −1
+    expect(spearman([0.001, 0.01, 0.1, 1], [1, 4, 9, 1000])).toBeCloseTo(1, 12);
+    expect(spearman([1, 2, 3, 4], [9, 7, 3, 1])).toBeCloseTo(-1, 12);
+  });
+
+  it('is Pearson of the mean ranks with ties, by hand', () => {
+    // x = [1, 2, 2, 3] ranks [1, 2.5, 2.5, 4]; y = [1, 3, 2, 4] ranks [1, 3, 2, 4]. Centred (mean 2.5):
+    // x' = [−1.5, 0, 0, 1.5], y' = [−1.5, 0.5, −0.5, 1.5]; Σx'y' = 4.5, Σx'² = 4.5, Σy'² = 5 → ρ = 4.5/√22.5
+    expect(spearman([1, 2, 2, 3], [1, 3, 2, 4])).toBeCloseTo(4.5 / Math.sqrt(22.5), 12);
+  });
+
+  it('has none under three pairs or with a constant side', () => {
+    expect(spearman([1, 2], [2, 1])).toBeNull();
+    expect(spearman([1, 1, 1], [1, 2, 3])).toBeNull();
+    expect(spearman([1, 2, 3], [4, 4, 4])).toBeNull();
+  });
+});
+
+describe('sweep importance', () => {
+  const keys = ['optimizer.lr', 'batchSize', 'model.layers.activation'];
+  // 40 trials: the metric is a function of the learning rate alone; batch size and activation are noise.
+  const rng = new Rng(7);
+  const acts = ['relu', 'tanh', 'sigmoid'];
+  const trials = Array.from({ length: 40 }, () => {
+    const lr = Math.exp(rng.uniform(Math.log(1e-4), Math.log(1)));
+    return {
+      values: [lr, 8 + rng.int(120), acts[rng.int(3)]!],
+      metric: (Math.log10(lr) + 2) ** 2,
+    };
+  });
+
+  it('gives the key that decides the metric nearly all of the importance', () => {
+    const result = sweepImportance(keys, trials);
+    expect(result.n).toBe(40);
+    const [lr, batch, act] = result.keys;
+    expect(lr!.importance!).toBeGreaterThan(0.8);
+    expect(batch!.importance!).toBeLessThan(0.15);
+    expect(act!.importance!).toBeLessThan(0.15);
+    expect(lr!.importance! + batch!.importance! + act!.importance!).toBeCloseTo(1, 9);
+    expect(act!.kind).toBe('categorical');
+    expect(act!.spearman).toBeNull();
+  });
+
+  it('correlates each numeric key as spearman() does over the trials', () => {
+    const result = sweepImportance(keys, trials);
+    const ys = trials.map((t) => t.metric);
+    expect(result.keys[0]!.spearman).toBe(
+      spearman(
+        trials.map((t) => t.values[0] as number),
+        ys,
+      ),
+    );
+    expect(result.keys[1]!.spearman).toBe(
+      spearman(
+        trials.map((t) => t.values[1] as number),
+        ys,
+      ),
+    );
+    // A monotone key: ρ = ±1 exactly whatever its scale.
+    const mono = sweepImportance(
+      ['optimizer.lr'],
+      [0.3, 0.1, 0.01, 0.001].map((lr) => ({ values: [lr], metric: -Math.log(lr) })),
+    );
+    expect(mono.keys[0]!.spearman).toBeCloseTo(-1, 12);
+  });
+
+  it('is the same for the same trials (a seeded forest)', () => {
+    expect(sweepImportance(keys, trials)).toEqual(sweepImportance(keys, trials));
+  });
+
+  it('leaves out trials without a metric, and says nothing with too few or a constant metric', () => {
+    const withFailed = [...trials, { values: [0.5, 32, 'relu'], metric: null }];
+    expect(sweepImportance(keys, withFailed).n).toBe(40);
+    const two = sweepImportance(keys, trials.slice(0, 2));
+    expect(two.keys.every((k) => k.importance === null && k.spearman === null)).toBe(true);
+    const flat = sweepImportance(
+      keys,
+      trials.map((t) => ({ ...t, metric: 0.25 })),
+    );
+    expect(flat.keys.every((k) => k.importance === null && k.spearman === null)).toBe(true);
+  });
+});
+
+describe('optimisation trace', () => {
+  it('keeps the best so far, skipping trials without a value', () => {
+    expect(optimisationTrace([0.5, null, 0.7, 0.2, 0.3], true).map((p) => p.best)).toEqual([0.5, 0.5, 0.5, 0.2, 0.2]);
+    expect(optimisationTrace([null, 0.6, 0.9, 0.8], false)).toEqual([
+      { trial: 1, value: null, best: null },
+      { trial: 2, value: 0.6, best: 0.6 },
+      { trial: 3, value: 0.9, best: 0.9 },
+      { trial: 4, value: 0.8, best: 0.9 },
+    ]);
+  });
+
+  it('orders trials by when they started, the ones not started after', () => {
+    const run = (id: string, createdAt: number, startedAt: number | null) =>
+      ({
+        id,
+        status: 'completed',
+        createdAt,
+        startedAt,
+        bestValLoss: 1,
+        finalValAcc: null,
+        finalTrainLoss: null,
+      }) as TrialRun & { id: string };
+    const order = trialOrder([run('a', 1, 30), run('b', 1, 10), run('c', 2, null), run('d', 1, null), run('e', 1, 20)]);
+    expect(order.map((r) => r.id)).toEqual(['b', 'e', 'a', 'd', 'c']);
+  });
+});
