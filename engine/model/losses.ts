@@ -1,6 +1,6 @@
 // Heads and losses. Each returns the summed per-sample loss and the count of correct predictions, and writes
 // dZ = ∂(mean loss over the batch)/∂Z when asked. Softmax + cross-entropy is fused: dZ = (p − y)/n.
-import type { ResolvedHead, ResolvedLoss } from '../config.ts';
+import type { DISTILL_LOSSES, ResolvedHead, ResolvedLoss } from '../config.ts';
 import { sigmoid, type Float } from './activations.ts';
 
 export interface LossTargets {
@@ -8,7 +8,11 @@ export interface LossTargets {
   labels?: ArrayLike<number>;
   /** regression: n × k targets. */
   targets?: Float | Float32Array;
+  /** a distilled student's batch: the teacher's logits, n × k (training only) */
+  teacher?: ArrayLike<number>;
 }
+
+type DistillLossName = (typeof DISTILL_LOSSES)[number];
 
 export interface LossResult {
   lossSum: number;
@@ -115,4 +119,95 @@ export function headLoss(
     throw new Error(`unsupported head/loss pair ${head}/${loss}`);
   }
   return { lossSum, correct };
+}
+
+/** How a student learns from its teacher's logits (config.distill, without the teacher's id). */
+export interface DistillLoss {
+  loss: DistillLossName;
+  temperature: number;
+  /** weight of the true-label loss; the teacher's term has 1 − alpha */
+  alpha: number;
+}
+
+/** log Σ_j exp(s·Z[o + j]), shifted by the row's max for stability. */
+function logSumExp(Z: ArrayLike<number>, o: number, k: number, s: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < k; j++) max = Math.max(max, s * Z[o + j]!);
+  let sum = 0;
+  for (let j = 0; j < k; j++) sum += Math.exp(s * Z[o + j]! - max);
+  return Math.log(sum) + max;
+}
+
+/**
+ * The teacher's term of a student's loss, summed over the n rows of logits Z against the teacher's logits `teacher`
+ * (n × k). Per row, mimic-l2: the mean over the k logits of (z − t)² (Ba & Caruana 2014); soft-ce: T² · H(q, p), the
+ * cross-entropy of the student's softmax(z/T) against the teacher's softmax(t/T) (Hinton et al. 2015; the T² keeps
+ * its gradient T(p − q) the size of a hard-label one), binary for the sigmoid head. With dZ holding the true-label
+ * loss's gradient, dZ ← alpha·dZ + (1 − alpha)·∂(term / scale)/∂Z.
+ */
+export function distillTerm(
+  d: DistillLoss,
+  head: ResolvedHead,
+  Z: ArrayLike<number>,
+  teacher: ArrayLike<number>,
+  n: number,
+  k: number,
+  dZ: Float | null,
+  scale = n,
+): number {
+  const a = d.alpha;
+  const w = 1 - a;
+  let sum = 0;
+  if (d.loss === 'mimic-l2') {
+    for (let i = 0; i < n * k; i++) {
+      const diff = Z[i]! - teacher[i]!;
+      sum += (diff * diff) / k;
+      if (dZ) dZ[i] = a * dZ[i]! + (w * 2 * diff) / (k * scale);
+    }
+    return sum;
+  }
+  const T = d.temperature;
+  if (head === 'identity')
+    throw new Error('distill.loss: soft-ce needs a softmax or sigmoid head (a regression teacher: use mimic-l2)');
+  if (head === 'sigmoid') {
+    for (let i = 0; i < n * k; i++) {
+      const u = Z[i]! / T;
+      const q = sigmoid(teacher[i]! / T);
+      sum += T * T * (Math.max(u, 0) - u * q + Math.log1p(Math.exp(-Math.abs(u))));
+      if (dZ) dZ[i] = a * dZ[i]! + (w * T * (sigmoid(u) - q)) / scale;
+    }
+    return sum;
+  }
+  const inv = 1 / T;
+  for (let i = 0; i < n; i++) {
+    const o = i * k;
+    const lseStudent = logSumExp(Z, o, k, inv);
+    const lseTeacher = logSumExp(teacher, o, k, inv);
+    let row = lseStudent;
+    for (let j = 0; j < k; j++) {
+      const q = Math.exp(teacher[o + j]! * inv - lseTeacher);
+      row -= q * Z[o + j]! * inv;
+      if (dZ) dZ[o + j] = a * dZ[o + j]! + (w * T * (Math.exp(Z[o + j]! * inv - lseStudent) - q)) / scale;
+    }
+    sum += T * T * row;
+  }
+  return sum;
+}
+
+/** A student's batch loss: alpha · (the run's loss on the true labels) + (1 − alpha) · the teacher's term. */
+export function distilledHeadLoss(
+  d: DistillLoss,
+  head: ResolvedHead,
+  loss: ResolvedLoss,
+  Z: Float,
+  P: Float,
+  n: number,
+  k: number,
+  t: LossTargets & { teacher: ArrayLike<number> },
+  dZ: Float | null,
+  scale = n,
+): LossResult {
+  const base = headLoss(head, loss, Z, P, n, k, t, dZ, scale);
+  const term = distillTerm(d, head, Z, t.teacher, n, k, dZ, scale);
+  return { lossSum: d.alpha * base.lossSum + (1 - d.alpha) * term, correct: base.correct };
 }

@@ -3,7 +3,14 @@
 import type { ResolvedHead, ResolvedLoss } from '../../config.ts';
 import { activationBackward, activationForward, type Float } from '../../model/activations.ts';
 import { linearBackwardInput, linearBackwardParams, linearForward } from '../../model/linear.ts';
-import { headForward, headLoss, type LossResult, type LossTargets } from '../../model/losses.ts';
+import {
+  distilledHeadLoss,
+  headForward,
+  headLoss,
+  type DistillLoss,
+  type LossResult,
+  type LossTargets,
+} from '../../model/losses.ts';
 import { hashUniform } from '../../rng.ts';
 import type { Activation } from '../../config.ts';
 
@@ -50,6 +57,8 @@ export class Mlp {
     }[],
     readonly head: ResolvedHead,
     readonly loss: ResolvedLoss,
+    /** a distilled student: batches that carry the teacher's logits train on distilledHeadLoss */
+    readonly distill: DistillLoss | null = null,
   ) {
     this.layers = shapes.map((s) => {
       const W = alloc(precision, s.inputs * s.units);
@@ -122,7 +131,13 @@ export class Mlp {
   lossAndBackward(X: Float, n: number, targets: LossTargets, backward: boolean): LossResult {
     const last = this.layers.length - 1;
     const k = this.outputUnits;
-    const result = headLoss(this.head, this.loss, this.Z[last]!, this.P, n, k, targets, backward ? this.dZ : null);
+    const Z = this.Z[last]!;
+    const dZ = backward ? this.dZ : null;
+    const teacher = targets.teacher;
+    const result =
+      this.distill && teacher
+        ? distilledHeadLoss(this.distill, this.head, this.loss, Z, this.P, n, k, { ...targets, teacher }, dZ)
+        : headLoss(this.head, this.loss, Z, this.P, n, k, targets, dZ);
     if (!backward) return result;
     // dZ holds ∂L/∂Z of the output layer; walk back through the layers.
     for (let li = last; li >= 0; li--) {
