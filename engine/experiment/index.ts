@@ -15,3 +15,19 @@ export type { GridAxis } from './grid-axis.ts';
 export { parseParamFlag, SearchSpaceError, validateSpace, type ParamDist, type SearchParam } from './search-space.ts';
 export { randomPoint, randomProposals, sampleParam, type Assignments } from './random-search.ts';
 export { tpePropose, type TpeOptions, type TpeTrial } from './tpe.ts';
+export {
+  AshaPruner,
+  bracketOf,
+  maxBrackets,
+  metricMode,
+  metricOf,
+  parsePrunerFlag,
+  PRUNER_METRICS,
+  PrunerError,
+  prunerText,
+  rungEpochs,
+  rungRule,
+  type PrunerMetric,
+  type PrunerSpec,
+  type RungDecision,
+} from './asha.ts';
