@@ -14,6 +14,7 @@ import { note } from './commands/note.ts';
 import { rename } from './commands/rename.ts';
 import { rm } from './commands/rm.ts';
 import { rerun } from './commands/rerun.ts';
+import { merge } from './commands/merge.ts';
 import { sweep } from './commands/sweep.ts';
 import { cv } from './commands/cv.ts';
 import { serve } from './commands/serve.ts';
@@ -35,6 +36,7 @@ export const COMMANDS: Command[] = [
   rename,
   rm,
   rerun,
+  merge,
   datasets,
   importCommand,
   exportCommand,

@@ -11,3 +11,4 @@ export { recordRun, keepAlive, type RunRecorder } from './recorder.ts';
 export { SCHEMA_VERSION } from './migrations/index.ts';
 export type * from './types.ts';
 export { RUN_SORT_FIELDS } from './types.ts';
+export { mergeStore, type MergeReport, type MergeConflict } from './merge.ts';
