@@ -4,7 +4,9 @@ import { ConfigError, resolveHeadAndLoss, splitSeed, type ExperimentConfig } fro
 import type { TrainingBackend } from './backends/backend.ts';
 import { prepareData, splitOptions } from './data/prepare.ts';
 import { scoreTestSet } from './data/test-score.ts';
+import { distillTargets, type Teacher } from './distill.ts';
 import { initWeights } from './model/init.ts';
+import { outputUnits } from './model/losses.ts';
 import { layerEpochStats } from './layer-stats.ts';
 import { learningRateAt } from './model/schedules.ts';
 import { Rng } from './rng.ts';
@@ -66,6 +68,8 @@ export async function train(
   dataset: Dataset,
   backend: TrainingBackend,
   cb: TrainCallbacks = {},
+  /** a distilled student's teacher (config.distill): its logits are computed once, before the first epoch */
+  options: { teacher?: Teacher } = {},
 ): Promise<TrainResult> {
   const { head, loss } = resolveHeadAndLoss(config, dataset.task, dataset.outputs);
   if (config.testSplit + (config.crossValidation ? 0 : config.validationSplit) >= 1)
@@ -110,6 +114,8 @@ export async function train(
   });
 
   const weights = initWeights(config, dataset.features, dataset.outputs, head);
+  const student = { outputUnits: outputUnits(head, dataset.outputs), head };
+  const distill = await distillTargets(config, dataset, data, student, options.teacher);
   const spec = {
     features: dataset.features,
     outputs: dataset.outputs,
@@ -123,6 +129,8 @@ export async function train(
     })),
     optimizer: config.optimizer,
     seed: config.seed,
+    batchSize: config.batchSize,
+    ...(distill ? { distill } : {}),
   };
   await backend.init(spec, weights, data);
   cb.onStart?.({ backend: backend.info, data: dataInfo, initial: snapshot(weights) });

@@ -5,6 +5,7 @@ import type { ExperimentConfig, ResolvedHead, ResolvedLoss } from '../config.ts'
 import type { PreparedData } from '../data/prepare.ts';
 import type { BackendInfo, LayerWeights } from '../types.ts';
 import type { Activation } from '../config.ts';
+import type { DistillTargets } from '../distill.ts';
 
 export interface ModelSpec {
   features: number;
@@ -17,6 +18,10 @@ export interface ModelSpec {
   optimizer: ExperimentConfig['optimizer'];
   /** training seed: dropout masks are hashUniform(seed, step, layer, row·units + unit). */
   seed: number;
+  /** the training batch size, when known: a backend sizes its thread team by the products a step runs. */
+  batchSize?: number;
+  /** a distilled student: training batches use distilledHeadLoss against these logits (row i of the training split) */
+  distill?: DistillTargets;
 }
 
 export interface EpochPlan {

@@ -53,6 +53,8 @@ export interface RunOptions {
   paused?: boolean;
   /** epochs per second, or null: as fast as possible (the default) */
   epochsPerSecond?: number | null;
+  /** a distilled student's teacher: that run's best checkpoint (engine/distill.ts runs it in the worker) */
+  teacher?: ModelSnapshot;
 }
 
 /** A started engine worker as the client sees it. */
@@ -199,7 +201,16 @@ export function runEngine(
     if (closed) return;
     if (cancelled) throw cancelledBeforeStart();
     started = true;
-    port.post({ type: 'start', config, dataset: whole, checkpoints: true, paused, epochsPerSecond });
+    const teacher = options.teacher;
+    port.post({
+      type: 'start',
+      config,
+      dataset: whole,
+      checkpoints: true,
+      paused,
+      epochsPerSecond,
+      ...(teacher ? { teacher } : {}),
+    });
   };
   // Controls before `start` is posted ride on it; after, each is one message (ignored once the worker is gone).
   let paused = options.paused ?? false;

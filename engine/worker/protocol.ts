@@ -27,6 +27,8 @@ export type HostToWorker =
       paused?: boolean;
       /** epochs per second (0.1–1000), or null/absent: as fast as possible. Changes when results show, never them. */
       epochsPerSecond?: number | null;
+      /** a distilled student (config.distill): the teacher run's best checkpoint, run once for the targets */
+      teacher?: ModelSnapshot;
     }
   | { type: 'cancel' }
   /** stop after the batch in progress; the worker answers `paused` with that step's weights */

@@ -95,16 +95,23 @@ export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>, o
       const backend = await createBackend(config);
       gate = runGate;
       try {
-        const result = await train(config, dataset, backend, {
-          onStart: ({ backend: info, data }) => port.post({ type: 'started', backend: info, data }),
-          onEpoch: (metrics) => port.post({ type: 'epoch', metrics }),
-          onProgress: (p) => port.post({ type: 'progress', ...p }),
-          onCheckpoint: (kind, epoch, snapshot) => {
-            if (msg.checkpoints !== false) port.post({ type: 'checkpoint', kind, epoch, snapshot });
+        const result = await train(
+          config,
+          dataset,
+          backend,
+          {
+            onStart: ({ backend: info, data }) => port.post({ type: 'started', backend: info, data }),
+            onEpoch: (metrics) => port.post({ type: 'epoch', metrics }),
+            onProgress: (p) => port.post({ type: 'progress', ...p }),
+            onCheckpoint: (kind, epoch, snapshot) => {
+              if (msg.checkpoints !== false) port.post({ type: 'checkpoint', kind, epoch, snapshot });
+            },
+            shouldCancel: () => cancelled,
+            gate: runGate,
           },
-          shouldCancel: () => cancelled,
-          gate: runGate,
-        });
+          // The teacher runs on a backend of the student's kind, made for it and disposed once its logits are in.
+          { teacher: msg.teacher && { snapshot: msg.teacher, backend: () => createBackend(config) } },
+        );
         port.post({ type: 'done', summary: result.summary, backend: result.backend, data: result.data });
       } finally {
         gate = null;

@@ -23,6 +23,8 @@ export class CpuBackend implements TrainingBackend {
   private xBatch!: Float;
   private labelBatch!: Uint32Array;
   private targetBatch!: Float;
+  /** a distilled student's batch of teacher logits (rows × output units) */
+  private teacherBatch: Float32Array | null = null;
   /** per layer: sum over batches of ‖dW‖₂ since gradientNorms() was last called, and how many batches */
   private gradNormSums: number[] = [];
   private gradNormBatches = 0;
@@ -39,6 +41,7 @@ export class CpuBackend implements TrainingBackend {
       weights.map((w, i) => ({ ...w, dropout: spec.layers[i]!.dropout })),
       spec.head,
       spec.loss,
+      spec.distill ?? null,
     );
     const slots = stateSlots(spec.optimizer);
     const alloc = (n: number): Float => (this.precision === 'float64' ? new Float64Array(n) : new Float32Array(n));
@@ -75,6 +78,18 @@ export class CpuBackend implements TrainingBackend {
     return split.labels ? { labels: this.labelBatch } : { targets: this.targetBatch };
   }
 
+  /** The teacher's logits of training rows `rows` (a distilled student), else null. */
+  private teacherRows(rows: Uint32Array): Float32Array | null {
+    const d = this.spec.distill;
+    if (!d) return null;
+    const k = this.mlp.outputUnits;
+    if (!this.teacherBatch || this.teacherBatch.length < rows.length * k)
+      this.teacherBatch = new Float32Array(rows.length * k);
+    for (let i = 0; i < rows.length; i++)
+      this.teacherBatch.set(d.logits.subarray(rows[i]! * k, rows[i]! * k + k), i * k);
+    return this.teacherBatch;
+  }
+
   async trainEpoch(plan: EpochPlan, hooks?: EpochHooks): Promise<LossSums | null> {
     const split = this.data.train;
     const batches = batchCount(plan.order.length, plan.batchSize);
@@ -86,7 +101,9 @@ export class CpuBackend implements TrainingBackend {
       const n = this.gather(split, rows);
       const step = plan.step + bi;
       this.mlp.forward(this.xBatch, n, { seed: this.spec.seed, step });
-      const r = this.mlp.lossAndBackward(this.xBatch, n, this.targetsOf(split), true);
+      const teacher = this.teacherRows(rows);
+      const targets = teacher ? { ...this.targetsOf(split), teacher } : this.targetsOf(split);
+      const r = this.mlp.lossAndBackward(this.xBatch, n, targets, true);
       sums.lossSum += r.lossSum;
       sums.correct += r.correct;
       sums.count += n;

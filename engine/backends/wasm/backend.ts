@@ -13,6 +13,7 @@ import {
   type TrainingBackend,
 } from '../backend.ts';
 import { ACT_NONE, ACTIVATION_CODES, HEAD_CODES, INIT, LAYOUT, LOSS_CODES, OPTIMIZER_CODES } from './kernel-abi.ts';
+import { distillBatch } from '../../distill.ts';
 import type { KernelModule } from './module.ts';
 import { KernelRuntime } from './runtime.ts';
 
@@ -249,6 +250,22 @@ export class WasmBackend implements TrainingBackend {
     return { lossSum, correct: this.rt.heap.f64(this.lossOut, 1)[0]! };
   }
 
+  /** A distilled student: the teacher's term mixed into the output layer's dZ on the JavaScript side (n × k values). */
+  private distilled(base: { lossSum: number; correct: number }, order: Uint32Array, first: number, n: number) {
+    const heap = this.rt.heap;
+    const Z = heap.f32(this.buf.Z[this.layers.length - 1]!, n * this.outputs);
+    return distillBatch(
+      this.spec.distill!,
+      this.spec.head,
+      Z,
+      heap.f32(this.buf.dZ, n * this.outputs),
+      order,
+      first,
+      n,
+      base,
+    );
+  }
+
   /** dW, db for every layer from dZ of the output layer, walking back (mirrors Mlp.lossAndBackward). */
   private backward(x: number, n: number, training: boolean): void {
     const b = this.buf;
@@ -338,7 +355,8 @@ export class WasmBackend implements TrainingBackend {
       const step = plan.step + bi;
       const { x, labels, targets } = this.batch(this.train, first, n, plan.order);
       this.forward(x, n, step);
-      const r = this.loss(n, labels, targets, true);
+      const loss = this.loss(n, labels, targets, true);
+      const r = this.spec.distill ? this.distilled(loss, plan.order, first, n) : loss;
       this.backward(x, n, true);
       if (this.tracksGradientNorms) this.accumulateGradientNorms();
       this.optimize(plan.lr, step + 1);
