@@ -1,5 +1,6 @@
 // What the insight methods resolve to (ApiOutputs extends this). Plain JSON-safe data, like the rest of the API.
 import type { RunRecord, SweepRecord } from '../db/types.ts';
+import type { ExperimentConfig } from '../engine/config.ts';
 import type { CheckpointKind, EpochMetrics, LayerEpochStats } from '../engine/types.ts';
 import type { Misclassified } from '../insight/misclassified-types.ts';
 import type { ConfusionMatrix, DecisionGrid, GradientCheckResult } from '../insight/types.ts';
@@ -38,6 +39,8 @@ export interface InsightOutputs {
   gradientCheck: FromCheckpoint & { split: string; result: GradientCheckResult };
   misclassified: FromCheckpoint & { split: string } & Misclassified;
   createSweep: { sweepId: string; runIds: string[] };
+  createSearchSweep: { sweepId: string; runIds: string[] };
+  nextSearchRun: { runId: string | null; config: ExperimentConfig | null; done: boolean };
   listSweeps: SweepSummary[];
   getSweep: { sweep: SweepRecord; runs: RunRecord[] };
   startQueuedRun: void;

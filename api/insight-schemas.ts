@@ -43,6 +43,25 @@ export const INSIGHT_INPUTS = {
     /** the experiment its runs go in (created if new; as createRun's); default: the store's */
     experiment: z.string().trim().min(1).max(100).optional(),
   }),
+  /** a random or bayes (TPE) sweep over `KEY=DIST` params, as `mlpw sweep --method`: random queues all its runs,
+   *  bayes its first; nextSearchRun proposes each next from the finished ones */
+  createSearchSweep: z.strictObject({
+    baseConfig: ExperimentConfigSchema,
+    method: z.enum(['random', 'bayes']),
+    params: z
+      .array(z.strictObject({ key: z.string().trim().min(1).max(200), dist: z.string().trim().min(1).max(500) }))
+      .min(1)
+      .max(8),
+    trials: z.number().int().min(1).max(500),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+    experiment: z.string().trim().min(1).max(100).optional(),
+  }),
+  /** a bayes sweep's next run: one still queued, else a new queued one proposed by TPE; none while one runs or done */
+  nextSearchRun: z.strictObject({ sweepId: RunId }),
   listSweeps: z.strictObject({}),
   getSweep: z.strictObject({ id: RunId }),
   /** a queued run (of a sweep) starts training in this window */

@@ -7,6 +7,7 @@ import type { RunRecord, SweepRecord } from '../db/types.ts';
 import { runConfusion, runDecisionBoundary, runGradientCheck, runMisclassified } from '../insight/node/run-insight.ts';
 import { ApiError } from './errors.ts';
 import { recordRunDataset } from './store-datasets.ts';
+import { createSearchHandlers } from './store-search.ts';
 import type { ApiHandlers } from './workbench-api.ts';
 import type { INSIGHT_INPUTS } from './insight-schemas.ts';
 
@@ -50,6 +51,7 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
       for (const runId of created.runIds) recordRunDataset(store, runId, baseConfig.dataset.name);
       return created;
     },
+    ...createSearchHandlers(store),
     listSweeps: () => store.listSweeps(),
     getSweep: ({ id }) => {
       const sweep = store.getSweep(id);

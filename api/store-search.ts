@@ -1,0 +1,155 @@
+// Random and Bayesian (TPE) sweeps for the app's window queue, stored as `mlpw sweep --method` stores them: each key's
+// grid entry carries `search: {method, dist, trials, seed}`. Random records all N queued runs at once; bayes records
+// one at a time, the next proposed from the finished ones by replaying TPE from the sweep seed over the runs in the
+// order they were made, so the same seed and results propose the same points as `mlpw sweep --method bayes
+// --parallel 1`, and a window that closed mid-sweep carries on where the store says it is.
+import { z } from 'zod';
+import type { RunStore } from '../db/run-store.ts';
+import type { RunRecord, SweepRecord } from '../db/types.ts';
+import type { ExperimentConfig } from '../engine/config.ts';
+import {
+  flattenConfig,
+  GridError,
+  parseParamFlag,
+  pointAt,
+  randomProposals,
+  tpePropose,
+  validateSpace,
+  valueText,
+  type Assignments,
+  type SearchParam,
+  type TpeTrial,
+} from '../engine/experiment/index.ts';
+import { Rng } from '../engine/rng.ts';
+import { ApiError } from './errors.ts';
+import { recordRunDataset } from './store-datasets.ts';
+import type { ApiHandlers } from './workbench-api.ts';
+
+type SearchHandlers = Pick<ApiHandlers, 'createSearchSweep' | 'nextSearchRun'>;
+
+/** The search a sweep's grid records (the CLI's shape); a grid sweep's axes have none. */
+const StoredSearch = z.object({
+  method: z.enum(['random', 'bayes']),
+  dist: z.string(),
+  trials: z.number().int().positive(),
+  seed: z.number().int(),
+});
+
+export interface SweepSearch {
+  method: 'random' | 'bayes';
+  trials: number;
+  seed: number;
+  params: SearchParam[];
+}
+
+/** The sweep's search, or null for a grid sweep. */
+export function searchOf(sweep: SweepRecord): SweepSearch | null {
+  const specs = sweep.grid.map((a) => StoredSearch.safeParse((a as { search?: unknown }).search));
+  if (specs.length === 0 || !specs.every((s) => s.success)) return null;
+  const first = specs[0]!.data!;
+  return {
+    method: first.method,
+    trials: first.trials,
+    seed: first.seed,
+    params: sweep.grid.map((a, i) => parseParamFlag(`${a.key}=${specs[i]!.data!.dist}`)),
+  };
+}
+
+function invalid(e: unknown, field: string): never {
+  if (e instanceof GridError) throw new ApiError('invalid_argument', e.detail, field);
+  throw e;
+}
+
+function configAt(base: ExperimentConfig, assignments: Assignments): ExperimentConfig {
+  try {
+    return pointAt(base, assignments).config;
+  } catch (e) {
+    invalid(e, 'params');
+  }
+}
+
+/** A run's value of each parameter, read back from its config (a choice by its text, as the grid order reads it). */
+function valuesOf(params: readonly SearchParam[], config: ExperimentConfig): unknown[] {
+  const flat = flattenConfig(config);
+  return params.map((p) => {
+    const v = flat.get(p.key);
+    if (p.dist.kind !== 'choice') return v;
+    const text = String(v);
+    return p.dist.values.find((c) => valueText(p.key, c) === text || (text === '' && valueText(p.key, c) === '0'));
+  });
+}
+
+/** The metric TPE minimises, as the CLI's: best validation loss, else the training loss; none for a failed run. */
+export function trialScore(run: RunRecord): number | null {
+  if (run.status === 'failed' || run.status === 'diverged' || run.status === 'interrupted') return null;
+  return run.bestValLoss ?? run.finalTrainLoss ?? null;
+}
+
+/** The sweep's runs in the order they were proposed. */
+function proposalOrder(runs: RunRecord[]): RunRecord[] {
+  return [...runs].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+/** TPE's next point after `finished` (proposal k saw runs 0..k−1): the rng replays every earlier proposal first. */
+export function nextBayesPoint(search: SweepSearch, finished: readonly TpeTrial[]): Assignments {
+  const rng = new Rng(search.seed);
+  for (let k = 0; k < finished.length; k++) tpePropose(search.params, finished.slice(0, k), rng);
+  return tpePropose(search.params, finished, rng);
+}
+
+export function createSearchHandlers(store: RunStore): SearchHandlers {
+  const queue = (config: ExperimentConfig, sweepId: string, experiment: string | undefined): string => {
+    const runConfig = store.datasets.runConfig(config);
+    const id = store.createRun(runConfig, { status: 'queued', sweepId, experiment });
+    recordRunDataset(store, id, runConfig.dataset.name);
+    return id;
+  };
+  return {
+    createSearchSweep: ({ baseConfig, method, params: given, trials, seed, experiment }) => {
+      let params: SearchParam[];
+      try {
+        params = given.map((p) => parseParamFlag(`${p.key}=${p.dist}`));
+        validateSpace(baseConfig, params);
+      } catch (e) {
+        invalid(e, 'params');
+      }
+      // Random: every point now, as the CLI checks them before a run. Bayes: the first (random) point only.
+      const points =
+        method === 'random'
+          ? randomProposals(params, trials, seed)
+          : [nextBayesPoint({ method, trials, seed, params }, [])];
+      const configs = points.map((a) => configAt(baseConfig, a));
+      const grid = params.map((p, i) => ({
+        key: p.key,
+        values: method === 'random' ? points.map((a) => a[i]!.value) : [],
+        search: { method, dist: p.text, trials, seed },
+      }));
+      const { sweepId, runIds } = store.createSweep({
+        baseConfig,
+        grid: grid as SweepRecord['grid'],
+        parallel: 1,
+        configs,
+        experiment,
+        size: trials,
+      });
+      for (const runId of runIds) recordRunDataset(store, runId, baseConfig.dataset.name);
+      return { sweepId, runIds };
+    },
+    nextSearchRun: ({ sweepId }) => {
+      const sweep = store.getSweep(sweepId);
+      const search = searchOf(sweep);
+      if (search?.method !== 'bayes')
+        throw new ApiError('invalid_argument', `sweep ${sweep.id} is not a bayes search`, 'sweepId');
+      const runs = proposalOrder(store.listRuns({ sweepId: sweep.id }));
+      // A proposal waits for every earlier run: one still queued is the next to train, one running is not done.
+      const queued = runs.find((r) => r.status === 'queued');
+      if (queued) return { runId: queued.id, config: queued.config, done: false };
+      if (runs.some((r) => r.status === 'running')) return { runId: null, config: null, done: false };
+      if (runs.length >= search.trials) return { runId: null, config: null, done: true };
+      const finished = runs.map((r) => ({ values: valuesOf(search.params, r.config), score: trialScore(r) }));
+      const config = configAt(sweep.baseConfig, nextBayesPoint(search, finished));
+      const runId = queue(config, sweep.id, runs[0]?.experiment);
+      return { runId, config: store.getRun(runId).config, done: false };
+    },
+  };
+}
