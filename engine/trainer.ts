@@ -130,6 +130,7 @@ export async function train(
     optimizer: config.optimizer,
     seed: config.seed,
     batchSize: config.batchSize,
+    batchSize: config.batchSize,
     ...(distill ? { distill } : {}),
   };
   await backend.init(spec, weights, data);

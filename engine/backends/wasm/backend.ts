@@ -15,7 +15,8 @@ import {
 import { ACT_NONE, ACTIVATION_CODES, HEAD_CODES, INIT, LAYOUT, LOSS_CODES, OPTIMIZER_CODES } from './kernel-abi.ts';
 import { distillBatch } from '../../distill.ts';
 import type { KernelModule } from './module.ts';
-import { KernelRuntime } from './runtime.ts';
+import type { PhaseProfile } from './phase-profile.ts';
+import { KernelRuntime, MIN_PARALLEL_WORK } from './runtime.ts';
 
 /** rows per evaluate/predict chunk, and the smallest activation capacity. */
 const CHUNK = 1024;
@@ -84,7 +85,8 @@ export class WasmBackend implements TrainingBackend {
 
   async init(spec: ModelSpec, weights: LayerWeights[], data: PreparedData): Promise<void> {
     this.rt?.dispose();
-    this.rt = await KernelRuntime.create(this.kernels, this.options.threads, this.options.minParallelWork);
+    const threads = this.teamNeeded(spec, data) ? this.options.threads : 1;
+    this.rt = await KernelRuntime.create(this.kernels, threads, this.options.minParallelWork);
     this.info = { ...this.info, threads: this.rt.threads };
     this.spec = spec;
     this.features = spec.features;
@@ -125,6 +127,17 @@ export class WasmBackend implements TrainingBackend {
     this.train = this.place(data.train);
     this.val = this.place(data.val);
     this.ensure(CHUNK);
+  }
+
+  /**
+   * Whether any product of a training step reaches the parallel threshold. A tiny net (spiral 2-32-32-3, batch 32:
+   * 65 kFLOP per product) never splits a kernel, so it starts no workers: spawning them cost more than its whole run.
+   */
+  private teamNeeded(spec: ModelSpec, data: PreparedData): boolean {
+    if (spec.batchSize === undefined) return true;
+    const rows = Math.min(spec.batchSize, Math.max(data.train.n, 1));
+    const threshold = this.options.minParallelWork ?? MIN_PARALLEL_WORK;
+    return spec.layers.some((l) => 2 * rows * l.inputs * l.units >= threshold);
   }
 
   private place(split: Split): SplitData {
@@ -199,6 +212,7 @@ export class WasmBackend implements TrainingBackend {
   /** Forward pass of n rows at x; with `step` set, dropout is applied (training). */
   private forward(x: number, n: number, step: number | null): void {
     const b = this.buf;
+    const p = this.rt.profile;
     let input = x;
     this.layers.forEach((l, li) => {
       const act = b.A[li] === b.Z[li] ? ACT_NONE : l.act;
@@ -218,6 +232,7 @@ export class WasmBackend implements TrainingBackend {
         act,
         b.A[li]!,
       );
+      p?.lap('forward gemm');
       input = b.A[li]!;
       if (step !== null && l.dropout > 0) {
         this.rt.run(
@@ -225,10 +240,12 @@ export class WasmBackend implements TrainingBackend {
           [b.A[li]!, b.mask[li]!, b.D[li]!, n, l.units, l.dropout, this.spec.seed, step, li],
           n * l.units * 8,
         );
+        p?.lap('elementwise');
         input = b.D[li]!;
       }
     });
     this.rt.exports.headForward(HEAD_CODES[this.spec.head], b.Z[this.layers.length - 1]!, b.P, n, this.outputs);
+    p?.lap('loss');
   }
 
   private loss(n: number, labels: number, targets: number, backward: boolean): { lossSum: number; correct: number } {
@@ -247,6 +264,7 @@ export class WasmBackend implements TrainingBackend {
       n,
       this.lossOut,
     );
+    this.rt.profile?.lap('loss');
     return { lossSum, correct: this.rt.heap.f64(this.lossOut, 1)[0]! };
   }
 
@@ -269,20 +287,25 @@ export class WasmBackend implements TrainingBackend {
   /** dW, db for every layer from dZ of the output layer, walking back (mirrors Mlp.lossAndBackward). */
   private backward(x: number, n: number, training: boolean): void {
     const b = this.buf;
+    const p = this.rt.profile;
     for (let li = this.layers.length - 1; li >= 0; li--) {
       const l = this.layers[li]!;
       const prev = this.layers[li - 1];
       const dropped = training && prev !== undefined && prev.dropout > 0;
       const input = li === 0 ? x : dropped ? b.D[li - 1]! : b.A[li - 1]!;
       this.rt.gemm(LAYOUT.TN, l.inputs, l.units, n, input, l.inputs, b.dZ, l.units, l.dW, l.units);
+      p?.lap('backward gemm');
       this.rt.run('columnSums', [b.dZ, l.db, n, l.units], n * l.units);
+      p?.lap('elementwise');
       if (!prev) break;
       this.rt.gemm(LAYOUT.NT, n, l.inputs, l.units, b.dZ, l.units, l.W, l.units, b.dA, l.inputs);
+      p?.lap('backward gemm');
       this.rt.run(
         'activationBackward',
         [prev.act, b.Z[li - 1]!, b.A[li - 1]!, b.dA, dropped ? b.mask[li - 1]! : 0, b.dZ, n, prev.units],
         n * prev.units * (prev.act === ACTIVATION_CODES.relu ? 1 : 8),
       );
+      p?.lap('elementwise');
     }
   }
 
@@ -313,6 +336,7 @@ export class WasmBackend implements TrainingBackend {
       ],
       p.count * 4,
     );
+    this.rt.profile?.lap('update');
   }
 
   private get tracksGradientNorms(): boolean {
@@ -326,6 +350,7 @@ export class WasmBackend implements TrainingBackend {
       this.gradNormSums[li]! += Math.sqrt(sumOfSquares(l.dW, l.inputs * l.units));
     });
     this.gradNormBatches++;
+    this.rt.profile?.lap('gradient norms', this.layers.length);
   }
 
   /** Per layer, the mean ‖dW‖₂ over the batches since the last call (as CpuBackend); [] when not tracked. */
@@ -348,12 +373,15 @@ export class WasmBackend implements TrainingBackend {
     }
     const sums: LossSums = { lossSum: 0, correct: 0, count: 0 };
     const gate = hooks?.gate;
+    const profile = this.rt.profile;
+    profile?.reset();
     let lastYield = performance.now();
     for (let bi = 0; bi < batches; bi++) {
       const first = bi * plan.batchSize;
       const n = Math.min(plan.batchSize, total - first);
       const step = plan.step + bi;
       const { x, labels, targets } = this.batch(this.train, first, n, plan.order);
+      profile?.lap('gather');
       this.forward(x, n, step);
       const loss = this.loss(n, labels, targets, true);
       const r = this.spec.distill ? this.distilled(loss, plan.order, first, n) : loss;
@@ -369,6 +397,7 @@ export class WasmBackend implements TrainingBackend {
         if (hooks?.onBatch?.(bi + 1, batches) === true) return null;
       }
       if (gate?.held && bi + 1 < batches && (await gate.afterBatch(bi + 1, batches))) return null;
+      profile?.lap('bookkeeping', 0);
     }
     return sums;
   }
@@ -420,6 +449,11 @@ export class WasmBackend implements TrainingBackend {
       heap.f32(l.W, l.inputs * l.units).set(w.W);
       heap.f32(l.b, l.units).set(w.b);
     });
+  }
+
+  /** The bench's per-phase split of the training epochs that follow (evaluate and predict laps count too); false stops it. */
+  profilePhases(on: boolean): PhaseProfile | null {
+    return this.rt.profilePhases(on);
   }
 
   dispose(): void {

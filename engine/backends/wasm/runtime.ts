@@ -3,6 +3,7 @@
 import { ACT_NONE, CTRL_BYTES, INIT, kernelImports, type KernelExports, type ParallelKernel } from './kernel-abi.ts';
 import { WasmHeap } from './heap.ts';
 import type { KernelModule } from './module.ts';
+import { PhaseProfile } from './phase-profile.ts';
 import { ThreadTeam } from './threads.ts';
 
 /** 4 GiB (all of wasm32), else 1 GiB where a large shared reservation is refused. */
@@ -28,6 +29,9 @@ function createMemory(shared: boolean): WebAssembly.Memory {
 export const MIN_PARALLEL_WORK = 1 << 21;
 
 export class KernelRuntime {
+  /** Set by `profilePhases(true)` (the bench); the backend charges each step's phases to it. */
+  profile: PhaseProfile | null = null;
+
   private constructor(
     readonly exports: KernelExports,
     readonly heap: WasmHeap,
@@ -84,6 +88,13 @@ export class KernelRuntime {
       [layout, m, n, k, A, lda, B, ldb, C, ldc, init, bias, act, out, this.scratch],
       2 * m * n * k < this.minParallelWork,
     );
+  }
+
+  /** Starts (or stops, with false) timing a step's phases and the waits for workers; returns the fresh profile. */
+  profilePhases(on: boolean): PhaseProfile | null {
+    this.team.timeWaits = on;
+    this.profile = on ? new PhaseProfile(() => this.team.waitedMs) : null;
+    return this.profile;
   }
 
   /** Copy a Float32Array into fresh memory; returns its pointer. */

@@ -56,6 +56,9 @@ function whenReady(worker: KernelWorker): Promise<void> {
 export class ThreadTeam {
   private readonly ctrl: Int32Array;
   private readonly args: Float64Array;
+  /** With `timeWaits` set, the ms the caller has spent waiting for the workers after its own share (the bench's split). */
+  timeWaits = false;
+  waitedMs = 0;
 
   private constructor(
     private readonly exports: KernelExports,
@@ -116,12 +119,14 @@ export class ThreadTeam {
     Atomics.notify(ctrl, CTRL.GEN);
     fn(...args, 0, parts);
     const workers = parts - 1;
+    const t0 = this.timeWaits ? performance.now() : 0;
     let polls = 0;
     for (;;) {
       const done = Atomics.load(ctrl, CTRL.DONE);
       if (done >= workers) break;
       if (++polls > SPIN_POLLS) Atomics.wait(ctrl, CTRL.DONE, done, 100);
     }
+    if (this.timeWaits) this.waitedMs += performance.now() - t0;
     if (Atomics.exchange(ctrl, CTRL.ERROR, 0) !== 0) throw new Error(`wasm kernel ${kernel} failed in a worker thread`);
   }
 

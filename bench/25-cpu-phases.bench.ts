@@ -1,0 +1,214 @@
+// Where the fast CPU backend's time goes (issue 20): the per-phase split of one reference epoch on 1 and 2 threads,
+// the 1024³ product's thread scaling, one dispatch's cost, a tiny net's whole run, and both under a competing busy
+// process. Every ratio is from rounds interleaved in this one process, minimum of N (the cores are shared); the
+// load average is printed. BENCH_ROUNDS=N changes the rounds (default 5).
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import '../engine/host/node/kernel-threads.ts';
+import { INIT, LAYOUT } from '../engine/backends/wasm/kernel-abi.ts';
+import { loadKernelModule } from '../engine/backends/wasm/module.ts';
+import { PHASES, type PhaseProfile } from '../engine/backends/wasm/phase-profile.ts';
+import { createWasmBackend } from '../engine/backends/wasm/provider.ts';
+import { KernelRuntime } from '../engine/backends/wasm/runtime.ts';
+import type { WasmBackend } from '../engine/backends/wasm/backend.ts';
+import { parseConfig } from '../engine/config.ts';
+import { loadBuiltinDataset } from '../engine/data/builtin.ts';
+import { prepareData } from '../engine/data/prepare.ts';
+import { initWeights } from '../engine/model/init.ts';
+import { Rng } from '../engine/rng.ts';
+import { train } from '../engine/trainer.ts';
+import { WORKLOAD, workloadConfig, workloadData } from './workload.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const THREADS = [...new Set([1, 2, Math.min(4, os.availableParallelism())])].filter(
+  (t) => t <= Math.max(2, os.availableParallelism()),
+);
+const load = () => os.loadavg()[0]!.toFixed(1);
+const ms = (v: number) => v.toFixed(2).padStart(9);
+
+/** A backend on the reference workload, weights and data in place. */
+async function referenceBackend(threads: number): Promise<{ backend: WasmBackend; n: number }> {
+  const made = await createWasmBackend(threads);
+  if ('unavailable' in made) throw new Error(made.unavailable);
+  const config = workloadConfig();
+  const data = workloadData();
+  const prepared = prepareData(data, 0, false, 1);
+  const weights = initWeights(config, data.features, data.outputs, 'softmax');
+  await made.backend.init(
+    {
+      features: data.features,
+      outputs: data.outputs,
+      head: 'softmax',
+      loss: 'cross_entropy',
+      layers: weights.map((w) => ({ inputs: w.inputs, units: w.units, activation: w.activation, dropout: 0 })),
+      optimizer: config.optimizer,
+      seed: config.seed,
+      batchSize: config.batchSize,
+    },
+    weights,
+    prepared,
+  );
+  return { backend: made.backend, n: prepared.train.n };
+}
+
+/** Per thread count, the profile of its fastest epoch (rounds interleaved across the thread counts). */
+async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>> {
+  const backends = await Promise.all(threads.map((t) => referenceBackend(t)));
+  const best = new Map<number, PhaseProfile>();
+  const rng = new Rng(3);
+  for (let r = 0; r <= ROUNDS; r++) {
+    const order = rng.permutation(backends[0]!.n);
+    for (const [i, { backend }] of backends.entries()) {
+      const profile = backend.profilePhases(true)!;
+      await backend.trainEpoch({ order, batchSize: WORKLOAD.batch, lr: 0.01, step: r * 40 });
+      const t = threads[i]!;
+      if (r > 0 && profile.totalMs < (best.get(t)?.totalMs ?? Infinity)) best.set(t, profile);
+    }
+  }
+  backends.forEach(({ backend }) => backend.dispose());
+  return best;
+}
+
+/** GFLOP/s of C = A·B (n³) per thread count, minimum time of ROUNDS interleaved rounds. */
+async function gemmScaling(n: number, threads: number[]): Promise<number[]> {
+  const kernels = await loadKernelModule();
+  if ('unavailable' in kernels) throw new Error(kernels.unavailable);
+  const rts = await Promise.all(threads.map((t) => KernelRuntime.create(kernels, t)));
+  const rng = new Rng(1);
+  const a = Float32Array.from({ length: n * n }, () => rng.next() - 0.5);
+  const ptrs = rts.map((rt) => [rt.upload(a), rt.upload(a), rt.heap.alloc(n * n * 4)] as const);
+  const best = threads.map(() => Infinity);
+  for (let r = 0; r <= ROUNDS; r++)
+    rts.forEach((rt, i) => {
+      const [A, B, C] = ptrs[i]!;
+      const t0 = performance.now();
+      rt.gemm(LAYOUT.NN, n, n, n, A, n, B, n, C, n, INIT.ZERO);
+      if (r > 0) best[i] = Math.min(best[i]!, performance.now() - t0);
+    });
+  rts.forEach((rt) => rt.dispose());
+  return best.map((t) => (2 * n ** 3) / t / 1e6);
+}
+
+/** µs per dispatch of an 8³ product, alone on the caller vs split over a team of 2 (the wake-up round trip). */
+async function dispatchMicros(): Promise<{ alone: number; split: number }> {
+  const kernels = await loadKernelModule();
+  if ('unavailable' in kernels) throw new Error(kernels.unavailable);
+  const result = { alone: Infinity, split: Infinity };
+  for (const [key, threads] of [
+    ['alone', 1],
+    ['split', 2],
+  ] as const) {
+    const rt = await KernelRuntime.create(kernels, threads, 0);
+    const [A, B, C] = [rt.upload(new Float32Array(64)), rt.upload(new Float32Array(64)), rt.heap.alloc(256)];
+    for (let r = 0; r <= ROUNDS; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 2000; i++) rt.gemm(LAYOUT.NN, 8, 8, 8, A, 8, B, 8, C, 8, INIT.ZERO);
+      if (r > 0) result[key] = Math.min(result[key], ((performance.now() - t0) / 2000) * 1000);
+    }
+    rt.dispose();
+  }
+  return result;
+}
+
+/** The tiny-net case of the issue: spiral 2000 rows, 2-32-32-3 tanh, Adam, batch 32, 50 epochs, default threads. */
+async function tinyNet(): Promise<{ wallMs: number; steps: number; parts: Record<string, number>; threads: number }> {
+  const config = parseConfig({
+    dataset: { name: 'spiral', samples: 2000, classes: 3 },
+    model: {
+      layers: [
+        { units: 32, activation: 'tanh' },
+        { units: 32, activation: 'tanh' },
+      ],
+    },
+    optimizer: { type: 'adam', lr: 0.01 },
+    batchSize: 32,
+    epochs: 50,
+    seed: 1,
+  });
+  const dataset = loadBuiltinDataset(config.dataset);
+  let best: { wallMs: number; steps: number; parts: Record<string, number>; threads: number } | null = null;
+  for (let r = 0; r < ROUNDS; r++) {
+    const made = await createWasmBackend();
+    if ('unavailable' in made) throw new Error(made.unavailable);
+    const backend = made.backend;
+    const parts: Record<string, number> = { init: 0, trainEpoch: 0, evaluate: 0 };
+    for (const name of ['init', 'trainEpoch', 'evaluate'] as const) {
+      const method = (backend[name] as (...a: unknown[]) => Promise<unknown>).bind(backend);
+      (backend as unknown as Record<string, unknown>)[name] = async (...a: unknown[]) => {
+        const t0 = performance.now();
+        const out = await method(...a);
+        parts[name]! += performance.now() - t0;
+        return out;
+      };
+    }
+    const t0 = performance.now();
+    const result = await train(config, dataset, backend, { onEpoch() {}, onCheckpoint() {} });
+    const wallMs = performance.now() - t0;
+    parts['trainer (the rest)'] = wallMs - parts.init! - parts.trainEpoch! - parts.evaluate!;
+    const steps = result.summary.epochs * Math.ceil(result.data.trainSamples / config.batchSize);
+    if (!best || wallMs < best.wallMs) best = { wallMs, steps, parts, threads: backend.info.threads ?? 1 };
+    backend.dispose();
+  }
+  return best!;
+}
+
+/** Runs `fn` while `count` busy-looping processes compete for the cores. */
+async function underLoad<T>(count: number, fn: () => Promise<T>): Promise<T> {
+  const hogs = Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    return await fn();
+  } finally {
+    hogs.forEach((h) => h.kill());
+  }
+}
+
+export async function run(): Promise<void> {
+  console.log(`load average ${load()} at the start (${os.availableParallelism()} cores)`);
+  const split = await phaseSplit(THREADS);
+  console.log(
+    `\nreference epoch (784-512-256-10, SGD, batch ${WORKLOAD.batch}, ${WORKLOAD.samples} rows), fastest of ${ROUNDS} interleaved, ms:`,
+  );
+  console.log(`  ${'phase'.padEnd(16)}${THREADS.map((t) => `${t}T`.padStart(9)).join('')}   calls/epoch`);
+  for (const phase of PHASES) {
+    const cells = THREADS.map((t) => ms(split.get(t)!.ms.get(phase) ?? 0)).join('');
+    const calls = phase === 'sync wait' ? '' : String(split.get(1)!.calls.get(phase) ?? 0);
+    console.log(`  ${phase.padEnd(16)}${cells}   ${calls}`);
+  }
+  console.log(`  ${'epoch'.padEnd(16)}${THREADS.map((t) => ms(split.get(t)!.totalMs)).join('')}`);
+  console.log(
+    `  ${'speed-up'.padEnd(16)}${THREADS.map((t) => (split.get(1)!.totalMs / split.get(t)!.totalMs).toFixed(2).padStart(9)).join('')}   (load ${load()})`,
+  );
+
+  const gflops = await gemmScaling(1024, THREADS);
+  console.log(
+    `\n1024³ product, GFLOP/s (fastest of ${ROUNDS}): ${THREADS.map((t, i) => `${t}T ${gflops[i]!.toFixed(1)}`).join(', ')}; ` +
+      `2T / 1T ${(gflops[1]! / gflops[0]!).toFixed(2)}× (goal ≥ 1.9) (load ${load()})`,
+  );
+  const d = await dispatchMicros();
+  console.log(`one 8³ dispatch: alone ${d.alone.toFixed(2)} µs, split over 2 threads ${d.split.toFixed(2)} µs`);
+
+  const tiny = await tinyNet();
+  const perStep = ((tiny.wallMs - tiny.parts.init!) / tiny.steps) * 1000;
+  console.log(
+    `\ntiny net (spiral 2-32-32-3 tanh, Adam, batch 32, 50 epochs, ${tiny.steps} steps, team of ${tiny.threads}): ` +
+      `${tiny.wallMs.toFixed(0)} ms whole run, ${perStep.toFixed(0)} µs per step after init, ` +
+      `${((tiny.steps / tiny.wallMs) * 1000).toFixed(0)} steps/s (fastest of ${ROUNDS}, load ${load()})`,
+  );
+  console.log(
+    `  ${Object.entries(tiny.parts)
+      .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+      .join(', ')}`,
+  );
+
+  const hogs = Math.max(1, os.availableParallelism() - 1);
+  const [loaded, gLoaded] = await underLoad(hogs, async () => [
+    await phaseSplit([1, 2]),
+    await gemmScaling(1024, [1, 2]),
+  ]);
+  console.log(
+    `\nwith ${hogs} busy process${hogs > 1 ? 'es' : ''} competing (load ${load()}): reference epoch 1T ${loaded.get(1)!.totalMs.toFixed(0)} ms, ` +
+      `2T ${loaded.get(2)!.totalMs.toFixed(0)} ms (sync wait ${(loaded.get(2)!.ms.get('sync wait') ?? 0).toFixed(0)} ms), ` +
+      `2T / 1T speed-up ${(loaded.get(1)!.totalMs / loaded.get(2)!.totalMs).toFixed(2)}; 1024³ 2T / 1T ${(gLoaded[1]! / gLoaded[0]!).toFixed(2)}`,
+  );
+}
