@@ -7,6 +7,8 @@
 // blocks of NC = 512.
 // Every C element is summed over k in increasing order by one thread, so the result does not depend on how work
 // is split: threads take whole 8-column strips (or whole 4-row panels when there are few strips).
+// Built twice (scripts/build-wasm.mjs): SIMD128 multiplies then adds; relaxed SIMD fuses the two (f32x4.relaxed_madd,
+// rounded once where the CPU has FMA), so the variants differ in the last bits but each is bit-reproducible.
 import { applyActivation, ACT_NONE } from './activations';
 
 export const LAYOUT_NN: i32 = 0;
@@ -34,6 +36,13 @@ export function gemmScratchBytes(): usize {
   return GEMM_SCRATCH_BYTES;
 }
 
+/** acc + a·b: one fused multiply-add where relaxed SIMD is compiled in (rounded once), else a multiply and an add. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 /** The 4×8 tile: c (row stride ldc bytes) ← init + Σ_p a[p][r]·b[p][c] over kc steps. */
 function kernel4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, init: i32, bias: usize): void {
   let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
@@ -50,48 +59,51 @@ function kernel4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, init: i32,
   }
   // The loop is bound by instructions issued, so: A comes pre-splatted (a row is one load, not a load and a shuffle)
   // and a trip runs four k steps. The exits between steps keep V8 from hoisting later steps' loads (that spills).
+  // With relaxed SIMD a k step is 6 loads + 8 FMAs (16 instructions, not 24). Wider tiles do not fit: V8 hoists a
+  // step's A loads above its products, so 6×8 needs 12 accumulators + 2 B + 6 A registers of 15 and spills (2-3×
+  // slower, measured); A as 4-byte values with load32_splat costs an address add per load in V8 11.
   let b0: v128, b1: v128, av: v128;
   let left = kc;
   if (left > 0) do {
     b0 = v128.load(b, 0); b1 = v128.load(b, 16);
     av = v128.load(a, 0);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
     av = v128.load(a, 16);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
     av = v128.load(a, 32);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
     av = v128.load(a, 48);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
     if (left == 1) break;
     b0 = v128.load(b, 32); b1 = v128.load(b, 48);
     av = v128.load(a, 64);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
     av = v128.load(a, 80);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
     av = v128.load(a, 96);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
     av = v128.load(a, 112);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
     if (left == 2) break;
     b0 = v128.load(b, 64); b1 = v128.load(b, 80);
     av = v128.load(a, 128);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
     av = v128.load(a, 144);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
     av = v128.load(a, 160);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
     av = v128.load(a, 176);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
     if (left == 3) break;
     b0 = v128.load(b, 96); b1 = v128.load(b, 112);
     av = v128.load(a, 192);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
     av = v128.load(a, 208);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
     av = v128.load(a, 224);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
     av = v128.load(a, 240);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
     a += 256;
     b += 128;
     left -= 4;
