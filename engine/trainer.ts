@@ -130,7 +130,6 @@ export async function train(
     optimizer: config.optimizer,
     seed: config.seed,
     batchSize: config.batchSize,
-    batchSize: config.batchSize,
     ...(distill ? { distill } : {}),
   };
   await backend.init(spec, weights, data);

@@ -20,8 +20,6 @@ export interface ModelSpec {
   seed: number;
   /** the training batch size, when known: a backend sizes its thread team by the products a step runs. */
   batchSize?: number;
-  /** the training batch size, when known: a backend sizes its thread team by the products a step runs. */
-  batchSize?: number;
   /** a distilled student: training batches use distilledHeadLoss against these logits (row i of the training split) */
   distill?: DistillTargets;
 }
