@@ -16,6 +16,7 @@ import { rm } from './commands/rm.ts';
 import { rerun } from './commands/rerun.ts';
 import { merge } from './commands/merge.ts';
 import { sweep } from './commands/sweep.ts';
+import { agent } from './commands/agent.ts';
 import { cv } from './commands/cv.ts';
 import { serve } from './commands/serve.ts';
 import { experiments } from './commands/experiments.ts';
@@ -25,6 +26,7 @@ import { EXIT_FAILED, EXIT_USAGE, isUserError } from './errors.ts';
 export const COMMANDS: Command[] = [
   train,
   sweep,
+  agent,
   cv,
   runs,
   experiments,

@@ -30,6 +30,7 @@ import { DB_FLAG, withStore } from '../store-path.ts';
 import { EXPERIMENT_FLAG } from './experiments.ts';
 import { unknownDatasetError } from './train.ts';
 import { findDataset } from '../../engine/data/builtin.ts';
+import { attachSweep, checkQueueFlags, QUEUE_FLAGS, QUEUE_USAGE, runQueuedSweep } from '../queue/sweep-on-queue.ts';
 
 const MAX_PARALLEL = 64;
 const MAX_TRIALS = 10_000;
@@ -80,7 +81,8 @@ mlpw sweep [config flags] --method random|bayes --trials N --param KEY=DIST [--p
   choice:V1,V2,… (values as --grid takes them: --param model.layers=choice:16,32,16x16). random draws N points
   from --sweep-seed (default: a fresh seed, printed); the same seed proposes the same points. bayes is TPE
   (Bergstra et al. 2011): 5 random trials, then each next point from the finished runs' best val_loss (train_loss
-  without a validation split), proposed as a worker frees up (reproducible with --parallel 1).`,
+  without a validation split), proposed as a worker frees up (reproducible with --parallel 1).
+${QUEUE_USAGE}`,
   async run(argv, ctx) {
     const { values } = parseFlags(
       argv,
@@ -96,9 +98,12 @@ mlpw sweep [config flags] --method random|bayes --trials N --param KEY=DIST [--p
         parallel: { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
+        ...QUEUE_FLAGS,
       },
       false,
     );
+    checkQueueFlags(values);
+    if (values.attach !== undefined) return attachSweep(values, ctx, outcomeLine);
     const parallel = intFlag('parallel', values.parallel) ?? 1;
     if (parallel < 1 || parallel > MAX_PARALLEL)
       throw new UsageError(`--parallel: expected 1 to ${MAX_PARALLEL}, got ${parallel}`);
@@ -171,7 +176,9 @@ mlpw sweep [config flags] --method random|bayes --trials N --param KEY=DIST [--p
       const stopBeating = keepAlive(store);
       let outcomes: SweepOutcome[];
       try {
-        if (method !== 'bayes') outcomes = await runSweep(store, jobs, parallel, onDone);
+        if (values.queue)
+          outcomes = await runQueuedSweep(store, values.queue, sweepId, jobs, ctx, { quiet, line: outcomeLine });
+        else if (method !== 'bayes') outcomes = await runSweep(store, jobs, parallel, onDone);
         else {
           // TPE sees the finished trials only; each run is recorded as it is proposed.
           const rng = new Rng(seed);

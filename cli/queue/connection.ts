@@ -1,0 +1,64 @@
+// A queue URL (redis://[:password@]host[:port][/db], rediss:// for TLS) as ioredis connections, and the key names the
+// coordinator and its agents share in that Redis. One place for both, so the two sides cannot drift.
+import { Redis, type RedisOptions } from 'ioredis';
+import { excerpt } from '../../engine/excerpt.ts';
+import { UsageError } from '../errors.ts';
+
+/** BullMQ's queue of sweep points; every agent on this Redis takes from it. */
+export const QUEUE_NAME = 'runs';
+/** BullMQ's key prefix and ours: everything this workbench writes lives under `mlpw:`. */
+export const KEY_PREFIX = 'mlpw';
+
+export const keys = {
+  /** one Redis stream per sweep: every agent's events for that sweep's runs, in order */
+  events: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:events`,
+  /** an imported dataset's snapshot by its content hash, put once by the coordinator */
+  dataset: (hash: string) => `${KEY_PREFIX}:dataset:${hash}`,
+};
+
+/** ioredis options for a queue URL; a mistake names the flag and the URL's scheme or part (never the password). */
+export function redisOptions(url: string, flag = '--queue'): RedisOptions {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`${flag}: expected redis://HOST:PORT or rediss://HOST:PORT, got ${excerpt(url)}`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new UsageError(`${flag}: expected a redis:// or rediss:// URL, got scheme "${u.protocol.slice(0, -1)}"`);
+  if (!u.hostname) throw new UsageError(`${flag}: the URL names no host`);
+  const port = u.port === '' ? 6379 : Number(u.port);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0)
+    throw new UsageError(`${flag}: the database number "${u.pathname.slice(1)}" is not one`);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    db,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
+    // BullMQ's workers block on Redis: a command waits for a reconnect instead of failing after a few retries.
+    maxRetriesPerRequest: null,
+    // A restarted Redis comes back within seconds; retry quickly, never give up.
+    retryStrategy: (times) => Math.min(100 * times, 2_000),
+  };
+}
+
+/** The URL as printed: the password masked. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return excerpt(url);
+  }
+}
+
+export function connect(options: RedisOptions): Redis {
+  const redis = new Redis(options);
+  // ioredis reports a lost connection as an 'error' event; it reconnects by itself, so nothing here may throw.
+  redis.on('error', () => {});
+  return redis;
+}

@@ -1,0 +1,229 @@
+// The coordinator of `mlpw sweep --queue URL`: puts a sweep's points on the BullMQ queue (one job per run, the job id
+// is the run id), then reads the sweep's event stream and writes every agent's events into the local store, which
+// stays the single record. It holds no state of its own: stopped and started again (`--attach`), it reads the stream
+// from its start and the store says what is already there.
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RunStore } from '../../db/index.ts';
+import type { ExperimentConfig } from '../../engine/config.ts';
+import type { SweepJob, SweepOutcome } from '../sweep/run-sweep.ts';
+import { connect, keys, KEY_PREFIX, QUEUE_NAME, redisOptions } from './connection.ts';
+import { putDataset } from './dataset-transfer.ts';
+import { EventApplier } from './event-applier.ts';
+import { parseEntry, type QueueJob } from './messages.ts';
+
+/** How often the coordinator asks the queue about jobs it has not heard from, and beats for the sweep's runs. */
+const CHECK_EVERY_MS = 2_000;
+/** Events read per XREAD; one epoch is one entry of about 300 bytes (more with layer stats or a checkpoint). */
+const READ_COUNT = 1_000;
+/** A finished job is kept a day for `--attach`, then BullMQ drops it. */
+const KEEP_JOB_S = 24 * 3600;
+/** An imported dataset's snapshot stays in Redis a week after its last sweep. */
+const KEEP_DATASET_S = 7 * 24 * 3600;
+
+export interface QueueHandlers {
+  onDone(outcome: SweepOutcome, finished: number): void;
+  /** a point started on an agent (retry > 0: a later attempt, the earlier one's epochs dropped) */
+  onStarted?(job: SweepJob, agent: string, retry: number): void;
+  /** an entry or a job the coordinator could not use, said once; the sweep goes on */
+  onWarning?(message: string): void;
+}
+
+/** Queues a new sweep's points and collects them; returns when every point has finished, failed or been given up. */
+export async function runOnQueue(
+  store: RunStore,
+  url: string,
+  sweepId: string,
+  jobs: readonly SweepJob[],
+  handlers: QueueHandlers,
+): Promise<SweepOutcome[]> {
+  const session = new QueueSession(store, url, sweepId);
+  try {
+    session.applier.queueRuns.handOver(jobs.map((j) => j.runId));
+    await session.enqueue(jobs);
+    return await session.collect(jobs, handlers);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Reattaches to a sweep queued earlier (its coordinator stopped or was killed): collects what is left of it. */
+export async function attachToQueue(
+  store: RunStore,
+  url: string,
+  sweepId: string,
+  handlers: QueueHandlers,
+): Promise<{ outcomes: SweepOutcome[]; alreadyDone: number }> {
+  const session = new QueueSession(store, url, sweepId);
+  try {
+    const ids = session.applier.queueRuns.sweepRunIds(sweepId);
+    const open = ids.filter((id) => !session.applier.isDone(id));
+    const jobs = await Promise.all(
+      open.map(async (runId) => ({
+        runId,
+        config: store.getRun(runId).config as ExperimentConfig,
+        label: await session.labelOf(runId),
+      })),
+    );
+    return { outcomes: await session.collect(jobs, handlers), alreadyDone: ids.length - open.length };
+  } finally {
+    await session.close();
+  }
+}
+
+class QueueSession {
+  readonly applier: EventApplier;
+  private readonly redis: Redis;
+  /** XREAD BLOCK holds its connection: a second one, so job checks are never stuck behind it */
+  private readonly reader: Redis;
+  private readonly queue: Queue;
+  private readonly stream: string;
+
+  constructor(
+    private readonly store: RunStore,
+    url: string,
+    private readonly sweepId: string,
+  ) {
+    const options = redisOptions(url);
+    this.applier = new EventApplier(store);
+    this.redis = connect(options);
+    this.reader = connect(options);
+    this.queue = new Queue(QUEUE_NAME, { connection: options, prefix: KEY_PREFIX });
+    this.queue.on('error', () => {}); // reconnects by itself; a Redis restart is not the sweep's failure
+    this.stream = keys.events(sweepId);
+  }
+
+  /** The point's label as queued ("optimizer.lr=0.1"), or '' where the queue has no job for the run any more. */
+  async labelOf(runId: string): Promise<string> {
+    const job = await this.queue.getJob(runId);
+    const label = (job?.data as { label?: unknown } | undefined)?.label;
+    return typeof label === 'string' ? label : '';
+  }
+
+  /** A job's data: the stored config, and an imported dataset by the hash of the snapshot put in Redis. */
+  private async jobData(job: SweepJob): Promise<QueueJob> {
+    let datasetHash: string | undefined;
+    if (job.config.dataset.source === 'imported') {
+      const snap = this.store.datasets.snapshotFor(job.config.dataset.name);
+      if (!snap) throw new Error(`run ${job.runId}: dataset "${job.config.dataset.name}" is not in ${this.store.path}`);
+      datasetHash = snap.hash;
+      this.store.datasets.recordRunDataset(job.runId, snap.hash);
+      await putDataset(this.redis, snap.hash, snap.dataset);
+      await this.redis.expire(keys.dataset(snap.hash), KEEP_DATASET_S);
+    }
+    return {
+      sweepId: this.sweepId,
+      runId: job.runId,
+      label: job.label,
+      config: job.config,
+      ...(datasetHash ? { datasetHash } : {}),
+    };
+  }
+
+  async enqueue(jobs: readonly SweepJob[]): Promise<void> {
+    const bulk = [];
+    for (const job of jobs)
+      bulk.push({
+        name: 'point',
+        data: await this.jobData(job),
+        opts: {
+          jobId: job.runId,
+          // A failure on an agent is the point's (a config, the engine): not retried. A dead agent's job is retried
+          // by BullMQ's stalled-job check, bounded by the agents' maxStalledCount.
+          attempts: 1,
+          removeOnComplete: { age: KEEP_JOB_S },
+          removeOnFail: { age: KEEP_JOB_S },
+        },
+      });
+    await this.queue.addBulk(bulk);
+  }
+
+  async collect(jobs: readonly SweepJob[], handlers: QueueHandlers): Promise<SweepOutcome[]> {
+    const byId = new Map(jobs.map((j) => [j.runId, j]));
+    const pending = new Set(jobs.map((j) => j.runId).filter((id) => !this.applier.isDone(id)));
+    const outcomes: SweepOutcome[] = [];
+    const warned = new Set<string>();
+    const warn = (key: string, message: string) => {
+      if (!warned.has(key)) handlers.onWarning?.(message);
+      warned.add(key);
+    };
+    let cursor = '0-0';
+    const settle = (runId: string, outcome: Omit<SweepOutcome, 'job'>) => {
+      if (!pending.delete(runId)) return;
+      const full = { job: byId.get(runId)!, ...outcome };
+      outcomes.push(full);
+      handlers.onDone(full, outcomes.length);
+    };
+    const read = async (block: boolean): Promise<number> => {
+      const args: (string | number)[] = ['COUNT', READ_COUNT];
+      if (block) args.push('BLOCK', CHECK_EVERY_MS);
+      const res = (await this.reader.xread(...(args as ['COUNT', number]), 'STREAMS', this.stream, cursor)) as
+        [string, [string, string[]][]][] | null;
+      let n = 0;
+      for (const [, entries] of res ?? [])
+        for (const [id, fields] of entries) {
+          cursor = id;
+          n++;
+          let entry;
+          try {
+            entry = parseEntry(id, fields);
+          } catch (e) {
+            warn(id, `skipped ${(e as Error).message}`);
+            continue;
+          }
+          const job = byId.get(entry.runId);
+          if (!job) continue; // a run of this sweep finished before --attach
+          const applied = this.applier.apply(entry);
+          if (applied.kind === 'started') handlers.onStarted?.(job, applied.agent, applied.retry);
+          else if (applied.kind === 'finished')
+            settle(entry.runId, { summary: applied.summary, error: applied.summary.error ?? null });
+          else if (applied.kind === 'failed') settle(entry.runId, { summary: null, error: applied.error });
+        }
+      return n;
+    };
+    /** Jobs BullMQ failed without an agent's event (stalled too often) fail their runs; a lost job is queued again. */
+    const check = async () => {
+      this.applier.queueRuns.beat(this.sweepId);
+      const ids = [...pending];
+      const found = await Promise.all(ids.map((id) => this.queue.getJob(id)));
+      const states = await Promise.all(found.map((j) => (j ? j.getState() : Promise.resolve('missing'))));
+      const lost: SweepJob[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (states[i] === 'failed') {
+          while ((await read(false)) > 0); // its agent's own reason, when it sent one, comes first
+          if (pending.has(id) && this.applier.failFromQueue(id, `queue: ${found[i]!.failedReason}`))
+            settle(id, { summary: null, error: found[i]!.failedReason });
+        } else if (states[i] === 'missing') lost.push(byId.get(id)!);
+      }
+      if (lost.length > 0) {
+        while ((await read(false)) > 0);
+        const still = lost.filter((j) => pending.has(j.runId));
+        if (still.length > 0) {
+          warn(
+            `lost:${still.map((j) => j.runId).join()}`,
+            `${still.length} point(s) not in the queue any more: queued again`,
+          );
+          await this.enqueue(still);
+        }
+      }
+    };
+    let lastCheck = 0;
+    while (pending.size > 0) {
+      const n = await read(true);
+      if (n === 0 || Date.now() - lastCheck >= CHECK_EVERY_MS) {
+        await check();
+        lastCheck = Date.now();
+      }
+    }
+    // Every point is in the store now: the sweep's events are of no further use.
+    await this.redis.del(this.stream);
+    return outcomes;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close().catch(() => {});
+    this.reader.disconnect();
+    this.redis.disconnect();
+  }
+}
