@@ -18,6 +18,7 @@ import { merge } from './commands/merge.ts';
 import { sweep } from './commands/sweep.ts';
 import { agent } from './commands/agent.ts';
 import { cv } from './commands/cv.ts';
+import { distill } from './commands/distill.ts';
 import { serve } from './commands/serve.ts';
 import { experiments } from './commands/experiments.ts';
 import { surface } from './commands/surface.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: Command[] = [
   sweep,
   agent,
   cv,
+  distill,
   runs,
   experiments,
   show,

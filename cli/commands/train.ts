@@ -5,13 +5,14 @@ import { findDataset, listDatasets } from '../../engine/data/builtin.ts';
 import { keepAlive, recordRun, type RunStore } from '../../db/index.ts';
 import { DatasetStore } from '../../db/datasets.ts';
 import { ConfigError, type ExperimentConfig } from '../../engine/config.ts';
-import type { Dataset, EpochMetrics, RunSummary, TestMetrics } from '../../engine/types.ts';
+import type { Dataset, EpochMetrics, ModelSnapshot, RunSummary, TestMetrics } from '../../engine/types.ts';
 import { parseFlags } from '../args.ts';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
 import { fmt, fmtDuration, fmtInt, progressBar } from '../format.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { DB_FLAG, withStore } from '../store-path.ts';
 import { EXPERIMENT_FLAG } from './experiments.ts';
+import { teacherSnapshot } from './distill-teacher.ts';
 
 export const TRAIN_USAGE = `mlpw train [--config FILE] [--dataset NAME] [--layers 32,32] [--activation relu] [--loss L]
            [--optimizer sgd|momentum|nesterov|adam] [--lr 0.1] [--batch 32] [--epochs 100] [--seed 1]
@@ -90,7 +91,7 @@ export interface TrainHooks extends RunHandlers {
 export async function trainWithOutput(
   config: ExperimentConfig,
   ctx: CommandContext,
-  opts: { json: boolean; quiet: boolean; hooks?: TrainHooks; dataset?: Dataset },
+  opts: { json: boolean; quiet: boolean; hooks?: TrainHooks; dataset?: Dataset; teacher?: ModelSnapshot },
 ): Promise<{ summary: RunSummary; backend: string }> {
   const { json, quiet, hooks = {} } = opts;
   const tty = ctx.stderr.isTTY === true && !json && !quiet;
@@ -134,7 +135,7 @@ export async function trainWithOutput(
       },
       onCheckpoint: (kind, epoch, snapshot) => hooks.onCheckpoint?.(kind, epoch, snapshot),
     },
-    { dataset: opts.dataset },
+    { dataset: opts.dataset, teacher: opts.teacher },
   );
   let interrupts = 0;
   const onSigint = () => {
@@ -201,6 +202,8 @@ export async function trainRecorded(
     throw unknownDatasetError(config.dataset.name, datasets, store.path);
   // The run and the worker get the same config: an imported dataset as its name, hash and rows, nothing of a generator.
   config = datasets.runConfig(config);
+  // A student (config.distill) brings its teacher's best checkpoint; a missing one is refused before anything is stored.
+  const teacher = teacherSnapshot(store, config);
   const runId = store.createRun(config, { status: 'running', rerunOf: opts.rerunOf, experiment: opts.experiment });
   if (imported) datasets.recordRunDataset(runId, imported.hash);
   if (opts.quiet && !opts.json) ctx.stdout.write(`${runId}\n`);
@@ -219,6 +222,7 @@ export async function trainRecorded(
         extraJson: () => ({ runId }),
       },
       dataset: imported?.dataset,
+      teacher,
     });
     return summary.status === 'completed' || summary.status === 'cancelled' ? 0 : 1;
   } catch (e) {
