@@ -37,8 +37,12 @@ import type {
   RunDetail,
   RunFilter,
   RunRecord,
+  SweepMethod,
   SweepRecord,
+  SweepSearch,
+  SweepTrialRun,
 } from './types.ts';
+import type { PrunerSpec } from '../engine/experiment/asha.ts';
 
 export interface StoreOptions extends OpenOptions {
   /** recorded with every run created through this store */
@@ -52,6 +56,8 @@ export interface CreateRunOptions {
   rerunOf?: string;
   /** the experiment's name, created if new; default: the original's for a rerun, else Default */
   experiment?: string;
+  /** the run's 0-based trial number in its sweep (a search adds trials as it goes; a resumed trial keeps its number) */
+  sweepTrial?: number;
 }
 
 /** Experiment 1 (migration 004): where a run goes when nobody names an experiment. */
@@ -93,6 +99,57 @@ export interface SweepSummary {
   keys: string[];
   size: number;
 }
+
+/** A sweep as `mlpw sweeps` lists it: the summary and how it searched (migration 005). */
+export interface SweepListing extends SweepSummary {
+  /** grid for --grid sweeps and for every sweep written before search */
+  method: SweepMethod;
+  /** random and bayes: each key's DIST text */
+  space: { key: string; dist: string }[] | null;
+  trials: number | null;
+  pruner: PrunerSpec | null;
+  /** runs recorded in it so far (a rerun trial counts twice) */
+  runs: number;
+}
+
+type SweepRow = {
+  id: string;
+  created_at: number;
+  base_config: string;
+  grid: string;
+  parallel: number;
+  size: number;
+  method: SweepMethod;
+  space: string | null;
+  sweep_seed: number | null;
+  trials: number | null;
+  time_budget_ms: number | null;
+  pruner: string | null;
+};
+
+/** A search kept only in the grid JSON, each axis's `search: {method, dist, trials, seed}` (the app's sweeps, and all
+ *  before migration 005), as the columns hold it. */
+function searchInGrid(grid: readonly GridAxis[]): Partial<SweepSearch> {
+  type Stored = { method?: unknown; dist?: unknown; trials?: unknown; seed?: unknown };
+  const specs = grid.map((a) => (a as { search?: Stored }).search);
+  const first = specs[0];
+  if (!first || (first.method !== 'random' && first.method !== 'bayes')) return {};
+  return {
+    method: first.method,
+    space: grid.map((a, i) => ({ key: a.key, dist: String(specs[i]?.dist ?? '') })),
+    sweepSeed: typeof first.seed === 'number' ? first.seed : null,
+    trials: typeof first.trials === 'number' ? first.trials : null,
+  };
+}
+
+const NO_SEARCH: SweepSearch = {
+  method: 'grid',
+  space: null,
+  sweepSeed: null,
+  trials: null,
+  timeBudgetMs: null,
+  pruner: null,
+};
 
 /** Rows of several runs' epochs as arrays (run id, then EpochMetrics' fields; ordered by run, then epoch) as each run's
  *  list: objects of one shape made here were ~2× faster than better-sqlite3's for 50,000 rows. */
@@ -139,7 +196,15 @@ export class RunStore {
     return this.db.transaction(() => {
       const experimentId = this.experimentFor(options);
       return this.insertWithFreshId((id) =>
-        this.insertRun(id, config, status, options.sweepId ?? null, options.rerunOf ?? null, experimentId),
+        this.insertRun(
+          id,
+          config,
+          status,
+          options.sweepId ?? null,
+          options.rerunOf ?? null,
+          experimentId,
+          options.sweepTrial ?? null,
+        ),
       );
     })();
   }
@@ -568,7 +633,10 @@ export class RunStore {
     experiment?: string;
     /** the planned number of runs where a search adds them as it goes (createRun with sweepId); else configs' */
     size?: number;
+    /** how it searches (method, space, seed, trials, budget, pruner); default: a grid */
+    search?: Partial<SweepSearch>;
   }): { sweepId: string; runIds: string[] } {
+    const search = { ...NO_SEARCH, ...(sweep.search ?? searchInGrid(sweep.grid)) };
     return this.db
       .transaction(() => {
         const sweepId = this.insertWithFreshId((id) =>
@@ -579,11 +647,22 @@ export class RunStore {
             grid: JSON.stringify(sweep.grid),
             parallel: sweep.parallel,
             size: sweep.size ?? sweep.configs.length,
+            method: search.method,
+            space: search.space ? JSON.stringify(search.space) : null,
+            sweepSeed: search.sweepSeed,
+            trials: search.trials,
+            timeBudgetMs: search.timeBudgetMs,
+            pruner: search.pruner ? JSON.stringify(search.pruner) : null,
           }),
         );
         // An imported dataset is recorded by name, hash and rows only, as for a single run.
-        const runIds = sweep.configs.map((c) =>
-          this.createRun(this.datasets.runConfig(c), { status: 'queued', sweepId, experiment: sweep.experiment }),
+        const runIds = sweep.configs.map((c, i) =>
+          this.createRun(this.datasets.runConfig(c), {
+            status: 'queued',
+            sweepId,
+            experiment: sweep.experiment,
+            sweepTrial: i,
+          }),
         );
         return { sweepId, runIds };
       })
@@ -608,14 +687,7 @@ export class RunStore {
 
   getSweep(ref: string): SweepRecord {
     const id = this.resolveSweepId(ref);
-    const r = this.st.getSweep.get({ id }) as {
-      id: string;
-      created_at: number;
-      base_config: string;
-      grid: string;
-      parallel: number;
-      size: number;
-    };
+    const r = this.st.getSweep.get({ id }) as SweepRow;
     return {
       id: r.id,
       createdAt: r.created_at,
@@ -623,17 +695,66 @@ export class RunStore {
       grid: JSON.parse(r.grid),
       parallel: r.parallel,
       size: r.size,
+      method: r.method,
+      space: r.space === null ? null : JSON.parse(r.space),
+      sweepSeed: r.sweep_seed,
+      trials: r.trials,
+      timeBudgetMs: r.time_budget_ms,
+      pruner: r.pruner === null ? null : JSON.parse(r.pruner),
     };
+  }
+
+  /** The sweep's runs by trial number, a trial's oldest run first (resume and the optimisation trace read these). */
+  sweepTrials(ref: string): SweepTrialRun[] {
+    const id = this.resolveSweepId(ref);
+    const rows = this.st.sweepTrials.all({ id }) as (Omit<SweepTrialRun, 'runId' | 'config' | 'stoppedEarly'> & {
+      id: string;
+      config: string;
+      stoppedEarly: number | null;
+    })[];
+    return rows.map(({ id: runId, config, stoppedEarly, ...r }) => ({
+      runId,
+      ...r,
+      config: storedConfig(`run ${runId}`, config),
+      stoppedEarly: stoppedEarly === 1,
+    }));
+  }
+
+  /** A trial the sweep's pruner stopped: the rung (0-based) it reached; the run itself finished stopped early. */
+  recordStoppedRung(id: string, rung: number): void {
+    this.expectChange(this.st.stoppedAtRung.run({ id, rung }), id);
+  }
+
+  /** A sweep's run that never started (interrupted or cancelled while queued) is queued again, owned by this process;
+   *  false when it had started (a resume reruns that trial as a new run instead). */
+  requeueRun(id: string): boolean {
+    const owner = currentOwner();
+    return (
+      this.st.requeue.run({ id, now: Date.now(), pid: owner.pid, host: owner.host, token: owner.token }).changes === 1
+    );
   }
 
   /** The newest sweeps first, with the keys their grid varies. */
   listSweeps(limit = 100): SweepSummary[] {
-    const rows = this.st.listSweeps.all({ limit }) as { id: string; created_at: number; grid: string; size: number }[];
+    return this.listSweepsWithSearch(limit).map(({ id, createdAt, keys, size }) => ({ id, createdAt, keys, size }));
+  }
+
+  /** The newest sweeps first, with their method, space, trials, pruner and runs so far. */
+  listSweepsWithSearch(limit = 100): SweepListing[] {
+    const rows = this.st.listSweeps.all({ limit }) as (Pick<
+      SweepRow,
+      'id' | 'created_at' | 'grid' | 'size' | 'method' | 'space' | 'trials' | 'pruner'
+    > & { runs: number })[];
     return rows.map((r) => ({
       id: r.id,
       createdAt: r.created_at,
       keys: (JSON.parse(r.grid) as { key: string }[]).map((a) => a.key),
       size: r.size,
+      method: r.method,
+      space: r.space === null ? null : JSON.parse(r.space),
+      trials: r.trials,
+      pruner: r.pruner === null ? null : JSON.parse(r.pruner),
+      runs: r.runs,
     }));
   }
 
@@ -646,6 +767,7 @@ export class RunStore {
     sweepId: string | null,
     rerunOf: string | null,
     experimentId: number,
+    sweepTrial: number | null = null,
   ): void {
     const owner = currentOwner();
     const now = Date.now();
@@ -663,6 +785,7 @@ export class RunStore {
       host: owner.host,
       token: owner.token,
       experimentId,
+      sweepTrial,
     });
   }
 

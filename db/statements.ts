@@ -10,9 +10,10 @@ export function createStatements(db: Db) {
     insertRun:
       p(`INSERT INTO runs (id, name, config, dataset, layers, activation, optimizer, lr, batch_size, epochs, seed,
         backend, status, created_at, started_at, app_version, sweep_id, rerun_of, owner_pid, owner_host, owner_token, heartbeat_at,
-        experiment_id)
+        experiment_id, sweep_trial)
       VALUES (@id, @name, @config, @dataset, @layers, @activation, @optimizer, @lr, @batch_size, @epochs, @seed,
-        @backend, @status, @now, @started, @appVersion, @sweepId, @rerunOf, @pid, @host, @token, @now, @experimentId)`),
+        @backend, @status, @now, @started, @appVersion, @sweepId, @rerunOf, @pid, @host, @token, @now, @experimentId,
+        @sweepTrial)`),
     markRunning: p(`UPDATE runs SET status = 'running', started_at = @now, owner_pid = @pid, owner_host = @host,
         owner_token = @token, heartbeat_at = @now WHERE id = @id`),
     recordStarted: p(`UPDATE runs SET backend_used = @backendUsed, kernels = @kernels, backend_info = @backendInfo,
@@ -90,11 +91,25 @@ export function createStatements(db: Db) {
       'SELECT id, kind, path, details, created_at FROM artifacts WHERE run_id = @id ORDER BY created_at, id',
     ),
     deleteRun: p('DELETE FROM runs WHERE id = @id'),
-    insertSweep: p(`INSERT INTO sweeps (id, created_at, base_config, grid, parallel, size)
-      VALUES (@id, @now, @base, @grid, @parallel, @size)`),
+    insertSweep: p(`INSERT INTO sweeps (id, created_at, base_config, grid, parallel, size, method, space, sweep_seed,
+        trials, time_budget_ms, pruner)
+      VALUES (@id, @now, @base, @grid, @parallel, @size, @method, @space, @sweepSeed, @trials, @timeBudgetMs, @pruner)`),
     sweepIdsWithPrefix: p('SELECT id FROM sweeps WHERE id >= @lo AND id < @hi ORDER BY id LIMIT 6'),
-    getSweep: p('SELECT id, created_at, base_config, grid, parallel, size FROM sweeps WHERE id = @id'),
-    listSweeps: p('SELECT id, created_at, grid, size FROM sweeps ORDER BY created_at DESC, id LIMIT @limit'),
+    getSweep: p(`SELECT id, created_at, base_config, grid, parallel, size, method, space, sweep_seed, trials,
+        time_budget_ms, pruner FROM sweeps WHERE id = @id`),
+    listSweeps: p(`SELECT id, created_at, grid, size, method, space, trials, pruner,
+        (SELECT count(*) FROM runs WHERE runs.sweep_id = sweeps.id) AS runs
+      FROM sweeps ORDER BY created_at DESC, id LIMIT @limit`),
+    // A sweep's runs by trial number (migration 005), oldest run of a trial first: what resume and the trace read.
+    sweepTrials: p(`SELECT id, sweep_trial AS trial, status, config, started_at AS startedAt, epochs_done AS epochsDone,
+        stopped_early AS stoppedEarly, stopped_rung AS stoppedRung, best_val_loss AS bestValLoss,
+        best_epoch AS bestEpoch, rerun_of AS rerunOf
+      FROM runs WHERE sweep_id = @id ORDER BY sweep_trial, created_at, rowid`),
+    stoppedAtRung: p('UPDATE runs SET stopped_rung = @rung WHERE id = @id'),
+    // A sweep's run that never started (left queued by a killed CLI, or cancelled before its turn) waits again.
+    requeue: p(`UPDATE runs SET status = 'queued', finished_at = NULL, error = NULL, owner_pid = @pid,
+        owner_host = @host, owner_token = @token, heartbeat_at = @now
+      WHERE id = @id AND status IN ('interrupted', 'cancelled') AND started_at IS NULL AND epochs_done = 0`),
     // Read inside the write transaction that it guards: a finished run takes no more epochs or checkpoints.
     runState: p('SELECT status, finished_at AS finishedAt FROM runs WHERE id = @id'),
     hasEpoch: p('SELECT 1 FROM epochs WHERE run_id = @id AND epoch = @epoch'),

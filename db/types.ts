@@ -2,6 +2,7 @@
 import type { ExperimentConfig } from '../engine/config.ts';
 import type { Preprocessing } from '../engine/data/preprocessing.ts';
 import type { GridAxis } from '../engine/experiment/grid-axis.ts';
+import type { PrunerSpec } from '../engine/experiment/asha.ts';
 import type {
   BackendInfo,
   CheckpointKind,
@@ -125,13 +126,45 @@ export interface ExperimentRecord {
   runCount: number;
 }
 
-export interface SweepRecord {
+export type SweepMethod = 'grid' | 'random' | 'bayes';
+
+/** How a sweep searched (migration 005): everything `mlpw sweep --resume` needs besides the base config and grid. */
+export interface SweepSearch {
+  method: SweepMethod;
+  /** random and bayes: each --param's key and DIST text ("optimizer.lr", "loguniform:0.001:0.1"); null for a grid */
+  space: { key: string; dist: string }[] | null;
+  sweepSeed: number | null;
+  trials: number | null;
+  /** no new trial starts after this long; null: no limit */
+  timeBudgetMs: number | null;
+  /** early termination (ASHA / Hyperband); null: every trial runs to its epochs */
+  pruner: PrunerSpec | null;
+}
+
+export interface SweepRecord extends SweepSearch {
   id: string;
   createdAt: number;
   baseConfig: ExperimentConfig;
   grid: GridAxis[];
   parallel: number;
   size: number;
+}
+
+/** One run of a sweep with its trial number (a trial rerun after an interruption has two runs, oldest first). */
+export interface SweepTrialRun {
+  runId: string;
+  /** 0-based; null only for a run added to a sweep by hand before migration 005 numbered them */
+  trial: number | null;
+  status: RunStatus;
+  config: ExperimentConfig;
+  startedAt: number | null;
+  epochsDone: number;
+  stoppedEarly: boolean;
+  /** the pruner's rung a trial it stopped reached (0-based); null otherwise */
+  stoppedRung: number | null;
+  bestValLoss: number | null;
+  bestEpoch: number | null;
+  rerunOf: string | null;
 }
 
 export type { EpochMetrics };

@@ -3,6 +3,7 @@ import { sql as initial } from './001_initial.ts';
 import { sql as datasets } from './002_datasets.ts';
 import { sql as layerStats } from './003_layer_stats.ts';
 import { sql as experiments } from './004_experiments.ts';
+import { sql as sweepSearch } from './005_sweep_search.ts';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'datasets', sql: datasets },
   { version: 3, name: 'layer stats', sql: layerStats },
   { version: 4, name: 'experiments', sql: experiments },
+  { version: 5, name: 'sweep search', sql: sweepSearch },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

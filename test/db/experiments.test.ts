@@ -48,7 +48,7 @@ describe('migration 004 (experiments)', () => {
     const ids = versionThreeStore(path, 25);
     const store = new RunStore(path);
     try {
-      expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(5);
       const runs = store.listRuns();
       expect(runs.map((r) => r.id).sort()).toEqual(ids);
       expect(new Set(runs.map((r) => r.experiment))).toEqual(new Set(['Default']));
