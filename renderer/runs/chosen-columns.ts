@@ -1,5 +1,6 @@
 // The Runs table's chosen columns: the built-in ones (columns.ts, sorted by the store) and any key `mlpw runs
-// --columns` takes (computed on the store host by runTable), remembered in localStorage across sessions.
+// --columns` takes (computed on the store host by runTable), remembered in localStorage across sessions, and the
+// group-by choice beside them.
 import { METRICS, type CellValue } from '../../insight/run-columns.ts';
 import { isSummary, type Summary } from '../../insight/group-runs.ts';
 import { fmtDate, fmtDuration, fmtNum } from '../format.ts';
@@ -32,6 +33,29 @@ export function saveChosenColumns(keys: readonly string[]): void {
     globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(keys));
   } catch {
     // not kept across a reload; the choice still holds for this session
+  }
+}
+
+const GROUP_KEY = 'mlpw.runs.groupBy';
+
+/** The remembered group-by keys (group by, then by), as the columns are; none: an ungrouped table. */
+export function loadGroupBy(): string[] {
+  try {
+    const raw = globalThis.localStorage?.getItem(GROUP_KEY);
+    const keys: unknown = raw ? JSON.parse(raw) : null;
+    if (Array.isArray(keys) && keys.length <= 2 && keys.every((k) => typeof k === 'string' && k !== '')) return keys;
+  } catch {
+    // storage refused or a damaged entry: no grouping
+  }
+  return [];
+}
+
+export function saveGroupBy(keys: readonly string[]): void {
+  try {
+    if (keys.length === 0) globalThis.localStorage?.removeItem(GROUP_KEY);
+    else globalThis.localStorage?.setItem(GROUP_KEY, JSON.stringify(keys));
+  } catch {
+    // not kept across a reload; the grouping still holds for this session
   }
 }
 

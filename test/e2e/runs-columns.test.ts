@@ -2,7 +2,8 @@
 // xor runs trained by the engine worker (tanh and relu, three seeds each) before the app starts. The picker adds the
 // activation and best val acc columns (remembered across a reload), a bad filter names its token under the box, a
 // filter keeps the relu runs above an accuracy, and grouping by activation shows n and mean ± std equal to values
-// computed here from the stored epochs. Screenshots: runs-columns, runs-grouped.
+// computed here from the stored epochs; the group-by (and then-by) is remembered across a reload, as is its clearing.
+// Screenshots: runs-columns, runs-grouped.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,5 +133,29 @@ describe('runs table columns, filter and groups', () => {
     // The group's own column is its first cell, not repeated among the columns.
     expect(await page.locator('[data-test="runs-groups"] th[data-column="model.layers.activation"]').count()).toBe(0);
     await screenshot(page, 'runs-grouped');
+  });
+
+  it('remembers the group-by across a reload, and its clearing', async () => {
+    // grouped by activation by the test before
+    await page.getByTestId('then-by').selectOption('optimizer.lr');
+    await expect.poll(() => page.locator('[data-group]').count()).toBe(2);
+    await page.reload();
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('runs-groups').waitFor();
+    await expect.poll(() => page.locator('[data-group]').count()).toBe(2);
+    expect(await page.getByTestId('group-by-column').allTextContents()).toEqual([
+      'model.layers.activation',
+      'optimizer.lr',
+    ]);
+    expect(await page.getByTestId('group-by').inputValue()).toBe('model.layers.activation');
+    expect(await page.getByTestId('then-by').inputValue()).toBe('optimizer.lr');
+
+    await page.getByTestId('group-by').selectOption('');
+    await page.locator('[data-test="runs-table"][aria-busy="false"]').waitFor();
+    await page.reload();
+    await page.getByTestId('nav-runs').click();
+    await page.locator('[data-test="runs-table"][aria-busy="false"]').waitFor();
+    expect(await tableRuns()).toEqual(stored.map((s) => s.run.id).sort());
+    expect(await page.getByTestId('runs-groups').count()).toBe(0);
   });
 });
