@@ -15,6 +15,7 @@ import { rename } from './commands/rename.ts';
 import { rm } from './commands/rm.ts';
 import { rerun } from './commands/rerun.ts';
 import { merge } from './commands/merge.ts';
+import { study } from './commands/study.ts';
 import { sweep } from './commands/sweep.ts';
 import { agent } from './commands/agent.ts';
 import { cv } from './commands/cv.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: Command[] = [
   train,
   sweep,
   agent,
+  study,
   cv,
   distill,
   runs,

@@ -45,7 +45,7 @@ export function parseSort(value: string | undefined): Pick<RunFilter, 'sort' | '
 
 const DEFAULT_GROUP_COLUMNS = 'best.val_loss,last.val_acc,duration';
 
-function cellText(column: Column, v: CellValue): string {
+export function cellText(column: Column, v: CellValue): string {
   if (v === null) return '-';
   if (typeof v !== 'number') return String(v);
   if (column.key === 'duration') return fmtDuration(v);
@@ -53,7 +53,7 @@ function cellText(column: Column, v: CellValue): string {
   return Number.isInteger(v) ? String(v) : fmt(v);
 }
 
-function summaryText(column: Column, s: Summary | null, n: number): string {
+export function summaryText(column: Column, s: Summary | null, n: number): string {
   if (!s) return '-';
   const one = (v: number) => (column.key === 'duration' ? fmtDuration(v) : Number.isInteger(v) ? String(v) : fmt(v));
   return `${one(s.mean)} ± ${s.std === null ? '-' : one(s.std)}${s.count < n ? ` (${s.count} of ${n})` : ''}`;
