@@ -1,8 +1,9 @@
 // What a sweep says about its keys, as W&B's sweep page shows it: per key, Spearman's rank correlation with the
-// chosen metric and an importance from a random forest fitted to (key values → metric) (ml-random-forest, its mean
-// decrease in impurity, normalised to sum to 1); and the optimisation trace, the best metric so far per trial.
-import { RandomForestRegression } from 'ml-random-forest';
+// chosen metric and an importance: the permutation importance of a random forest (regression-forest.ts) fitted to
+// (key values → metric), as shares summing to 1; and the optimisation trace, the best metric so far per trial.
 import type { FlatValue } from '../engine/experiment/index.ts';
+import { Rng } from '../engine/rng.ts';
+import { fitForest } from './regression-forest.ts';
 
 /** What the importance needs of a run (a RunRecord has all of it). */
 export interface TrialRun {
@@ -75,7 +76,7 @@ export interface KeyInsight {
   key: string;
   /** numeric keys correlate; a categorical one (words, layer lists) gets an importance only */
   kind: 'numeric' | 'categorical';
-  /** share of the forest's impurity decrease, 0..1 over the keys; null with too few trials or a constant metric */
+  /** share of the forest's permutation importance, 0..1 over the keys; null with too few trials or constant metric */
   importance: number | null;
   spearman: number | null;
 }
@@ -102,6 +103,33 @@ function encode(values: readonly FlatValue[]): { kind: KeyInsight['kind']; codes
   return { kind: 'categorical', codes };
 }
 
+const mse = (a: readonly number[], b: readonly number[]) => a.reduce((s, x, i) => s + (x - b[i]!) ** 2, 0) / a.length;
+
+/**
+ * Permutation importance (Breiman 2001) of a random forest fitted to rows → ys: how much the forest's squared error
+ * grows when one column is shuffled (mean of PERMUTATIONS seeded shuffles), clipped at 0, as shares summing to 1.
+ * (Not the impurity importance: with a sweep's few trials it favours keys with many distinct values.)
+ */
+function permutationImportance(rows: number[][], ys: number[], seed: number, trees: number): number[] | null {
+  const forest = fitForest(rows, ys, { seed, trees });
+  const predict = (rs: readonly number[][]) => rs.map((r) => forest.predict(r));
+  const base = mse(predict(rows), ys);
+  const rng = new Rng(seed);
+  const rises = rows[0]!.map((_, j) => {
+    let rise = 0;
+    for (let p = 0; p < PERMUTATIONS; p++) {
+      const column = Array.from(rng.permutation(rows.length), (i) => rows[i]![j]!);
+      rise += mse(predict(rows.map((r, i) => r.map((v, k) => (k === j ? column[i]! : v)))), ys) - base;
+    }
+    return Math.max(0, rise / PERMUTATIONS);
+  });
+  const total = rises.reduce((s, r) => s + r, 0);
+  return total > 0 ? rises.map((r) => r / total) : null;
+}
+
+/** Shuffles per key: enough to steady the shares at a few dozen trials, cheap at hundreds. */
+const PERMUTATIONS = 5;
+
 /**
  * Importance and correlation of each key with the metric over the trials that have both. `values[i]` are trial i's
  * values in `keys` order. The forest is seeded: the same trials give the same importances.
@@ -117,24 +145,15 @@ export function sweepImportance(
   const ys = used.map((t) => t.metric!);
   const columns = keys.map((_, j) => encode(used.map((t) => t.values[j]!)));
   const varies = used.length >= MIN_TRIALS && ys.some((y) => y !== ys[0]);
-  let importance: number[] | null = null;
-  if (varies && keys.length > 0) {
-    const forest = new RandomForestRegression({
-      seed,
-      nEstimators: trees,
-      maxFeatures: keys.length,
-      replacement: false,
-      useSampleBagging: true,
-      noOOB: true,
-    });
-    forest.train(
-      used.map((_, i) => columns.map((c) => c.codes[i]!)),
-      ys,
-    );
-    // featureImportance (ml-random-forest ≥ 2.1) is missing from its types; NaN where no tree split (one value).
-    const raw = (forest as unknown as { featureImportance(): number[] }).featureImportance();
-    importance = raw.every(Number.isFinite) ? raw : null;
-  }
+  const importance =
+    varies && keys.length > 0
+      ? permutationImportance(
+          used.map((_, i) => columns.map((c) => c.codes[i]!)),
+          ys,
+          seed,
+          trees,
+        )
+      : null;
   return {
     n: used.length,
     keys: keys.map((key, j) => ({

@@ -1,8 +1,9 @@
-// A sweep's key importance (random forest), Spearman's rank correlation and optimisation trace, against values
-// worked out by hand and a synthetic sweep where one key alone decides the metric.
+// A sweep's key importance (permutation importance of a random forest), Spearman's rank correlation and optimisation
+// trace, against values worked out by hand and synthetic sweeps where one key alone decides the metric.
 import { describe, expect, it } from 'vitest';
 import { optimisationTrace, ranks, spearman, sweepImportance, trialOrder, type TrialRun } from '../../insight/index.ts';
 import { Rng } from '../../engine/rng.ts';
+import { fitForest } from '../../insight/regression-forest.ts';
 
 describe('Spearman rank correlation', () => {
   it('ranks ties by the mean of the ranks they span', () => {
@@ -78,6 +79,17 @@ describe('sweep importance', () => {
     expect(mono.keys[0]!.spearman).toBeCloseTo(-1, 12);
   });
 
+  it('finds a key that splits the metric cleanly in two (ml-random-forest 2.1 gave every key none)', () => {
+    const r = new Rng(3);
+    const steps = Array.from({ length: 30 }, () => {
+      const lr = r.uniform(0, 1);
+      return { values: [lr, r.int(100), acts[r.int(3)]!], metric: lr > 0.5 ? 1 : 0 };
+    });
+    const [lr, batch, act] = sweepImportance(keys, steps).keys;
+    expect(lr!.importance!).toBeGreaterThan(0.95);
+    expect(batch!.importance! + act!.importance!).toBeLessThan(0.05);
+  });
+
   it('is the same for the same trials (a seeded forest)', () => {
     expect(sweepImportance(keys, trials)).toEqual(sweepImportance(keys, trials));
   });
@@ -92,6 +104,32 @@ describe('sweep importance', () => {
       trials.map((t) => ({ ...t, metric: 0.25 })),
     );
     expect(flat.keys.every((k) => k.importance === null && k.spearman === null)).toBe(true);
+  });
+});
+
+describe('regression forest', () => {
+  it('fits a step exactly away from its edge and a line closely between its rows', () => {
+    const xs = Array.from({ length: 40 }, (_, i) => i / 39);
+    const step = fitForest(
+      xs.map((x) => [x]),
+      xs.map((x) => (x < 0.5 ? 2 : 5)),
+    );
+    // Away from the edge every bootstrap tree agrees; at it, a tree that drew neither neighbour cuts between others.
+    for (const x of xs.filter((x) => Math.abs(x - 0.5) > 0.1)) expect(step.predict([x])).toBe(x < 0.5 ? 2 : 5);
+    const line = fitForest(
+      xs.map((x) => [x, 0.3]),
+      xs.map((x) => 3 * x),
+    );
+    for (const x of [0.1, 0.42, 0.77]) expect(Math.abs(line.predict([x, 0.3]) - 3 * x)).toBeLessThan(0.15);
+  });
+
+  it('is seeded, and names a mismatch of rows and values', () => {
+    const rows = [[1], [2], [3], [4], [5]];
+    const ys = [1, 4, 2, 8, 5];
+    const a = fitForest(rows, ys, { seed: 9 });
+    const b = fitForest(rows, ys, { seed: 9 });
+    expect(rows.map((r) => a.predict(r))).toEqual(rows.map((r) => b.predict(r)));
+    expect(() => fitForest(rows, [1, 2])).toThrow('fitForest: 5 rows and 2 values');
   });
 });
 
