@@ -1,17 +1,23 @@
 // `mlpw sweep --grid KEY=V1,V2,… …`: one run per point of the grid over a base config, recorded as one sweep; or
 // `--method random|bayes --trials N --param KEY=DIST …`: N runs proposed from a search space (seeded), the same way.
+// `--early-stop asha|hyperband[:…]` stops trials at rungs (engine/experiment/asha.ts), `--time-budget` starts no trial
+// after it, and `--resume SWEEP_ID` carries on a sweep whose CLI was killed, from what the store holds.
 import { parseFlags, intFlag } from '../args.ts';
-import type { Command } from '../command.ts';
+import type { Command, CommandContext } from '../command.ts';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
 import { UsageError } from '../errors.ts';
 import { fmt, fmtDuration } from '../format.ts';
-import { keepAlive } from '../../db/index.ts';
+import { keepAlive, type RunStore, type SweepMethod, type SweepRecord } from '../../db/index.ts';
 import {
+  AshaPruner,
   expandGrid,
   GridError,
   parseGridFlag,
   parseParamFlag,
+  parsePrunerFlag,
   pointAt,
+  PrunerError,
+  prunerText,
   randomProposals,
   SearchSpaceError,
   tpePropose,
@@ -19,6 +25,7 @@ import {
   type Assignments,
   type GridAxis,
   type GridPoint,
+  type PrunerSpec,
   type SearchParam,
   type TpeTrial,
 } from '../../engine/experiment/index.ts';
@@ -26,6 +33,15 @@ import type { ExperimentConfig } from '../../engine/config.ts';
 import type { RunSummary } from '../../engine/types.ts';
 import { Rng } from '../../engine/rng.ts';
 import { runJobs, runSweep, type SweepJob, type SweepOutcome } from '../sweep/run-sweep.ts';
+import {
+  labelOf,
+  rebuiltPruner,
+  replayedRng,
+  storedScore,
+  trialStates,
+  valuesOf,
+  type TrialState,
+} from '../sweep/sweep-state.ts';
 import { DB_FLAG, withStore } from '../store-path.ts';
 import { EXPERIMENT_FLAG } from './experiments.ts';
 import { unknownDatasetError } from './train.ts';
@@ -55,6 +71,17 @@ function trialScore(s: RunSummary | null): number | null {
   return s.best?.valLoss ?? s.best?.trainLoss ?? null;
 }
 
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "90s", "10m", "1.5h", "500ms" or plain seconds, in milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const ms = m ? Number(m[1]) * UNITS[m[2] ?? 's']! : NaN;
+  if (!(ms > 0) || !Number.isFinite(ms))
+    throw new UsageError(`--time-budget: expected a duration such as 90s, 10m or 1h, got "${text}"`);
+  return Math.round(ms);
+}
+
 function outcomeLine(o: SweepOutcome, done: number, total: number): string {
   const s = o.summary;
   const parts = [
@@ -63,6 +90,10 @@ function outcomeLine(o: SweepOutcome, done: number, total: number): string {
     o.job.label,
     s ? s.status : 'failed',
   ];
+  if (o.stopped)
+    parts.push(
+      `stopped early at rung ${o.stopped.rung} (epoch ${o.stopped.epoch}: rank ${o.stopped.rank} of ${o.stopped.of}, ${o.stopped.keep} go on)`,
+    );
   if (s?.best?.valLoss != null) parts.push(`best val_loss ${fmt(s.best.valLoss)} @ ${s.best.epoch}`);
   if (s?.final?.valAcc != null) parts.push(`val_acc ${fmt(s.final.valAcc, 3)}`);
   if (s) parts.push(fmtDuration(s.durationMs));
@@ -70,11 +101,226 @@ function outcomeLine(o: SweepOutcome, done: number, total: number): string {
   return parts.join('  ');
 }
 
+/** The pruner's metric must be one the runs report. */
+function checkPrunerMetric(spec: PrunerSpec, base: ExperimentConfig): void {
+  if (spec.metric.startsWith('val_') && base.validationSplit === 0 && !base.crossValidation)
+    throw new UsageError(`--early-stop metric=${spec.metric}: the runs have no validation split (validationSplit 0)`);
+  if (spec.metric.endsWith('_acc') && findDataset(base.dataset.name)?.task === 'regression')
+    throw new UsageError(`--early-stop metric=${spec.metric}: ${base.dataset.name} is a regression dataset`);
+}
+
+/** Everything a sweep needs to run its remaining trials, new or resumed. */
+interface SweepPlan {
+  sweepId: string;
+  method: SweepMethod;
+  base: ExperimentConfig;
+  params: SearchParam[];
+  seed: number;
+  /** trials in all (kept ones included) */
+  size: number;
+  parallel: number;
+  /** trials that run now, in trial order */
+  jobs: SweepJob[];
+  /** bayes: the kept trials TPE conditions on, and the rng as it stands after `proposed` proposals */
+  history: (TpeTrial & { trial: number })[];
+  proposed: number;
+  rng: Rng;
+  experiment: string | undefined;
+  pruner: AshaPruner | null;
+  timeBudgetMs: number | null;
+  /** trials kept from before (resume) */
+  kept: number;
+  resumed: boolean;
+}
+
+async function execute(
+  store: RunStore,
+  plan: SweepPlan,
+  ctx: CommandContext,
+  out: { json: boolean; quiet: boolean; queue?: string },
+): Promise<number> {
+  const { sweepId, size, params, base } = plan;
+  const jobs = [...plan.jobs];
+  const quiet = out.json || out.quiet;
+  const onDone = (o: SweepOutcome, done: number) => {
+    if (!quiet) ctx.stdout.write(outcomeLine(o, plan.kept + done, size) + '\n');
+  };
+  const started = Date.now();
+  const deadline = plan.timeBudgetMs === null ? null : started + plan.timeBudgetMs;
+  const options = { pruner: plan.pruner, deadline };
+  const stopBeating = keepAlive(store);
+  let outcomes: SweepOutcome[];
+  try {
+    if (out.queue)
+      outcomes = await runQueuedSweep(store, out.queue, sweepId, jobs, ctx, { quiet, line: outcomeLine });
+    else if (plan.method !== 'bayes') outcomes = await runSweep(store, jobs, plan.parallel, onDone, options);
+    else {
+      // TPE sees the finished trials only; each run is recorded as it is proposed. Trials to rerun go first.
+      const valuesOfRun = new Map<string, unknown[]>(jobs.map((j) => [j.runId, valuesOf(params, j.config)]));
+      let next = 0;
+      let proposed = plan.proposed;
+      const label = (p: GridPoint) => p.assignments.map((a) => `${a.key}=${a.text}`).join(' ');
+      outcomes = await runJobs(
+        store,
+        (finished) => {
+          if (next < plan.jobs.length) return plan.jobs[next++]!;
+          if (proposed >= size) return null;
+          const history: TpeTrial[] = [
+            ...plan.history,
+            ...finished.map((o) => ({ values: valuesOfRun.get(o.job.runId)!, score: trialScore(o.summary) })),
+          ];
+          const point = searchPoint(base, tpePropose(params, history, plan.rng));
+          const config = store.datasets.runConfig(point.config);
+          const trial = proposed++;
+          const runId = store.createRun(config, {
+            status: 'queued',
+            sweepId,
+            experiment: plan.experiment,
+            sweepTrial: trial,
+          });
+          valuesOfRun.set(
+            runId,
+            point.assignments.map((a) => a.value),
+          );
+          const job = { runId, config, label: label(point), trial };
+          jobs.push(job);
+          return job;
+        },
+        Math.max(1, Math.min(plan.parallel, size - plan.kept)),
+        onDone,
+        () => {
+          if (next < plan.jobs.length) store.cancelQueued(plan.jobs.slice(next).map((j) => j.runId));
+        },
+        options,
+      );
+    }
+  } finally {
+    stopBeating();
+  }
+  const budgetReached = deadline !== null && Date.now() >= deadline && plan.kept + outcomes.length < size;
+  const stoppedEarly = outcomes.filter((o) => o.stopped).length;
+  const runs = store.listRuns({ sweepId, sort: 'val_loss' });
+  const trials = new Map(store.sweepTrials(sweepId).map((t) => [t.runId, t]));
+  const keys = plan.method === 'grid' ? store.getSweep(sweepId).grid.map((a) => a.key) : params.map((p) => p.key);
+  const labelFor = (id: string) => jobs.find((j) => j.runId === id)?.label ?? labelOf(keys, trials.get(id)!.config);
+  if (out.json) {
+    ctx.stdout.write(
+      JSON.stringify({
+        sweepId,
+        method: plan.method,
+        ...(plan.method !== 'grid' ? { sweepSeed: plan.seed } : {}),
+        trials: size,
+        trialsRun: outcomes.length,
+        trialsKept: plan.kept,
+        stoppedEarly,
+        budgetReached,
+        runs: runs.map((r) => ({
+          runId: r.id,
+          trial: trials.get(r.id)?.trial ?? null,
+          point: labelFor(r.id),
+          status: r.status,
+          stoppedEarly: r.stoppedEarly === true,
+          stoppedRung: trials.get(r.id)?.stoppedRung ?? null,
+          epochsDone: r.epochsDone,
+          bestValLoss: r.bestValLoss,
+          bestEpoch: r.bestEpoch,
+          finalValAcc: r.finalValAcc,
+        })),
+      }) + '\n',
+    );
+  } else if (!out.quiet) {
+    const parts = [`${outcomes.length} trial${outcomes.length === 1 ? '' : 's'} ran`];
+    if (plan.kept) parts.push(`${plan.kept} kept from before`);
+    if (plan.pruner) parts.push(`${stoppedEarly} stopped early by ${plan.pruner.spec.kind}`);
+    parts.push(`${plan.kept + outcomes.length} of ${size} done`);
+    ctx.stdout.write(parts.join(', ') + ` in ${fmtDuration(Date.now() - started)}\n`);
+    if (budgetReached)
+      ctx.stdout.write(
+        `time budget ${fmtDuration(plan.timeBudgetMs!)} reached: no trial started after it; the rest: mlpw sweep --resume ${sweepId}\n`,
+      );
+    const best = runs.find((r) => r.bestValLoss != null);
+    if (best?.bestValLoss != null)
+      ctx.stdout.write(
+        `best: ${best.id} (${labelFor(best.id)}) val_loss ${fmt(best.bestValLoss)} at epoch ${best.bestEpoch}\n`,
+      );
+    ctx.stdout.write(`all runs: mlpw runs --sweep ${sweepId} --sort val_loss\n`);
+  }
+  const bad = outcomes.filter((o) => !o.summary || o.summary.status === 'failed' || o.summary.status === 'diverged');
+  return bad.length === 0 ? 0 : 1;
+}
+
+/** The search a stored sweep ran, as the flags gave it. */
+function storedParams(sweep: SweepRecord): SearchParam[] {
+  return (sweep.space ?? []).map((p) => parseParamFlag(`${p.key}=${p.dist}`));
+}
+
+/** `--resume`: kept trials stay; interrupted or cancelled ones run again (a never-started run is queued again, a
+ *  started one gets a new run of the same trial); a bayes sweep proposes the rest from its seed and the kept trials. */
+function resumePlan(
+  store: RunStore,
+  sweep: SweepRecord,
+  parallel: number | undefined,
+  timeBudgetMs: number | null | undefined,
+): SweepPlan {
+  const all = store.sweepTrials(sweep.id);
+  const active = all.filter((r) => r.status === 'queued' || r.status === 'running');
+  if (active.length)
+    throw new UsageError(
+      `sweep ${sweep.id}: run ${active[0]!.runId} is still ${active[0]!.status} in a live process; resume it once that process ends`,
+    );
+  const states = trialStates(all);
+  const kept = states.filter((t) => t.kept);
+  const params = storedParams(sweep);
+  const keys = sweep.method === 'grid' ? sweep.grid.map((a) => a.key) : params.map((p) => p.key);
+  const experiment = all[0] ? store.getRun(all[0].runId).experiment : undefined;
+  const jobs = states
+    .filter((t) => !t.kept)
+    .map((t: TrialState): SweepJob => {
+      const runId = store.requeueRun(t.run.runId)
+        ? t.run.runId
+        : store.createRun(t.run.config, {
+            status: 'queued',
+            sweepId: sweep.id,
+            rerunOf: t.run.runId,
+            experiment,
+            sweepTrial: t.trial,
+          });
+      return { runId, config: t.run.config, label: labelOf(keys, t.run.config), trial: t.trial };
+    });
+  const history = kept.map((t) => ({
+    trial: t.trial,
+    values: valuesOf(params, t.run.config),
+    score: storedScore(store, t.run),
+  }));
+  const seed = sweep.sweepSeed ?? 0;
+  const proposed = states.length;
+  return {
+    sweepId: sweep.id,
+    method: sweep.method,
+    base: sweep.baseConfig,
+    params,
+    seed,
+    size: sweep.method === 'bayes' ? (sweep.trials ?? sweep.size) : states.length,
+    parallel: parallel ?? sweep.parallel,
+    jobs,
+    history,
+    proposed,
+    rng: sweep.method === 'bayes' ? replayedRng(params, seed, history, proposed) : new Rng(seed),
+    experiment,
+    pruner: sweep.pruner ? rebuiltPruner(store, sweep.pruner, kept) : null,
+    timeBudgetMs: timeBudgetMs === undefined ? sweep.timeBudgetMs : timeBudgetMs,
+    kept: kept.length,
+    resumed: true,
+  };
+}
+
 export const sweep: Command = {
   name: 'sweep',
   summary: 'train one run per point of a hyperparameter grid, or N runs of a random or Bayesian search',
   usage: `mlpw sweep [--config FILE] [config flags as for train] --grid KEY=V1,V2,… [--grid …] [--parallel N] [--experiment NAME] [--json] [--db FILE]
 mlpw sweep [config flags] --method random|bayes --trials N --param KEY=DIST [--param …] [--sweep-seed S] [--parallel N] …
+mlpw sweep … [--early-stop asha|hyperband[:metric=val_loss,min=1,eta=3,brackets=B]] [--time-budget 90s|10m|1h]
+mlpw sweep --resume SWEEP_ID [--parallel N] [--time-budget D] [--json] [--db FILE]
   KEY is a config path (optimizer.lr, batchSize, model.layers, model.layers.activation, …); layer lists are
   written with x: --grid model.layers=16,16x16,64x64 (keeping the base activation). Every point is checked first.
   DIST is uniform:A:B, loguniform:A:B (A > 0, drawn in log space), int:A:B (both ends included) or
@@ -82,6 +328,12 @@ mlpw sweep [config flags] --method random|bayes --trials N --param KEY=DIST [--p
   from --sweep-seed (default: a fresh seed, printed); the same seed proposes the same points. bayes is TPE
   (Bergstra et al. 2011): 5 random trials, then each next point from the finished runs' best val_loss (train_loss
   without a validation split), proposed as a worker frees up (reproducible with --parallel 1).
+  --early-stop asha (Li et al. 2018): rungs at min·eta^k epochs below --epochs; a trial reaching a rung goes on only
+  if its metric (val_loss, val_acc, train_loss or train_acc; default val_loss) is among the best 1/eta so far
+  there (at least one), else it stops, recorded completed and stopped early with its rung. hyperband: several
+  such brackets (first rung min·eta^s), trials dealt round-robin. --time-budget: no trial starts after it (those
+  running finish). --resume: a sweep whose CLI was killed keeps its finished trials, reruns the interrupted ones
+  and runs the rest (bayes: proposed from the stored seed and the finished trials).
 ${QUEUE_USAGE}`,
   async run(argv, ctx) {
     const { values } = parseFlags(
@@ -95,6 +347,9 @@ ${QUEUE_USAGE}`,
         trials: { type: 'string' },
         param: { type: 'string', multiple: true },
         'sweep-seed': { type: 'string' },
+        'early-stop': { type: 'string' },
+        'time-budget': { type: 'string' },
+        resume: { type: 'string' },
         parallel: { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
@@ -104,9 +359,34 @@ ${QUEUE_USAGE}`,
     );
     checkQueueFlags(values);
     if (values.attach !== undefined) return attachSweep(values, ctx, outcomeLine);
-    const parallel = intFlag('parallel', values.parallel) ?? 1;
-    if (parallel < 1 || parallel > MAX_PARALLEL)
-      throw new UsageError(`--parallel: expected 1 to ${MAX_PARALLEL}, got ${parallel}`);
+    const parallelGiven = intFlag('parallel', values.parallel);
+    if (parallelGiven !== undefined && (parallelGiven < 1 || parallelGiven > MAX_PARALLEL))
+      throw new UsageError(`--parallel: expected 1 to ${MAX_PARALLEL}, got ${parallelGiven}`);
+    const timeBudgetMs = values['time-budget'] === undefined ? undefined : parseDuration(values['time-budget']);
+    const out = { json: values.json === true, quiet: values.quiet === true, queue: values.queue };
+
+    if (values.resume !== undefined) {
+      const allowed = new Set(['resume', 'parallel', 'time-budget', 'json', 'quiet', 'db']);
+      const other = Object.keys(values).find((k) => !allowed.has(k));
+      if (other)
+        throw new UsageError(
+          `--resume takes the sweep as it was stored: --${other} cannot be given (only --parallel, --time-budget, --json, --quiet, --db)`,
+        );
+      return withStore(values.db, ctx.env, async (store) => {
+        const stored = store.getSweep(values.resume!);
+        const plan = resumePlan(store, stored, parallelGiven, timeBudgetMs);
+        if (!out.json && !out.quiet)
+          ctx.stdout.write(
+            `sweep ${plan.sweepId} resumed: ${stored.method}, ${plan.kept} of ${plan.size} trials kept, ${plan.jobs.length} to run again` +
+              (plan.method === 'bayes' ? `, ${plan.size - plan.proposed} to propose` : '') +
+              (plan.pruner ? `; ${prunerText(plan.pruner.spec)}` : '') +
+              ` → ${store.path}\n`,
+          );
+        return execute(store, plan, ctx, out);
+      });
+    }
+
+    const parallel = parallelGiven ?? 1;
     const method = (values.method ?? 'grid') as Method;
     if (!METHODS.includes(method))
       throw new UsageError(`--method: expected grid, random or bayes, got "${values.method}"`);
@@ -123,6 +403,13 @@ ${QUEUE_USAGE}`,
     if (trials !== undefined && (trials < 1 || trials > MAX_TRIALS))
       throw new UsageError(`--trials: expected 1 to ${MAX_TRIALS}, got ${trials}`);
     const seed = intFlag('sweep-seed', values['sweep-seed']) ?? Math.floor(Math.random() * 2 ** 31);
+    let pruner: PrunerSpec | null = null;
+    try {
+      pruner = values['early-stop'] === undefined ? null : parsePrunerFlag(values['early-stop'], base.epochs);
+    } catch (e) {
+      throw e instanceof PrunerError ? new UsageError(e.message) : e;
+    }
+    if (pruner) checkPrunerMetric(pruner, base);
     const params: SearchParam[] = (values.param ?? []).map((p) => parseParamFlag(p));
     if (search) validateSpace(base, params);
     const axes = search ? [] : (values.grid ?? []).map((g) => parseGridFlag(g));
@@ -156,88 +443,53 @@ ${QUEUE_USAGE}`,
         configs: points.map((p) => p.config),
         experiment: values.experiment,
         size,
+        search: {
+          method,
+          space: search ? params.map((p) => ({ key: p.key, dist: p.text })) : null,
+          sweepSeed: search ? seed : null,
+          trials: trials ?? null,
+          timeBudgetMs: timeBudgetMs ?? null,
+          pruner,
+        },
       });
       const label = (p: GridPoint) => p.assignments.map((a) => `${a.key}=${a.text}`).join(' ');
       const jobs: SweepJob[] = points.map((p, i) => ({
         runId: runIds[i]!,
         config: store.datasets.runConfig(p.config),
         label: label(p),
+        trial: i,
       }));
-      const quiet = values.json === true || values.quiet === true;
-      if (!quiet)
+      if (!out.json && !out.quiet) {
         ctx.stdout.write(
           search
             ? `sweep ${sweepId}: ${method} search, ${size} trials over ${params.map((p) => `${p.key}~${p.text}`).join(' ')}, sweep seed ${seed}, ${parallel} at a time → ${store.path}\n`
             : `sweep ${sweepId}: ${jobs.length} runs over ${axes.map((a) => a.key).join(' × ')}, ${parallel} at a time → ${store.path}\n`,
         );
-      const onDone = (o: SweepOutcome, done: number) => {
-        if (!quiet) ctx.stdout.write(outcomeLine(o, done, size) + '\n');
-      };
-      const stopBeating = keepAlive(store);
-      let outcomes: SweepOutcome[];
-      try {
-        if (values.queue)
-          outcomes = await runQueuedSweep(store, values.queue, sweepId, jobs, ctx, { quiet, line: outcomeLine });
-        else if (method !== 'bayes') outcomes = await runSweep(store, jobs, parallel, onDone);
-        else {
-          // TPE sees the finished trials only; each run is recorded as it is proposed.
-          const rng = new Rng(seed);
-          const valuesOf = new Map<string, unknown[]>();
-          outcomes = await runJobs(
-            store,
-            (finished) => {
-              if (jobs.length >= size) return null;
-              const history: TpeTrial[] = finished.map((o) => ({
-                values: valuesOf.get(o.job.runId)!,
-                score: trialScore(o.summary),
-              }));
-              const point = searchPoint(base, tpePropose(params, history, rng));
-              const config = store.datasets.runConfig(point.config);
-              const runId = store.createRun(config, { status: 'queued', sweepId, experiment: values.experiment });
-              valuesOf.set(
-                runId,
-                point.assignments.map((a) => a.value),
-              );
-              const job = { runId, config, label: label(point) };
-              jobs.push(job);
-              return job;
-            },
-            Math.min(parallel, size),
-            onDone,
-          );
-        }
-      } finally {
-        stopBeating();
+        if (pruner) ctx.stdout.write(`early stop: ${prunerText(pruner)}\n`);
       }
-      const runs = store.listRuns({ sweepId, sort: 'val_loss' });
-      if (values.json) {
-        ctx.stdout.write(
-          JSON.stringify({
-            sweepId,
-            method,
-            ...(search ? { sweepSeed: seed } : {}),
-            runs: runs.map((r) => ({
-              runId: r.id,
-              point: jobs.find((j) => j.runId === r.id)!.label,
-              status: r.status,
-              bestValLoss: r.bestValLoss,
-              bestEpoch: r.bestEpoch,
-              finalValAcc: r.finalValAcc,
-            })),
-          }) + '\n',
-        );
-      } else if (!values.quiet) {
-        const best = runs[0];
-        if (best?.bestValLoss != null)
-          ctx.stdout.write(
-            `best: ${best.id} (${jobs.find((j) => j.runId === best.id)!.label}) val_loss ${fmt(best.bestValLoss)} at epoch ${best.bestEpoch}\n`,
-          );
-        ctx.stdout.write(`all runs: mlpw runs --sweep ${sweepId} --sort val_loss\n`);
-      }
-      const bad = outcomes.filter(
-        (o) => !o.summary || o.summary.status === 'failed' || o.summary.status === 'diverged',
+      return execute(
+        store,
+        {
+          sweepId,
+          method,
+          base,
+          params,
+          seed,
+          size,
+          parallel,
+          jobs,
+          history: [],
+          proposed: 0,
+          rng: new Rng(seed),
+          experiment: values.experiment,
+          pruner: pruner ? new AshaPruner(pruner) : null,
+          timeBudgetMs: timeBudgetMs ?? null,
+          kept: 0,
+          resumed: false,
+        },
+        ctx,
+        out,
       );
-      return bad.length === 0 ? 0 : 1;
     });
   },
 };

@@ -1,8 +1,11 @@
 // Runs a sweep's queued runs, at most `parallel` engine workers at a time, each recorded as it goes. Ctrl-C cancels
 // the runs in flight and the queued ones; a second Ctrl-C quits at once (the runs become 'interrupted' on next open).
-import { runInWorker, type EngineRun } from '../../engine/host/node/engine-client.ts';
+// With a pruner (ASHA), a trial runs paused and steps one epoch at a time, so it is judged at each rung exactly after
+// that epoch: a stopped trial ends there, finished 'completed' and stopped early, with the rung it reached.
+import { runInWorker, type EngineRun, type RunHandlers } from '../../engine/host/node/engine-client.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
-import type { RunSummary } from '../../engine/types.ts';
+import type { EpochMetrics, RunSummary } from '../../engine/types.ts';
+import { metricOf, type AshaPruner, type RungDecision } from '../../engine/experiment/asha.ts';
 import { recordRun, type RunStore } from '../../db/index.ts';
 import type { DatasetStore } from '../../db/datasets.ts';
 
@@ -11,12 +14,23 @@ export interface SweepJob {
   config: ExperimentConfig;
   /** "optimizer.lr=0.1 model.layers=16x16" */
   label: string;
+  /** the 0-based trial number (the pruner's bracket is dealt by it) */
+  trial?: number;
 }
 
 export interface SweepOutcome {
   job: SweepJob;
   summary: RunSummary | null;
   error: string | null;
+  /** the pruner stopped it at this rung */
+  stopped?: RungDecision;
+}
+
+export interface RunJobsOptions {
+  /** judges every job that has a trial number at its bracket's rungs */
+  pruner?: AshaPruner | null;
+  /** Date.now() after which no job starts (the ones running finish) */
+  deadline?: number | null;
 }
 
 export async function runSweep(
@@ -24,6 +38,7 @@ export async function runSweep(
   jobs: readonly SweepJob[],
   parallel: number,
   onDone: (outcome: SweepOutcome, finished: number) => void,
+  options: RunJobsOptions = {},
 ): Promise<SweepOutcome[]> {
   let next = 0;
   return runJobs(
@@ -34,7 +49,48 @@ export async function runSweep(
     () => {
       if (next < jobs.length) store.cancelQueued(jobs.slice(next).map((j) => j.runId));
     },
+    options,
   );
+}
+
+/** The recorder's handlers, with the pruner judging each rung: the trial starts paused and is stepped epoch by epoch
+ *  (the paused position after epoch e comes after epoch e's message), cancelled where the rung says stop. */
+function prunedHandlers(
+  store: RunStore,
+  job: SweepJob,
+  pruner: AshaPruner,
+  run: () => EngineRun,
+  stopped: (d: RungDecision) => void,
+): RunHandlers {
+  const recorder = recordRun(store, job.runId);
+  const rungs = new Set(pruner.rungsOf(job.trial!));
+  let last: EpochMetrics | null = null;
+  let decision: RungDecision | null = null;
+  return {
+    ...recorder,
+    onEpoch: (m) => {
+      last = m;
+      return recorder.onEpoch(m);
+    },
+    onPaused: (at) => {
+      if (decision) return;
+      if (at.batch === 0 && last && rungs.has(at.epoch) && last.epoch === at.epoch) {
+        const d = pruner.report(job.trial!, at.epoch, metricOf(pruner.spec.metric, last));
+        if (d?.stop) {
+          decision = d;
+          stopped(d);
+          return run().cancel();
+        }
+      }
+      run().step('epoch');
+    },
+    // A trial stopped at a rung ends as the trainer's own early stop does: completed, stopped early.
+    onFinished: (summary) => {
+      if (!decision || summary.status !== 'cancelled') return recorder.onFinished(summary);
+      recorder.onFinished({ ...summary, status: 'completed', stoppedEarly: true });
+      store.recordStoppedRung(job.runId, decision.rung);
+    },
+  };
 }
 
 /** Runs jobs as `take` hands them out (a search proposes each as a worker frees up, from the outcomes so far);
@@ -45,6 +101,7 @@ export async function runJobs(
   parallel: number,
   onDone: (outcome: SweepOutcome, finished: number) => void,
   leftOver: () => void = () => {},
+  { pruner = null, deadline = null }: RunJobsOptions = {},
 ): Promise<SweepOutcome[]> {
   const outcomes: SweepOutcome[] = [];
   // Imported datasets are loaded once from their snapshots and sent to each worker; runs record the hash.
@@ -61,19 +118,33 @@ export async function runJobs(
   process.on('SIGINT', onSigint);
 
   async function worker(): Promise<void> {
-    for (let job = stopping ? null : take(outcomes); job; job = stopping ? null : take(outcomes)) {
+    const next = () => (stopping || (deadline !== null && Date.now() >= deadline) ? null : take(outcomes));
+    for (let job = next(); job; job = next()) {
       store.markRunning(job.runId);
       const name = job.config.dataset.name;
       if (!snapshots.has(name)) snapshots.set(name, datasets.snapshotFor(name));
       const imported = snapshots.get(name);
       if (imported) datasets.recordRunDataset(job.runId, imported.hash);
       // The recorder hears the run's end from the client too: finished, or failed with the reason.
-      const run = runInWorker(job.config, recordRun(store, job.runId), { dataset: imported?.dataset });
+      const judged = pruner !== null && job.trial !== undefined && pruner.rungsOf(job.trial).length > 0;
+      let stopped: RungDecision | undefined;
+      const handlers = judged
+        ? prunedHandlers(
+            store,
+            job,
+            pruner,
+            () => run,
+            (d) => (stopped = d),
+          )
+        : recordRun(store, job.runId);
+      const run: EngineRun = runInWorker(job.config, handlers, { dataset: imported?.dataset, paused: judged });
       inFlight.add(run);
       let outcome: SweepOutcome;
       try {
         const { summary } = await run.result;
-        outcome = { job, summary, error: summary.error ?? null };
+        outcome = stopped
+          ? { job, summary: { ...summary, status: 'completed', stoppedEarly: true }, error: null, stopped }
+          : { job, summary, error: summary.error ?? null };
       } catch (e) {
         outcome = { job, summary: null, error: (e as Error)?.message ?? String(e) };
       } finally {

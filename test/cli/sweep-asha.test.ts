@@ -1,0 +1,110 @@
+// `mlpw sweep --early-stop asha`: a real grid sweep on xor in real worker threads and a real SQLite file. The trials
+// the pruner stopped end at a rung, recorded completed and stopped early with the rung; the decisions are the ones
+// AshaPruner makes over the stored curves in trial order (--parallel 1), and a stopped trial's curve is the prefix of
+// the same config trained to the end (stepping never changes the numbers). --time-budget starts no trial after it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RunStore } from '../../db/index.ts';
+import { AshaPruner, parsePrunerFlag } from '../../engine/experiment/index.ts';
+import { tempDir } from '../db/helpers.ts';
+import { cli } from './helpers.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => (tmp = tempDir()));
+afterEach(() => tmp.cleanup());
+
+const LRS = ['0.3', '0.001', '0.1', '0.0003', '0.03', '0.01'];
+const BASE = ['--dataset', 'xor', '--samples', '160', '--epochs', '9', '--backend', 'cpu', '--batch', '32'];
+const GRID = ['--grid', `optimizer.lr=${LRS.join(',')}`];
+
+interface SweepJson {
+  sweepId: string;
+  trialsRun: number;
+  stoppedEarly: number;
+  budgetReached: boolean;
+  runs: {
+    runId: string;
+    trial: number;
+    status: string;
+    stoppedEarly: boolean;
+    stoppedRung: number | null;
+    epochsDone: number;
+  }[];
+}
+
+async function sweep(db: string, ...flags: string[]): Promise<SweepJson> {
+  const r = await cli(['sweep', ...BASE, ...GRID, '--json', ...flags], { db });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as SweepJson;
+}
+
+describe('sweep --early-stop asha', () => {
+  it('stops trials at rungs as AshaPruner decides over the stored curves, and keeps their curves comparable', async () => {
+    const pruned = await sweep(tmp.file('a.db'), '--early-stop', 'asha:min=1,eta=3');
+    const full = await sweep(tmp.file('b.db'));
+    const store = new RunStore(tmp.file('a.db'), { readonly: true });
+    const ref = new RunStore(tmp.file('b.db'), { readonly: true });
+    try {
+      const spec = parsePrunerFlag('asha:min=1,eta=3', 9);
+      expect(store.getSweep(pruned.sweepId).pruner).toEqual(spec);
+      const trials = store.sweepTrials(pruned.sweepId);
+      const fullTrials = ref.sweepTrials(full.sweepId);
+      expect(trials.map((t) => t.trial)).toEqual([0, 1, 2, 3, 4, 5]);
+      // Replay by hand from the unpruned curves: trial by trial (parallel 1), judged at epochs 1 and 3.
+      const pruner = new AshaPruner(spec);
+      const expected = fullTrials.map((t) => {
+        const curve = ref.getEpochs(t.runId);
+        for (const e of [1, 3]) if (pruner.report(t.trial!, e, curve[e - 1]!.valLoss)!.stop) return e;
+        return 9;
+      });
+      expect(expected.filter((e) => e < 9).length).toBeGreaterThan(0); // the case stops someone
+      expect(trials.map((t) => t.epochsDone)).toEqual(expected);
+      for (const [i, t] of trials.entries()) {
+        const stopped = expected[i]! < 9;
+        expect(t).toMatchObject({
+          status: 'completed',
+          stoppedEarly: stopped,
+          stoppedRung: stopped ? [1, 3].indexOf(expected[i]!) : null,
+        });
+        // The stopped curve is the full run's first epochs, number for number.
+        const strip = (e: { durationMs: number; samplesPerSec: number }) => ({
+          ...e,
+          durationMs: 0,
+          samplesPerSec: 0,
+        });
+        expect(store.getEpochs(t.runId).map(strip)).toEqual(
+          ref.getEpochs(fullTrials[i]!.runId).slice(0, expected[i]).map(strip),
+        );
+      }
+      expect(pruned.stoppedEarly).toBe(expected.filter((e) => e < 9).length);
+      expect(pruned.runs.find((r) => r.stoppedEarly)).toMatchObject({ status: 'completed' });
+    } finally {
+      store.close();
+      ref.close();
+    }
+  });
+
+  it('prints the schedule and each stop; bad --early-stop texts exit 2 storing nothing', async () => {
+    const db = tmp.file('c.db');
+    const bad = [
+      ['asha:eta=1', /^mlpw sweep: --early-stop eta=1: expected a whole number ≥ 2/],
+      ['asha:min=9', /--early-stop min=9 with 9 epochs leaves no rung/],
+      ['median', /--early-stop "median": expected asha or hyperband/],
+    ] as const;
+    for (const [flag, message] of bad) {
+      const r = await cli(['sweep', ...BASE, ...GRID, '--early-stop', flag], { db });
+      expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(message)]);
+    }
+    const noVal = await cli(['sweep', ...BASE, ...GRID, '--val-split', '0', '--early-stop', 'asha'], { db });
+    expect([noVal.code, noVal.stderr]).toEqual([
+      2,
+      expect.stringMatching(/metric=val_loss: the runs have no validation/),
+    ]);
+    const store = new RunStore(db, { readonly: true });
+    try {
+      expect(store.listSweeps()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+});
