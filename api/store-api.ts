@@ -83,7 +83,11 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     listRuns: (q) => listRuns(store, q),
     runTable: (q) => {
       const { columns, filter, groupBy, sortColumn, limit, offset, ...listing } = q;
-      return runTable(q, listRuns(store, { ...listing, limit: Number.MAX_SAFE_INTEGER, offset: 0 }, true).runs, store);
+      return runTable(
+        q,
+        () => listRuns(store, { ...listing, limit: Number.MAX_SAFE_INTEGER, offset: 0 }, true).runs,
+        store,
+      );
     },
     getRun: ({ id }) => store.getRunDetail(id),
     getEpochs: ({ id }) => store.getEpochs(id),

@@ -46,8 +46,15 @@ function tokenize(expr: string): Token[] {
   return tokens;
 }
 
-/** The filter as a predicate over runs; errors name the token and its column. */
-export function parseFilter(expr: string, runs: readonly RunWithEpochs[]): (r: RunWithEpochs) => boolean {
+/**
+ * The filter as a predicate over runs; errors name the token and its column. `resolve`: how a key becomes a column
+ * (runTable's remembers each run's cells across calls).
+ */
+export function parseFilter(
+  expr: string,
+  runs: readonly RunWithEpochs[],
+  resolve: (key: string) => Column = (key) => resolveColumn(key, runs),
+): (r: RunWithEpochs) => boolean {
   const tokens = tokenize(expr);
   if (tokens.length === 0)
     throw new FilterError('empty filter (e.g. "val_acc > 0.9 and model.layers.activation = relu")');
@@ -73,7 +80,7 @@ export function parseFilter(expr: string, runs: readonly RunWithEpochs[]): (r: R
       column = 'tag';
     } else {
       try {
-        column = resolveColumn(key.text, runs);
+        column = resolve(key.text);
       } catch (e) {
         if (e instanceof ColumnError) throw new FilterError(`${e.message}, at column ${key.at}`);
         throw e;
