@@ -83,7 +83,7 @@ it('trains on the WebAssembly SIMD CPU backend with kernel threads, matching the
   worker.terminate();
   if (end.type !== 'done')
     throw new Error(`worker run failed: ${end.type === 'failed' ? end.error.message : end.type}`);
-  expect(end.backend).toMatchObject({ backend: 'cpu', kernels: 'wasm-simd', precision: 'float32' });
+  expect(end.backend).toMatchObject({ backend: 'cpu', kernels: 'wasm-relaxed-simd', precision: 'float32' });
   expect(end.backend.threads).toBeGreaterThanOrEqual(2);
 
   const { parseConfig } = await import('../../engine/config.ts');

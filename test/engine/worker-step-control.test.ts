@@ -25,7 +25,7 @@ const base = {
 
 const BACKENDS = [
   { name: 'cpu reference (float64)', precision: 'float64' as const, kernels: 'js' },
-  { name: 'wasm-simd (float32)', precision: 'float32' as const, kernels: 'wasm-simd' },
+  { name: 'wasm-simd (float32)', precision: 'float32' as const, kernels: 'wasm-relaxed-simd' },
 ];
 
 /** The metrics that must repeat exactly; durations and throughput are measurements, not results. */

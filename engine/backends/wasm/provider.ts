@@ -2,7 +2,7 @@
 // their kernel worker host, e.g. engine/host/node/kernel-threads.ts); without it the engine trains on the JS backend.
 import { registerBackendProvider } from '../select.ts';
 import { WasmBackend } from './backend.ts';
-import { loadKernelModule } from './module.ts';
+import { kernelsName, loadKernelModule, type KernelVariant } from './module.ts';
 import { kernelWorkerHost } from './threads.ts';
 
 /** Threads a backend uses by default: every core the host reports (1 with no worker host). */
@@ -11,13 +11,18 @@ export function defaultKernelThreads(): number {
   return host ? Math.max(1, Math.min(host.cores, 16)) : 1;
 }
 
+/** `variant` pins the instruction set (tests and benches compare both); by default the fastest that validates. */
 export async function createWasmBackend(
   threads = defaultKernelThreads(),
   minParallelWork?: number,
+  variant?: KernelVariant,
 ): Promise<{ backend: WasmBackend } | { unavailable: string }> {
-  const kernels = await loadKernelModule();
+  const kernels = await loadKernelModule(variant);
   if ('unavailable' in kernels) return kernels;
-  return { backend: new WasmBackend(kernels, { threads, minParallelWork }) };
+  const backend = new WasmBackend(kernels, { threads, minParallelWork });
+  // The run records which instruction set trained it: cpu (wasm-simd) or cpu (wasm-relaxed-simd).
+  backend.info = { ...backend.info, kernels: kernelsName(kernels.variant) };
+  return { backend };
 }
 
 registerBackendProvider({

@@ -1,5 +1,6 @@
 // Kernel worker threads under Node (worker_threads), registered with the wasm backend. A worker is unref'd once
 // ready (not before: the host awaits that message), so a backend that is never disposed does not keep the process alive.
+import './wasm-features.ts';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { registerKernelWorkerHost, type KernelWorkerReply } from '../../backends/wasm/threads.ts';

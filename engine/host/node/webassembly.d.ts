@@ -22,5 +22,6 @@ declare namespace WebAssembly {
     readonly exports: Exports;
   }
   function compile(bytes: BufferSource): Promise<Module>;
+  function validate(bytes: BufferSource): boolean;
   function instantiate(module: Module, imports?: Imports): Promise<Instance>;
 }

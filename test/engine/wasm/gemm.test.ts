@@ -1,29 +1,41 @@
 // The three matrix products of a training step (forward with fused bias + activation, dW = Xᵀ·dY, dX = dY·Wᵀ)
-// against the typed-array reference on odd shapes, with 1 and 2 threads; the thread count never changes a bit.
+// against the typed-array reference on odd shapes, in both instruction sets (SIMD128 and relaxed SIMD's fused
+// multiply-add), with 1 and 2 threads on every shape and 4 and 8 on some; the thread count never changes a bit.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACT_NONE, ACTIVATION_CODES, INIT, LAYOUT } from '../../../engine/backends/wasm/kernel-abi.ts';
+import { loadKernelModule } from '../../../engine/backends/wasm/module.ts';
 import type { KernelRuntime } from '../../../engine/backends/wasm/runtime.ts';
 import { activationForward } from '../../../engine/model/activations.ts';
 import { linearBackwardInput, linearBackwardParams, linearForward, matmul } from '../../../engine/model/linear.ts';
-import { bitsEqual, randomArray, relativeError, runtime } from './helpers.ts';
+import { bitsEqual, randomArray, relativeError, runtime, VARIANTS } from './helpers.ts';
 
 const SIZES = [1, 7, 33, 130];
 const SHAPES = SIZES.flatMap((n) => SIZES.flatMap((inputs) => SIZES.map((out) => [n, inputs, out] as const)));
 const TOL = 1e-5;
+const TEAMS = [1, 2, 4, 8];
+/** Shapes also run by the 4- and 8-thread teams: split by 8-column strips, by 4-row panels, and with edge tiles. */
+const WIDE_TEAM_SHAPES = new Set(['130,130,130', '130,7,130', '130,130,7', '33,130,33', '7,33,130']);
+const teamsFor = (n: number, inputs: number, out: number) => (WIDE_TEAM_SHAPES.has(`${n},${inputs},${out}`) ? 4 : 2);
 
-let rts: KernelRuntime[] = [];
-beforeAll(async () => {
-  rts = [await runtime(1), await runtime(2)];
-  expect(rts.map((rt) => rt.threads)).toEqual([1, 2]);
+test('Node validates relaxed SIMD once the host has set the flag, so it is the default variant', async () => {
+  const kernels = await loadKernelModule();
+  expect('unavailable' in kernels ? kernels.unavailable : kernels.variant).toBe('relaxed-simd');
 });
-afterAll(() => rts.forEach((rt) => rt.dispose()));
 
-/** Runs `fn` on both runtimes; returns their results (fresh copies). */
-function onBoth(fn: (rt: KernelRuntime) => Float32Array): [Float32Array, Float32Array] {
-  return [fn(rts[0]!), fn(rts[1]!)];
-}
+describe.each(VARIANTS)('wasm gemm (%s) vs reference', (variant) => {
+  let rts: KernelRuntime[] = [];
+  beforeAll(async () => {
+    rts = [];
+    for (const threads of TEAMS) rts.push(await runtime(threads, variant));
+    expect(rts.map((rt) => rt.threads)).toEqual(TEAMS);
+  });
+  afterAll(() => rts.forEach((rt) => rt.dispose()));
 
-describe('wasm gemm vs reference', () => {
+  /** Runs `fn` on the first `teams` runtimes (1, 2, 4, 8 threads); returns their results (fresh copies). */
+  function onTeams<T>(teams: number, fn: (rt: KernelRuntime) => T): T[] {
+    return rts.slice(0, teams).map(fn);
+  }
+
   test.each(SHAPES)('forward H = X·W + b, relu: n=%i in=%i out=%i', (n, inputs, out) => {
     const X = randomArray(n * inputs, 1);
     const W = randomArray(inputs * out, 2);
@@ -32,8 +44,7 @@ describe('wasm gemm vs reference', () => {
     const A = new Float32Array(n * out);
     linearForward(X, W, b, Z, n, inputs, out);
     activationForward('relu', Z, A, n * out);
-    const results = [0, 1].map((t) => {
-      const rt = rts[t]!;
+    const results = onTeams(teamsFor(n, inputs, out), (rt) => {
       const [x, w, bias] = [rt.upload(X), rt.upload(W), rt.upload(b)];
       const z = rt.heap.alloc(n * out * 4);
       const a = rt.heap.alloc(n * out * 4);
@@ -42,8 +53,10 @@ describe('wasm gemm vs reference', () => {
     });
     expect(relativeError(results[0]!.z, Z)).toBeLessThan(TOL);
     expect(relativeError(results[0]!.a, A)).toBeLessThan(TOL);
-    expect(bitsEqual(results[0]!.z, results[1]!.z)).toBe(true);
-    expect(bitsEqual(results[0]!.a, results[1]!.a)).toBe(true);
+    for (const r of results.slice(1)) {
+      expect(bitsEqual(results[0]!.z, r.z)).toBe(true);
+      expect(bitsEqual(results[0]!.a, r.a)).toBe(true);
+    }
   });
 
   test.each(SHAPES)('dW = Xᵀ·dY and db: n=%i in=%i out=%i', (n, inputs, out) => {
@@ -52,22 +65,23 @@ describe('wasm gemm vs reference', () => {
     const dW = new Float32Array(inputs * out);
     const db = new Float32Array(out);
     linearBackwardParams(X, dY, dW, db, n, inputs, out);
-    const [w1, w2] = onBoth((rt) => {
+    const teams = teamsFor(n, inputs, out);
+    const w = onTeams(teams, (rt) => {
       const [x, dy] = [rt.upload(X), rt.upload(dY)];
       const dw = rt.heap.alloc(inputs * out * 4);
       rt.gemm(LAYOUT.TN, inputs, out, n, x, inputs, dy, out, dw, out);
       return rt.heap.f32(dw, inputs * out).slice();
     });
-    const [b1, b2] = onBoth((rt) => {
+    const b = onTeams(teams, (rt) => {
       const dy = rt.upload(dY);
       const d = rt.heap.alloc(out * 4);
       rt.run('columnSums', [dy, d, n, out]);
       return rt.heap.f32(d, out).slice();
     });
-    expect(relativeError(w1, dW)).toBeLessThan(TOL);
-    expect(relativeError(b1, db)).toBeLessThan(TOL);
-    expect(bitsEqual(w1, w2)).toBe(true);
-    expect(bitsEqual(b1, b2)).toBe(true);
+    expect(relativeError(w[0]!, dW)).toBeLessThan(TOL);
+    expect(relativeError(b[0]!, db)).toBeLessThan(TOL);
+    for (const r of w.slice(1)) expect(bitsEqual(w[0]!, r)).toBe(true);
+    for (const r of b.slice(1)) expect(bitsEqual(b[0]!, r)).toBe(true);
   });
 
   test.each(SHAPES)('dX = dY·Wᵀ: n=%i in=%i out=%i', (n, inputs, out) => {
@@ -75,14 +89,14 @@ describe('wasm gemm vs reference', () => {
     const W = randomArray(inputs * out, 7);
     const dX = new Float32Array(n * inputs);
     linearBackwardInput(dY, W, dX, n, inputs, out);
-    const [r1, r2] = onBoth((rt) => {
+    const results = onTeams(teamsFor(n, inputs, out), (rt) => {
       const [dy, w] = [rt.upload(dY), rt.upload(W)];
       const dx = rt.heap.alloc(n * inputs * 4);
       rt.gemm(LAYOUT.NT, n, inputs, out, dy, out, w, out, dx, inputs);
       return rt.heap.f32(dx, n * inputs).slice();
     });
-    expect(relativeError(r1, dX)).toBeLessThan(TOL);
-    expect(bitsEqual(r1, r2)).toBe(true);
+    expect(relativeError(results[0]!, dX)).toBeLessThan(TOL);
+    for (const r of results.slice(1)) expect(bitsEqual(results[0]!, r)).toBe(true);
   });
 
   test('square products across K blocks (k > 256) and column blocks (n > 512), accumulating into C', () => {
@@ -93,12 +107,12 @@ describe('wasm gemm vs reference', () => {
     const expected = new Float32Array(m * n);
     matmul(A, B, expected, m, k, n);
     for (let i = 0; i < expected.length; i++) expected[i]! += C0[i]!;
-    const [r1, r2] = onBoth((rt) => {
+    const results = onTeams(TEAMS.length, (rt) => {
       const [a, b, c] = [rt.upload(A), rt.upload(B), rt.upload(C0)];
       rt.gemm(LAYOUT.NN, m, n, k, a, k, b, n, c, n, INIT.LOAD, 0, ACT_NONE, 0);
       return rt.heap.f32(c, m * n).slice();
     });
-    expect(relativeError(r1, expected)).toBeLessThan(TOL);
-    expect(bitsEqual(r1, r2)).toBe(true);
+    expect(relativeError(results[0]!, expected)).toBeLessThan(TOL);
+    for (const r of results.slice(1)) expect(bitsEqual(results[0]!, r)).toBe(true);
   });
 });

@@ -1,12 +1,16 @@
-// Shared by the wasm kernel tests: a runtime with 1 or 2 threads, seeded random arrays, and the comparison rule.
+// Shared by the wasm kernel tests: a runtime with 1 to 8 threads in either instruction set (SIMD128 or relaxed SIMD),
+// seeded random arrays, and the comparison rule.
 import '../../../engine/host/node/kernel-threads.ts';
-import { loadKernelModule } from '../../../engine/backends/wasm/module.ts';
+import { loadKernelModule, type KernelVariant } from '../../../engine/backends/wasm/module.ts';
 import { KernelRuntime } from '../../../engine/backends/wasm/runtime.ts';
 import { Rng } from '../../../engine/rng.ts';
 
-/** Splits every kernel, however small, so 1- and 2-thread results can be compared bit for bit. */
-export async function runtime(threads: number): Promise<KernelRuntime> {
-  const kernels = await loadKernelModule();
+/** Both instruction sets: Node 20 validates relaxed SIMD once kernel-threads.ts (wasm-features.ts) set V8's flag. */
+export const VARIANTS: KernelVariant[] = ['simd', 'relaxed-simd'];
+
+/** Splits every kernel, however small, so results of any thread count can be compared bit for bit. */
+export async function runtime(threads: number, variant?: KernelVariant): Promise<KernelRuntime> {
+  const kernels = await loadKernelModule(variant);
   if ('unavailable' in kernels) throw new Error(kernels.unavailable);
   return KernelRuntime.create(kernels, threads, 0);
 }
