@@ -20,10 +20,19 @@ export const QUEUE_USAGE = `mlpw sweep … --queue redis://[:PASSWORD@]HOST[:POR
 mlpw sweep --attach SWEEP --queue URL [--db FILE]   collect a queued sweep again (its coordinator was stopped)`;
 
 /** --queue with a local-only option is a usage error before anything is stored; a bad URL too. */
-export function checkQueueFlags(values: { queue?: string; attach?: string; method?: string }): void {
+export function checkQueueFlags(values: {
+  queue?: string;
+  attach?: string;
+  method?: string;
+  'early-stop'?: string;
+  'time-budget'?: string;
+}): void {
   if (values.attach !== undefined && !values.queue) throw new UsageError('--attach needs --queue URL');
   if (!values.queue) return;
   redisOptions(values.queue);
+  for (const flag of ['early-stop', 'time-budget'] as const)
+    if (values[flag] !== undefined)
+      throw new UsageError(`--queue: --${flag} stops trials from this process, which a queued sweep cannot yet do`);
   if (values.method === 'bayes')
     throw new UsageError('--queue: --method bayes proposes each point from finished runs; use grid or random');
 }
