@@ -120,7 +120,7 @@ function remembered(column: Column, listing: Listing): Column {
   };
 }
 
-const WARM_CHUNK = 250;
+const WARM_CHUNK = 100;
 /**
  * The store's first table: every run's config parsed (the store keeps it) and flattened (insight keeps it), WARM_CHUNK
  * runs at a time with a turn of the event loop between, so the page's other calls (the first page, a sort) are answered
