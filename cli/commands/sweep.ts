@@ -73,12 +73,13 @@ function trialScore(s: RunSummary | null): number | null {
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** "90s", "10m", "1.5h", "500ms" or plain seconds, in milliseconds. */
-export function parseDuration(text: string): number {
+/** "90s", "10m", "1.5h", "500ms" or plain seconds, in milliseconds; "none" (a resumed sweep without its budget): null. */
+export function parseDuration(text: string): number | null {
+  if (text.trim() === 'none') return null;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
   const ms = m ? Number(m[1]) * UNITS[m[2] ?? 's']! : NaN;
   if (!(ms > 0) || !Number.isFinite(ms))
-    throw new UsageError(`--time-budget: expected a duration such as 90s, 10m or 1h, got "${text}"`);
+    throw new UsageError(`--time-budget: expected a duration such as 90s, 10m or 1h (or none), got "${text}"`);
   return Math.round(ms);
 }
 
@@ -151,8 +152,7 @@ async function execute(
   const stopBeating = keepAlive(store);
   let outcomes: SweepOutcome[];
   try {
-    if (out.queue)
-      outcomes = await runQueuedSweep(store, out.queue, sweepId, jobs, ctx, { quiet, line: outcomeLine });
+    if (out.queue) outcomes = await runQueuedSweep(store, out.queue, sweepId, jobs, ctx, { quiet, line: outcomeLine });
     else if (plan.method !== 'bayes') outcomes = await runSweep(store, jobs, plan.parallel, onDone, options);
     else {
       // TPE sees the finished trials only; each run is recorded as it is proposed. Trials to rerun go first.
@@ -319,7 +319,7 @@ export const sweep: Command = {
   summary: 'train one run per point of a hyperparameter grid, or N runs of a random or Bayesian search',
   usage: `mlpw sweep [--config FILE] [config flags as for train] --grid KEY=V1,V2,… [--grid …] [--parallel N] [--experiment NAME] [--json] [--db FILE]
 mlpw sweep [config flags] --method random|bayes --trials N --param KEY=DIST [--param …] [--sweep-seed S] [--parallel N] …
-mlpw sweep … [--early-stop asha|hyperband[:metric=val_loss,min=1,eta=3,brackets=B]] [--time-budget 90s|10m|1h]
+mlpw sweep … [--early-stop asha|hyperband[:metric=val_loss,min=1,eta=3,brackets=B]] [--time-budget 90s|10m|1h|none]
 mlpw sweep --resume SWEEP_ID [--parallel N] [--time-budget D] [--json] [--db FILE]
   KEY is a config path (optimizer.lr, batchSize, model.layers, model.layers.activation, …); layer lists are
   written with x: --grid model.layers=16,16x16,64x64 (keeping the base activation). Every point is checked first.
@@ -332,7 +332,7 @@ mlpw sweep --resume SWEEP_ID [--parallel N] [--time-budget D] [--json] [--db FIL
   if its metric (val_loss, val_acc, train_loss or train_acc; default val_loss) is among the best 1/eta so far
   there (at least one), else it stops, recorded completed and stopped early with its rung. hyperband: several
   such brackets (first rung min·eta^s), trials dealt round-robin. --time-budget: no trial starts after it (those
-  running finish). --resume: a sweep whose CLI was killed keeps its finished trials, reruns the interrupted ones
+  running finish; none: no limit). --resume: a sweep whose CLI was killed keeps its finished trials, reruns the interrupted ones
   and runs the rest (bayes: proposed from the stored seed and the finished trials).
 ${QUEUE_USAGE}`,
   async run(argv, ctx) {
