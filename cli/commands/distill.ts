@@ -1,6 +1,7 @@
 // `mlpw distill TEACHER_RUN --layers 64`: a student trained on a teacher run's logits (issue 19), recorded as a normal
 // run whose config names its teacher (config.distill); --baseline also trains the same student from the labels alone.
-import { DISTILL_LOSSES, type ExperimentConfigInput } from '../../engine/config.ts';
+import { DISTILL_LOSSES } from '../../engine/config.ts';
+import { fromLabels, studentConfigInput } from '../../engine/distill-config.ts';
 import { numberFlag, parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { CONFIG_FLAGS, configFromFlags } from '../config-flags.ts';
@@ -78,20 +79,11 @@ export const distill: Command = {
         throw new UsageError(
           `--loss: soft needs a classification teacher; run ${teacher.id} is a regression on "${teacher.dataset}" (use --loss mimic)`,
         );
-      const { distill: _d, name: _n, ...kept } = teacher.config;
-      const base: ExperimentConfigInput = {
-        ...kept,
-        model: {
-          ...kept.model,
-          layers: kept.model.layers.map((l) => ({ units: l.units, activation: l.activation })),
-        },
-        distill: {
-          teacher: teacher.id,
-          loss,
-          ...(temperature !== undefined ? { temperature } : {}),
-          ...(alpha !== undefined ? { alpha } : {}),
-        },
-      };
+      const base = studentConfigInput(teacher, {
+        loss,
+        ...(temperature !== undefined ? { temperature } : {}),
+        ...(alpha !== undefined ? { alpha } : {}),
+      });
       // --loss here is the distillation loss, not the config's: only the student's own flags go to configFromFlags.
       const { loss: _l, temperature: _t, alpha: _a, ...studentFlags } = values;
       const student = configFromFlags(studentFlags, base);
@@ -99,8 +91,7 @@ export const distill: Command = {
       const opts = { json: values.json === true, quiet: values.quiet === true, experiment };
       const code = await trainRecorded(store, student, ctx, opts);
       if (!values.baseline || code !== 0) return code;
-      const { distill: _s, ...fromLabels } = student;
-      return trainRecorded(store, fromLabels, ctx, opts);
+      return trainRecorded(store, fromLabels(student), ctx, opts);
     });
   },
 };

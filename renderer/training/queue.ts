@@ -12,6 +12,7 @@ import { boundaryOf, datasetOf, pointsOf, type Boundary, type Points } from '../
 import { importedStream, isImported, loadImported } from '../datasets/imported.ts';
 import { startEngineRun, type EngineRun } from './engine-run.ts';
 import { createRunWriter, type RunWriter } from './run-writer.ts';
+import { teacherSnapshot } from '../runs/distill-teacher.ts';
 import { coalesceToFrame } from './frame.ts';
 import { throttle } from './throttle.ts';
 
@@ -221,6 +222,8 @@ export function createTrainingQueue(api: WorkbenchApi) {
     const drawBoundary = throttle((snapshot: ModelSnapshot) => !live.paused && boundaryFrom(snapshot), 400);
     const stream = imported ? importedStream(api, name) : undefined;
     if (stream) live.loading = { rows: 0, total: stream.header.n };
+    // A student (config.distill) takes its teacher's best checkpoint to the worker; a missing one fails the item here.
+    const teacher = await teacherSnapshot(api, item.config);
     engine = startEngineRun(
       item.config,
       {
@@ -271,6 +274,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
       },
       {
         dataset: stream,
+        teacher,
         paused: state.startPaused,
         epochsPerSecond: state.speed,
         beforeStart: async () => {
