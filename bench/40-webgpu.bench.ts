@@ -1,4 +1,4 @@
-// Our WebGPU training against TensorFlow.js's `webgpu` backend, in headless Chromium on the same adapter and the
+// Our WebGPU training against TensorFlow.js's `webgpu` backend and jax-js's `webgpu` device, in headless Chromium on the same adapter and the
 // same data, initial weights and batch order. Vite's dev server serves a page built from the virtual module below;
 // playwright-core drives Debian's Chromium. On a software adapter (SwiftShader here) the reference workload's
 // 10,240 samples would take minutes per epoch, so the sample count is scaled down (the network, batch and optimizer
@@ -19,6 +19,9 @@ const ENTRY_ID = 'virtual:webgpu-bench';
 const ENTRY = /* js */ `
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import * as jax from '@jax-js/jax';
+import { jaxTrain } from '/bench/peers/jax-train.ts';
+import { referenceJob } from '/bench/peers/jobs.ts';
 import { findAdapter, requestTrainingDevice } from '/engine/backends/webgpu/adapter.ts';
 import { WebGpuBackend } from '/engine/backends/webgpu/backend.ts';
 import { prepareData } from '/engine/data/prepare.ts';
@@ -104,11 +107,31 @@ async function tfjs({ data, config, weights, orders }) {
   return { samplesPerSec: median(rates), losses, adapter: info ? { vendor: info.vendor, architecture: info.architecture } : null };
 }
 
+// jax-js on its own device (it asks for a high-performance adapter: the only one here, SwiftShader's), the same job.
+async function jaxjs(samples) {
+  try {
+    const devices = await jax.init('webgpu');
+    if (!devices.includes('webgpu')) return { unavailable: 'jax-js started no webgpu device (' + devices.join(', ') + ')' };
+    jax.defaultDevice('webgpu');
+    const job = referenceJob(${TIMED_EPOCHS + 1}, samples);
+    const r = await jaxTrain(jax, job, job.orders.length);
+    const info = jax.getWebGPUDevice().adapterInfo;
+    return {
+      samplesPerSec: median(r.epochSeconds.slice(1).map((s) => samples / s)),
+      losses: r.epochLosses,
+      adapter: info ? { vendor: info.vendor, architecture: info.architecture } : null,
+    };
+  } catch (error) {
+    return { unavailable: String(error && error.message || error).slice(0, 200) };
+  }
+}
+
 window.runBench = async (samples) => {
   const s = setup(samples);
   const mine = await ours(s);
   const theirs = await tfjs(s);
-  return { mine, theirs };
+  const jaxSide = await jaxjs(samples);
+  return { mine, theirs, jax: jaxSide };
 };
 window.benchReady = true;
 `;
@@ -142,7 +165,10 @@ export async function run(): Promise<void> {
     logLevel: 'error',
     cacheDir: 'node_modules/.vite/bench-webgpu',
     server: { host: '127.0.0.1', port: 5273 },
-    optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', 'zod'], entries: [] },
+    optimizeDeps: {
+      include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@jax-js/jax', 'zod'],
+      entries: [],
+    },
     plugins: [benchPage()],
   });
   await server.listen();
@@ -163,7 +189,7 @@ export async function run(): Promise<void> {
     const result = (await page.evaluate(
       (n) => (globalThis as unknown as { runBench(n: number): Promise<unknown> }).runBench(n),
       samples,
-    )) as { mine: Side; theirs: Side };
+    )) as { mine: Side; theirs: Side; jax: Side | { unavailable: string } };
     const { mine, theirs } = result;
     const a = mine.adapter!;
     console.log(
@@ -181,6 +207,17 @@ export async function run(): Promise<void> {
     console.log(
       `  epoch losses  mlpw ${mine.losses.map((l) => l.toFixed(4)).join(' ')} | tfjs ${theirs.losses.map((l) => l.toFixed(4)).join(' ')}`,
     );
+    const jaxSide = result.jax;
+    if ('unavailable' in jaxSide) console.log(`  jax-js webgpu skipped: ${jaxSide.unavailable}`);
+    else {
+      console.log(
+        `  jax-js webgpu 0.1.25             ${jaxSide.samplesPerSec.toFixed(0).padStart(8)} samples/s  (adapter ${jaxSide.adapter?.vendor ?? '?'}/${jaxSide.adapter?.architecture ?? '?'})`,
+      );
+      console.log(
+        `  ratio mlpw / jax-js              ${(mine.samplesPerSec / jaxSide.samplesPerSec).toFixed(2).padStart(8)}×`,
+      );
+      console.log(`  epoch losses  jax-js ${jaxSide.losses.map((l) => l.toFixed(4)).join(' ')}`);
+    }
   } finally {
     await browser.close();
     await server.close();

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../../engine/host/node/kernel-threads.ts';
 import { CpuBackend } from '../../engine/backends/cpu/backend.ts';
 import { createWasmBackend } from '../../engine/backends/wasm/provider.ts';
-import { jaxTrain, loadJax } from '../../bench/peers/jax-peer.ts';
+import { loadJax } from '../../bench/peers/jax-peer.ts';
+import { jaxTrain } from '../../bench/peers/jax-train.ts';
 import { oursEpochs, oursStepLosses, referenceJob, spiralJob, type PeerJob } from '../../bench/peers/jobs.ts';
 import { findTorchPython, TorchPeer, writeJob } from '../../bench/peers/torch-peer.ts';
 
@@ -75,7 +76,7 @@ describe('jax-js peer (wasm device)', () => {
   it('matches our loss at each of the first 4 steps of the reference workload (SGD)', async () => {
     const jax = await loadJax();
     if (!jax.ok) throw new Error(`jax-js did not start: ${jax.reason}`);
-    const theirs = await jaxTrain(jax, reference, 1, 4);
+    const theirs = await jaxTrain(jax.jax, reference, 1, 4);
     expectSameTrajectory(theirs.stepLosses, await wasmStepLosses(reference, 4));
   }, 240_000);
 });
