@@ -17,6 +17,7 @@ import { rerun } from './commands/rerun.ts';
 import { merge } from './commands/merge.ts';
 import { study } from './commands/study.ts';
 import { sweep } from './commands/sweep.ts';
+import { sweeps } from './commands/sweeps.ts';
 import { agent } from './commands/agent.ts';
 import { cv } from './commands/cv.ts';
 import { distill } from './commands/distill.ts';
@@ -28,6 +29,7 @@ import { EXIT_FAILED, EXIT_USAGE, isUserError } from './errors.ts';
 export const COMMANDS: Command[] = [
   train,
   sweep,
+  sweeps,
   agent,
   study,
   cv,
