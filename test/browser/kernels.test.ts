@@ -12,6 +12,7 @@ import { optimizerStep, type OptimizerConfig } from '../../engine/model/optimize
 import { hashUniform, Rng } from '../../engine/rng.ts';
 import { SQUARES_GROUPS } from '../../engine/backends/webgpu/kernels/sum-of-squares.ts';
 import { relativeError, runProgram } from './gpu-harness.ts';
+import { distillCases } from './distill-kernel-cases.ts';
 
 const TOLERANCE = 1e-4;
 
@@ -354,7 +355,7 @@ function optimizerCases(): Case[] {
   return cases;
 }
 
-const CASES: Case[] = [...matmulCases(), ...elementwiseCases(), ...lossCases(), ...optimizerCases()];
+const CASES: Case[] = [...matmulCases(), ...elementwiseCases(), ...lossCases(), ...distillCases(), ...optimizerCases()];
 
 describe('WebGPU kernels match the CPU reference', () => {
   it('covers every registered kernel', () => {

@@ -92,6 +92,8 @@ export class WebGpuBackend implements TrainingBackend {
     this.gradNormSums = weights.map(() => 0);
     this.gradNormBatches = 0;
     this.train = this.uploadSplit('train', data.train);
+    // A distilled student: the teacher's logits of the training rows stay on the GPU beside them.
+    if (spec.distill) this.train.teacher = this.ctx.upload('train teacher logits', spec.distill.logits);
     this.val = this.uploadSplit('val', data.val);
     const rows = Math.max(data.train.n, data.val.n, 1);
     this.evalRows = Math.min(EVAL_CHUNK, rows);
@@ -213,7 +215,7 @@ export class WebGpuBackend implements TrainingBackend {
       this.recipe(`train:${rows}`, () => [
         ...passes.gather(rows, this.order, this.train),
         ...passes.forward(rows, true),
-        ...passes.head(rows, true),
+        ...passes.head(rows, true, true),
         ...passes.backward(rows),
         ...passes.gradientSquares(),
         ...passes.update(),

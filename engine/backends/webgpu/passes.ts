@@ -20,6 +20,8 @@ export interface GpuSplit {
   x: GPUBuffer;
   /** labels (u32) or targets (f32), per row. */
   t: GPUBuffer;
+  /** a distilled student's training split: the teacher's logits, rows × k */
+  teacher?: GPUBuffer;
 }
 
 export class Passes {
@@ -51,6 +53,9 @@ export class Passes {
         split.t,
         this.ws.t,
       ]),
+      ...(split.teacher && this.ws.teacher
+        ? [this.plan(KERNELS.gather({ rows, width: this.k, type: 'f32' }), [order, split.teacher, this.ws.teacher])]
+        : []),
     ];
   }
 
@@ -86,8 +91,9 @@ export class Passes {
     return out;
   }
 
-  /** Head output P; with `loss`, also dZ and the batch's [loss sum, correct] in its sums slot. */
-  head(rows: number, loss: boolean): Planned[] {
+  /** Head output P; with `loss`, also dZ and the batch's [loss sum, correct] in its sums slot; with `teacher`
+   *  (a distilled student's training batch), the teacher's term mixed into both before the sums. */
+  head(rows: number, loss: boolean, teacher = false): Planned[] {
     const last = this.ws.layers[this.ws.layers.length - 1]!;
     const targets = this.labels ? 'labels' : 'values';
     const program = KERNELS.loss({
@@ -98,8 +104,26 @@ export class Passes {
       k: this.k,
     });
     if (!loss) return [this.plan(program, [last.Z, this.ws.P])];
+    const d = this.spec.distill;
+    const distill =
+      teacher && d && this.ws.teacher
+        ? [
+            this.plan(
+              KERNELS.distill({
+                loss: d.loss,
+                temperature: d.temperature,
+                alpha: d.alpha,
+                head: this.spec.head,
+                rows,
+                k: this.k,
+              }),
+              [last.Z, this.ws.teacher, this.ws.dZ, this.ws.stats],
+            ),
+          ]
+        : [];
     return [
       this.plan(program, [last.Z, this.ws.P, this.ws.t, this.ws.dZ, this.ws.stats]),
+      ...distill,
       this.plan(KERNELS.reduceSums({ rows }), [this.ws.stats, this.ws.sums]),
     ];
   }

@@ -31,6 +31,8 @@ export class Workspace {
   readonly gradPartials: GPUBuffer;
   /** slots × layers: Σ dW² of each layer in each batch of an epoch (‖dW‖₂² per batch). */
   readonly gradSquares: GPUBuffer;
+  /** a distilled student's batch of teacher logits (rows × k); null otherwise. */
+  readonly teacher: GPUBuffer | null;
 
   constructor(
     ctx: GpuContext,
@@ -59,5 +61,6 @@ export class Workspace {
     this.sums = ctx.storage('sums', slots * 8);
     this.gradPartials = ctx.storage('dW² partials', spec.layers.length * SQUARES_GROUPS * 4);
     this.gradSquares = ctx.storage('dW² per batch', slots * spec.layers.length * 4);
+    this.teacher = spec.distill ? ctx.storage('teacher logits batch', rows * k * 4) : null;
   }
 }

@@ -2,6 +2,7 @@
 // (test/browser/kernels.test.ts) runs each of them against the CPU reference.
 import { activationBackwardProgram } from './activation-backward.ts';
 import { columnSumProgram } from './column-sum.ts';
+import { distillProgram } from './distill.ts';
 import { dropoutProgram } from './dropout.ts';
 import { gatherProgram } from './gather.ts';
 import { lossProgram } from './loss.ts';
@@ -17,6 +18,7 @@ export const KERNELS = {
   columnSum: columnSumProgram,
   gather: gatherProgram,
   loss: lossProgram,
+  distill: distillProgram,
   reduceSums: reduceSumsProgram,
   optimizer: optimizerProgram,
   sumOfSquares: sumOfSquaresProgram,
