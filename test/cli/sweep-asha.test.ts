@@ -84,6 +84,27 @@ describe('sweep --early-stop asha', () => {
     }
   });
 
+  it('hyperband in two parallel workers: each bracket judged at its own rungs only, the last never stopped', async () => {
+    const out = await sweep(tmp.file('h.db'), '--early-stop', 'hyperband:min=1,eta=3', '--parallel', '2');
+    const store = new RunStore(tmp.file('h.db'), { readonly: true });
+    try {
+      expect(store.getSweep(out.sweepId).pruner).toMatchObject({ kind: 'hyperband', brackets: 3 });
+      const trials = store.sweepTrials(out.sweepId);
+      // Brackets by trial mod 3: rungs [1, 3], [3], [] of 9 epochs.
+      const rungs = [[1, 3], [3], []];
+      for (const t of trials) {
+        const own = rungs[t.trial! % 3]!;
+        expect(t.status).toBe('completed');
+        expect([...own, 9]).toContain(t.epochsDone);
+        expect(t.stoppedRung).toBe(t.epochsDone === 9 ? null : own.indexOf(t.epochsDone));
+        expect(t.stoppedEarly).toBe(t.epochsDone < 9);
+      }
+      expect(out.stoppedEarly).toBe(trials.filter((t) => t.stoppedRung !== null).length);
+    } finally {
+      store.close();
+    }
+  });
+
   it('prints the schedule and each stop; bad --early-stop texts exit 2 storing nothing', async () => {
     const db = tmp.file('c.db');
     const bad = [
