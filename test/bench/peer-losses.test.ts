@@ -1,82 +1,63 @@
-// The bench's peers train exactly our job: from the weights, data and batch order exported by bench/peers/jobs.ts,
+// The bench's peers train exactly our job: from the weights, data and batch order that bench/peers/jobs.ts exports,
 // PyTorch (bench/peers/torch_peer.py) and jax-js reach the same loss as our engine at every one of the first steps,
-// to float32 rounding. PyTorch is optional (CI has none): its tests are skipped, with the reason in their title,
-// where no Python with torch is found (MLPW_BENCH_PYTHON, else python3); jax-js is a devDependency and always runs.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import '../../engine/host/node/kernel-threads.ts';
-import { CpuBackend } from '../../engine/backends/cpu/backend.ts';
-import { createWasmBackend } from '../../engine/backends/wasm/provider.ts';
-import { loadJax } from '../../bench/peers/jax-peer.ts';
-import { jaxTrain } from '../../bench/peers/jax-train.ts';
-import { oursEpochs, oursStepLosses, referenceJob, spiralJob, type PeerJob } from '../../bench/peers/jobs.ts';
-import { findTorchPython, TorchPeer, writeJob } from '../../bench/peers/torch-peer.ts';
+// to float32 rounding. bench/peers/trajectories.ts computes them as a command (bench/ imports test/, so test/ runs it
+// rather than importing it). PyTorch is optional (CI has none): its tests are skipped, with the reason, where no
+// Python with torch is found (MLPW_BENCH_PYTHON, else python3); jax-js is a devDependency and always runs.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
-const found = findTorchPython();
-const dir = mkdtempSync(join(os.tmpdir(), 'mlpw-peer-losses-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const losses = z.array(z.number());
+const Trajectories = z.object({
+  ours: z.object({ referenceWasm: losses, referenceJs: losses, spiralWasm: losses, spiralEpochsJs: losses }),
+  jax: z.union([z.object({ reference: losses }), z.object({ skipped: z.string() })]),
+  torch: z.union([
+    z.object({ torch: z.string(), reference: losses, spiral: losses, spiralEpochs: losses }),
+    z.object({ skipped: z.string() }),
+  ]),
+});
 
 /** |a − b| within float32 rounding accumulated over a few steps: relative 1e-5 (observed ≈ 1e-7). */
 function expectSameTrajectory(theirs: number[], ours: number[]): void {
-  expect(theirs).toHaveLength(ours.length);
+  expect(theirs.length).toBeGreaterThan(0);
   theirs.forEach((t, i) => {
     const tolerance = 1e-5 * Math.abs(ours[i]!) + 1e-7;
     expect(Math.abs(t - ours[i]!), `step ${i}: peer ${t}, ours ${ours[i]}`).toBeLessThanOrEqual(tolerance);
   });
 }
 
-async function wasmStepLosses(job: PeerJob, steps: number): Promise<number[]> {
-  const made = await createWasmBackend(1, 0);
-  if ('unavailable' in made) throw new Error(made.unavailable);
-  try {
-    return await oursStepLosses(made.backend, job, steps);
-  } finally {
-    made.backend.dispose();
-  }
-}
+let got: z.infer<typeof Trajectories>;
+beforeAll(async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/peers/trajectories.ts'], {
+    cwd: root,
+    timeout: 480_000,
+  });
+  got = Trajectories.parse(JSON.parse(stdout));
+}, 500_000);
 
-// A quarter of the reference rows keeps the 784-512-256-10 net but makes each step cheap; 6 steps of batch 256.
-const reference = referenceJob(2, 2048);
-// The spiral small net with Adam: 16 steps are the whole first epoch (500 rows, batch 32, a short last batch).
-const spiral = spiralJob(2);
+describe('PyTorch peer, same weights and batches (skipped where no Python has torch)', () => {
+  it('matches our loss at each of the first 6 steps of the reference workload (SGD)', (ctx) => {
+    if ('skipped' in got.torch) return ctx.skip(got.torch.skipped);
+    expect(got.torch.reference).toHaveLength(6);
+    expectSameTrajectory(got.torch.reference, got.ours.referenceWasm);
+    expectSameTrajectory(got.torch.reference, got.ours.referenceJs);
+  });
 
-describe(`PyTorch peer${'reason' in found ? ` (skipped: ${found.reason})` : ''}`, () => {
-  const skip = !('python' in found);
-  let peer: TorchPeer | null = null;
-  afterAll(() => peer?.close());
-  const start = async () => (peer ??= await TorchPeer.start((found as { python: string }).python));
-
-  it.skipIf(skip)(
-    'matches our loss at each of the first 6 steps of the reference workload (SGD)',
-    async () => {
-      const torch = await start();
-      const theirs = await torch.train(writeJob(join(dir, 'reference'), reference), 1, 1, 6);
-      expectSameTrajectory(theirs.stepLosses, await wasmStepLosses(reference, 6));
-      expectSameTrajectory(theirs.stepLosses, await oursStepLosses(new CpuBackend('float32'), reference, 6));
-    },
-    240_000,
-  );
-
-  it.skipIf(skip)(
-    'matches our loss at each step of the spiral net’s first epoch and per epoch (Adam)',
-    async () => {
-      const torch = await start();
-      const job = writeJob(join(dir, 'spiral'), spiral);
-      const theirs = await torch.train(job, 1, 2, 16);
-      expectSameTrajectory(theirs.stepLosses, await wasmStepLosses(spiral, 16));
-      expectSameTrajectory(theirs.epochLosses, (await oursEpochs(new CpuBackend('float32'), spiral, 2)).epochLosses);
-    },
-    240_000,
-  );
+  it('matches our loss at each step of the spiral net’s first epoch and per epoch (tanh, Adam)', (ctx) => {
+    if ('skipped' in got.torch) return ctx.skip(got.torch.skipped);
+    expect(got.torch.spiral).toHaveLength(16);
+    expectSameTrajectory(got.torch.spiral, got.ours.spiralWasm);
+    expectSameTrajectory(got.torch.spiralEpochs, got.ours.spiralEpochsJs);
+  });
 });
 
 describe('jax-js peer (wasm device)', () => {
-  it('matches our loss at each of the first 4 steps of the reference workload (SGD)', async () => {
-    const jax = await loadJax();
-    if (!jax.ok) throw new Error(`jax-js did not start: ${jax.reason}`);
-    const theirs = await jaxTrain(jax.jax, reference, 1, 4);
-    expectSameTrajectory(theirs.stepLosses, await wasmStepLosses(reference, 4));
-  }, 240_000);
+  it('matches our loss at each of the first 4 steps of the reference workload (SGD)', () => {
+    if ('skipped' in got.jax) throw new Error(`jax-js did not start: ${got.jax.skipped}`);
+    expect(got.jax.reference).toHaveLength(4);
+    expectSameTrajectory(got.jax.reference, got.ours.referenceWasm);
+  });
 });
