@@ -1,11 +1,10 @@
-// Random and Bayesian (TPE) sweeps for the app's window queue, stored as `mlpw sweep --method` stores them: each key's
-// grid entry carries `search: {method, dist, trials, seed}`. Random records all N queued runs at once; bayes records
-// one at a time, the next proposed from the finished ones by replaying TPE from the sweep seed over the runs in the
-// order they were made, so the same seed and results propose the same points as `mlpw sweep --method bayes
-// --parallel 1`, and a window that closed mid-sweep carries on where the store says it is.
-import { z } from 'zod';
+// Random and Bayesian (TPE) sweeps for the app's window queue, stored as `mlpw sweep --method` stores them (the
+// sweep's method, space, seed and trials; each key's grid entry with `search: {method, dist, trials, seed}`; each
+// run's trial number). Random records all N queued runs at once; bayes one at a time, the next proposed from the
+// finished ones by replaying TPE from the sweep seed over the trials in order, so the same seed and results propose
+// the same points as `mlpw sweep --method bayes --parallel 1`, and a window that closed mid-sweep carries on.
 import type { RunStore } from '../db/run-store.ts';
-import type { RunRecord, SweepRecord } from '../db/types.ts';
+import type { SweepRecord, SweepTrialRun } from '../db/types.ts';
 import type { ExperimentConfig } from '../engine/config.ts';
 import {
   flattenConfig,
@@ -27,31 +26,14 @@ import type { ApiHandlers } from './workbench-api.ts';
 
 type SearchHandlers = Pick<ApiHandlers, 'createSearchSweep' | 'nextSearchRun'>;
 
-/** The search a sweep's grid records (the CLI's shape); a grid sweep's axes have none. */
-const StoredSearch = z.object({
-  method: z.enum(['random', 'bayes']),
-  dist: z.string(),
-  trials: z.number().int().positive(),
-  seed: z.number().int(),
-});
-
-export interface SweepSearch {
-  method: 'random' | 'bayes';
-  trials: number;
-  seed: number;
-  params: SearchParam[];
-}
-
-/** The sweep's search, or null for a grid sweep. */
-export function searchOf(sweep: SweepRecord): SweepSearch | null {
-  const specs = sweep.grid.map((a) => StoredSearch.safeParse((a as { search?: unknown }).search));
-  if (specs.length === 0 || !specs.every((s) => s.success)) return null;
-  const first = specs[0]!.data!;
+/** The sweep's search (migration 005's columns), or null for a grid sweep. */
+export function searchOf(sweep: SweepRecord): SearchPlan | null {
+  if (sweep.method === 'grid' || !sweep.space || sweep.sweepSeed === null || sweep.trials === null) return null;
   return {
-    method: first.method,
-    trials: first.trials,
-    seed: first.seed,
-    params: sweep.grid.map((a, i) => parseParamFlag(`${a.key}=${specs[i]!.data!.dist}`)),
+    method: sweep.method,
+    trials: sweep.trials,
+    seed: sweep.sweepSeed,
+    params: sweep.space.map((p) => parseParamFlag(`${p.key}=${p.dist}`)),
   };
 }
 
@@ -79,28 +61,33 @@ function valuesOf(params: readonly SearchParam[], config: ExperimentConfig): unk
   });
 }
 
-/** The metric TPE minimises, as the CLI's: best validation loss, else the training loss; none for a failed run. */
-export function trialScore(run: RunRecord): number | null {
-  if (run.status === 'failed' || run.status === 'diverged' || run.status === 'interrupted') return null;
-  return run.bestValLoss ?? run.finalTrainLoss ?? null;
+/** The metric TPE minimises, as the CLI scores a trial: its best val_loss, else the best epoch's train_loss; none
+ *  for a failed or diverged run. */
+function trialScore(store: RunStore, run: SweepTrialRun): number | null {
+  if (run.status === 'failed' || run.status === 'diverged') return null;
+  if (run.bestValLoss !== null) return run.bestValLoss;
+  if (run.bestEpoch === null) return null;
+  return store.getEpochs(run.runId).find((e) => e.epoch === run.bestEpoch)?.trainLoss ?? null;
 }
 
-/** The sweep's runs in the order they were proposed. */
-function proposalOrder(runs: RunRecord[]): RunRecord[] {
-  return [...runs].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+/** Each trial's latest run, in trial order (a trial rerun after an interruption has two runs, oldest first). */
+function latestPerTrial(runs: readonly SweepTrialRun[]): SweepTrialRun[] {
+  const latest = new Map<number, SweepTrialRun>();
+  runs.forEach((r, i) => latest.set(r.trial ?? i, r));
+  return [...latest].sort(([a], [b]) => a - b).map(([, r]) => r);
 }
 
 /** TPE's next point after `finished` (proposal k saw runs 0..k−1): the rng replays every earlier proposal first. */
-export function nextBayesPoint(search: SweepSearch, finished: readonly TpeTrial[]): Assignments {
+export function nextBayesPoint(search: SearchPlan, finished: readonly TpeTrial[]): Assignments {
   const rng = new Rng(search.seed);
   for (let k = 0; k < finished.length; k++) tpePropose(search.params, finished.slice(0, k), rng);
   return tpePropose(search.params, finished, rng);
 }
 
 export function createSearchHandlers(store: RunStore): SearchHandlers {
-  const queue = (config: ExperimentConfig, sweepId: string, experiment: string | undefined): string => {
+  const queue = (config: ExperimentConfig, sweepId: string, trial: number, experiment?: string): string => {
     const runConfig = store.datasets.runConfig(config);
-    const id = store.createRun(runConfig, { status: 'queued', sweepId, experiment });
+    const id = store.createRun(runConfig, { status: 'queued', sweepId, experiment, sweepTrial: trial });
     recordRunDataset(store, id, runConfig.dataset.name);
     return id;
   };
@@ -131,6 +118,12 @@ export function createSearchHandlers(store: RunStore): SearchHandlers {
         configs,
         experiment,
         size: trials,
+        search: {
+          method,
+          space: given.map((p, i) => ({ key: p.key, dist: params[i]!.text })),
+          sweepSeed: seed,
+          trials,
+        },
       });
       for (const runId of runIds) recordRunDataset(store, runId, baseConfig.dataset.name);
       return { sweepId, runIds };
@@ -140,15 +133,16 @@ export function createSearchHandlers(store: RunStore): SearchHandlers {
       const search = searchOf(sweep);
       if (search?.method !== 'bayes')
         throw new ApiError('invalid_argument', `sweep ${sweep.id} is not a bayes search`, 'sweepId');
-      const runs = proposalOrder(store.listRuns({ sweepId: sweep.id }));
+      const runs = latestPerTrial(store.sweepTrials(sweep.id));
       // A proposal waits for every earlier run: one still queued is the next to train, one running is not done.
       const queued = runs.find((r) => r.status === 'queued');
-      if (queued) return { runId: queued.id, config: queued.config, done: false };
+      if (queued) return { runId: queued.runId, config: queued.config, done: false };
       if (runs.some((r) => r.status === 'running')) return { runId: null, config: null, done: false };
       if (runs.length >= search.trials) return { runId: null, config: null, done: true };
-      const finished = runs.map((r) => ({ values: valuesOf(search.params, r.config), score: trialScore(r) }));
+      const finished = runs.map((r) => ({ values: valuesOf(search.params, r.config), score: trialScore(store, r) }));
       const config = configAt(sweep.baseConfig, nextBayesPoint(search, finished));
-      const runId = queue(config, sweep.id, runs[0]?.experiment);
+      const first = runs[0] && store.getRun(runs[0].runId);
+      const runId = queue(config, sweep.id, runs.length, first?.experiment);
       return { runId, config: store.getRun(runId).config, done: false };
     },
   };

@@ -139,6 +139,15 @@ describe('createSearchSweep bayes', () => {
     );
     expect(trained.slice(0, 5).map((c) => c.optimizer.lr)).toEqual(startup.slice(0, 5).map((p) => p[0]!.value));
     expect(store.listRuns({ sweepId: made.sweepId }).every((x) => x.status === 'completed')).toBe(true);
+    // Stored as the CLI stores a search (migration 005): method, space, seed, trials, and each run's trial number.
+    expect(store.getSweep(made.sweepId)).toMatchObject({
+      method: 'bayes',
+      space: params,
+      sweepSeed: 4,
+      trials: 7,
+      size: 7,
+    });
+    expect(store.sweepTrials(made.sweepId).map((t) => t.trial)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     await expect(call(api, 'nextSearchRun', { sweepId: made.sweepId })).resolves.toEqual({
       runId: null,
       config: null,
