@@ -52,6 +52,9 @@ async function referenceBackend(threads: number): Promise<{ backend: WasmBackend
 }
 
 /** Per thread count, the profile of its fastest epoch (rounds interleaved across the thread counts). */
+/** Split kernels run on the team and those run alone after a late worker, over the last phaseSplit's 2-thread backend. */
+let lastTeamRuns = { split: 0, alone: 0 };
+
 async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>> {
   const backends = await Promise.all(threads.map((t) => referenceBackend(t)));
   const best = new Map<number, PhaseProfile>();
@@ -65,6 +68,8 @@ async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>>
       if (r > 0 && profile.totalMs < (best.get(t)?.totalMs ?? Infinity)) best.set(t, profile);
     }
   }
+  const two = threads.indexOf(2);
+  if (two >= 0) lastTeamRuns = backends[two]!.backend.teamRuns();
   backends.forEach(({ backend }) => backend.dispose());
   return best;
 }
@@ -176,6 +181,7 @@ export async function run(): Promise<void> {
     console.log(`  ${phase.padEnd(16)}${cells}   ${calls}`);
   }
   console.log(`  ${'epoch'.padEnd(16)}${THREADS.map((t) => ms(split.get(t)!.totalMs)).join('')}`);
+  const quiet = lastTeamRuns;
   console.log(
     `  ${'speed-up'.padEnd(16)}${THREADS.map((t) => (split.get(1)!.totalMs / split.get(t)!.totalMs).toFixed(2).padStart(9)).join('')}   (load ${load()})`,
   );
@@ -210,5 +216,10 @@ export async function run(): Promise<void> {
     `\nwith ${hogs} busy process${hogs > 1 ? 'es' : ''} competing (load ${load()}): reference epoch 1T ${loaded.get(1)!.totalMs.toFixed(0)} ms, ` +
       `2T ${loaded.get(2)!.totalMs.toFixed(0)} ms (sync wait ${(loaded.get(2)!.ms.get('sync wait') ?? 0).toFixed(0)} ms), ` +
       `2T / 1T speed-up ${(loaded.get(1)!.totalMs / loaded.get(2)!.totalMs).toFixed(2)}; 1024³ 2T / 1T ${(gLoaded[1]! / gLoaded[0]!).toFixed(2)}`,
+  );
+  const share = (t: { split: number; alone: number }) =>
+    `${((t.alone / Math.max(1, t.split + t.alone)) * 100).toFixed(0)} %`;
+  console.log(
+    `  kernels the 2-thread team ran alone after a late worker: ${share(quiet)} without the competitors, ${share(lastTeamRuns)} with them`,
   );
 }

@@ -456,6 +456,11 @@ export class WasmBackend implements TrainingBackend {
     return this.rt.profilePhases(on);
   }
 
+  /** The bench's count of split kernels and of those run alone after a late worker. */
+  teamRuns(): { split: number; alone: number } {
+    return this.rt.teamRuns;
+  }
+
   dispose(): void {
     this.rt?.dispose();
   }

@@ -4,7 +4,7 @@ import { ACT_NONE, CTRL_BYTES, INIT, kernelImports, type KernelExports, type Par
 import { WasmHeap } from './heap.ts';
 import type { KernelModule } from './module.ts';
 import { PhaseProfile } from './phase-profile.ts';
-import { ThreadTeam } from './threads.ts';
+import { chunksFor, ThreadTeam } from './threads.ts';
 
 /** 4 GiB (all of wasm32), else 1 GiB where a large shared reservation is refused. */
 const MAX_PAGES = [65536, 16384];
@@ -56,7 +56,8 @@ export class KernelRuntime {
     const exports = instance.exports as unknown as KernelExports;
     const heap = new WasmHeap(memory, exports.heapBase());
     const ctrl = heap.alloc(CTRL_BYTES);
-    const scratch = heap.alloc(exports.gemmScratchBytes() * wanted);
+    // One GEMM scratch block per part a split product runs in (parts are claimed, so any thread may take any).
+    const scratch = heap.alloc(exports.gemmScratchBytes() * (wanted > 1 ? chunksFor(wanted) : 1));
     const team = await ThreadTeam.start(exports, kernels.module, memory, ctrl, wanted);
     return new KernelRuntime(exports, heap, team, scratch, minParallelWork);
   }
@@ -95,6 +96,11 @@ export class KernelRuntime {
     this.team.timeWaits = on;
     this.profile = on ? new PhaseProfile(() => this.team.waitedMs) : null;
     return this.profile;
+  }
+
+  /** Split kernels run on the team, and those run alone because a worker had been late (see ThreadTeam.run). */
+  get teamRuns(): { split: number; alone: number } {
+    return { split: this.team.teamRuns, alone: this.team.soloRuns };
   }
 
   /** Copy a Float32Array into fresh memory; returns its pointer. */

@@ -11,7 +11,7 @@ import {
   SPIN_POLLS,
   type KernelExports,
 } from './kernel-abi.ts';
-import type { KernelWorkerInit, KernelWorkerReply } from './threads.ts';
+import { claimChunk, CTRL_CHUNKS, type KernelWorkerInit, type KernelWorkerReply } from './threads.ts';
 
 export interface KernelWorkerPort {
   post(message: KernelWorkerReply): void;
@@ -43,15 +43,18 @@ function workLoop(exports: KernelExports, init: KernelWorkerInit, ctrl: Int32Arr
       if (++polls > SPIN_POLLS) Atomics.wait(ctrl, CTRL.GEN, seen);
     }
     seen = Atomics.load(ctrl, CTRL.GEN);
-    const cmd = Atomics.load(ctrl, CTRL.CMD);
-    if (cmd === CMD_EXIT) return;
-    const list = Array.from(args.subarray(0, Atomics.load(ctrl, CTRL.ARGC)));
-    try {
-      (exports[PARALLEL_KERNELS[cmd]!] as (...a: number[]) => void)(...list, init.part, init.threads);
-    } catch {
-      Atomics.store(ctrl, CTRL.ERROR, 1);
+    if (Atomics.load(ctrl, CTRL.CMD) === CMD_EXIT) return;
+    // Parts of this generation until none is left; the command and arguments are read after each claim.
+    for (let part = claimChunk(ctrl, seen); part >= 0; part = claimChunk(ctrl, seen)) {
+      const cmd = Atomics.load(ctrl, CTRL.CMD);
+      const list = Array.from(args.subarray(0, Atomics.load(ctrl, CTRL.ARGC)));
+      try {
+        (exports[PARALLEL_KERNELS[cmd]!] as (...a: number[]) => void)(...list, part, Atomics.load(ctrl, CTRL_CHUNKS));
+      } catch {
+        Atomics.store(ctrl, CTRL.ERROR, 1);
+      }
+      Atomics.add(ctrl, CTRL.DONE, 1);
+      Atomics.notify(ctrl, CTRL.DONE);
     }
-    Atomics.add(ctrl, CTRL.DONE, 1);
-    Atomics.notify(ctrl, CTRL.DONE);
   }
 }
