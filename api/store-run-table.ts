@@ -1,5 +1,6 @@
 // The runTable method over the store (Node side): the listed runs, each with its epochs read only when a metric
 // column asks, filtered, then paged or grouped by insight/'s functions, the ones `mlpw runs` uses.
+import { SORT_COLUMNS } from '../db/columns.ts';
 import type { RunStore } from '../db/run-store.ts';
 import type { RunRecord } from '../db/types.ts';
 import type { EpochMetrics } from '../engine/types.ts';
@@ -168,8 +169,18 @@ export async function runTable(
   const cache = cacheOf(store);
   await warmUp(store, cache);
   const every = asksAtEpoch(q);
-  const { status, dataset, experiment, search, sort, descending } = q;
-  const key = JSON.stringify([status, dataset, experiment, search, sort, descending, every]);
+  // The listing's query as the store reads it: a left-out sort or direction is the default one.
+  const sort = q.sort ?? 'created';
+  const descending = q.descending ?? SORT_COLUMNS[sort]?.descending;
+  const key = JSON.stringify([
+    q.status ?? [],
+    q.dataset,
+    q.experiment,
+    q.search?.trim() || '',
+    sort,
+    descending,
+    every,
+  ]);
   const listing = listingFor(store, cache, key, list, every);
   const all = listing.rows;
   const resolve = (key: string) => remembered(resolveColumn(key, all), listing);
