@@ -130,19 +130,42 @@ function edgeTile(a: usize, b: usize, kc: i32, c: usize, ldc: usize, init: i32, 
 /** Pack rows i..i+mr of A, columns k0..k0+kc, into [p][4 rows][4 lanes], each value splatted (rows past mr are zero). */
 function packA(layout: i32, A: usize, lda: i32, i: i32, mr: i32, k0: i32, kc: i32, dst: usize): void {
   if (layout == LAYOUT_TN) {
-    // A stored k×m: the 4 values of one p are adjacent.
+    // A stored k×m: the 4 values of one p are adjacent; a full panel splats the lanes of one load.
     for (let p = 0; p < kc; p++) {
       const src = A + (<usize>(k0 + p) * <usize>lda + <usize>i) * 4;
       const d = dst + <usize>(p * MR * 16);
-      for (let r = 0; r < MR; r++) v128.store(d + <usize>(r * 16), r < mr ? v128.load32_splat(src + <usize>(r * 4)) : f32x4.splat(0));
+      if (mr == MR) {
+        const v = v128.load(src);
+        v128.store(d, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
+        v128.store(d, v128.shuffle<f32>(v, v, 1, 1, 1, 1), 16);
+        v128.store(d, v128.shuffle<f32>(v, v, 2, 2, 2, 2), 32);
+        v128.store(d, v128.shuffle<f32>(v, v, 3, 3, 3, 3), 48);
+      } else {
+        for (let r = 0; r < MR; r++) v128.store(d + <usize>(r * 16), r < mr ? v128.load32_splat(src + <usize>(r * 4)) : f32x4.splat(0));
+      }
     }
     return;
   }
   for (let r = 0; r < MR; r++) {
-    const d = dst + <usize>(r * 16);
+    let d = dst + <usize>(r * 16);
     if (r < mr) {
-      const src = A + (<usize>(i + r) * <usize>lda + <usize>k0) * 4;
-      for (let p = 0; p < kc; p++) v128.store(d + <usize>(p * MR * 16), v128.load32_splat(src + <usize>(p * 4)));
+      let src = A + (<usize>(i + r) * <usize>lda + <usize>k0) * 4;
+      // Four k values a load: each lane splatted to its own step's slot (steps are MR·16 bytes apart).
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const v = v128.load(src);
+        v128.store(d, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
+        v128.store(d, v128.shuffle<f32>(v, v, 1, 1, 1, 1), MR * 16);
+        v128.store(d, v128.shuffle<f32>(v, v, 2, 2, 2, 2), MR * 32);
+        v128.store(d, v128.shuffle<f32>(v, v, 3, 3, 3, 3), MR * 48);
+        src += 16;
+        d += <usize>(MR * 64);
+      }
+      for (; p < kc; p++) {
+        v128.store(d, v128.load32_splat(src));
+        src += 4;
+        d += <usize>(MR * 16);
+      }
     } else {
       for (let p = 0; p < kc; p++) v128.store(d + <usize>(p * MR * 16), f32x4.splat(0));
     }
