@@ -4,6 +4,7 @@
 import type { FlatValue } from '../engine/experiment/index.ts';
 import { Rng } from '../engine/rng.ts';
 import { fitForest } from './regression-forest.ts';
+import { sweepRows, type SweepRun } from './sweep-views.ts';
 
 /** What the importance needs of a run (a RunRecord has all of it). */
 export interface TrialRun {
@@ -181,4 +182,35 @@ export function optimisationTrace(values: readonly (number | null)[], minimise: 
     if (value !== null && (best === null || (minimise ? value < best : value > best))) best = value;
     return { trial: i + 1, value, best };
   });
+}
+
+/** A sweep's run as sweepInsight reads it (a RunRecord has all of it). */
+export type InsightRun = TrialRun & SweepRun;
+
+/**
+ * The sweep page's numbers in one call, for the app and `mlpw sweeps SWEEP_ID`: per key importance and Spearman
+ * correlation with `metric` over the finished trials, and the optimisation trace over the trials that have ended,
+ * both in trial order (by start).
+ */
+export function sweepInsight(
+  runs: readonly InsightRun[],
+  keys: readonly string[],
+  metric: SweepMetric = 'bestValLoss',
+  options: { seed?: number; trees?: number } = {},
+): { importance: SweepImportance; trace: TracePoint[] } {
+  const ordered = trialOrder(runs);
+  const rows = sweepRows(ordered, keys);
+  const importance = sweepImportance(
+    keys,
+    rows.map((row, i) => ({ values: row.values, metric: metricOf(ordered[i]!, metric) })),
+    options,
+  );
+  const ended = ordered.filter((r) => r.status !== 'queued' && r.status !== 'running');
+  return {
+    importance,
+    trace: optimisationTrace(
+      ended.map((r) => metricOf(r, metric)),
+      sweepMetricOf(metric).minimise,
+    ),
+  };
 }

@@ -1,7 +1,16 @@
 // A sweep's key importance (permutation importance of a random forest), Spearman's rank correlation and optimisation
 // trace, against values worked out by hand and synthetic sweeps where one key alone decides the metric.
 import { describe, expect, it } from 'vitest';
-import { optimisationTrace, ranks, spearman, sweepImportance, trialOrder, type TrialRun } from '../../insight/index.ts';
+import {
+  optimisationTrace,
+  ranks,
+  spearman,
+  sweepImportance,
+  sweepInsight,
+  trialOrder,
+  type TrialRun,
+} from '../../insight/index.ts';
+import { parseConfig } from '../../engine/config.ts';
 import { Rng } from '../../engine/rng.ts';
 import { fitForest } from '../../insight/regression-forest.ts';
 
@@ -157,5 +166,43 @@ describe('optimisation trace', () => {
       }) as TrialRun & { id: string };
     const order = trialOrder([run('a', 1, 30), run('b', 1, 10), run('c', 2, null), run('d', 1, null), run('e', 1, 20)]);
     expect(order.map((r) => r.id)).toEqual(['b', 'e', 'a', 'd', 'c']);
+  });
+});
+
+describe('sweepInsight (the sweep page, and what mlpw sweeps can print)', () => {
+  const run = (id: string, lr: number, startedAt: number | null, status: string, bestValLoss: number | null) => ({
+    id,
+    status,
+    config: parseConfig({ optimizer: { lr } }),
+    createdAt: 1,
+    startedAt,
+    bestValLoss,
+    finalValAcc: null,
+    finalTrainLoss: null,
+  });
+  const runs = [
+    run('c', 0.3, 30, 'completed', 0.2),
+    run('a', 0.1, 10, 'completed', 0.5),
+    run('q', 0.2, null, 'queued', null),
+    run('b', 0.01, 20, 'diverged', null),
+    run('d', 0.03, 40, 'completed', 0.4),
+    run('r', 0.05, 50, 'running', 0.9),
+  ];
+
+  it('traces the ended trials in the order they started, a diverged one without a value', () => {
+    const { trace } = sweepInsight(runs, ['optimizer.lr']);
+    expect(trace.map((p) => [p.value, p.best])).toEqual([
+      [0.5, 0.5],
+      [null, 0.5],
+      [0.2, 0.2],
+      [0.4, 0.2],
+    ]);
+  });
+
+  it('correlates over the trials with the metric, the running one’s best so far included', () => {
+    const { importance } = sweepInsight(runs, ['optimizer.lr']);
+    // lr 0.1, 0.3, 0.03, 0.05 against 0.5, 0.2, 0.4, 0.9: ranks [3, 4, 1, 2] and [3, 1, 2, 4], ρ = 1 − 6·14/60 = −0.4
+    expect(importance.n).toBe(4);
+    expect(importance.keys[0]!.spearman).toBeCloseTo(-0.4, 12);
   });
 });
