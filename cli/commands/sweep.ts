@@ -93,7 +93,7 @@ function outcomeLine(o: SweepOutcome, done: number, total: number): string {
   ];
   if (o.stopped)
     parts.push(
-      `stopped early at rung ${o.stopped.rung} (epoch ${o.stopped.epoch}: rank ${o.stopped.rank} of ${o.stopped.of}, ${o.stopped.keep} go on)`,
+      `stopped early at rung ${o.stopped.rung} (epoch ${o.stopped.epoch}: rank ${o.stopped.rank} of ${o.stopped.of}, the rung keeps ${o.stopped.keep})`,
     );
   if (s?.best?.valLoss != null) parts.push(`best val_loss ${fmt(s.best.valLoss)} @ ${s.best.epoch}`);
   if (s?.final?.valAcc != null) parts.push(`val_acc ${fmt(s.final.valAcc, 3)}`);

@@ -127,5 +127,19 @@ describe('sweep --early-stop asha', () => {
     } finally {
       store.close();
     }
+    const lrs = ['--grid', 'optimizer.lr=0.3,0.001,0.1,0.0003'];
+    const shown = await cli(['sweep', ...BASE, ...lrs, '--early-stop', 'asha', '--time-budget', '10m'], { db });
+    expect([shown.code, shown.stderr]).toEqual([0, '']);
+    expect(shown.stdout).toContain('early stop: asha on val_loss (min), r=1 η=3, rungs at epoch 1,3 of 9\n');
+    const stops = shown.stdout.match(/stopped early at rung \d \(epoch \d: rank \d of \d, the rung keeps 1\)/g) ?? [];
+    expect(shown.stdout).toMatch(new RegExp(`\\n4 trials ran, ${stops.length} stopped early by asha, 4 of 4 done in `));
+    const after = new RunStore(db, { readonly: true });
+    try {
+      const id = after.listSweeps()[0]!.id;
+      expect(after.sweepTrials(id).filter((t) => t.stoppedRung !== null)).toHaveLength(stops.length);
+      expect(after.getSweep(id)).toMatchObject({ method: 'grid', timeBudgetMs: 600_000 });
+    } finally {
+      after.close();
+    }
   });
 });
