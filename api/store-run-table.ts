@@ -41,11 +41,18 @@ interface Listing {
 }
 const UNSET = Symbol('unset');
 
+/** The listed runs, with their rows and cells read with best and last epochs, and (for atN.M keys) with every one. */
+interface Listed {
+  runs: RunRecord[];
+  best?: Listing;
+  every?: Listing;
+}
+
 interface TableCache {
   /** the file's version the listings are of (dataVersion) */
   version: string;
   /** by listing query, the newest last; at most KEPT */
-  listings: Map<string, Listing>;
+  listings: Map<string, Listed>;
   versionOf: () => string;
   /** every run's config parsed and flattened once, a chunk at a time (warmUp); settled when done */
   warm?: Promise<void>;
@@ -89,20 +96,25 @@ function lazyEpochs(store: RunStore, runs: readonly RunRecord[], every: boolean)
   });
 }
 
-/** The listing for this query: the kept one while the file is unchanged, else listed now (and kept). */
+/**
+ * The listing for this query: the kept one while the file is unchanged, else listed now (and kept); its rows with
+ * every epoch when `every`, else with best and last (the same runs, read once).
+ */
 function listingFor(store: RunStore, cache: TableCache, key: string, list: () => RunRecord[], every: boolean): Listing {
   const version = cache.versionOf();
   if (version !== cache.version) {
     cache.listings.clear();
     cache.version = version;
   }
-  let listing = cache.listings.get(key);
-  if (listing)
+  let listed = cache.listings.get(key);
+  if (listed)
     cache.listings.delete(key); // re-inserted below: the newest last
-  else listing = { rows: lazyEpochs(store, list(), every), cells: new Map() };
-  cache.listings.set(key, listing);
+  else listed = { runs: list() };
+  cache.listings.set(key, listed);
   if (cache.listings.size > KEPT) cache.listings.delete(cache.listings.keys().next().value!);
-  return listing;
+  const runs = listed.runs;
+  const made = (): Listing => ({ rows: lazyEpochs(store, runs, every), cells: new Map() });
+  return every ? (listed.every ??= made()) : (listed.best ??= made());
 }
 
 /** The column, its cells remembered in the listing: a sort key, a filter's value or a group's is computed once. */
@@ -172,15 +184,7 @@ export async function runTable(
   // The listing's query as the store reads it: a left-out sort or direction is the default one.
   const sort = q.sort ?? 'created';
   const descending = q.descending ?? SORT_COLUMNS[sort]?.descending;
-  const key = JSON.stringify([
-    q.status ?? [],
-    q.dataset,
-    q.experiment,
-    q.search?.trim() || '',
-    sort,
-    descending,
-    every,
-  ]);
+  const key = JSON.stringify([q.status ?? [], q.dataset, q.experiment, q.search?.trim() || '', sort, descending]);
   const listing = listingFor(store, cache, key, list, every);
   const all = listing.rows;
   const resolve = (key: string) => remembered(resolveColumn(key, all), listing);

@@ -1,8 +1,9 @@
 // The Runs table's store call (WorkbenchApi runTable over a real SQLite file) at 5,000 runs × 10 epochs: a plain page,
 // a config column, best/last metric columns, a sort, a filter and a group-by on them, and a metric at a chosen epoch.
-// Each case's wall and CPU time (median of 7 after the store's first, cold listing), after a write (the listing read
-// again, as while a run trains) and on an unchanged file (the kept listing and cells), with the load average: on a
-// shared machine CPU time is the steadier number. Issue 17 asks for under 200 ms in the store + UI.
+// Each case's wall and CPU time (median of 7 after the store's first, cold listing): after a write (the listing read
+// again, as while a run trains), on a kept listing (the table listed already, this case's cells computed the first
+// time: a column added, a sort or a filter in the app) and repeated (the listing and cells kept), with the load
+// average: on a shared machine CPU time is the steadier number. Issue 17 asks for under 200 ms in the store + UI.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,13 +96,16 @@ export async function run(): Promise<void> {
       else store.addTags(someRun, ['bench']);
       tagged = !tagged;
     };
-    console.log('| case | after a write: wall ms | CPU ms | unchanged file: wall ms | CPU ms |\n|---|---|---|---|---|');
+    console.log(
+      '| case | after a write: wall ms | CPU ms | on a kept listing: wall ms | CPU ms | repeated: wall ms | CPU ms |\n' +
+        '|---|---|---|---|---|---|---|',
+    );
     for (const [name, q] of CASES) {
-      const timed = async (before: () => void) => {
+      const timed = async (before: () => unknown) => {
         const wall: number[] = [];
         const cpu: number[] = [];
         for (let k = 0; k < 7; k++) {
-          before();
+          await before();
           const c0 = process.cpuUsage();
           const w0 = performance.now();
           await call(q);
@@ -112,9 +116,11 @@ export async function run(): Promise<void> {
         return `${median(wall).toFixed(0)} | ${median(cpu).toFixed(0)}`;
       };
       const changed = await timed(write);
-      // the same call again: the listing and its cells are kept (a re-sort or re-group over the same runs)
-      const unchanged = await timed(() => undefined);
-      console.log(`| ${name} | ${changed} | ${unchanged} |`);
+      // the Runs table listed already (the plain first page), then this call: its cells are computed the first time
+      const kept = await timed(async () => (write(), await call({})));
+      // the same call again: the listing and its cells are kept
+      const repeated = await timed(() => undefined);
+      console.log(`| ${name} | ${changed} | ${kept} | ${repeated} |`);
     }
     console.log(
       `load average ${loadavg()
