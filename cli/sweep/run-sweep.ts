@@ -2,10 +2,11 @@
 // the runs in flight and the queued ones; a second Ctrl-C quits at once (the runs become 'interrupted' on next open).
 // With a pruner (ASHA), a trial runs paused and steps one epoch at a time, so it is judged at each rung exactly after
 // that epoch: a stopped trial ends there, finished 'completed' and stopped early, with the rung it reached.
-import { runInWorker, type EngineRun, type RunHandlers } from '../../engine/host/node/engine-client.ts';
+import { runInWorker, type EngineRun } from '../../engine/host/node/engine-client.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
-import type { EpochMetrics, RunSummary } from '../../engine/types.ts';
-import { metricOf, type AshaPruner, type RungDecision } from '../../engine/experiment/asha.ts';
+import type { RunSummary } from '../../engine/types.ts';
+import type { AshaPruner, RungDecision } from '../../engine/experiment/asha.ts';
+import { judgedTrialHandlers } from '../../engine/experiment/asha-trial.ts';
 import { recordRun, type RunStore } from '../../db/index.ts';
 import type { DatasetStore } from '../../db/datasets.ts';
 
@@ -53,46 +54,6 @@ export async function runSweep(
   );
 }
 
-/** The recorder's handlers, with the pruner judging each rung: the trial starts paused and is stepped epoch by epoch
- *  (the paused position after epoch e comes after epoch e's message), cancelled where the rung says stop. */
-function prunedHandlers(
-  store: RunStore,
-  job: SweepJob,
-  pruner: AshaPruner,
-  run: () => EngineRun,
-  stopped: (d: RungDecision) => void,
-): RunHandlers {
-  const recorder = recordRun(store, job.runId);
-  const rungs = new Set(pruner.rungsOf(job.trial!));
-  let last: EpochMetrics | null = null;
-  let decision: RungDecision | null = null;
-  return {
-    ...recorder,
-    onEpoch: (m) => {
-      last = m;
-      return recorder.onEpoch(m);
-    },
-    onPaused: (at) => {
-      if (decision) return;
-      if (at.batch === 0 && last && rungs.has(at.epoch) && last.epoch === at.epoch) {
-        const d = pruner.report(job.trial!, at.epoch, metricOf(pruner.spec.metric, last));
-        if (d?.stop) {
-          decision = d;
-          stopped(d);
-          return run().cancel();
-        }
-      }
-      run().step('epoch');
-    },
-    // A trial stopped at a rung ends as the trainer's own early stop does: completed, stopped early.
-    onFinished: (summary) => {
-      if (!decision || summary.status !== 'cancelled') return recorder.onFinished(summary);
-      recorder.onFinished({ ...summary, status: 'completed', stoppedEarly: true });
-      store.recordStoppedRung(job.runId, decision.rung);
-    },
-  };
-}
-
 /** Runs jobs as `take` hands them out (a search proposes each as a worker frees up, from the outcomes so far);
  *  `take` returning null ends that worker. `leftOver` runs at the end, Ctrl-C included. */
 export async function runJobs(
@@ -128,15 +89,19 @@ export async function runJobs(
       // The recorder hears the run's end from the client too: finished, or failed with the reason.
       const judged = pruner !== null && job.trial !== undefined && pruner.rungsOf(job.trial).length > 0;
       let stopped: RungDecision | undefined;
+      const recorder = recordRun(store, job.runId);
       const handlers = judged
-        ? prunedHandlers(
-            store,
-            job,
+        ? judgedTrialHandlers(
             pruner,
+            job.trial!,
+            recorder,
             () => run,
-            (d) => (stopped = d),
+            (d) => {
+              stopped = d;
+              store.recordStoppedRung(job.runId, d.rung);
+            },
           )
-        : recordRun(store, job.runId);
+        : recorder;
       const run: EngineRun = runInWorker(job.config, handlers, { dataset: imported?.dataset, paused: judged });
       inFlight.add(run);
       let outcome: SweepOutcome;

@@ -31,3 +31,4 @@ export {
   type PrunerSpec,
   type RungDecision,
 } from './asha.ts';
+export { judgedTrialHandlers } from './asha-trial.ts';
