@@ -84,11 +84,12 @@ export class KernelRuntime {
     act = ACT_NONE,
     out = 0,
   ): void {
-    this.team.run(
-      'gemm',
-      [layout, m, n, k, A, lda, B, ldb, C, ldc, init, bias, act, out, this.scratch],
-      2 * m * n * k < this.minParallelWork,
-    );
+    // A product too small to split is called directly: no argument array, no spread (a tiny net's step is ~12 of them).
+    if (this.team.threads === 1 || 2 * m * n * k < this.minParallelWork) {
+      this.exports.gemm(layout, m, n, k, A, lda, B, ldb, C, ldc, init, bias, act, out, this.scratch, 0, 1);
+      return;
+    }
+    this.team.run('gemm', [layout, m, n, k, A, lda, B, ldb, C, ldc, init, bias, act, out, this.scratch]);
   }
 
   /** Starts (or stops, with false) timing a step's phases and the waits for workers; returns the fresh profile. */
