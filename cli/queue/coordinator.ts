@@ -71,6 +71,12 @@ export async function attachToQueue(
   }
 }
 
+/** The smallest stream id after `id` ("ms-seq"): XTRIM MINID keeps entries from it on. */
+function afterId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms}-${Number(seq) + 1}`;
+}
+
 class QueueSession {
   readonly applier: EventApplier;
   private readonly redis: Redis;
@@ -179,6 +185,9 @@ class QueueSession {
             settle(entry.runId, { summary: applied.summary, error: applied.summary.error ?? null });
           else if (applied.kind === 'failed') settle(entry.runId, { summary: null, error: applied.error });
         }
+      // What the store holds (committed, synchronously) leaves Redis: the stream stays as long as the unread tail,
+      // not the whole sweep, and a restarted coordinator replays only what it had not written.
+      if (n > 0) await this.redis.xtrim(this.stream, 'MINID', afterId(cursor));
       return n;
     };
     /** Jobs BullMQ failed without an agent's event (stalled too often) fail their runs; a lost job is queued again. */
