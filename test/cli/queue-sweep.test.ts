@@ -2,6 +2,7 @@
 // by two agents into the coordinator's store bit-identically to the same sweep run locally, and a point the agent's
 // engine rejects failing alone with the agent's reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { RunStore } from '../../db/index.ts';
 import { ATTEMPT_ARTIFACT } from '../../cli/queue/queue-runs.ts';
 import { tempDir } from '../db/helpers.ts';
@@ -111,6 +112,41 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with agents', () => {
       'agent lines',
     );
     expect(await redis.client.exists(`mlpw:sweep:${queueId}:events`)).toBe(0);
+  });
+
+  it('an imported dataset travels once, by content hash, and trains on the agents as it does locally', async () => {
+    const csv = tmp.file('three.csv');
+    const rows = Array.from({ length: 150 }, (_, i) => `${Math.cos(i) + (i % 3)},${Math.sin(i) - (i % 3)},c${i % 3}`);
+    writeFileSync(csv, 'a,b,label\n' + rows.join('\n') + '\n');
+    const args = [
+      'sweep',
+      '--dataset',
+      'three',
+      '--epochs',
+      '3',
+      '--backend',
+      'cpu',
+      '--grid',
+      'optimizer.lr=0.1,0.03',
+    ];
+    const records = [];
+    for (const queue of [false, true]) {
+      const db = tmp.file(`three-${queue}.db`);
+      expect((await cli(['import', csv, '--target', 'label', '--name', 'three'], { db })).code).toBe(0);
+      const r = await cli([...args, ...(queue ? ['--queue', redis.url] : []), '--json'], { db });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      records.push(sweepRecord(db, (JSON.parse(r.stdout) as { sweepId: string }).sweepId));
+      const store = new RunStore(db, { readonly: true });
+      try {
+        const hash = store.datasets.list()[0]!.hash;
+        for (const run of store.listRuns({})) expect(store.datasets.runDatasetHash(run.id)).toBe(hash);
+        if (queue) expect(await redis.client.exists(`mlpw:dataset:${hash}`)).toBe(1);
+      } finally {
+        store.close();
+      }
+    }
+    expect(records[1]).toEqual(records[0]);
   });
 
   it('a point the agent rejects fails alone, with the agent’s reason; the other points complete', async () => {
