@@ -26,6 +26,14 @@ import type { ApiHandlers } from './workbench-api.ts';
 
 type SearchHandlers = Pick<ApiHandlers, 'createSearchSweep' | 'nextSearchRun'>;
 
+/** A random or bayes sweep's search, parsed: what TPE replays. */
+export interface SearchPlan {
+  method: 'random' | 'bayes';
+  trials: number;
+  seed: number;
+  params: SearchParam[];
+}
+
 /** The sweep's search (migration 005's columns), or null for a grid sweep. */
 export function searchOf(sweep: SweepRecord): SearchPlan | null {
   if (sweep.method === 'grid' || !sweep.space || sweep.sweepSeed === null || sweep.trials === null) return null;

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../db/index.ts';
 import type { RunRecord } from '../../db/types.ts';
@@ -115,17 +116,23 @@ async function designXor(): Promise<void> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlpw-e2e-sweep-search-'));
   db = join(dir, 'workbench.db');
+  // A renderer build of its own: the shared dist/renderer is rebuilt by any other e2e run that starts meanwhile, and
+  // a run in flight then loses its worker chunk ("the engine worker failed to load"; seen twice in six runs here).
+  const renderer = join(dir, 'renderer');
+  await build({ configFile: 'renderer/vite.config.ts', logLevel: 'warn', build: { outDir: renderer } });
+  process.env.MLPW_RENDERER_DIR = renderer;
   served = await startServe(db);
   browser = await launchChromium();
   page = browser.page;
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(served.url);
   await page.getByTestId('store-path').waitFor();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await served?.stop();
+  delete process.env.MLPW_RENDERER_DIR;
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -255,6 +262,42 @@ describe('random and bayes sweeps in the app', () => {
       const startup = randomProposals([parseParamFlag(SPACE[0]!)], 5, 3);
       expect(runs.slice(0, 5).map((r) => r.config.optimizer.lr)).toEqual(startup.map((a) => a[0]!.value));
       expect(await page.getByTestId('continue-search').count()).toBe(0);
+    },
+    SWEEP_TIMEOUT + 60_000,
+  );
+
+  it(
+    'stops a bayes search when its run is cancelled, and Continue search on the sweep page takes it on',
+    async () => {
+      await page.getByTestId('nav-training').click();
+      await page.getByTestId('start-paused').check();
+      await designXor();
+      await page.getByTestId('sweep-method').selectOption('bayes');
+      await page.getByTestId('search-trials').fill('3');
+      await page.getByTestId('search-seed').fill('5');
+      await page.getByTestId('queue-sweep').click();
+      await expect.poll(() => page.getByTestId('sweep-search').textContent()).toMatch(/bayes search, seed\s+5/);
+      const id = page.url().split('/').pop()!;
+      // The first trial waits at epoch 0 (start paused): cancel it in the Training view.
+      await page.getByTestId('nav-training').click();
+      await page.getByTestId('run-status').filter({ hasText: 'running' }).waitFor({ timeout: SWEEP_TIMEOUT });
+      await page.getByTestId('start-paused').uncheck();
+      await page.getByTestId('cancel').click();
+      await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor({ timeout: 60_000 });
+      await page.goto(`${served.origin}/#/sweeps/${id}`);
+      await page.getByTestId('continue-search').click();
+      await page
+        .getByTestId('sweep-progress')
+        .filter({ hasText: '2 / 3 runs finished' })
+        .waitFor({ timeout: SWEEP_TIMEOUT });
+      await expect
+        .poll(() =>
+          readRuns(id)
+            .map((r) => r.status)
+            .sort(),
+        )
+        .toEqual(['cancelled', 'completed', 'completed']);
+      await expect.poll(() => page.getByTestId('continue-search').count()).toBe(0);
     },
     SWEEP_TIMEOUT + 60_000,
   );
