@@ -14,7 +14,7 @@ import {
 } from '../backend.ts';
 import { ACT_NONE, ACTIVATION_CODES, HEAD_CODES, INIT, LAYOUT, LOSS_CODES, OPTIMIZER_CODES } from './kernel-abi.ts';
 import { distillBatch } from '../../distill.ts';
-import type { KernelModule } from './module.ts';
+import { kernelsName, type KernelModule } from './module.ts';
 import type { PhaseProfile } from './phase-profile.ts';
 import { KernelRuntime, MIN_PARALLEL_WORK } from './runtime.ts';
 
@@ -80,7 +80,7 @@ export class WasmBackend implements TrainingBackend {
     private readonly kernels: KernelModule,
     private readonly options: { threads: number; minParallelWork?: number; gradientNorms?: boolean },
   ) {
-    this.info = { backend: 'cpu', kernels: 'wasm-simd', precision: 'float32', threads: 1 };
+    this.info = { backend: 'cpu', kernels: kernelsName(kernels.variant), precision: 'float32', threads: 1 };
   }
 
   async init(spec: ModelSpec, weights: LayerWeights[], data: PreparedData): Promise<void> {

@@ -2,7 +2,7 @@
 // their kernel worker host, e.g. engine/host/node/kernel-threads.ts); without it the engine trains on the JS backend.
 import { registerBackendProvider } from '../select.ts';
 import { WasmBackend } from './backend.ts';
-import { kernelsName, loadKernelModule, type KernelVariant } from './module.ts';
+import { loadKernelModule, type KernelVariant } from './module.ts';
 import { kernelWorkerHost } from './threads.ts';
 
 /** Threads a backend uses by default: every core the host reports (1 with no worker host). */
@@ -19,10 +19,8 @@ export async function createWasmBackend(
 ): Promise<{ backend: WasmBackend } | { unavailable: string }> {
   const kernels = await loadKernelModule(variant);
   if ('unavailable' in kernels) return kernels;
-  const backend = new WasmBackend(kernels, { threads, minParallelWork });
-  // The run records which instruction set trained it: cpu (wasm-simd) or cpu (wasm-relaxed-simd).
-  backend.info = { ...backend.info, kernels: kernelsName(kernels.variant) };
-  return { backend };
+  // The run records which instruction set trained it (backend.info.kernels): wasm-simd or wasm-relaxed-simd.
+  return { backend: new WasmBackend(kernels, { threads, minParallelWork }) };
 }
 
 registerBackendProvider({
