@@ -8,7 +8,7 @@ import { parseConfig } from '../../engine/config.ts';
 import { runInWorker } from '../../engine/host/node/engine-client.ts';
 import '../../engine/host/node/mnist.ts'; // mnist is a built-in an agent may be asked to train
 import type { RunSummary } from '../../engine/types.ts';
-import { connect, keys, KEY_PREFIX, QUEUE_NAME, redisOptions } from './connection.ts';
+import { connect, keys, KEY_PREFIX, QUEUE_NAME, redisOptions, whenReachable } from './connection.ts';
 import { DatasetCache } from './dataset-transfer.ts';
 import { entryFields, QueueJobSchema, type RunEvent } from './messages.ts';
 
@@ -49,6 +49,12 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const connection = redisOptions(opts.url);
   // Events go out on their own connection, in order; BullMQ's worker blocks on its own.
   const events = connect(connection);
+  try {
+    await whenReachable(events, opts.url);
+  } catch (e) {
+    events.disconnect();
+    throw e;
+  }
   const datasets = new DatasetCache(events);
   const lockDuration = opts.lockMs ?? DEFAULT_LOCK_MS;
 

@@ -62,3 +62,25 @@ export function connect(options: RedisOptions): Redis {
   redis.on('error', () => {});
   return redis;
 }
+
+/** A refused login is the user's mistake: said at once, naming the URL, instead of reconnecting forever. */
+const AUTH_ERROR = /NOAUTH|WRONGPASS|invalid password|invalid username-password/i;
+
+/** Waits until Redis answers (a Redis that is down is waited for); rejects with a UsageError when it refuses the login. */
+export async function whenReachable(redis: Redis, url: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: Error) => {
+      if (!AUTH_ERROR.test(e.message)) return;
+      redis.off('error', onError);
+      reject(new UsageError(`--queue ${shownUrl(url)}: ${e.message.split('\n')[0]!.slice(0, 200)}`));
+    };
+    redis.on('error', onError);
+    redis.ping().then(
+      () => (redis.off('error', onError), resolve()),
+      (e: Error) => (
+        redis.off('error', onError),
+        reject(AUTH_ERROR.test(e.message) ? new UsageError(`--queue ${shownUrl(url)}: ${e.message}`) : e)
+      ),
+    );
+  });
+}

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { RunStore } from '../../db/index.ts';
 import type { ExperimentConfig } from '../../engine/config.ts';
 import type { SweepJob, SweepOutcome } from '../sweep/run-sweep.ts';
-import { connect, keys, KEY_PREFIX, QUEUE_NAME, redisOptions } from './connection.ts';
+import { connect, keys, KEY_PREFIX, QUEUE_NAME, redisOptions, whenReachable } from './connection.ts';
 import { putDataset } from './dataset-transfer.ts';
 import { EventApplier } from './event-applier.ts';
 import { parseEntry, type QueueJob } from './messages.ts';
@@ -39,6 +39,7 @@ export async function runOnQueue(
 ): Promise<SweepOutcome[]> {
   const session = new QueueSession(store, url, sweepId);
   try {
+    await whenReachable(session.redis, url);
     session.applier.queueRuns.handOver(jobs.map((j) => j.runId));
     await session.enqueue(jobs);
     return await session.collect(jobs, handlers);
@@ -56,6 +57,7 @@ export async function attachToQueue(
 ): Promise<{ outcomes: SweepOutcome[]; alreadyDone: number }> {
   const session = new QueueSession(store, url, sweepId);
   try {
+    await whenReachable(session.redis, url);
     const ids = session.applier.queueRuns.sweepRunIds(sweepId);
     const open = ids.filter((id) => !session.applier.isDone(id));
     const jobs = await Promise.all(
@@ -79,7 +81,7 @@ function afterId(id: string): string {
 
 class QueueSession {
   readonly applier: EventApplier;
-  private readonly redis: Redis;
+  readonly redis: Redis;
   /** XREAD BLOCK holds its connection: a second one, so job checks are never stuck behind it */
   private readonly reader: Redis;
   private readonly queue: Queue;

@@ -33,13 +33,14 @@ export interface TestRedis {
 }
 
 /** A redis-server in `dir` on a fresh port; with `aof`, every write is fsynced to the append-only file. */
-export async function startRedis(dir: string, opts: { aof?: boolean } = {}): Promise<TestRedis> {
+export async function startRedis(dir: string, opts: { aof?: boolean; password?: string } = {}): Promise<TestRedis> {
   if (!REDIS_SERVER) throw new Error('redis-server is not installed (apt-get install redis-server): CI needs it');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--protected-mode', 'no'];
   if (opts.aof) args.push('--appendonly', 'yes', '--appendfsync', 'always');
   else args.push('--appendonly', 'no');
+  if (opts.password) args.push('--requirepass', opts.password);
   let proc: ChildProcess;
   const launch = async () => {
     proc = spawn(REDIS_SERVER!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,7 +60,7 @@ export async function startRedis(dir: string, opts: { aof?: boolean } = {}): Pro
     await gone;
   };
   await launch();
-  const url = `redis://127.0.0.1:${port}`;
+  const url = `redis://${opts.password ? `:${encodeURIComponent(opts.password)}@` : ''}127.0.0.1:${port}`;
   const client = new Redis(url, { maxRetriesPerRequest: null });
   client.on('error', () => {});
   return {

@@ -6,6 +6,7 @@ import { redisOptions, shownUrl } from '../../cli/queue/connection.ts';
 import { UsageError } from '../../cli/errors.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
+import { mlpw, SKIP_REDIS, startAgent, startRedis, stopAgent } from './queue-harness.ts';
 
 describe('queue URLs', () => {
   it.each([
@@ -67,4 +68,43 @@ describe('queue URLs', () => {
       tmp.cleanup();
     }
   });
+
+  it.skipIf(SKIP_REDIS)(
+    'a password in the URL reaches a Redis that requires one; a wrong one exits 2, the password masked',
+    async () => {
+      const tmp = tempDir();
+      const redis = await startRedis(tmp.file('redis'), { password: 'p@ss word' });
+      try {
+        const agent = await startAgent(redis.url, 'locked');
+        const r = await cli(
+          [
+            'sweep',
+            '--dataset',
+            'xor',
+            '--samples',
+            '100',
+            '--epochs',
+            '2',
+            '--backend',
+            'cpu',
+            '--grid',
+            'optimizer.lr=0.1',
+            '--queue',
+            redis.url,
+          ],
+          { db: tmp.file('w.db') },
+        );
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain('redis://:***@127.0.0.1');
+        expect(r.stdout).not.toContain('p%40ss');
+        await stopAgent(agent);
+        const refused = mlpw(['agent', '--queue', redis.url.replace(/:[^:@/]*@/, ':wrong@')]);
+        expect(await refused.exited).toBe(2);
+        expect(refused.stderr()).toMatch(/--queue redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS/);
+      } finally {
+        await redis.stop();
+        tmp.cleanup();
+      }
+    },
+  );
 });
