@@ -105,3 +105,4 @@ export {
   type TracePoint,
   type TrialRun,
 } from './sweep-importance.ts';
+export { isDepthStudy, STUDY_METRICS, studySeries, type StudyMetric, type StudyPoint } from './study-series.ts';
