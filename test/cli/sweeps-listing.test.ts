@@ -91,5 +91,12 @@ describe('mlpw sweeps', () => {
     expect(parsed.trials.map((t) => t.bestSoFar)).toEqual([0.5, 0.5, 0.3, 0.3]);
     const unknown = await cli(['sweeps', 'zzzzzzzz'], { db });
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringMatching(/no sweep "zzzzzzzz"/)]);
+    const flags = await cli(['sweep', '--resume', sweepId, '--lr', '0.1'], { db });
+    expect([flags.code, flags.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--resume takes the sweep as it was stored: --lr/),
+    ]);
+    const missing = await cli(['sweep', '--resume', 'zzzzzzzz'], { db });
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/no sweep "zzzzzzzz"/)]);
   });
 });
