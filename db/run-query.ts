@@ -3,8 +3,15 @@ import { RUN_LIST_COLUMNS, SORT_COLUMNS } from './columns.ts';
 import { StoreError } from './errors.ts';
 import type { RunFilter } from './types.ts';
 
-/** `sweepId` must already be a full sweep id and `experimentId` the experiment's id (RunStore resolves both). The SQL text depends only on which filters are set, so it caches well. */
-export function listRunsQuery(filter: Omit<RunFilter, 'experiment'> & { experimentId?: number }): {
+/**
+ * `sweepId` must already be a full sweep id and `experimentId` the experiment's id (RunStore resolves both). The SQL
+ * text depends only on which filters are set, so it caches well. `idsOnly`: the same runs in the same order, their ids
+ * alone (runTable reorders runs it holds already).
+ */
+export function listRunsQuery(
+  filter: Omit<RunFilter, 'experiment'> & { experimentId?: number },
+  { idsOnly = false }: { idsOnly?: boolean } = {},
+): {
   sql: string;
   params: Record<string, unknown>;
 } {
@@ -39,7 +46,7 @@ export function listRunsQuery(filter: Omit<RunFilter, 'experiment'> & { experime
   const dir = (filter.descending ?? sort.descending) ? 'DESC' : 'ASC';
   params.limit = filter.limit ?? -1;
   params.offset = filter.offset ?? 0;
-  const sql = `SELECT ${RUN_LIST_COLUMNS} FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+  const sql = `SELECT ${idsOnly ? 'runs.id' : RUN_LIST_COLUMNS} FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
     ORDER BY runs.${sort.column} ${dir} NULLS LAST, runs.created_at DESC, runs.id LIMIT @limit OFFSET @offset`;
   return { sql, params };
 }

@@ -1,7 +1,7 @@
 // runTable keeps its listing and cells while the SQLite file is unchanged (api/store-run-table.ts): through dispatch()
 // over a real file, a write by this connection (a tag, an epoch) and one by a second connection (as the CLI's) are
-// both seen by the next call, cells of a kept listing equal a fresh store's, and the store's first table warms up a
-// chunk at a time: a listRuns asked while it runs is answered before it.
+// both seen by the next call, cells, orders (other SQL sorts of kept runs) and groups of a kept listing equal a fresh
+// store's, and the store's first table warms up a chunk at a time: a listRuns asked while it runs is answered first.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,11 @@ describe('runTable over a kept listing', () => {
       { columns: ['last.val_loss'], filter: 'model.layers = 8 and best.val_acc < 0.5', sortColumn: 'last.val_loss' },
       { columns: ['best.val_acc', 'last.val_loss'], groupBy: 'model.layers' },
       { columns: ['at1.val_acc'], sortColumn: 'at1.val_acc', limit: 20 },
+      // other SQL sorts of the kept runs (their ids read in that order): ties of the column keep the store's order
+      { columns: ['best.val_acc'], sort: 'val_loss', descending: false, sortColumn: 'best.val_acc', offset: 40 },
+      { columns: ['best.val_acc'], sort: 'id', sortColumn: 'best.val_acc', descending: true, limit: 200 },
+      { columns: ['model.layers'], sort: 'layers', search: 'xor', filter: 'best.val_acc > 0.5', offset: 30 },
+      { columns: ['model.layers'], sort: 'id', descending: true, search: 'xor', sortColumn: 'model.layers' },
     ];
     for (const q of queries) await table(q); // kept now
     const reader = new RunStore(path, { readonly: true });
