@@ -54,6 +54,8 @@ async function referenceBackend(threads: number): Promise<{ backend: WasmBackend
 /** Per thread count, the profile of its fastest epoch (rounds interleaved across the thread counts). */
 /** Split kernels run on the team and those run alone after a late worker, over the last phaseSplit's 2-thread backend. */
 let lastTeamRuns = { split: 0, alone: 0 };
+/** The kernels' instruction set the backends loaded (the default variant), for the headings. */
+let kernelsName = '';
 
 async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>> {
   const backends = await Promise.all(threads.map((t) => referenceBackend(t)));
@@ -68,6 +70,7 @@ async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>>
       if (r > 0 && profile.totalMs < (best.get(t)?.totalMs ?? Infinity)) best.set(t, profile);
     }
   }
+  kernelsName = backends[0]!.backend.info.kernels ?? '';
   const two = threads.indexOf(2);
   if (two >= 0) lastTeamRuns = backends[two]!.backend.teamRuns();
   backends.forEach(({ backend }) => backend.dispose());
@@ -172,7 +175,7 @@ export async function run(): Promise<void> {
   console.log(`load average ${load()} at the start (${os.availableParallelism()} cores)`);
   const split = await phaseSplit(THREADS);
   console.log(
-    `\nreference epoch (784-512-256-10, SGD, batch ${WORKLOAD.batch}, ${WORKLOAD.samples} rows), fastest of ${ROUNDS} interleaved, ms:`,
+    `\nreference epoch (784-512-256-10, SGD, batch ${WORKLOAD.batch}, ${WORKLOAD.samples} rows, ${kernelsName}), fastest of ${ROUNDS} interleaved, ms:`,
   );
   console.log(`  ${'phase'.padEnd(16)}${THREADS.map((t) => `${t}T`.padStart(9)).join('')}   calls/epoch`);
   for (const phase of PHASES) {
