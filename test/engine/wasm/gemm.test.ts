@@ -99,6 +99,31 @@ describe.each(VARIANTS)('wasm gemm (%s) vs reference', (variant) => {
     for (const r of results.slice(1)) expect(bitsEqual(results[0]!, r)).toBe(true);
   });
 
+  test.each(['tanh', 'sigmoid', 'gelu', 'leaky_relu'] as const)(
+    'forward with a fused %s: every column (SIMD lanes and the 1-3 left over) against the reference',
+    (activation) => {
+      // Z = X·I + b spans −12..12 (tanh's clamp at ±7.9 included) over 130 columns: 32 vectors and a tail of 2.
+      const [n, out] = [9, 130];
+      const X = randomArray(n * out, 11, -12, 12);
+      const eye = new Float32Array(out * out).map((_, i) => (i % (out + 1) === 0 ? 1 : 0));
+      const b = new Float32Array(out);
+      const expected = new Float32Array(n * out);
+      activationForward(activation, X, expected, n * out);
+      const results = onTeams(2, (rt) => {
+        const [x, w, bias] = [rt.upload(X), rt.upload(eye), rt.upload(b)];
+        const z = rt.heap.alloc(n * out * 4);
+        const a = rt.heap.alloc(n * out * 4);
+        rt.gemm(LAYOUT.NN, n, out, out, x, out, w, out, z, out, INIT.BIAS, bias, ACTIVATION_CODES[activation], a);
+        return rt.heap.f32(a, n * out).slice();
+      });
+      let worst = 0;
+      for (let i = 0; i < expected.length; i++)
+        worst = Math.max(worst, Math.abs(results[0]![i]! - expected[i]!) / Math.max(Math.abs(expected[i]!), 1e-3));
+      expect(worst).toBeLessThan(1e-6);
+      expect(bitsEqual(results[0]!, results[1]!)).toBe(true);
+    },
+  );
+
   test('square products across K blocks (k > 256) and column blocks (n > 512), accumulating into C', () => {
     const [m, k, n] = [37, 601, 1030];
     const A = randomArray(m * k, 8);
