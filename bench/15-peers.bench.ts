@@ -31,6 +31,11 @@ async function wasmBackend(threads?: number) {
   return made.backend;
 }
 
+/** What our backend ran as, per contender: kernel variant and the thread team it started. */
+const ran: Record<string, string> = {};
+const ranAs = (name: string, info: { kernels: string; threads?: number }) =>
+  (ran[name] = `${info.kernels}, ${info.threads ?? 1} thread${(info.threads ?? 1) > 1 ? 's' : ''}`);
+
 /** Samples/s over the timed epochs (all but the first, the warm-up), median. */
 const samplesPerSec = (job: PeerJob, epochSeconds: number[]) => job.n / median(epochSeconds.slice(1));
 const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
@@ -79,6 +84,7 @@ function printRounds(rounds: Round[], unit: string, digits: number): void {
       `  ${name.padEnd(30)}${rounds.map((r) => r.values[name]!.toFixed(digits).padStart(10)).join('')}${medianOf(rounds, name).toFixed(digits).padStart(10)}  ${unit}`,
     );
   console.log(`  ${'load average (1 min)'.padEnd(30)}${rounds.map((r) => r.load.toFixed(2).padStart(10)).join('')}`);
+  for (const name of names) if (ran[name]) console.log(`  ${name} ran as ${ran[name]}`);
 }
 
 /** ours / peer from the medians; `higherIsBetter` false for seconds (then the ratio is peer / ours: > 1 = we win). */
@@ -106,10 +112,11 @@ export async function run(): Promise<void> {
     const refDir = writeJob(join(dir, 'reference'), ref);
     const refLoss: Record<string, number> = {};
     const refContenders: [string, () => Promise<number>][] = THREADS.map((t) => [
-      `ours wasm-simd ${t}T`,
+      `ours ${t}T`,
       async () => {
         const backend = await wasmBackend(t);
         const r = await oursEpochs(backend, ref);
+        ranAs(`ours ${t}T`, backend.info);
         backend.dispose();
         refLoss.ours = r.epochLosses.at(-1)!;
         return samplesPerSec(ref, r.epochSeconds);
@@ -134,13 +141,13 @@ export async function run(): Promise<void> {
     const refRounds = await interleave(refContenders, ROUNDS);
     printRounds(refRounds, 'samples/s', 0);
     if (torch) {
-      printRatio(refRounds, 'ours wasm-simd 2T', 'PyTorch 2T', true);
-      printRatio(refRounds, 'ours wasm-simd 1T', 'PyTorch 1T', true);
+      printRatio(refRounds, 'ours 2T', 'PyTorch 2T', true);
+      printRatio(refRounds, 'ours 1T', 'PyTorch 1T', true);
       console.log(
         `  last-epoch mean loss (same weights, same batches): ours ${refLoss.ours!.toFixed(6)}, PyTorch ${refLoss.torch!.toFixed(6)}`,
       );
     }
-    if (jax.ok) printRatio(refRounds, 'ours wasm-simd 1T', 'jax-js wasm', true);
+    if (jax.ok) printRatio(refRounds, 'ours 1T', 'jax-js wasm', true);
 
     // Small net: the whole 50-epoch loop, from the initial weights.
     const spiral = spiralJob(SPIRAL.epochs);
@@ -148,10 +155,11 @@ export async function run(): Promise<void> {
     const spiralLoss: Record<string, number> = {};
     const spiralContenders: [string, () => Promise<number>][] = [
       [
-        `ours wasm-simd (default ${defaultThreads}T)`,
+        `ours (default ${defaultThreads}T)`,
         async () => {
           const backend = await wasmBackend();
           const r = await oursEpochs(backend, spiral);
+          ranAs(`ours (default ${defaultThreads}T)`, backend.info);
           backend.dispose();
           spiralLoss.ours = r.epochLosses.at(-1)!;
           return sum(r.epochSeconds);
@@ -176,8 +184,7 @@ export async function run(): Promise<void> {
     const spiralRounds = await interleave(spiralContenders, ROUNDS);
     printRounds(spiralRounds, 's', 3);
     if (torch) {
-      for (const t of THREADS)
-        printRatio(spiralRounds, `ours wasm-simd (default ${defaultThreads}T)`, `PyTorch ${t}T`, false);
+      for (const t of THREADS) printRatio(spiralRounds, `ours (default ${defaultThreads}T)`, `PyTorch ${t}T`, false);
       console.log(
         `  last-epoch mean loss (same weights, same batches): ours ${spiralLoss.ours!.toFixed(6)}, PyTorch ${spiralLoss.torch!.toFixed(6)}`,
       );
@@ -185,7 +192,7 @@ export async function run(): Promise<void> {
 
     // Matrix product.
     const mmContenders: [string, () => Promise<number>][] = THREADS.map((t) => [
-      `ours ${t}T`,
+      `ours gemm ${t}T`,
       () => oursMatmulGflops(MATMUL_N, t),
     ]);
     if (torch) for (const t of THREADS) mmContenders.push([`PyTorch ${t}T`, () => torch.matmul(MATMUL_N, t)]);
@@ -193,8 +200,8 @@ export async function run(): Promise<void> {
     console.log(`\nmatrix product ${MATMUL_N}³ float32 (median of 5 timings of ≥ 2 GFLOP; GFLOP/s):`);
     const mmRounds = await interleave(mmContenders, ROUNDS);
     printRounds(mmRounds, 'GFLOP/s', 1);
-    if (torch) for (const t of THREADS) printRatio(mmRounds, `ours ${t}T`, `PyTorch ${t}T`, true);
-    if (jax.ok) printRatio(mmRounds, 'ours 1T', 'jax-js wasm', true);
+    if (torch) for (const t of THREADS) printRatio(mmRounds, `ours gemm ${t}T`, `PyTorch ${t}T`, true);
+    if (jax.ok) printRatio(mmRounds, 'ours gemm 1T', 'jax-js wasm', true);
   } finally {
     torch?.close();
     rmSync(dir, { recursive: true, force: true });

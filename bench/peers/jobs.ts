@@ -46,6 +46,8 @@ function jobOf(name: string, config: ExperimentConfig, data: Dataset, epochs: nu
       layers: weights.map((w) => ({ inputs: w.inputs, units: w.units, activation: w.activation, dropout: 0 })),
       optimizer: config.optimizer,
       seed: config.seed,
+      // as the trainer passes it: the fast CPU backend sizes its thread team by a step's products
+      batchSize: config.batchSize,
     },
     weights,
     orders: Array.from({ length: epochs }, () => rng.permutation(prepared.train.n)),
