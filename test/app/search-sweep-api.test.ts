@@ -1,6 +1,7 @@
 // Random and bayes sweeps through the WorkbenchApi (dispatch, real SQLite file) as the app's window runs them: random
 // records its N seeded points at once; bayes one at a time, each proposed from the finished runs. Bayes runs train
 // here in real engine workers, and the same sweep seed proposes exactly the points `mlpw sweep --method bayes` did.
+import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../api/dispatch.ts';
 import { createStoreApi } from '../../api/store-api.ts';
@@ -153,6 +154,36 @@ describe('createSearchSweep bayes', () => {
       config: null,
       done: true,
     });
+  }, 120_000);
+
+  it('is a sweep mlpw sweep --resume carries on, proposing the points the app would have', async () => {
+    const input = { baseConfig: base, method: 'bayes', params, trials: 6, seed: 8 };
+    const app = open('app.db');
+    const inApp = await call(app.api, 'createSearchSweep', input);
+    const trained = await trainBayes(app.store, app.api, inApp.sweepId);
+    // The window that made the other sweep has closed: a process that queued its first trial and ended.
+    const db = tmp.file('left.db');
+    const script = [
+      "import { RunStore } from './db/index.ts';",
+      "import { createStoreApi } from './api/store-api.ts';",
+      `const store = new RunStore(${JSON.stringify(db)}, { appVersion: '0.0.0-test' });`,
+      "const api = createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' });",
+      `const made = await api.createSearchSweep(${JSON.stringify(input)});`,
+      'store.close();',
+      'console.log(made.sweepId);',
+    ].join('\n');
+    const sweepId = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    }).trim();
+    const r = await cli(['sweep', '--resume', sweepId, '--json'], { db });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const resumed = new RunStore(db);
+    stores.push(resumed);
+    const runs = resumed.sweepTrials(sweepId);
+    expect(runs.map((t) => [t.trial, t.status])).toEqual([0, 1, 2, 3, 4, 5].map((i) => [i, 'completed']));
+    const lr = (c: ExperimentConfig) => c.optimizer.lr;
+    expect(runs.map((t) => lr(t.config))).toEqual(trained.map(lr));
   }, 120_000);
 
   it('is refused for a sweep that is not a bayes search', async () => {
