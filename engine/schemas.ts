@@ -62,7 +62,7 @@ export type EpochMetrics = z.infer<typeof EpochMetricsSchema>;
 
 export const BackendInfoSchema = z.strictObject({
   backend: z.enum(['cpu', 'webgpu']),
-  /** cpu: 'js' | 'wasm-simd'; webgpu: the adapter. */
+  /** cpu: 'js' | 'wasm-simd' | 'wasm-relaxed-simd' (fused multiply-add); webgpu: the adapter. */
   kernels: z.string().max(500),
   precision: z.enum(['float32', 'float64']),
   threads: z.number().int().positive().optional(),
