@@ -58,7 +58,7 @@ function sweepRecord(db: string, sweepId: string) {
   }
 }
 
-describe.skipIf(SKIP_REDIS)('sweep --queue with agents', () => {
+describe.skipIf(SKIP_REDIS)('sweep --queue with agents', { timeout: 300_000 }, () => {
   it('queues every point at once, two agents train them, and the store equals a local sweep bit for bit', async () => {
     const localDb = tmp.file('local.db');
     const queueDb = tmp.file('queue.db');

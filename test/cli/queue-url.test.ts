@@ -106,5 +106,6 @@ describe('queue URLs', () => {
         tmp.cleanup();
       }
     },
+    300_000,
   );
 });
