@@ -9,6 +9,7 @@ import type { AshaPruner, RungDecision } from '../../engine/experiment/asha.ts';
 import { judgedTrialHandlers } from '../../engine/experiment/asha-trial.ts';
 import { recordRun, type RunStore } from '../../db/index.ts';
 import type { DatasetStore } from '../../db/datasets.ts';
+import { teacherSnapshot } from '../commands/distill-teacher.ts';
 
 export interface SweepJob {
   runId: string;
@@ -102,7 +103,19 @@ export async function runJobs(
             },
           )
         : recorder;
-      const run: EngineRun = runInWorker(job.config, handlers, { dataset: imported?.dataset, paused: judged });
+      // A student (config.distill) brings its teacher's best checkpoint, as in train; one without fails alone.
+      let teacher;
+      try {
+        teacher = teacherSnapshot(store, job.config);
+      } catch (e) {
+        const error = (e as Error).message;
+        store.failRun(job.runId, error);
+        const outcome: SweepOutcome = { job, summary: null, error };
+        outcomes.push(outcome);
+        onDone(outcome, outcomes.length);
+        continue;
+      }
+      const run: EngineRun = runInWorker(job.config, handlers, { dataset: imported?.dataset, paused: judged, teacher });
       inFlight.add(run);
       let outcome: SweepOutcome;
       try {
