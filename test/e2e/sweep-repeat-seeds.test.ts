@@ -1,7 +1,8 @@
 // "Repeat with seeds…" on a sweep's page, in the real UI against `mlpw serve` on a real SQLite file: a sweep over
 // optimizer.lr (two xor runs, trained by the engine worker before the app starts) repeated with 2 seeds queues 4 runs,
 // each grid point's config again with seeds seed+1 and seed+2, trained by the app's queue into the sweep runs'
-// experiment; grouping the Runs table by optimizer.lr then shows n = 3 per lr. Screenshot: sweep-repeat-seeds.
+// experiment; grouping the Runs table by optimizer.lr then shows n = 3 per lr; the open form fits at 1024×700.
+// Screenshots: sweep-repeat-seeds, sweep-repeat-seeds-1024x700.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,14 @@ describe('"Repeat with seeds…" on a sweep', () => {
     await page.getByTestId('repeat-runs-count').fill('2');
     expect(await page.getByTestId('repeat-runs-queue').textContent()).toContain('Queue 4');
     await screenshot(page, 'sweep-repeat-seeds');
+    // the open form fits the sweep's header at the smallest window the app supports
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await screenshot(page, 'sweep-repeat-seeds-1024x700');
+    const sideways = await page.evaluate(() =>
+      [document.scrollingElement!, document.querySelector('main')!].map((e) => e.scrollWidth - e.clientWidth),
+    );
+    expect(sideways.every((d) => d <= 1)).toBe(true);
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByTestId('repeat-runs-queue').click();
     // the four train in this window's queue, one after another
     await expect
