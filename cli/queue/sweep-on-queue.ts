@@ -66,9 +66,18 @@ export async function runQueuedSweep(
   if (!opts.quiet)
     ctx.stdout.write(`sweep ${sweepId}: ${jobs.length} points queued on ${shownUrl(url)} for mlpw agent\n`);
   const stop = keepAlive(store);
+  // Ctrl-C detaches: the agents go on, the store keeps the points queued or running, and --attach collects them.
+  const onSigint = () => {
+    ctx.stderr.write(
+      `\ndetached from sweep ${sweepId}; the agents go on: mlpw sweep --attach ${sweepId} --queue URL\n`,
+    );
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
   try {
     return await runOnQueue(store, url, sweepId, jobs, handlers(ctx, opts.quiet, 0, jobs.length, opts.line));
   } finally {
+    process.off('SIGINT', onSigint);
     stop();
   }
 }
