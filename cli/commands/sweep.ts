@@ -264,6 +264,15 @@ function resumePlan(
 ): SweepPlan {
   const all = store.sweepTrials(sweep.id);
   const active = all.filter((r) => r.status === 'queued' || r.status === 'running');
+  // A sweep queued for agents keeps its runs queued or running on them (never interrupted): --attach collects it.
+  const onQueue = active.find((r) => {
+    const host = store.db.prepare('SELECT owner_host FROM runs WHERE id = ?').pluck().get(r.runId) as string | null;
+    return host === 'queue' || host?.startsWith('agent ') === true;
+  });
+  if (onQueue)
+    throw new UsageError(
+      `sweep ${sweep.id}: its runs are trained by agents through a queue (run ${onQueue.runId} is ${onQueue.status}); collect it with mlpw sweep --attach ${sweep.id} --queue URL`,
+    );
   if (active.length)
     throw new UsageError(
       `sweep ${sweep.id}: run ${active[0]!.runId} is still ${active[0]!.status} in a live process; resume it once that process ends`,
