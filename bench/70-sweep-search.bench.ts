@@ -161,7 +161,8 @@ export async function run(): Promise<void> {
       asha.push(await sweep(db, [...search('random'), ...SPACE, '--early-stop', 'asha:min=1,eta=3']));
       console.log(
         `  seed ${String(seed).padStart(2)}: best val_loss random ${f4(random.at(-1)!.best)}  bayes ${f4(bayes.at(-1)!.best)}` +
-          `  random+asha ${f4(asha.at(-1)!.best)} (${asha.at(-1)!.stoppedEarly} of ${TRIALS} stopped early)`,
+          `  random+asha ${f4(asha.at(-1)!.best)} (${asha.at(-1)!.stoppedEarly} of ${TRIALS} stopped early); wall s random / bayes / asha ` +
+          [random, bayes, asha].map((rs) => (rs.at(-1)!.wallMs / 1000).toFixed(1)).join(' / '),
       );
     }
     console.log(
