@@ -166,7 +166,8 @@ describe('stored configs read fast', () => {
     it('lists and gets the configs the schema reads from each stored text', () => {
       const texts = new Map<string, string>();
       const update = store.db.prepare('UPDATE runs SET config = ? WHERE id = ?');
-      for (const shape of Object.values(SHAPES)) {
+      // three runs of each shape: more than listRuns reads one by one, so a cold listing reads the texts at once
+      for (const shape of [...Object.values(SHAPES), ...Object.values(SHAPES), ...Object.values(SHAPES)]) {
         const id = store.createRun(parseConfig({}));
         const text = JSON.stringify(shape);
         update.run(text, id); // as a config stored by an older version reads
@@ -183,6 +184,12 @@ describe('stored configs read fast', () => {
           }
         }
         for (const [id, text] of texts) expect(fresh.getRun(id).config).toStrictEqual(schemaConfig(text));
+        // a text edited outside the app after a listing: that run alone is read again (one by one) and parsed
+        const [edited] = texts.keys();
+        const text = JSON.stringify(SHAPES.distill);
+        update.run(text, edited);
+        texts.set(edited!, text);
+        expect(store.listRuns().find((r) => r.id === edited)!.config).toStrictEqual(schemaConfig(text));
       } finally {
         fresh.close();
       }
