@@ -197,7 +197,7 @@ describe('random and bayes sweeps in the app', () => {
     await table.waitFor();
     const cell = (key: string, test: string) => table.locator(`tr[data-key="${key}"] [data-test="${test}"]`);
     await expect
-      .poll(() => cell('optimizer.lr', 'spearman').textContent())
+      .poll(() => cell('optimizer.lr', 'spearman').textContent(), { timeout: 30_000 })
       .toBe(
         signed(
           rho(
@@ -220,7 +220,9 @@ describe('random and bayes sweeps in the app', () => {
       sweepRows(runs, KEYS).map((row, i) => ({ values: row.values, metric: losses[i]! })),
     );
     for (const k of forest.keys) expect(await cell(k.key, 'importance').textContent()).toBe(k.importance!.toFixed(2));
-    await expect.poll(() => page.getByTestId('importance-n').textContent()).toMatch(/Over\s+6\s+finished trials/);
+    await expect
+      .poll(() => page.getByTestId('importance-n').textContent(), { timeout: 30_000 })
+      .toMatch(/Over\s+6\s+finished trials/);
   });
 
   it('draws the optimisation trace, ending at the best stored loss', async () => {
@@ -228,7 +230,10 @@ describe('random and bayes sweeps in the app', () => {
     const best = Math.min(...runs.map((r) => r.bestValLoss!));
     await page.locator('[data-test="sweep-trace"] canvas').first().waitFor();
     // The page counts a run finished at its first best epoch; the trace takes it once its status says so.
-    await expect.poll(() => page.getByTestId('trace-best').textContent()).toMatch(/after\s+6\s+trials/);
+    // The page reloads the sweep every 1.5 s while a run is active: wait past a few reloads on a busy machine.
+    await expect
+      .poll(() => page.getByTestId('trace-best').textContent(), { timeout: 30_000 })
+      .toMatch(/after\s+6\s+trials/);
     const text = (await page.getByTestId('trace-best').textContent())!.replace(/\s+/g, ' ');
     expect(Number(text.split(': ').pop())).toBeCloseTo(best, 3);
     await page.getByTestId('sweep-insight').scrollIntoViewIfNeeded();
@@ -291,13 +296,15 @@ describe('random and bayes sweeps in the app', () => {
         .filter({ hasText: '2 / 3 runs finished' })
         .waitFor({ timeout: SWEEP_TIMEOUT });
       await expect
-        .poll(() =>
-          readRuns(id)
-            .map((r) => r.status)
-            .sort(),
+        .poll(
+          () =>
+            readRuns(id)
+              .map((r) => r.status)
+              .sort(),
+          { timeout: 30_000 },
         )
         .toEqual(['cancelled', 'completed', 'completed']);
-      await expect.poll(() => page.getByTestId('continue-search').count()).toBe(0);
+      await expect.poll(() => page.getByTestId('continue-search').count(), { timeout: 30_000 }).toBe(0);
     },
     SWEEP_TIMEOUT + 60_000,
   );

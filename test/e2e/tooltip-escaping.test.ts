@@ -39,6 +39,8 @@ async function finish(id: string, loss: number): Promise<void> {
 /** Hovers a point of a chart (fractions of its box) and returns the tooltip ECharts shows in it. */
 async function tooltipAt(chart: Locator, fx: number, fy: number, text: string): Promise<Locator> {
   await chart.locator('canvas').first().waitFor();
+  // The sweep page grew panels above the heatmap: bring the chart into the viewport before hovering it.
+  await chart.scrollIntoViewIfNeeded();
   const box = (await chart.boundingBox())!;
   await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 4 });
   const tip = chart.locator('div', { hasText: text }).last();
