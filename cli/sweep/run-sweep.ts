@@ -69,6 +69,7 @@ export async function runJobs(
   // Imported datasets are loaded once from their snapshots and sent to each worker; runs record the hash.
   const { datasets } = store;
   const snapshots = new Map<string, ReturnType<DatasetStore['snapshotFor']>>();
+  const teachers = new Map<string, ReturnType<typeof teacherSnapshot>>();
   const inFlight = new Set<EngineRun>();
   let stopping = false;
   let interrupts = 0;
@@ -106,7 +107,10 @@ export async function runJobs(
       // A student (config.distill) brings its teacher's best checkpoint, as in train; one without fails alone.
       let teacher;
       try {
-        teacher = teacherSnapshot(store, job.config);
+        const ref = job.config.distill?.teacher;
+        // Every point of a student sweep names the same teacher: read and decode its checkpoint once.
+        if (ref !== undefined && !teachers.has(ref)) teachers.set(ref, teacherSnapshot(store, job.config));
+        teacher = ref === undefined ? undefined : teachers.get(ref);
       } catch (e) {
         const error = (e as Error).message;
         store.failRun(job.runId, error);
