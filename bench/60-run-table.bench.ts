@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { createStoreApi } from '../api/store-api.ts';
 import { RUN_TABLE_INPUTS } from '../api/run-table-api.ts';
 import { RunStore } from '../db/index.ts';
-import { parseConfig } from '../engine/config.ts';
-import type { EpochMetrics } from '../engine/types.ts';
+import { recordSyntheticRuns } from '../test/fixtures/synthetic-runs.ts';
 import { median } from './workload.ts';
 
 const RUNS = 5000;
@@ -19,51 +18,7 @@ const EPOCHS = 10;
 
 /** Runs of three designs (activation and depth vary), each with EPOCHS recorded epochs and a best epoch. */
 function seed(store: RunStore): void {
-  store.db.transaction(() => {
-    for (let i = 0; i < RUNS; i++) {
-      const lr = 0.0005 * 1.013 ** (i % 600);
-      const activation = (['relu', 'tanh', 'sigmoid'] as const)[i % 3]!;
-      const layers = [[16], [32, 32], [64, 64, 64]][i % 3]!.map((units) => ({ units, activation }));
-      const id = store.createRun(
-        parseConfig({
-          name: `bench-${i}`,
-          dataset: { name: 'moons' },
-          model: { layers },
-          optimizer: { lr },
-          epochs: EPOCHS,
-          backend: 'cpu',
-          seed: i,
-        }),
-      );
-      const epochs: EpochMetrics[] = [];
-      for (let e = 1; e <= EPOCHS; e++) {
-        const loss = 0.04 + 0.6 * Math.exp(-e * lr * 3) + 0.002 * ((i * 7919) % 13) + 0.005 * Math.sin(e + i);
-        const m: EpochMetrics = {
-          epoch: e,
-          trainLoss: loss * 0.9,
-          valLoss: loss,
-          trainAcc: 1 - loss / 1.5,
-          valAcc: 1 - loss / 1.4,
-          lr,
-          durationMs: 5,
-          samplesPerSec: 5e4,
-        };
-        epochs.push(m);
-        store.recordEpoch(id, m);
-      }
-      const best = epochs.reduce((x, y) => (y.valLoss! < x.valLoss! ? y : x));
-      store.finishRun(id, {
-        status: 'completed',
-        epochs: EPOCHS,
-        bestEpoch: best.epoch,
-        best,
-        final: epochs.at(-1)!,
-        durationMs: 200,
-        samplesPerSecond: 5e4,
-        stoppedEarly: false,
-      });
-    }
-  })();
+  recordSyntheticRuns(store, { runs: RUNS, epochs: EPOCHS, prefix: 'bench', activations: ['relu', 'tanh', 'sigmoid'] });
 }
 
 const CASES: [string, Record<string, unknown>][] = [

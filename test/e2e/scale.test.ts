@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../db/index.ts';
-import { parseConfig } from '../../engine/config.ts';
-import type { EpochMetrics } from '../../engine/types.ts';
+import { recordSyntheticRuns } from '../fixtures/synthetic-runs.ts';
 import { launchChromium, screenshot, type Browser } from './chromium.ts';
 import { startServe, type Served } from './serve-process.ts';
 
@@ -27,58 +26,9 @@ let bestId = '';
 /** Records `runs` runs of `epochs` epochs; returns the id of the run with the lowest validation loss. */
 function seed(path: string, runs = RUNS, epochCount = EPOCHS): string {
   const store = new RunStore(path);
-  let best = Infinity;
-  let bestRun = '';
-  store.db.transaction(() => {
-    for (let i = 0; i < runs; i++) {
-      const lr = 0.0005 * 1.013 ** (i % 600); // 0.0005 … 1.1, repeating past 600 runs
-      const layers = [[16], [32, 32], [64, 64, 64]][i % 3]!.map((units) => ({ units }));
-      const id = store.createRun(
-        parseConfig({
-          name: `scale-${i}`,
-          dataset: { name: 'moons' },
-          model: { layers },
-          optimizer: { lr },
-          epochs: epochCount,
-          backend: 'cpu',
-          seed: i,
-        }),
-      );
-      const epochs: EpochMetrics[] = [];
-      for (let e = 1; e <= epochCount; e++) {
-        const loss = 0.04 + 0.6 * Math.exp(-e * lr * 3) + 0.002 * ((i * 7919) % 13) + 0.005 * Math.sin(e + i);
-        const m: EpochMetrics = {
-          epoch: e,
-          trainLoss: loss * 0.9,
-          valLoss: loss,
-          trainAcc: 1 - loss / 1.5,
-          valAcc: 1 - loss / 1.4,
-          lr,
-          durationMs: 5,
-          samplesPerSec: 5e4,
-        };
-        epochs.push(m);
-        store.recordEpoch(id, m);
-      }
-      const b = epochs.reduce((x, y) => (y.valLoss! < x.valLoss! ? y : x));
-      if (b.valLoss! < best) {
-        best = b.valLoss!;
-        bestRun = id;
-      }
-      store.finishRun(id, {
-        status: 'completed',
-        epochs: epochCount,
-        bestEpoch: b.epoch,
-        best: b,
-        final: epochs.at(-1)!,
-        durationMs: 200,
-        samplesPerSecond: 5e4,
-        stoppedEarly: false,
-      });
-    }
-  })();
+  const best = recordSyntheticRuns(store, { runs, epochs: epochCount, prefix: 'scale' });
   store.close();
-  return bestRun;
+  return best;
 }
 
 beforeAll(async () => {
