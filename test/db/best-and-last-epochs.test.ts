@@ -1,5 +1,7 @@
 // RunStore.getBestAndLastEpochs, what the Runs table's metric columns read (api/store-run-table.ts): the best epoch
 // and the last, oldest first, one row when they coincide, from a real SQLite file; equal to those rows of getEpochs.
+// And getBestAndLastEpochsOf / getEpochsOf, the same reads for a whole listing in one statement each: per run, the
+// rows the one-run reads give; a run with no epochs is absent.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,5 +59,23 @@ describe('getBestAndLastEpochs', () => {
       expect(got.map((e) => e.epoch)).toEqual(expected);
       expect(got).toEqual(all.filter((e) => expected.includes(e.epoch)));
     }
+  });
+});
+
+describe('epochs of many runs in one read', () => {
+  it('gives each run the rows its one-run read gives', () => {
+    const ids = [runWith(5, 3), runWith(5, 5), runWith(4, null), runWith(0, null), runWith(7, 1)];
+    const runs = store.listRuns().filter((r) => ids.includes(r.id));
+    expect(runs).toHaveLength(ids.length);
+    const bestLast = store.getBestAndLastEpochsOf(runs);
+    const every = store.getEpochsOf(ids);
+    for (const run of runs) {
+      const one = store.getBestAndLastEpochs(run.id, run.bestEpoch);
+      expect(bestLast.get(run.id) ?? []).toEqual(one);
+      expect(every.get(run.id) ?? []).toEqual(store.getEpochs(run.id));
+    }
+    expect(bestLast.has(ids[3]!)).toBe(false);
+    expect(bestLast.get(ids[0]!)!.map((e) => e.epoch)).toEqual([3, 5]);
+    expect(every.get(ids[4]!)!.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 });
