@@ -5,6 +5,7 @@ import { GridError } from '../engine/experiment/index.ts';
 import { EngineError } from '../engine/host/node/engine-client.ts';
 import { StoreError } from '../db/index.ts';
 import { ImportError } from '../datasets/errors.ts';
+import { QueueUrlError } from '../queue/errors.ts';
 
 export class UsageError extends Error {
   readonly code: string;
@@ -27,6 +28,7 @@ export function isUserError(e: unknown): e is Error {
     e instanceof ConfigError ||
     e instanceof StoreError ||
     e instanceof ImportError ||
+    e instanceof QueueUrlError ||
     (e instanceof EngineError && e.code === 'invalid_config')
   );
 }

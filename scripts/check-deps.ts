@@ -17,10 +17,12 @@ export const LAYERS: Record<string, readonly string[] | typeof ANYTHING> = {
   export: ['engine', 'db'],
   insight: ['engine', 'db', 'datasets', 'export'],
   api: ['engine', 'db', 'datasets', 'export', 'insight'],
-  server: ['engine', 'db', 'datasets', 'export', 'insight', 'api'],
+  // Sweeps trained by agents over Redis (BullMQ): Node only, shared by the CLI and the app's two server processes.
+  queue: ['engine', 'db', 'datasets'],
+  server: ['engine', 'db', 'datasets', 'export', 'insight', 'api', 'queue'],
   // electron serves the built renderer with server/'s static files and headers; cli starts server/ for `mlpw serve`.
-  electron: ['engine', 'db', 'datasets', 'export', 'insight', 'api', 'server'],
-  cli: ['engine', 'db', 'datasets', 'export', 'insight', 'api', 'server'],
+  electron: ['engine', 'db', 'datasets', 'export', 'insight', 'api', 'server', 'queue'],
+  cli: ['engine', 'db', 'datasets', 'export', 'insight', 'api', 'server', 'queue'],
   renderer: ['engine', 'db', 'datasets', 'export', 'insight', 'api'],
   // Tools: nothing above may import them; they may import anything, but not in a cycle.
   bench: ANYTHING,

@@ -4,8 +4,8 @@ import { hostname } from 'node:os';
 import { intFlag, numberFlag, parseFlags } from '../args.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
-import { startAgent, DEFAULT_LOCK_MS, DEFAULT_MAX_STALLED } from '../queue/agent.ts';
-import { redisOptions, shownUrl } from '../queue/connection.ts';
+import { startAgent, DEFAULT_LOCK_MS, DEFAULT_MAX_STALLED } from '../../queue/agent.ts';
+import { redisOptions, shownUrl } from '../../queue/connection.ts';
 
 const MAX_CONCURRENCY = 64;
 

@@ -7,9 +7,9 @@ import { fmt } from '../format.ts';
 import type { RunStore } from '../../db/index.ts';
 import { keepAlive } from '../../db/index.ts';
 import { withStore } from '../store-path.ts';
-import type { SweepJob, SweepOutcome } from '../sweep/run-sweep.ts';
-import { redisOptions, shownUrl } from './connection.ts';
-import { attachToQueue, runOnQueue, type QueueHandlers } from './coordinator.ts';
+import type { SweepJob, SweepOutcome } from '../../queue/sweep-job.ts';
+import { redisOptions, shownUrl } from '../../queue/connection.ts';
+import { attachToQueue, runOnQueue, type QueueHandlers } from '../../queue/coordinator.ts';
 
 export const QUEUE_FLAGS = {
   queue: { type: 'string' },

@@ -3,30 +3,15 @@
 // With a pruner (ASHA), a trial runs paused and steps one epoch at a time, so it is judged at each rung exactly after
 // that epoch: a stopped trial ends there, finished 'completed' and stopped early, with the rung it reached.
 import { runInWorker, type EngineRun } from '../../engine/host/node/engine-client.ts';
-import type { ExperimentConfig } from '../../engine/config.ts';
-import type { RunSummary } from '../../engine/types.ts';
 import type { AshaPruner, RungDecision } from '../../engine/experiment/asha.ts';
 import { judgedTrialHandlers } from '../../engine/experiment/asha-trial.ts';
 import { recordRun, type RunStore } from '../../db/index.ts';
 import type { DatasetStore } from '../../db/datasets.ts';
 import { teacherSnapshot } from '../commands/distill-teacher.ts';
+import type { SweepJob, SweepOutcome } from '../../queue/sweep-job.ts';
 
-export interface SweepJob {
-  runId: string;
-  config: ExperimentConfig;
-  /** "optimizer.lr=0.1 model.layers=16x16" */
-  label: string;
-  /** the 0-based trial number (the pruner's bracket is dealt by it) */
-  trial?: number;
-}
-
-export interface SweepOutcome {
-  job: SweepJob;
-  summary: RunSummary | null;
-  error: string | null;
-  /** the pruner stopped it at this rung */
-  stopped?: RungDecision;
-}
+// The point and its outcome live in queue/, which the app's server shares with the CLI.
+export type { SweepJob, SweepOutcome };
 
 export interface RunJobsOptions {
   /** judges every job that has a trial number at its bracket's rungs */

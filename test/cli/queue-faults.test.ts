@@ -4,7 +4,7 @@
 // epoch for epoch, to the same point trained locally. Runs are paced on the agents so a fault lands mid-run.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunStore } from '../../db/index.ts';
-import { ATTEMPT_ARTIFACT, type AttemptRecord } from '../../cli/queue/queue-runs.ts';
+import { ATTEMPT_ARTIFACT, type AttemptRecord } from '../../db/queue-runs.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
 import {

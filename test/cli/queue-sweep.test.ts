@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { RunStore } from '../../db/index.ts';
-import { ATTEMPT_ARTIFACT } from '../../cli/queue/queue-runs.ts';
+import { ATTEMPT_ARTIFACT } from '../../db/queue-runs.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
 import { SKIP_REDIS, startAgent, startRedis, stopAgent, until, type Spawned, type TestRedis } from './queue-harness.ts';

@@ -2,8 +2,9 @@
 // database number; anything else is a usage error (exit 2) naming the flag, before anything connects or is stored.
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { redisOptions, shownUrl } from '../../cli/queue/connection.ts';
-import { UsageError } from '../../cli/errors.ts';
+import { redisOptions, shownUrl } from '../../queue/connection.ts';
+// A bad queue URL is queue/'s user error (the CLI exits 2 on it, as on its own UsageError).
+import { QueueUrlError as UsageError } from '../../queue/errors.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
 import { mlpw, SKIP_REDIS, startAgent, startRedis, stopAgent } from './queue-harness.ts';

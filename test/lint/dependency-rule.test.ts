@@ -65,7 +65,7 @@ describe('check-deps', () => {
       'error layer-engine: engine/host/worker.mjs → db/open.ts (engine/ may import only engine/)',
       'error layer-engine: engine/trainer.ts → insight/compare.ts (engine/ may import only engine/)',
       'error layer-renderer: renderer/App.vue → cli/main.ts (renderer/ may import only renderer/, engine/, db/, datasets/, export/, insight/, api/)',
-      'error layer-server: server/http.ts → test/helper.ts (server/ may import only server/, engine/, db/, datasets/, export/, insight/, api/)',
+      'error layer-server: server/http.ts → test/helper.ts (server/ may import only server/, engine/, db/, datasets/, export/, insight/, api/, queue/)',
     ]);
   });
 

@@ -3,11 +3,11 @@
 // keeps nothing itself; a killed agent's job is found stalled by another agent's BullMQ worker and retried there.
 import { randomBytes } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { encodeSnapshot } from '../../db/snapshot-codec.ts';
-import { parseConfig } from '../../engine/config.ts';
-import { runInWorker } from '../../engine/host/node/engine-client.ts';
-import '../../engine/host/node/mnist.ts'; // mnist is a built-in an agent may be asked to train
-import type { RunSummary } from '../../engine/types.ts';
+import { encodeSnapshot } from '../db/snapshot-codec.ts';
+import { parseConfig } from '../engine/config.ts';
+import { runInWorker } from '../engine/host/node/engine-client.ts';
+import '../engine/host/node/mnist.ts'; // mnist is a built-in an agent may be asked to train
+import type { RunSummary } from '../engine/types.ts';
 import { connect, keys, KEY_PREFIX, QUEUE_NAME, redisOptions, whenReachable } from './connection.ts';
 import { DatasetCache } from './dataset-transfer.ts';
 import { entryFields, QueueJobSchema, type RunEvent } from './messages.ts';

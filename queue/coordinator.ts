@@ -4,9 +4,9 @@
 // from its start and the store says what is already there.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RunStore } from '../../db/index.ts';
-import type { ExperimentConfig } from '../../engine/config.ts';
-import type { SweepJob, SweepOutcome } from '../sweep/run-sweep.ts';
+import type { RunStore } from '../db/index.ts';
+import type { ExperimentConfig } from '../engine/config.ts';
+import type { SweepJob, SweepOutcome } from './sweep-job.ts';
 import { connect, keys, KEY_PREFIX, QUEUE_NAME, redisOptions, whenReachable } from './connection.ts';
 import { putDataset } from './dataset-transfer.ts';
 import { EventApplier } from './event-applier.ts';

@@ -1,8 +1,8 @@
 // A queue URL (redis://[:password@]host[:port][/db], rediss:// for TLS) as ioredis connections, and the key names the
 // coordinator and its agents share in that Redis. One place for both, so the two sides cannot drift.
 import { Redis, type RedisOptions } from 'ioredis';
-import { excerpt } from '../../engine/excerpt.ts';
-import { UsageError } from '../errors.ts';
+import { excerpt } from '../engine/excerpt.ts';
+import { QueueUrlError } from './errors.ts';
 
 /** BullMQ's queue of sweep points; every agent on this Redis takes from it. */
 export const QUEUE_NAME = 'runs';
@@ -22,15 +22,15 @@ export function redisOptions(url: string, flag = '--queue'): RedisOptions {
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`${flag}: expected redis://HOST:PORT or rediss://HOST:PORT, got ${excerpt(url)}`);
+    throw new QueueUrlError(`${flag}: expected redis://HOST:PORT or rediss://HOST:PORT, got ${excerpt(url)}`);
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
-    throw new UsageError(`${flag}: expected a redis:// or rediss:// URL, got scheme "${u.protocol.slice(0, -1)}"`);
-  if (!u.hostname) throw new UsageError(`${flag}: the URL names no host`);
+    throw new QueueUrlError(`${flag}: expected a redis:// or rediss:// URL, got scheme "${u.protocol.slice(0, -1)}"`);
+  if (!u.hostname) throw new QueueUrlError(`${flag}: the URL names no host`);
   const port = u.port === '' ? 6379 : Number(u.port);
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0)
-    throw new UsageError(`${flag}: the database number "${u.pathname.slice(1)}" is not one`);
+    throw new QueueUrlError(`${flag}: the database number "${u.pathname.slice(1)}" is not one`);
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),
     port,
@@ -66,20 +66,20 @@ export function connect(options: RedisOptions): Redis {
 /** A refused login is the user's mistake: said at once, naming the URL, instead of reconnecting forever. */
 const AUTH_ERROR = /NOAUTH|WRONGPASS|invalid password|invalid username-password/i;
 
-/** Waits until Redis answers (a Redis that is down is waited for); rejects with a UsageError when it refuses the login. */
+/** Waits until Redis answers (a Redis that is down is waited for); rejects with a QueueUrlError when it refuses the login. */
 export async function whenReachable(redis: Redis, url: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const onError = (e: Error) => {
       if (!AUTH_ERROR.test(e.message)) return;
       redis.off('error', onError);
-      reject(new UsageError(`--queue ${shownUrl(url)}: ${e.message.split('\n')[0]!.slice(0, 200)}`));
+      reject(new QueueUrlError(`--queue ${shownUrl(url)}: ${e.message.split('\n')[0]!.slice(0, 200)}`));
     };
     redis.on('error', onError);
     redis.ping().then(
       () => (redis.off('error', onError), resolve()),
       (e: Error) => (
         redis.off('error', onError),
-        reject(AUTH_ERROR.test(e.message) ? new UsageError(`--queue ${shownUrl(url)}: ${e.message}`) : e)
+        reject(AUTH_ERROR.test(e.message) ? new QueueUrlError(`--queue ${shownUrl(url)}: ${e.message}`) : e)
       ),
     );
   });

@@ -1,14 +1,14 @@
 // What travels through Redis: a queued point (BullMQ job data) and an agent's events for it (entries of the sweep's
 // stream). Both sides parse with these schemas: Redis is a boundary, whatever wrote the bytes.
 import { z } from 'zod';
-import type { SnapshotModel } from '../../db/snapshot-codec.ts';
+import type { SnapshotModel } from '../db/snapshot-codec.ts';
 import {
   BackendInfoSchema,
   CheckpointKindSchema,
   DataInfoSchema,
   EpochMetricsSchema,
   RunSummarySchema,
-} from '../../engine/schemas.ts';
+} from '../engine/schemas.ts';
 
 /** One sweep point as a job; its job id is the run id, so queueing it again (a restarted coordinator) is a no-op. */
 export const QueueJobSchema = z.strictObject({

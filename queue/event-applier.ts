@@ -1,11 +1,11 @@
 // Writes an agent's events into the local store with the same recorder a local run uses, exactly once: the stream is
 // read again from its start after a coordinator restart, so every event is checked against what the store holds
 // (the current attempt, the last epoch, whether the run finished) and a replayed or superseded one is skipped.
-import { recordRun, type RunStore } from '../../db/index.ts';
-import { decodeSnapshot } from '../../db/snapshot-codec.ts';
-import type { RunSummary } from '../../engine/types.ts';
+import { recordRun, type RunStore } from '../db/index.ts';
+import { decodeSnapshot } from '../db/snapshot-codec.ts';
+import type { RunSummary } from '../engine/types.ts';
 import type { StreamEntry } from './messages.ts';
-import { QueueRuns } from './queue-runs.ts';
+import { QueueRuns } from '../db/queue-runs.ts';
 
 export type Applied =
   | { kind: 'skipped' }

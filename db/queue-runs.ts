@@ -2,7 +2,7 @@
 // store holds (one 'queue-attempt' artifact per attempt, no migration), and the reset when a retry starts over.
 // Such runs have no owner pid or token, so a restarted coordinator (or any process opening the store) never marks
 // them interrupted: the queue, not a local process, says whether they still train.
-import type { RunStore } from '../../db/index.ts';
+import type { RunStore } from './run-store.ts';
 
 /** The artifact kind of one attempt at a queued run: details {attempt, agent, retry}. */
 export const ATTEMPT_ARTIFACT = 'queue-attempt';

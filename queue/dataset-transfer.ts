@@ -3,7 +3,7 @@
 // length, the JSON header, then x (n × features float32), labels (n uint32) or targets (n × outputs float32), LE.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Dataset } from '../../engine/types.ts';
+import type { Dataset } from '../engine/types.ts';
 import { keys } from './connection.ts';
 
 const HeaderSchema = z.strictObject({
