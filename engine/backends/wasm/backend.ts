@@ -192,7 +192,8 @@ export class WasmBackend implements TrainingBackend {
     const b = this.buf;
     if (this.resident) {
       const rows = this.order.ptr + first * 4;
-      this.rt.run('gatherRows', [data.x, rows, b.x, n, f * 4], n * f);
+      if (this.solo(n * f)) this.rt.exports.gatherRows(data.x, rows, b.x, n, f * 4, 0, 1);
+      else this.rt.run('gatherRows', [data.x, rows, b.x, n, f * 4], n * f);
       if (data.labels) this.rt.exports.gatherRows(data.labels, rows, b.labels, n, 4, 0, 1);
       if (data.targets) this.rt.exports.gatherRows(data.targets, rows, b.targets, n, o * 4, 0, 1);
     } else {
@@ -235,11 +236,10 @@ export class WasmBackend implements TrainingBackend {
       p?.lap('forward gemm');
       input = b.A[li]!;
       if (step !== null && l.dropout > 0) {
-        this.rt.run(
-          'dropoutForward',
-          [b.A[li]!, b.mask[li]!, b.D[li]!, n, l.units, l.dropout, this.spec.seed, step, li],
-          n * l.units * 8,
-        );
+        const [A, mask, D, seed] = [b.A[li]!, b.mask[li]!, b.D[li]!, this.spec.seed];
+        if (this.solo(n * l.units * 8))
+          this.rt.exports.dropoutForward(A, mask, D, n, l.units, l.dropout, seed, step, li, 0, 1);
+        else this.rt.run('dropoutForward', [A, mask, D, n, l.units, l.dropout, seed, step, li], n * l.units * 8);
         p?.lap('elementwise');
         input = b.D[li]!;
       }
@@ -295,16 +295,22 @@ export class WasmBackend implements TrainingBackend {
       const input = li === 0 ? x : dropped ? b.D[li - 1]! : b.A[li - 1]!;
       this.rt.gemm(LAYOUT.TN, l.inputs, l.units, n, input, l.inputs, b.dZ, l.units, l.dW, l.units);
       p?.lap('backward gemm');
-      this.rt.run('columnSums', [b.dZ, l.db, n, l.units], n * l.units);
+      if (this.solo(n * l.units)) this.rt.exports.columnSums(b.dZ, l.db, n, l.units, 0, 1);
+      else this.rt.run('columnSums', [b.dZ, l.db, n, l.units], n * l.units);
       p?.lap('elementwise');
       if (!prev) break;
       this.rt.gemm(LAYOUT.NT, n, l.inputs, l.units, b.dZ, l.units, l.W, l.units, b.dA, l.inputs);
       p?.lap('backward gemm');
-      this.rt.run(
-        'activationBackward',
-        [prev.act, b.Z[li - 1]!, b.A[li - 1]!, b.dA, dropped ? b.mask[li - 1]! : 0, b.dZ, n, prev.units],
-        n * prev.units * (prev.act === ACTIVATION_CODES.relu ? 1 : 8),
-      );
+      const mask = dropped ? b.mask[li - 1]! : 0;
+      const work = n * prev.units * (prev.act === ACTIVATION_CODES.relu ? 1 : 8);
+      if (this.solo(work))
+        this.rt.exports.activationBackward(prev.act, b.Z[li - 1]!, b.A[li - 1]!, b.dA, mask, b.dZ, n, prev.units, 0, 1);
+      else
+        this.rt.run(
+          'activationBackward',
+          [prev.act, b.Z[li - 1]!, b.A[li - 1]!, b.dA, mask, b.dZ, n, prev.units],
+          work,
+        );
       p?.lap('elementwise');
     }
   }
@@ -314,6 +320,32 @@ export class WasmBackend implements TrainingBackend {
     const p = this.params;
     const c1 = 1 - Math.pow(o.beta1, t);
     const c2 = 1 - Math.pow(o.beta2, t);
+    if (this.solo(p.count * 4)) {
+      const code = OPTIMIZER_CODES[o.type];
+      const nesterov = o.nesterov ? 1 : 0;
+      this.rt.exports.optimizerStep(
+        code,
+        p.w,
+        p.g,
+        p.s0,
+        p.s1,
+        p.count,
+        p.weights,
+        lr,
+        o.weightDecay,
+        o.momentum,
+        nesterov,
+        o.beta1,
+        o.beta2,
+        o.epsilon,
+        c1,
+        c2,
+        0,
+        1,
+      );
+      this.rt.profile?.lap('update');
+      return;
+    }
     this.rt.run(
       'optimizerStep',
       [
@@ -337,6 +369,14 @@ export class WasmBackend implements TrainingBackend {
       p.count * 4,
     );
     this.rt.profile?.lap('update');
+  }
+
+  /**
+   * Whether a kernel of `work` runs on this thread alone (no team, or too small to split, as KernelRuntime.run
+   * decides): then it is called directly, without run's argument array and spread (a tiny net's step is ~10 calls).
+   */
+  private solo(work: number): boolean {
+    return this.rt.threads === 1 || work < (this.options.minParallelWork ?? MIN_PARALLEL_WORK);
   }
 
   private get tracksGradientNorms(): boolean {
