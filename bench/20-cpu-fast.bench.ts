@@ -103,13 +103,18 @@ for line in sys.stdin:
         ops[n] = (a, b, a @ b)
     a, b, c = ops[n]
     reps = max(1, round(1e9 / (2 * n ** 3)))
-    t0 = time.perf_counter()
+    t0 = time.perf_counter(); c0 = time.process_time()
     for i in range(reps): np.matmul(a, b, out=c)
-    print((time.perf_counter() - t0) / reps, flush=True)
+    print((time.perf_counter() - t0) / reps, (time.process_time() - c0) / reps, flush=True)
 `;
 
-/** OpenBLAS sgemm through numpy with OPENBLAS_NUM_THREADS=threads, or the reason python3/numpy is absent. */
-async function numpyTimer(threads: number): Promise<{ time: GemmTimer; dispose(): void } | string> {
+/**
+ * OpenBLAS sgemm through numpy with OPENBLAS_NUM_THREADS=threads, or the reason python3/numpy is absent;
+ * `lastCpuSeconds` is the last product's CPU time (all its threads, time.process_time).
+ */
+export async function numpyTimer(
+  threads: number,
+): Promise<{ time: GemmTimer; lastCpuSeconds(): number; dispose(): void } | string> {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   const child = spawn('python3', ['-c', NUMPY_SGEMM], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -124,13 +129,17 @@ async function numpyTimer(threads: number): Promise<{ time: GemmTimer; dispose()
     child.kill();
     return first.slice(0, 120);
   }
+  let cpuSeconds = NaN;
   return {
     async time(n) {
       child.stdin.write(`${n}\n`);
       const r = await lines.next();
       if (r.done) throw new Error(`numpy sgemm process ended: ${stderr.slice(0, 200)}`);
-      return Number(r.value);
+      const [wall, cpu] = r.value.split(' ').map(Number);
+      cpuSeconds = cpu!;
+      return wall!;
     },
+    lastCpuSeconds: () => cpuSeconds,
     dispose: () => void child.kill(),
   };
 }
