@@ -14,6 +14,8 @@ export const keys = {
   events: (sweepId: string) => `${KEY_PREFIX}:sweep:${sweepId}:events`,
   /** an imported dataset's snapshot by its content hash, put once by the coordinator */
   dataset: (hash: string) => `${KEY_PREFIX}:dataset:${hash}`,
+  /** the coordinator's ASHA decision ("stop" or "go") for a run at a rung's epoch; its agent waits for it */
+  rung: (sweepId: string, runId: string, epoch: number) => `${KEY_PREFIX}:sweep:${sweepId}:rung:${runId}:${epoch}`,
 };
 
 /** ioredis options for a queue URL; a mistake names the flag and the URL's scheme or part (never the password). */

@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunStore } from '../db/index.ts';
 import type { ExperimentConfig } from '../engine/config.ts';
+import type { EpochMetrics } from '../engine/types.ts';
 import type { SweepJob, SweepOutcome } from './sweep-job.ts';
 import { connect, keys, KEY_PREFIX, QUEUE_NAME, redisOptions, whenReachable } from './connection.ts';
 import { putDataset } from './dataset-transfer.ts';
@@ -27,6 +28,22 @@ export interface QueueHandlers {
   onStarted?(job: SweepJob, agent: string, retry: number): void;
   /** an entry or a job the coordinator could not use, said once; the sweep goes on */
   onWarning?(message: string): void;
+  /** points the time budget took off the queue before any agent started them (their runs are cancelled) */
+  onExpired?(jobs: readonly SweepJob[]): void;
+}
+
+/** A sweep steered from the coordinator while agents train it (queue/search-on-queue.ts, queue/asha-on-queue.ts). */
+export interface QueueSteering {
+  /** more points to queue: once before the first result (outcome null), then after each; `open` are still out */
+  next?(outcome: SweepOutcome | null, open: number): readonly SweepJob[];
+  /** the epochs after which the job's agent waits for a rung decision (ASHA); none: it trains straight through */
+  rungsOf?(job: SweepJob): readonly number[];
+  /** an epoch of a job is in the store (a rung's decision is made and sent here) */
+  onEpoch?(job: SweepJob, metrics: EpochMetrics, redis: Redis): Promise<void>;
+  /** before collecting, with the unfinished points (a reattached coordinator answers rungs it had not answered) */
+  onCollect?(jobs: readonly SweepJob[], redis: Redis): Promise<void>;
+  /** Date.now() after which no point is queued or started: the waiting ones leave the queue, their runs cancelled */
+  deadline?: number | null;
 }
 
 /** Queues a new sweep's points and collects them; returns when every point has finished, failed or been given up. */
@@ -36,8 +53,9 @@ export async function runOnQueue(
   sweepId: string,
   jobs: readonly SweepJob[],
   handlers: QueueHandlers,
+  steering: QueueSteering = {},
 ): Promise<SweepOutcome[]> {
-  const session = new QueueSession(store, url, sweepId);
+  const session = new QueueSession(store, url, sweepId, steering);
   try {
     await whenReachable(session.redis, url);
     session.applier.queueRuns.handOver(jobs.map((j) => j.runId));
@@ -54,17 +72,20 @@ export async function attachToQueue(
   url: string,
   sweepId: string,
   handlers: QueueHandlers,
+  steering: QueueSteering = {},
 ): Promise<{ outcomes: SweepOutcome[]; alreadyDone: number }> {
-  const session = new QueueSession(store, url, sweepId);
+  const session = new QueueSession(store, url, sweepId, steering);
   try {
     await whenReachable(session.redis, url);
     const ids = session.applier.queueRuns.sweepRunIds(sweepId);
     const open = ids.filter((id) => !session.applier.isDone(id));
+    const trials = new Map(store.sweepTrials(sweepId).map((t) => [t.runId, t.trial]));
     const jobs = await Promise.all(
       open.map(async (runId) => ({
         runId,
         config: store.getRun(runId).config as ExperimentConfig,
         label: await session.labelOf(runId),
+        ...(trials.get(runId) != null ? { trial: trials.get(runId)! } : {}),
       })),
     );
     return { outcomes: await session.collect(jobs, handlers), alreadyDone: ids.length - open.length };
@@ -72,6 +93,9 @@ export async function attachToQueue(
     await session.close();
   }
 }
+
+/** A BLOCK of at least 1 ms (0 would block forever) and at most a check's interval. */
+const clampMs = (ms: number) => Math.max(1, Math.min(CHECK_EVERY_MS, Math.ceil(ms)));
 
 /** The smallest stream id after `id` ("ms-seq"): XTRIM MINID keeps entries from it on. */
 function afterId(id: string): string {
@@ -91,6 +115,7 @@ class QueueSession {
     private readonly store: RunStore,
     url: string,
     private readonly sweepId: string,
+    private readonly steering: QueueSteering = {},
   ) {
     const options = redisOptions(url);
     this.applier = new EventApplier(store);
@@ -119,12 +144,14 @@ class QueueSession {
       await putDataset(this.redis, snap.hash, snap.dataset);
       await this.redis.expire(keys.dataset(snap.hash), KEEP_DATASET_S);
     }
+    const rungs = this.steering.rungsOf?.(job) ?? [];
     return {
       sweepId: this.sweepId,
       runId: job.runId,
       label: job.label,
       config: job.config,
       ...(datasetHash ? { datasetHash } : {}),
+      ...(rungs.length > 0 ? { rungs: [...rungs] } : {}),
     };
   }
 
@@ -156,18 +183,35 @@ class QueueSession {
       warned.add(key);
     };
     let cursor = '0-0';
+    const { steering } = this;
+    const deadline = steering.deadline ?? null;
+    const due = () => deadline !== null && Date.now() >= deadline;
+    // Points a steered sweep adds as results come back (proposed in settle, queued after the batch that settled them).
+    const more: SweepJob[] = [];
+    const add = async () => {
+      const jobs = more.splice(0);
+      if (jobs.length === 0) return;
+      for (const j of jobs) {
+        byId.set(j.runId, j);
+        pending.add(j.runId);
+      this.applier.queueRuns.handOver(jobs.map((j) => j.runId));
+      await this.enqueue(jobs);
+    };
     const settle = (runId: string, outcome: Omit<SweepOutcome, 'job'>) => {
       if (!pending.delete(runId)) return;
       const full = { job: byId.get(runId)!, ...outcome };
       outcomes.push(full);
       handlers.onDone(full, outcomes.length);
+      if (steering.next && !due()) more.push(...steering.next(full, pending.size + more.length));
     };
     const read = async (block: boolean): Promise<number> => {
       const args: (string | number)[] = ['COUNT', READ_COUNT];
-      if (block) args.push('BLOCK', CHECK_EVERY_MS);
+      // A time budget ends on time: the read waits no longer than until it.
+      if (block) args.push('BLOCK', deadline === null || expired ? CHECK_EVERY_MS : clampMs(deadline - Date.now()));
       const res = (await this.reader.xread(...(args as ['COUNT', number]), 'STREAMS', this.stream, cursor)) as
         [string, [string, string[]][]][] | null;
       let n = 0;
+      // (a steered sweep's epochs are answered in order: a rung's decision before the next entry is applied)
       for (const [, entries] of res ?? [])
         for (const [id, fields] of entries) {
           cursor = id;
@@ -183,6 +227,8 @@ class QueueSession {
           if (!job) continue; // a run of this sweep finished before --attach
           const applied = this.applier.apply(entry);
           if (applied.kind === 'started') handlers.onStarted?.(job, applied.agent, applied.retry);
+          else if (applied.kind === 'epoch' && entry.event.type === 'epoch')
+            await steering.onEpoch?.(job, entry.event.metrics, this.redis);
           else if (applied.kind === 'finished')
             settle(entry.runId, { summary: applied.summary, error: applied.summary.error ?? null });
           else if (applied.kind === 'failed') settle(entry.runId, { summary: null, error: applied.error });
@@ -190,6 +236,7 @@ class QueueSession {
       // What the store holds (committed, synchronously) leaves Redis: the stream stays as long as the unread tail,
       // not the whole sweep, and a restarted coordinator replays only what it had not written.
       if (n > 0) await this.redis.xtrim(this.stream, 'MINID', afterId(cursor));
+      await add();
       return n;
     };
     /** Jobs BullMQ failed without an agent's event (stalled too often) fail their runs; a lost job is queued again. */
@@ -219,8 +266,34 @@ class QueueSession {
         }
       }
     };
+    /** The time budget is over: points no agent has started leave the queue (one that is active stays: it finishes). */
+    const expire = async () => {
+      const ids = [...pending];
+      const found = await Promise.all(ids.map((id) => this.queue.getJob(id)));
+      const states = await Promise.all(found.map((j) => (j ? j.getState() : Promise.resolve('missing'))));
+      const removed: string[] = [];
+      for (let i = 0; i < ids.length; i++)
+        if (['waiting', 'prioritized', 'delayed', 'paused', 'missing'].includes(states[i]!)) {
+          // BullMQ's removeJob refuses a job an agent holds the lock of: 0, and that point trains on.
+          if (states[i] === 'missing' || (await this.queue.remove(ids[i]!)) === 1) removed.push(ids[i]!);
+        }
+      while ((await read(false)) > 0); // a point that started meanwhile is heard of first
+      const gone = removed.filter((id) => pending.has(id) && this.applier.queueRuns.state(id)?.status === 'queued');
+      this.store.cancelQueued(gone);
+      for (const id of gone) pending.delete(id);
+      if (gone.length > 0) handlers.onExpired?.(gone.map((id) => byId.get(id)!));
+    };
+    await steering.onCollect?.(jobs, this.redis);
+    if (steering.next && !due()) more.push(...steering.next(null, pending.size));
+    await add();
+    let expired = false;
     let lastCheck = 0;
     while (pending.size > 0) {
+      if (!expired && due()) {
+        expired = true;
+        await expire();
+        if (pending.size === 0) break;
+      }
       const n = await read(true);
       if (n === 0 || Date.now() - lastCheck >= CHECK_EVERY_MS) {
         await check();

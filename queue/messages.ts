@@ -19,6 +19,8 @@ export const QueueJobSchema = z.strictObject({
   config: z.unknown(),
   /** an imported dataset's content hash (its snapshot is at keys.dataset(hash)); absent for a built-in */
   datasetHash: z.string().min(1).max(200).optional(),
+  /** ASHA/Hyperband: the epochs after which the agent waits for the coordinator's decision key (keys.rung) */
+  rungs: z.array(z.number().int().min(1)).max(64).optional(),
 });
 export type QueueJob = z.infer<typeof QueueJobSchema>;
 
