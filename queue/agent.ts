@@ -8,8 +8,10 @@ import { parseConfig } from '../engine/config.ts';
 import { runInWorker } from '../engine/host/node/engine-client.ts';
 import '../engine/host/node/mnist.ts'; // mnist is a built-in an agent may be asked to train
 import type { RunSummary } from '../engine/types.ts';
+import type { EngineRun, RunHandlers } from '../engine/worker/client.ts';
 import { connect, keys, KEY_PREFIX, QUEUE_NAME, redisOptions, whenReachable } from './connection.ts';
 import { DatasetCache } from './dataset-transfer.ts';
+import { awaitVerdict, gatedTrialHandlers } from './asha-on-queue.ts';
 import { entryFields, QueueJobSchema, type RunEvent } from './messages.ts';
 
 export interface AgentOptions {
@@ -57,12 +59,14 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   }
   const datasets = new DatasetCache(events);
   const lockDuration = opts.lockMs ?? DEFAULT_LOCK_MS;
+  /** closing: a trial waiting at a rung stops there (cancelled) instead of holding the agent open */
+  let closing = false;
 
   async function train(job: Job): Promise<{ status: string }> {
     const parsed = QueueJobSchema.safeParse(job.data);
     if (!parsed.success)
       throw new UnrecoverableError(`job ${job.id} is not a sweep point: ${parsed.error.issues[0]?.message}`);
-    const { sweepId, runId, label, config: input, datasetHash } = parsed.data;
+    const { sweepId, runId, label, config: input, datasetHash, rungs = [] } = parsed.data;
     // Each attempt has its own id: the coordinator keeps one attempt's events and drops a superseded one's.
     const attempt = `${opts.name}:${randomBytes(6).toString('hex')}`;
     const stream = keys.events(sweepId);
@@ -88,24 +92,38 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       return fail((e as Error).message);
     }
     let backendName = config.backend as string;
-    const run = runInWorker(
-      config,
-      {
-        onStarted: (backend, data) => {
-          backendName = backend.backend === 'cpu' ? `cpu (${backend.kernels})` : `webgpu (${backend.kernels})`;
-          return emit({ type: 'started', agent: opts.name, backend, data });
-        },
-        onEpoch: (metrics) => emit({ type: 'epoch', metrics }),
-        onCheckpoint: (kind, epoch, snapshot) => {
-          const { model, weights } = encodeSnapshot(snapshot);
-          return emit({ type: 'checkpoint', kind, epoch, model, weights: weights.toString('base64') });
-        },
+    let finished: RunSummary | undefined;
+    const handlers: RunHandlers = {
+      onStarted: (backend, data) => {
+        backendName = backend.backend === 'cpu' ? `cpu (${backend.kernels})` : `webgpu (${backend.kernels})`;
+        return emit({ type: 'started', agent: opts.name, backend, data });
       },
-      { dataset, epochsPerSecond: opts.epochsPerSecond ?? null },
+      onEpoch: (metrics) => emit({ type: 'epoch', metrics }),
+      onCheckpoint: (kind, epoch, snapshot) => {
+        const { model, weights } = encodeSnapshot(snapshot);
+        return emit({ type: 'checkpoint', kind, epoch, model, weights: weights.toString('base64') });
+      },
+      // The summary as the handlers see it: a trial stopped at a rung finished completed and stopped early.
+      onFinished: (s) => void (finished = s),
+    };
+    // ASHA: the run steps one epoch at a time and waits at each rung for the coordinator's decision (stop or go).
+    const judged = rungs.length > 0;
+    const run: EngineRun = runInWorker(
+      config,
+      judged
+        ? gatedTrialHandlers(
+            rungs,
+            handlers,
+            () => run,
+            (epoch) => awaitVerdict(events, sweepId, runId, epoch, () => closing),
+          )
+        : handlers,
+      { dataset, epochsPerSecond: opts.epochsPerSecond ?? null, paused: judged },
     );
     let summary: RunSummary;
     try {
       ({ summary } = await run.result);
+      summary = finished ?? summary;
     } catch (e) {
       return fail((e as Error)?.message ?? String(e));
     }
@@ -126,6 +144,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   await worker.waitUntilReady();
   return {
     async close() {
+      closing = true;
       await worker.close();
       events.disconnect();
     },

@@ -1,0 +1,193 @@
+// A Bayesian (TPE) sweep on agents: the coordinator keeps K points in flight and proposes the next one as each result
+// comes back, exactly as a local `--parallel K` sweep proposes when a worker frees up. Proposals depend on the order
+// results arrive, so that order is recorded: each proposal keeps the trials it saw, in order (a 'sweep-proposal'
+// artifact), each result its place in the arrival order ('sweep-result'). A reattached coordinator replays TPE's rng
+// over the recorded proposals and goes on from the recorded order: it proposes what the first one would have.
+import type { RunStore, SweepRecord } from '../db/index.ts';
+import type { ExperimentConfig } from '../engine/config.ts';
+import {
+  flattenConfig,
+  parseParamFlag,
+  pointAt,
+  tpePropose,
+  valueText,
+  type SearchParam,
+  type TpeTrial,
+} from '../engine/experiment/index.ts';
+import { Rng } from '../engine/rng.ts';
+import type { RunSummary } from '../engine/types.ts';
+import type { SweepJob, SweepOutcome } from './sweep-job.ts';
+
+/** One per proposed run: details {trial, seen}, `seen` the finished trials TPE was given, in arrival order. */
+export const PROPOSAL_ARTIFACT = 'sweep-proposal';
+/** One per finished run the search heard of: details {trial, arrival}, its 0-based place in the arrival order. */
+export const RESULT_ARTIFACT = 'sweep-result';
+/** Points in flight when `--parallel` is not given: enough to keep a few agents busy, few enough that TPE learns. */
+export const DEFAULT_IN_FLIGHT = 4;
+
+interface Finished {
+  trial: number;
+  values: readonly unknown[];
+  score: number | null;
+}
+
+/** TPE's metric from a summary, as the local sweep scores it: best val_loss, else best train_loss; none if it failed. */
+export function summaryScore(s: RunSummary | null): number | null {
+  if (!s || s.status === 'failed' || s.status === 'diverged') return null;
+  return s.best?.valLoss ?? s.best?.trainLoss ?? null;
+}
+
+/** A run's value of each parameter read back from its config (a choice as the space's own value, as --param gave it). */
+function valuesOf(params: readonly SearchParam[], config: ExperimentConfig): unknown[] {
+  const flat = flattenConfig(config);
+  return params.map((p) => {
+    const v = flat.get(p.key);
+    if (p.dist.kind !== 'choice') return v;
+    const text = String(v);
+    return p.dist.values.find((c) => valueText(p.key, c) === text) ?? v;
+  });
+}
+
+const FINISHED = new Set(['completed', 'diverged', 'failed']);
+
+export interface QueuedBayesOptions {
+  sweepId: string;
+  base: ExperimentConfig;
+  params: readonly SearchParam[];
+  /** trials in all */
+  size: number;
+  /** K: points queued or training at once */
+  inFlight: number;
+  experiment?: string;
+}
+
+export class QueuedBayes {
+  private readonly arrived: Finished[];
+  private readonly values = new Map<string, { trial: number; values: readonly unknown[] }>();
+  private proposed: number;
+
+  private constructor(
+    private readonly store: RunStore,
+    private readonly opts: QueuedBayesOptions,
+    private readonly rng: Rng,
+    proposed: number,
+    arrived: Finished[],
+  ) {
+    this.proposed = proposed;
+    this.arrived = arrived;
+  }
+
+  /** A new sweep: nothing proposed yet, the rng at the sweep seed. */
+  static fresh(store: RunStore, opts: QueuedBayesOptions, seed: number): QueuedBayes {
+    return new QueuedBayes(store, opts, new Rng(seed), 0, []);
+  }
+
+  /**
+   * A sweep queued earlier (`--attach`): TPE's rng replayed over every recorded proposal with the trials it saw, then
+   * the finished trials in their recorded arrival order (those finished before their arrival was recorded last, by
+   * trial), so the next proposal is the one an unbroken coordinator would have made.
+   */
+  static replayed(store: RunStore, sweep: SweepRecord, inFlight: number): QueuedBayes {
+    const params = (sweep.space ?? []).map((p) => parseParamFlag(`${p.key}=${p.dist}`));
+    const runs = store.sweepTrials(sweep.id);
+    const byTrial = new Map<number, Finished & { arrival: number | null }>();
+    const proposals: { trial: number; seen: number[] }[] = [];
+    for (const r of runs) {
+      if (r.trial === null) continue;
+      for (const a of store.listArtifacts(r.runId)) {
+        const d = a.details as { trial?: number; seen?: number[]; arrival?: number } | null;
+        if (a.kind === PROPOSAL_ARTIFACT && d?.seen) proposals.push({ trial: r.trial, seen: d.seen });
+        if (a.kind === RESULT_ARTIFACT && FINISHED.has(r.status))
+          byTrial.set(r.trial, { ...finishedOf(store, params, r), arrival: d?.arrival ?? null });
+      }
+      if (FINISHED.has(r.status) && !byTrial.has(r.trial))
+        byTrial.set(r.trial, { ...finishedOf(store, params, r), arrival: null });
+    }
+    proposals.sort((a, b) => a.trial - b.trial);
+    const rng = new Rng(sweep.sweepSeed ?? 0);
+    for (const p of proposals)
+      tpePropose(
+        params,
+        p.seen.flatMap((t) => (byTrial.has(t) ? [byTrial.get(t)!] : [])),
+        rng,
+      );
+    const arrived = [...byTrial.values()].sort(
+      (a, b) => (a.arrival ?? Infinity) - (b.arrival ?? Infinity) || a.trial - b.trial,
+    );
+    const search = new QueuedBayes(
+      store,
+      {
+        sweepId: sweep.id,
+        base: sweep.baseConfig,
+        params,
+        size: sweep.trials ?? sweep.size,
+        inFlight,
+        experiment: runs[0] ? store.getRun(runs[0].runId).experiment : undefined,
+      },
+      rng,
+      proposals.length,
+      arrived,
+    );
+    for (const r of runs)
+      if (r.trial !== null) search.values.set(r.runId, { trial: r.trial, values: valuesOf(params, r.config) });
+    return search;
+  }
+
+  /** Proposals that bring the points in flight up to K (none after the last trial). */
+  fill(open: number): SweepJob[] {
+    const out: SweepJob[] = [];
+    while (open + out.length < this.opts.inFlight && this.proposed < this.opts.size) out.push(this.propose());
+    return out;
+  }
+
+  /** A result came back: it takes the next place in the arrival order (a run not of this search is ignored). */
+  heard(outcome: SweepOutcome): void {
+    const v = this.values.get(outcome.job.runId);
+    if (!v || this.arrived.some((a) => a.trial === v.trial)) return;
+    const arrival = this.arrived.length;
+    this.arrived.push({ trial: v.trial, values: v.values, score: summaryScore(outcome.summary) });
+    this.store.addArtifact(outcome.job.runId, {
+      kind: RESULT_ARTIFACT,
+      path: '',
+      details: { trial: v.trial, arrival },
+    });
+  }
+
+  private propose(): SweepJob {
+    const { store, opts } = this;
+    const history: TpeTrial[] = this.arrived.map(({ values, score }) => ({ values, score }));
+    const point = pointAt(opts.base, tpePropose(opts.params, history, this.rng));
+    const config = store.datasets.runConfig(point.config);
+    const trial = this.proposed++;
+    const seen = this.arrived.map((a) => a.trial);
+    // The run and what its proposal saw are one write: a coordinator killed between them cannot leave one alone.
+    const runId = store.db.transaction(() => {
+      const id = store.createRun(config, {
+        status: 'queued',
+        sweepId: opts.sweepId,
+        experiment: opts.experiment,
+        sweepTrial: trial,
+      });
+      store.addArtifact(id, { kind: PROPOSAL_ARTIFACT, path: '', details: { trial, seen } });
+      return id;
+    })();
+    this.values.set(runId, { trial, values: point.assignments.map((a) => a.value) });
+    return { runId, config, label: point.assignments.map((a) => `${a.key}=${a.text}`).join(' '), trial };
+  }
+}
+
+/** A stored trial as TPE saw its result: the local sweep's score, from what the store holds of it. */
+function finishedOf(
+  store: RunStore,
+  params: readonly SearchParam[],
+  r: ReturnType<RunStore['sweepTrials']>[number],
+): Finished {
+  let score: number | null = null;
+  if (r.status !== 'failed' && r.status !== 'diverged')
+    score =
+      r.bestValLoss ??
+      (r.bestEpoch === null
+        ? null
+        : (store.getEpochs(r.runId).find((e) => e.epoch === r.bestEpoch)?.trainLoss ?? null));
+  return { trial: r.trial!, values: valuesOf(params, r.config), score };
+}
