@@ -62,6 +62,11 @@ export interface EngineWorkerPort extends MessagePortLike<WorkerToHost, HostToWo
   /** the worker died or never loaded: nothing more will arrive */
   onFailure(handler: (error: Error) => void): void;
   terminate(): void;
+  /**
+   * The run ended with `done`, the last message the runner posts once its state is reset: a pooling host keeps the
+   * worker for the next run. Without it the worker is terminated, as after any other end.
+   */
+  release?(): void;
 }
 
 export interface EngineRunResult {
@@ -95,7 +100,8 @@ export class EngineError extends Error {
 }
 
 /**
- * Trains one run on `port`'s worker, which is terminated when the run ends. Handlers run in message order; an async
+ * Trains one run on `port`'s worker, which is terminated when the run ends (released instead after `done`, where
+ * the port can keep it). Handlers run in message order; an async
  * one (a database write, say) finishes before the next message is handled, so epochs are recorded in order and
  * onFinished comes last. A failure (the engine's, the worker's, or a handler's, onFinished included) goes to
  * onFailed, then rejects `result`.
@@ -116,10 +122,11 @@ export function runEngine(
   // closed: the worker is gone, later messages are ignored; settled: result is decided, queued steps are skipped.
   let closed = false;
   let settled = false;
-  const close = () => {
+  const close = (reusable = false) => {
     if (closed) return;
     closed = true;
-    port.terminate();
+    if (reusable && port.release) port.release();
+    else port.terminate();
   };
   const fail = async (error: unknown) => {
     close();
@@ -142,7 +149,7 @@ export function runEngine(
 
   port.onMessage((msg) => {
     if (closed) return;
-    if (msg.type === 'done' || msg.type === 'failed') close();
+    if (msg.type === 'done' || msg.type === 'failed') close(msg.type === 'done');
     inOrder(async () => {
       switch (msg.type) {
         case 'started':

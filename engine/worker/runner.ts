@@ -1,7 +1,8 @@
 // The engine side of the worker protocol, independent of the host: wire it to a MessagePortLike and it trains
-// one run per `start`, reporting every epoch, and stops on `cancel`; `pause`, `play`, `step` and `speed` drive its
-// RunGate (when the next step runs, never what it computes). An imported dataset comes whole with `start` or
-// before it in chunks (datasetBegin, datasetChunk…), assembled here into one copy of its rows.
+// one run per `start`, one run after another (a host may pool its workers), reporting every epoch, and stops on
+// `cancel`; `pause`, `play`, `step` and `speed` drive its RunGate (when the next step runs, never what it computes).
+// An imported dataset comes whole with `start` or before it in chunks (datasetBegin, datasetChunk…), assembled here
+// into one copy of its rows.
 import { parseConfig } from '../config.ts';
 import { createBackend } from '../backends/select.ts';
 import { loadBuiltinDataset } from '../data/builtin.ts';
@@ -94,8 +95,9 @@ export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>, o
       });
       const backend = await createBackend(config);
       gate = runGate;
+      let result;
       try {
-        const result = await train(
+        result = await train(
           config,
           dataset,
           backend,
@@ -112,13 +114,24 @@ export function serveEngine(port: MessagePortLike<HostToWorker, WorkerToHost>, o
           // The teacher runs on a backend of the student's kind, made for it and disposed once its logits are in.
           { teacher: msg.teacher && { snapshot: msg.teacher, backend: () => createBackend(config) } },
         );
-        port.post({ type: 'done', summary: result.summary, backend: result.backend, data: result.data });
       } finally {
         gate = null;
         backend.dispose();
       }
+      reset();
+      // The run's last message, posted once nothing of it is left here: a pooling host reuses this worker after it.
+      port.post({ type: 'done', summary: result.summary, backend: result.backend, data: result.data });
     } catch (e) {
+      reset();
       port.post({ type: 'failed', error: toWireError(e, 'engine_error') });
     }
+  }
+
+  /** Forgets everything of the run that ended (its gate, stream, cancel) so the next `start` begins from scratch. */
+  function reset(): void {
+    gate = null;
+    streamed = null;
+    streamError = null;
+    cancelled = false;
   }
 }
