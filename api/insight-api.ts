@@ -1,6 +1,7 @@
 // What the insight methods resolve to (ApiOutputs extends this). Plain JSON-safe data, like the rest of the API.
 import type { RunRecord, SweepRecord } from '../db/types.ts';
 import type { ExperimentConfig } from '../engine/config.ts';
+import type { PrunerSpec } from '../engine/experiment/asha.ts';
 import type { CheckpointKind, EpochMetrics, LayerEpochStats } from '../engine/types.ts';
 import type { Misclassified } from '../insight/misclassified-types.ts';
 import type { ConfusionMatrix, DecisionGrid, GradientCheckResult } from '../insight/types.ts';
@@ -30,6 +31,15 @@ export interface SweepSummary {
   size: number;
 }
 
+export interface SweepRungs {
+  /** the sweep's pruner; null: the run is in no sweep, or its sweep stops nothing */
+  pruner: PrunerSpec | null;
+  /** the run's 0-based trial number */
+  trial: number | null;
+  /** every other trial's metric at its bracket's rungs, from its latest run's stored epochs (none of a queued or running run) */
+  recorded: { trial: number; epoch: number; value: number | null }[];
+}
+
 export interface InsightOutputs {
   compareRuns: { runs: RunRecord[]; epochs: EpochMetrics[][] };
   getLayerStats: { epoch: number; layers: LayerEpochStats[] }[];
@@ -41,8 +51,11 @@ export interface InsightOutputs {
   createSweep: { sweepId: string; runIds: string[] };
   createSearchSweep: { sweepId: string; runIds: string[] };
   nextSearchRun: { runId: string | null; config: ExperimentConfig | null; done: boolean };
+  sweepRungs: SweepRungs;
+  recordStoppedRung: void;
   listSweeps: SweepSummary[];
-  getSweep: { sweep: SweepRecord; runs: RunRecord[] };
+  /** stoppedRungs: run id → the rung its sweep's pruner stopped it at (runs.stopped_rung) */
+  getSweep: { sweep: SweepRecord; runs: RunRecord[]; stoppedRungs: Record<string, number> };
   startQueuedRun: void;
   cancelQueuedRuns: void;
   onnxDownload: VerifiedOnnx & {

@@ -42,6 +42,8 @@ export const INSIGHT_INPUTS = {
       .max(3),
     /** the experiment its runs go in (created if new; as createRun's); default: the store's */
     experiment: z.string().trim().min(1).max(100).optional(),
+    /** early termination as `mlpw sweep --early-stop` takes it: asha|hyperband[:metric=,min=,eta=,brackets=] */
+    earlyStop: z.string().trim().min(1).max(200).optional(),
   }),
   /** a random or bayes (TPE) sweep over `KEY=DIST` params, as `mlpw sweep --method`: random queues all its runs,
    *  bayes its first; nextSearchRun proposes each next from the finished ones */
@@ -59,9 +61,15 @@ export const INSIGHT_INPUTS = {
       .min(0)
       .max(2 ** 31 - 1),
     experiment: z.string().trim().min(1).max(100).optional(),
+    /** early termination as `mlpw sweep --early-stop` takes it: asha|hyperband[:metric=,min=,eta=,brackets=] */
+    earlyStop: z.string().trim().min(1).max(200).optional(),
   }),
   /** a bayes sweep's next run: one still queued, else a new queued one proposed by TPE; none while one runs or done */
   nextSearchRun: z.strictObject({ sweepId: RunId }),
+  /** a sweep run's pruner, trial number and the values its sweep's other trials recorded at their rungs */
+  sweepRungs: z.strictObject({ id: RunId }),
+  /** a trial the sweep's pruner stopped: the 0-based rung it reached (its run finished completed, stopped early) */
+  recordStoppedRung: z.strictObject({ id: RunId, rung: z.number().int().min(0).max(64) }),
   listSweeps: z.strictObject({}),
   getSweep: z.strictObject({ id: RunId }),
   /** a queued run (of a sweep) starts training in this window */

@@ -8,6 +8,7 @@ import { runConfusion, runDecisionBoundary, runGradientCheck, runMisclassified }
 import { ApiError } from './errors.ts';
 import { recordRunDataset } from './store-datasets.ts';
 import { createSearchHandlers } from './store-search.ts';
+import { prunerOf, sweepRungs } from './store-pruner.ts';
 import type { ApiHandlers } from './workbench-api.ts';
 import type { INSIGHT_INPUTS } from './insight-schemas.ts';
 
@@ -38,7 +39,8 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
     decisionBoundary: ({ id, checkpoint, resolution }) => runDecisionBoundary(store, id, checkpoint, resolution),
     gradientCheck: ({ id, checkpoint, rows }) => runGradientCheck(store, id, checkpoint, rows),
     misclassified: ({ id, checkpoint, limit }) => runMisclassified(store, id, checkpoint, limit),
-    createSweep: ({ baseConfig, grid, experiment }) => {
+    createSweep: ({ baseConfig, grid, experiment, earlyStop }) => {
+      const pruner = prunerOf(earlyStop, baseConfig);
       let configs;
       try {
         configs = expandGrid(baseConfig, grid).map((p) => p.config);
@@ -47,7 +49,14 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
         if (e instanceof GridError) throw new ApiError('invalid_argument', e.detail, 'grid');
         throw e;
       }
-      const created = store.createSweep({ baseConfig, grid, parallel: 1, configs, experiment });
+      const created = store.createSweep({
+        baseConfig,
+        grid,
+        parallel: 1,
+        configs,
+        experiment,
+        ...(pruner && { search: { pruner } }),
+      });
       for (const runId of created.runIds) recordRunDataset(store, runId, baseConfig.dataset.name);
       return created;
     },
@@ -55,7 +64,15 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
     listSweeps: () => store.listSweeps(),
     getSweep: ({ id }) => {
       const sweep = store.getSweep(id);
-      return { sweep, runs: inGridOrder(sweep, store.listRuns({ sweepId: sweep.id })) };
+      const stoppedRungs: Record<string, number> = {};
+      for (const t of store.sweepTrials(sweep.id)) if (t.stoppedRung !== null) stoppedRungs[t.runId] = t.stoppedRung;
+      return { sweep, runs: inGridOrder(sweep, store.listRuns({ sweepId: sweep.id })), stoppedRungs };
+    },
+    sweepRungs: ({ id }) => sweepRungs(store, store.resolveRunId(id)),
+    recordStoppedRung: ({ id, rung }) => {
+      const run = store.getRun(id);
+      if (run.sweepId === null) throw new ApiError('invalid_argument', `run ${run.id} is in no sweep`, 'id');
+      store.recordStoppedRung(run.id, rung);
     },
     startQueuedRun: ({ id }) => {
       const run = store.getRun(id);

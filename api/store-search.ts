@@ -22,6 +22,7 @@ import {
 import { Rng } from '../engine/rng.ts';
 import { ApiError } from './errors.ts';
 import { recordRunDataset } from './store-datasets.ts';
+import { prunerOf } from './store-pruner.ts';
 import type { ApiHandlers } from './workbench-api.ts';
 
 type SearchHandlers = Pick<ApiHandlers, 'createSearchSweep' | 'nextSearchRun'>;
@@ -100,7 +101,8 @@ export function createSearchHandlers(store: RunStore): SearchHandlers {
     return id;
   };
   return {
-    createSearchSweep: ({ baseConfig, method, params: given, trials, seed, experiment }) => {
+    createSearchSweep: ({ baseConfig, method, params: given, trials, seed, experiment, earlyStop }) => {
+      const pruner = prunerOf(earlyStop, baseConfig);
       let params: SearchParam[];
       try {
         params = given.map((p) => parseParamFlag(`${p.key}=${p.dist}`));
@@ -131,6 +133,7 @@ export function createSearchHandlers(store: RunStore): SearchHandlers {
           space: given.map((p, i) => ({ key: p.key, dist: params[i]!.text })),
           sweepSeed: seed,
           trials,
+          pruner,
         },
       });
       for (const runId of runIds) recordRunDataset(store, runId, baseConfig.dataset.name);

@@ -9,12 +9,15 @@ export async function startGridSweep(
   { api, queue }: AppContext,
   base: ExperimentConfig,
   grid: readonly GridAxis[],
+  /** `--early-stop` text (asha|hyperband[:…]): the queue then judges each point at its rungs */
+  earlyStop?: string,
 ): Promise<string> {
   const points = expandGrid(base, grid);
   // parseGridFlag yields numbers, words, switches and unit lists: the schema's GridValue.
   const { sweepId, runIds } = await api.createSweep({
     baseConfig: base,
     grid: grid as { key: string; values: (number | string | boolean | number[])[] }[],
+    ...(earlyStop && { earlyStop }),
   });
   runIds.forEach((id, i) => queue.add(points[i]!.config, { queuedRunId: id }));
   return sweepId;

@@ -73,3 +73,37 @@ export function distText(row: SearchRow): string {
 export const searchDraft = reactive(restoreSearch());
 if (globalThis.localStorage)
   watch(searchDraft, () => globalThis.localStorage.setItem(SEARCH_KEY, JSON.stringify(searchDraft)), { deep: true });
+
+// Early termination beside any method, as `mlpw sweep --early-stop KIND:metric=,min=,eta=` takes it (kept apart from
+// the search draft, so drafts stored before it still restore).
+const EARLY_KEY = 'mlpw.designer.sweep-early-stop';
+export const EARLY_KINDS = ['none', 'asha', 'hyperband'] as const;
+export const EARLY_METRICS = ['val_loss', 'val_acc', 'train_loss', 'train_acc'] as const;
+const EarlySchema = z.strictObject({
+  kind: z.enum(EARLY_KINDS),
+  metric: z.enum(EARLY_METRICS),
+  min: z.number(),
+  eta: z.number(),
+});
+export type EarlyStopDraft = z.infer<typeof EarlySchema>;
+
+function restoreEarly(): EarlyStopDraft {
+  try {
+    const stored = EarlySchema.safeParse(JSON.parse(globalThis.localStorage?.getItem(EARLY_KEY) ?? 'null'));
+    if (stored.success) return stored.data;
+  } catch {
+    // unreadable: start with none
+  }
+  return { kind: 'none', metric: 'val_loss', min: 1, eta: 3 };
+}
+
+/** The `--early-stop` text of the draft ("asha:metric=val_loss,min=1,eta=3"); undefined for none. */
+export function earlyStopText(d: EarlyStopDraft): string | undefined {
+  return d.kind === 'none' ? undefined : `${d.kind}:metric=${d.metric},min=${d.min},eta=${d.eta}`;
+}
+
+export const earlyStopDraft = reactive(restoreEarly());
+if (globalThis.localStorage)
+  watch(earlyStopDraft, () => globalThis.localStorage.setItem(EARLY_KEY, JSON.stringify(earlyStopDraft)), {
+    deep: true,
+  });

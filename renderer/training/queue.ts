@@ -15,6 +15,10 @@ import { createRunWriter, type RunWriter } from './run-writer.ts';
 import { teacherSnapshot } from '../runs/distill-teacher.ts';
 import { coalesceToFrame } from './frame.ts';
 import { throttle } from './throttle.ts';
+import { judgedTrialHandlers } from '../../engine/experiment/asha-trial.ts';
+import type { RungDecision } from '../../engine/experiment/asha.ts';
+import type { RunHandlers } from '../../engine/worker/client.ts';
+import { sweepJudge } from './sweep-judge.ts';
 
 export type QueueStatus = 'waiting' | 'running' | 'completed' | 'cancelled' | 'diverged' | 'failed';
 
@@ -47,6 +51,8 @@ export interface LiveRun {
   stepping: boolean;
   /** where the paused run waits, with the weights after exactly that step (the views draw these); null while it runs */
   paused: PausedAt | null;
+  /** a sweep trial its pruner judges at each rung (it steps one epoch at a time); the rung it was stopped at */
+  judged: { kind: string; rungs: number[]; stopped: RungDecision | null } | null;
 }
 
 export interface PausedAt {
@@ -75,6 +81,8 @@ export type TrainingQueue = ReturnType<typeof createTrainingQueue>;
 export function createTrainingQueue(api: WorkbenchApi) {
   let nextKey = 1;
   let engine: EngineRun | null = null;
+  // A judged trial steps itself an epoch at a time; pausing it holds the next step here until play.
+  let gate: { held: StepUnit | null; resume: () => void } | null = null;
   // `shown` is the run the Training view draws: the one training now, else the last one, kept after it ends.
   // `speed` and `startPaused` carry over to the next run (RunPace.vue sets them, before the first run too).
   const state = reactive({
@@ -127,7 +135,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
     const c = current();
     if (!c) return;
     c.live.pausing = true;
-    c.engine.pause();
+    if (!gate) c.engine.pause();
   }
 
   function play(): void {
@@ -136,7 +144,8 @@ export function createTrainingQueue(api: WorkbenchApi) {
     c.live.pausing = false;
     c.live.stepping = false;
     c.live.paused = null;
-    c.engine.play();
+    if (gate) gate.resume();
+    else c.engine.play();
   }
 
   /** One minibatch or to the end of the current epoch; only while paused and answered. */
@@ -170,6 +179,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
       item.error = failureReason(e);
     } finally {
       engine = null;
+      gate = null;
       state.busy = false;
       void pump();
     }
@@ -195,6 +205,7 @@ export function createTrainingQueue(api: WorkbenchApi) {
       pausing: state.startPaused,
       stepping: false,
       paused: null,
+      judged: null,
     });
     state.shown = live;
     // Created in beforeStart, once the rows are in the worker (assigned in a callback, so read through store()).
@@ -224,78 +235,117 @@ export function createTrainingQueue(api: WorkbenchApi) {
     if (stream) live.loading = { rows: 0, total: stream.header.n };
     // A student (config.distill) takes its teacher's best checkpoint to the worker; a missing one fails the item here.
     const teacher = await teacherSnapshot(api, item.config);
-    engine = startEngineRun(
-      item.config,
-      {
-        onLoading: (rows, total) => showLoading({ rows, total }),
-        onStarted: (backend, data) => {
-          live.backend = backend;
-          live.data = data;
-          store().onStarted(backend, data);
-        },
-        onEpoch: (metrics) => {
-          epochs.push(metrics);
-          store().onEpoch(metrics);
-          showEpochs();
-        },
-        onProgress: (p) => ((progress = p), showProgress()),
-        onPaused: (at, snapshot) => {
-          // Paused: that exact step at once, the curves up to it included.
-          showEpochs.flush();
-          if (at.batch > 0) {
-            progress = {
-              epoch: at.epoch + 1,
-              batch: at.batch,
-              batches: at.batches,
-              samplesPerSec: progress?.samplesPerSec ?? 0,
-            };
-            showProgress();
-            showProgress.flush();
-          }
-          drawBoundary.cancel();
-          live.stepping = false;
-          live.paused = { at, snapshot };
-          boundaryFrom(snapshot);
-        },
-        onCheckpoint: (kind, epoch, snapshot) => {
-          if (kind === 'final') finalSnapshot = snapshot;
-          store().onCheckpoint(kind, epoch, snapshot);
-          drawBoundary(snapshot);
-        },
-        onFinished: (summary) => {
-          showEpochs.flush();
-          showProgress.cancel();
-          drawBoundary.cancel();
-          live.paused = null;
-          live.pausing = false;
-          live.summary = summary;
-          store().onFinished(summary);
-        },
+    // A sweep trial whose sweep has a pruner is judged at its rungs, as `mlpw sweep --early-stop` judges it.
+    const judge = item.runId ? await sweepJudge(api, item.runId) : null;
+    let lastPause: PausedAt | null = null;
+    const showPaused = ({ at, snapshot }: PausedAt) => {
+      // Paused: that exact step at once, the curves up to it included.
+      showEpochs.flush();
+      if (at.batch > 0) {
+        progress = {
+          epoch: at.epoch + 1,
+          batch: at.batch,
+          batches: at.batches,
+          samplesPerSec: progress?.samplesPerSec ?? 0,
+        };
+        showProgress();
+        showProgress.flush();
+      }
+      drawBoundary.cancel();
+      live.stepping = false;
+      live.paused = { at, snapshot };
+      boundaryFrom(snapshot);
+    };
+    const handlers: RunHandlers = {
+      onLoading: (rows, total) => showLoading({ rows, total }),
+      onStarted: (backend, data) => {
+        live.backend = backend;
+        live.data = data;
+        store().onStarted(backend, data);
       },
-      {
-        dataset: stream,
-        teacher,
-        paused: state.startPaused,
-        epochsPerSecond: state.speed,
-        beforeStart: async () => {
-          showLoading.cancel();
-          live.loading = null;
-          const id =
-            item.runId ??
-            (await api.createRun({ config: item.config, rerunOf: item.rerunOf, experiment: item.experiment })).id;
-          if (item.runId) await api.startQueuedRun({ id });
-          item.runId = id;
-          writer = createRunWriter(api, id);
-          live.startedAt = Date.now();
-        },
+      onEpoch: (metrics) => {
+        epochs.push(metrics);
+        store().onEpoch(metrics);
+        showEpochs();
       },
-    );
+      onProgress: (p) => ((progress = p), showProgress()),
+      onPaused: (at, snapshot) => {
+        // A judged trial pauses at every epoch boundary: shown only where the user's pause holds it (gate.held).
+        lastPause = { at, snapshot };
+        if (!judge) showPaused(lastPause);
+      },
+      onCheckpoint: (kind, epoch, snapshot) => {
+        if (kind === 'final') finalSnapshot = snapshot;
+        store().onCheckpoint(kind, epoch, snapshot);
+        drawBoundary(snapshot);
+      },
+      onFinished: (summary) => {
+        showEpochs.flush();
+        showProgress.cancel();
+        drawBoundary.cancel();
+        live.paused = null;
+        live.pausing = false;
+        live.summary = summary;
+        store().onFinished(summary);
+      },
+    };
+    let stopped: RungDecision | null = null;
+    if (judge) {
+      live.judged = { kind: judge.pruner.spec.kind, rungs: judge.pruner.rungsOf(judge.trial), stopped: null };
+      const held = { held: null as StepUnit | null, resume: () => {} };
+      held.resume = () => {
+        const unit = held.held;
+        held.held = null;
+        if (unit) engine?.step(unit);
+      };
+      gate = held;
+    }
+    const runHandlers = judge
+      ? judgedTrialHandlers(
+          judge.pruner,
+          judge.trial,
+          handlers,
+          () => ({
+            cancel: () => engine?.cancel(),
+            // The user's pause holds the trial at this boundary (after it was judged) until play.
+            step: (unit: StepUnit) => {
+              if (!live.pausing) return engine?.step(unit);
+              gate!.held = unit;
+              if (lastPause) showPaused(lastPause);
+            },
+          }),
+          (d) => {
+            stopped = d;
+            live.judged = { ...live.judged!, stopped: d };
+          },
+        )
+      : handlers;
+    engine = startEngineRun(item.config, runHandlers, {
+      dataset: stream,
+      teacher,
+      paused: judge ? true : state.startPaused,
+      epochsPerSecond: state.speed,
+      beforeStart: async () => {
+        showLoading.cancel();
+        live.loading = null;
+        const id =
+          item.runId ??
+          (await api.createRun({ config: item.config, rerunOf: item.rerunOf, experiment: item.experiment })).id;
+        if (item.runId) await api.startQueuedRun({ id });
+        item.runId = id;
+        writer = createRunWriter(api, id);
+        live.startedAt = Date.now();
+      },
+    });
     try {
       const { summary } = await engine.result;
       await store().settle();
+      const rung = (stopped as RungDecision | null)?.rung;
+      // Stopped by the pruner: finished completed, stopped early, at its rung (as cli/sweep/run-sweep.ts records it).
+      if (rung !== undefined) await api.recordStoppedRung({ id: item.runId!, rung });
       if (finalSnapshot && boundaries)
         live.boundary = await boundaryOf(finalSnapshot, boundaries.bounds).catch(() => live.boundary);
-      item.status = summary.status;
+      item.status = rung !== undefined ? 'completed' : summary.status;
       item.error = summary.error ?? null;
     } catch (e) {
       showLoading.cancel();
