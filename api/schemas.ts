@@ -15,6 +15,7 @@ import {
 import { RUN_SORT_FIELDS } from '../db/types.ts';
 import { INSIGHT_INPUTS } from './insight-schemas.ts';
 import { RUN_TABLE_INPUTS } from './run-table-api.ts';
+import { QUEUE_SWEEP_INPUTS } from './queue-sweep-api.ts';
 import { SURFACE_INPUTS } from './surface-schemas.ts';
 import { WireSnapshotSchema } from './snapshot-wire.ts';
 
@@ -126,6 +127,7 @@ export const API_INPUTS = {
   chooseOnnxFile: z.strictObject({ defaultName: z.string().trim().min(1).max(255) }),
   ...INSIGHT_INPUTS,
   ...RUN_TABLE_INPUTS,
+  ...QUEUE_SWEEP_INPUTS,
   ...SURFACE_INPUTS,
 } as const;
 

@@ -11,6 +11,8 @@ import { createExportHandlers } from './store-export.ts';
 import { createInsightHandlers } from './store-insight.ts';
 import { runTable } from './store-run-table.ts';
 import { createSurfaceHandlers } from './store-surface.ts';
+import { createQueueSweepHandlers } from './store-queue-sweeps.ts';
+import type { QueueSweepHost } from './queue-sweep-api.ts';
 import type { ApiHandlers, ApiParsedInput, AppInfo, RunPage } from './workbench-api.ts';
 
 export type FilePurpose = 'open' | 'save';
@@ -27,6 +29,8 @@ export interface StoreApiOptions {
   appVersion: string;
   /** the desktop app's dialog handles; without them (browser mode) no method opens or writes a path */
   files?: FileGrants;
+  /** the coordinator of sweeps trained by agents (server/queue-sweeps.ts); without it those methods refuse */
+  queue?: QueueSweepHost;
 }
 
 const desktopOnly = () => {
@@ -72,6 +76,7 @@ function listRuns(store: RunStore, q: ApiParsedInput<'listRuns'>, shared = false
 }
 
 export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHandlers {
+  const insight = createInsightHandlers(store);
   return {
     info: () => ({
       mode: options.mode,
@@ -125,8 +130,9 @@ export function createStoreApi(store: RunStore, options: StoreApiOptions): ApiHa
     ...createDatasetHandlers(store, options.files),
     ...createDatasetChunkHandlers(store),
     ...createExportHandlers(store, options.files),
-    ...createInsightHandlers(store),
+    ...insight,
     ...createSurfaceHandlers(store),
+    ...createQueueSweepHandlers(store, insight, options.queue),
     // The desktop shell replaces these with its native dialogs (electron/main.ts); a browser uploads and downloads.
     chooseDatasetFile: desktopOnly,
     chooseOnnxFile: desktopOnly,

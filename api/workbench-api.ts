@@ -9,6 +9,7 @@ import type { WireSnapshot } from './snapshot-wire.ts';
 import type { WireDataset, WireDatasetChunk } from './dataset-wire.ts';
 import type { InsightOutputs, VerifiedOnnx } from './insight-api.ts';
 import type { RunTableOutputs } from './run-table-api.ts';
+import type { QueueSweepOutputs } from './queue-sweep-api.ts';
 import type { SurfaceOutputs } from './surface-schemas.ts';
 
 export interface AppInfo {
@@ -27,7 +28,7 @@ export interface RunPage {
 }
 
 /** What each method resolves to. */
-export interface ApiOutputs extends InsightOutputs, RunTableOutputs, SurfaceOutputs {
+export interface ApiOutputs extends InsightOutputs, RunTableOutputs, SurfaceOutputs, QueueSweepOutputs {
   info: AppInfo;
   listRuns: RunPage;
   getRun: RunDetail;

@@ -6,6 +6,17 @@ import type { RunStore } from './run-store.ts';
 
 /** The artifact kind of one attempt at a queued run: details {attempt, agent, retry}. */
 export const ATTEMPT_ARTIFACT = 'queue-attempt';
+/** The artifact kind naming the queue a run was handed to: details {url}, its password masked (never stored). */
+export const QUEUE_URL_ARTIFACT = 'queue-url';
+
+/** A queued sweep's run as the sweep page shows it: who trains it and how many times it started over. */
+export interface QueuedRunState {
+  id: string;
+  status: string;
+  /** the agent's name while or after it trained the run; null while it waits */
+  agent: string | null;
+  retries: number;
+}
 
 export interface AttemptRecord {
   attempt: string;
@@ -36,6 +47,16 @@ export class QueueRuns {
       addAttempt: p(`INSERT INTO artifacts (run_id, kind, path, details, created_at)
         VALUES (@id, '${ATTEMPT_ARTIFACT}', '', @details, @now)`),
       sweepRuns: p('SELECT id FROM runs WHERE sweep_id = @sweepId ORDER BY created_at, id'),
+      addUrl: p(`INSERT INTO artifacts (run_id, kind, path, details, created_at)
+        VALUES (@id, '${QUEUE_URL_ARTIFACT}', '', @details, @now)`),
+      sweepUrl: p(`SELECT a.details FROM artifacts a JOIN runs r ON r.id = a.run_id
+        WHERE r.sweep_id = @sweepId AND a.kind = '${QUEUE_URL_ARTIFACT}' ORDER BY a.id DESC LIMIT 1`),
+      sweepStates: p(`SELECT r.id, r.status, r.owner_host AS host,
+          (SELECT COUNT(*) FROM artifacts a WHERE a.run_id = r.id AND a.kind = '${ATTEMPT_ARTIFACT}') AS attempts
+        FROM runs r WHERE r.sweep_id = @sweepId ORDER BY r.created_at, r.id`),
+      openSweeps: p(`SELECT DISTINCT sweep_id AS sweepId FROM runs WHERE sweep_id IS NOT NULL
+        AND status IN ('queued', 'running') AND owner_token IS NULL AND (owner_host = 'queue' OR owner_host LIKE 'agent %')
+        ORDER BY sweep_id`),
     };
   }
 
@@ -45,6 +66,38 @@ export class QueueRuns {
     this.store.db.transaction(() => {
       for (const id of ids) this.st.queue.run({ id, now });
     })();
+  }
+
+  /** The queue the runs were handed to, as shown (password masked), for the app to reattach to. */
+  recordQueueUrl(ids: readonly string[], shownUrl: string): void {
+    const now = Date.now();
+    const details = JSON.stringify({ url: shownUrl });
+    this.store.db.transaction(() => {
+      for (const id of ids) this.st.addUrl.run({ id, details, now });
+    })();
+  }
+
+  /** The queue URL recorded for a sweep's runs (password masked), or null: queued by `mlpw sweep --queue`. */
+  queueUrl(sweepId: string): string | null {
+    const row = this.st.sweepUrl.get({ sweepId }) as { details: string } | undefined;
+    return row ? (JSON.parse(row.details) as { url: string }).url : null;
+  }
+
+  /** Each run of a sweep: its status, the agent on it (owner_host "agent NAME"), its retries. */
+  sweepStates(sweepId: string): QueuedRunState[] {
+    return (
+      this.st.sweepStates.all({ sweepId }) as { id: string; status: string; host: string | null; attempts: number }[]
+    ).map((r) => ({
+      id: r.id,
+      status: r.status,
+      agent: r.host?.startsWith('agent ') ? r.host.slice('agent '.length) : null,
+      retries: Math.max(0, r.attempts - 1),
+    }));
+  }
+
+  /** Sweeps with runs still queued or running on a queue (no local process owns them). */
+  openSweeps(): string[] {
+    return (this.st.openSweeps.all() as { sweepId: string }[]).map((r) => r.sweepId);
   }
 
   /** A sweep's unfinished queued runs are still wanted: one write per beat for all of them. */

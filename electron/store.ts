@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createStoreApi, type FileGrants } from '../api/store-api.ts';
 import type { ApiHandlers } from '../api/workbench-api.ts';
 import { keepAlive, RunStore } from '../db/index.ts';
+import { QueueSweeps } from '../server/queue-sweeps.ts';
 
 /** Same folder and file name as cli/store-path.ts (APP_FOLDER, DB_FILE), so `mlpw runs` lists the app's runs. */
 export const APP_FOLDER = 'mlp-workbench';
@@ -24,10 +25,20 @@ export function openAppStore(
     appVersion: options.appVersion,
   });
   const stopBeating = keepAlive(store);
+  // Sweeps run on agents are collected in the main process; those still on a queue from before are collected again.
+  const queue = new QueueSweeps(store);
+  void queue.reattachAll();
   return {
     store,
-    handlers: createStoreApi(store, { mode: 'electron', appVersion: options.appVersion, files: options.files }),
+    handlers: createStoreApi(store, {
+      mode: 'electron',
+      appVersion: options.appVersion,
+      files: options.files,
+      queue,
+    }),
     close: () => {
+      // The coordinators let go at their next read; the points stay on the queue for the next start to collect.
+      void queue.close();
       stopBeating();
       store.close();
     },

@@ -69,20 +69,47 @@ export function connect(options: RedisOptions): Redis {
 const AUTH_ERROR = /NOAUTH|WRONGPASS|invalid password|invalid username-password/i;
 
 /** Waits until Redis answers (a Redis that is down is waited for); rejects with a QueueUrlError when it refuses the login. */
-export async function whenReachable(redis: Redis, url: string): Promise<void> {
+export async function whenReachable(redis: Redis, url: string, flag = '--queue'): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const onError = (e: Error) => {
       if (!AUTH_ERROR.test(e.message)) return;
       redis.off('error', onError);
-      reject(new QueueUrlError(`--queue ${shownUrl(url)}: ${e.message.split('\n')[0]!.slice(0, 200)}`));
+      reject(new QueueUrlError(`${flag} ${shownUrl(url)}: ${e.message.split('\n')[0]!.slice(0, 200)}`));
     };
     redis.on('error', onError);
     redis.ping().then(
       () => (redis.off('error', onError), resolve()),
       (e: Error) => (
         redis.off('error', onError),
-        reject(AUTH_ERROR.test(e.message) ? new QueueUrlError(`--queue ${shownUrl(url)}: ${e.message}`) : e)
+        reject(AUTH_ERROR.test(e.message) ? new QueueUrlError(`${flag} ${shownUrl(url)}: ${e.message}`) : e)
       ),
     );
   });
+}
+
+/**
+ * The app's check before it stores a sweep for agents: the URL parses and Redis answers within `timeoutMs`, else a
+ * QueueUrlError naming the URL (password masked) and why (a refused login, or no answer and the last connect error).
+ */
+export async function probe(url: string, flag: string, timeoutMs: number): Promise<void> {
+  const options = redisOptions(url, flag);
+  const redis = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  let lastError = '';
+  redis.on('error', (e: Error) => (lastError = e.message.split('\n')[0]!.slice(0, 200)));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      redis.connect().then(() => redis.ping()),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+    ]);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (AUTH_ERROR.test(message) || AUTH_ERROR.test(lastError))
+      throw new QueueUrlError(`${flag} ${shownUrl(url)}: ${AUTH_ERROR.test(message) ? message : lastError}`);
+    const why = lastError || (message === 'timeout' ? `no answer within ${timeoutMs / 1000} s` : message);
+    throw new QueueUrlError(`${flag} ${shownUrl(url)}: Redis is not reachable (${why})`);
+  } finally {
+    clearTimeout(timer);
+    redis.disconnect();
+  }
 }

@@ -28,6 +28,8 @@ export interface QueueHandlers {
   onStarted?(job: SweepJob, agent: string, retry: number): void;
   /** an entry or a job the coordinator could not use, said once; the sweep goes on */
   onWarning?(message: string): void;
+  /** stops collecting (the app's server closing): the points stay queued or running, in Redis and the store */
+  signal?: AbortSignal;
   /** points the time budget took off the queue before any agent started them (their runs are cancelled) */
   onExpired?(jobs: readonly SweepJob[]): void;
 }
@@ -194,6 +196,7 @@ class QueueSession {
       for (const j of jobs) {
         byId.set(j.runId, j);
         pending.add(j.runId);
+      }
       this.applier.queueRuns.handOver(jobs.map((j) => j.runId));
       await this.enqueue(jobs);
     };
@@ -204,6 +207,9 @@ class QueueSession {
       handlers.onDone(full, outcomes.length);
       if (steering.next && !due()) more.push(...steering.next(full, pending.size + more.length));
     };
+    // An abort ends a blocking XREAD at once (its connection closes); the loop below then returns what it has.
+    handlers.signal?.addEventListener('abort', () => this.reader.disconnect(), { once: true });
+    const stopped = () => handlers.signal?.aborted === true;
     const read = async (block: boolean): Promise<number> => {
       const args: (string | number)[] = ['COUNT', READ_COUNT];
       // A time budget ends on time: the read waits no longer than until it.
@@ -242,6 +248,9 @@ class QueueSession {
     /** Jobs BullMQ failed without an agent's event (stalled too often) fail their runs; a lost job is queued again. */
     const check = async () => {
       this.applier.queueRuns.beat(this.sweepId);
+      // A point cancelled meanwhile (the app's Cancel, mlpw sweep --cancel) left the queue: settled, never queued again.
+      for (const id of [...pending])
+        if (this.applier.isDoneInStore(id)) settle(id, { summary: null, error: 'cancelled' });
       const ids = [...pending];
       const found = await Promise.all(ids.map((id) => this.queue.getJob(id)));
       const states = await Promise.all(found.map((j) => (j ? j.getState() : Promise.resolve('missing'))));
@@ -294,14 +303,21 @@ class QueueSession {
         await expire();
         if (pending.size === 0) break;
       }
-      const n = await read(true);
+      let n;
+      try {
+        n = await read(true);
+      } catch (e) {
+        if (stopped()) break;
+        throw e;
+      }
+      if (stopped()) break;
       if (n === 0 || Date.now() - lastCheck >= CHECK_EVERY_MS) {
         await check();
         lastCheck = Date.now();
       }
     }
     // Every point is in the store now: the sweep's events are of no further use.
-    await this.redis.del(this.stream);
+    if (pending.size === 0) await this.redis.del(this.stream);
     return outcomes;
   }
 

@@ -47,6 +47,12 @@ export class EventApplier {
     return s;
   }
 
+  /** What the store says now, not what this applier last read: another process (the app's Cancel) may have ended it. */
+  isDoneInStore(runId: string): boolean {
+    this.runs.delete(runId);
+    return this.isDone(runId);
+  }
+
   isDone(runId: string): boolean {
     return this.stateOf(runId)?.done ?? true;
   }

@@ -1,0 +1,158 @@
+// "Run on agents" through the WorkbenchApi (dispatch, real SQLite file, the server's real QueueSweeps host, a real
+// redis-server of the test's own): a bad URL, a Redis that does not answer and a refused password each give one error
+// naming the URL without its password, and store nothing; a grid sweep is stored queued, its jobs are in BullMQ under
+// the run ids, and Cancel (no agent running) takes every job off the queue and cancels every run.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../api/dispatch.ts';
+import { createStoreApi } from '../../api/store-api.ts';
+import type { ApiHandlers, ApiOutputs } from '../../api/workbench-api.ts';
+import { RunStore } from '../../db/index.ts';
+import { parseConfig } from '../../engine/config.ts';
+import { QueueSweeps } from '../../server/queue-sweeps.ts';
+import { tempDir } from '../db/helpers.ts';
+import { SKIP_REDIS, startRedis, until, type TestRedis } from '../cli/queue-harness.ts';
+
+/** until() for a check that asks Redis. */
+async function untilAsync(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let tmp: ReturnType<typeof tempDir>;
+let store: RunStore;
+let host: QueueSweeps;
+let api: ApiHandlers;
+beforeEach(() => {
+  tmp = tempDir();
+  store = new RunStore(tmp.file('app.db'), { appVersion: '0.0.0-test' });
+  host = new QueueSweeps(store);
+  api = createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test', queue: host });
+});
+afterEach(async () => {
+  await host.close();
+  store.close();
+  tmp.cleanup();
+});
+
+async function call<M extends keyof ApiOutputs>(method: M, input: unknown, on = api): Promise<ApiOutputs[M]> {
+  const r = await dispatch(on, method, input);
+  if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
+  return r.value as ApiOutputs[M];
+}
+
+const baseConfig = parseConfig({ dataset: { name: 'xor', samples: 64 }, epochs: 2, backend: 'cpu', seed: 3 });
+const grid = { baseConfig, grid: [{ key: 'optimizer.lr', values: [0.1, 0.03] }] };
+
+function nothingStored(): void {
+  expect(store.listSweeps()).toEqual([]);
+  expect(store.countRuns()).toBe(0);
+}
+
+describe('startQueueSweep refuses before it stores anything', () => {
+  it('a URL that is not a redis:// one, naming the field and the scheme', async () => {
+    await expect(call('startQueueSweep', { url: 'http://127.0.0.1:6379', grid })).rejects.toMatchObject({
+      code: 'queue_url',
+      message: 'queue URL: expected a redis:// or rediss:// URL, got scheme "http"',
+    });
+    nothingStored();
+  });
+
+  it('a Redis that does not answer, naming the URL with its password masked', async () => {
+    // A loopback port nobody listens on: connection refused at once.
+    const err = await call('startQueueSweep', { url: 'redis://:s3cret@127.0.0.1:1', grid }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'queue_url' });
+    expect(err.message).toMatch(/^queue URL redis:\/\/:\*\*\*@127\.0\.0\.1:1: Redis is not reachable \(.*ECONNREFUSED/);
+    expect(err.message).not.toContain('s3cret');
+    nothingStored();
+  });
+
+  it('bayes and early stopping, which steer trials from this process', async () => {
+    await expect(
+      call('startQueueSweep', {
+        url: 'redis://127.0.0.1:1',
+        search: {
+          baseConfig,
+          method: 'bayes',
+          params: [{ key: 'optimizer.lr', dist: 'uniform:0.01:0.1' }],
+          trials: 3,
+          seed: 1,
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_argument', field: 'search.method' });
+    await expect(
+      call('startQueueSweep', { url: 'redis://127.0.0.1:1', grid: { ...grid, earlyStop: 'asha' } }),
+    ).rejects.toMatchObject({ code: 'invalid_argument', field: 'grid.earlyStop' });
+    await expect(call('startQueueSweep', { url: 'redis://127.0.0.1:1' })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: 'startQueueSweep: grid: give grid or search, one of them',
+    });
+    nothingStored();
+  });
+
+  it('a store API without a queue host says so', async () => {
+    const bare = createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test' });
+    await expect(call('startQueueSweep', { url: 'redis://127.0.0.1:1', grid }, bare)).rejects.toMatchObject({
+      code: 'no_queue',
+    });
+    nothingStored();
+  });
+});
+
+describe.skipIf(SKIP_REDIS)('on a real redis-server', () => {
+  let redis: TestRedis;
+  let redisDir: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    redisDir = tempDir();
+    redis = await startRedis(redisDir.file('redis'), { password: 'pa55' });
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    redisDir?.cleanup();
+  });
+
+  it('a wrong password is refused by name, masked, and stores nothing', async () => {
+    const wrong = redis.url.replace(':pa55@', ':nope@');
+    const err = await call('startQueueSweep', { url: wrong, grid }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'queue_url' });
+    expect(err.message).toMatch(/^queue URL redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS/);
+    expect(err.message).not.toContain('nope');
+    nothingStored();
+  });
+
+  it('queues the points at once, then Cancel takes them off the queue and cancels their runs', async () => {
+    const started = await call('startQueueSweep', { url: redis.url, grid });
+    expect(started.url).not.toContain('pa55');
+    expect(store.listRuns({ sweepId: started.sweepId }).map((r) => r.status)).toEqual(['queued', 'queued']);
+    // The coordinator hands them to BullMQ in the background: both jobs wait, under their run ids.
+    await until(
+      async () => {
+        const waiting = await redis.client.lrange('mlpw:runs:wait', 0, -1);
+        return started.runIds.every((id) => waiting.includes(id)) || undefined;
+      },
+      'both jobs waiting in BullMQ',
+      30_000,
+    );
+    const state = await call('queueSweepState', { sweepId: started.sweepId });
+    expect(state).toMatchObject({ onQueue: true, collecting: true, problem: null, url: started.url });
+    expect(state.runs.map((r) => [r.status, r.agent, r.retries])).toEqual([
+      ['queued', null, 0],
+      ['queued', null, 0],
+    ]);
+
+    const result = await call('cancelQueueSweep', { sweepId: started.sweepId });
+    expect(result).toEqual({ cancelled: started.runIds, running: [] });
+    expect(store.listRuns({ sweepId: started.sweepId }).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    for (const id of started.runIds) expect(await redis.client.exists(`mlpw:runs:${id}`)).toBe(0);
+    expect(await redis.client.lrange('mlpw:runs:wait', 0, -1)).toEqual([]);
+    // The coordinator settles the cancelled points and stops; it never queues them again.
+    await until(
+      () => (!host.status(started.sweepId).collecting ? true : undefined),
+      'the coordinator lets go of the cancelled sweep',
+      30_000,
+    );
+    expect(await redis.client.lrange('mlpw:runs:wait', 0, -1)).toEqual([]);
+  });
+});
