@@ -3,6 +3,7 @@
 // process. Every ratio is from rounds interleaved in this one process, minimum of N (the cores are shared); the
 // load average is printed. BENCH_ROUNDS=N changes the rounds (default 5).
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import '../engine/host/node/kernel-threads.ts';
 import { INIT, LAYOUT } from '../engine/backends/wasm/kernel-abi.ts';
@@ -10,6 +11,7 @@ import { loadKernelModule } from '../engine/backends/wasm/module.ts';
 import { PHASES, type PhaseProfile } from '../engine/backends/wasm/phase-profile.ts';
 import { createWasmBackend } from '../engine/backends/wasm/provider.ts';
 import { KernelRuntime } from '../engine/backends/wasm/runtime.ts';
+import type { ThreadStats } from '../engine/backends/wasm/threads.ts';
 import type { WasmBackend } from '../engine/backends/wasm/backend.ts';
 import { parseConfig } from '../engine/config.ts';
 import { loadBuiltinDataset } from '../engine/data/builtin.ts';
@@ -25,6 +27,79 @@ const THREADS = [...new Set([1, 2, Math.min(4, os.availableParallelism())])].fil
 );
 const load = () => os.loadavg()[0]!.toFixed(1);
 const ms = (v: number) => v.toFixed(2).padStart(9);
+
+/** Linux: every thread of this process, its on-CPU and its runnable-but-not-running ns (schedstat); {} elsewhere. */
+function taskTimes(): Map<string, { runNs: number; queuedNs: number }> {
+  const out = new Map<string, { runNs: number; queuedNs: number }>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const [run, queued] = readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+      out.set(tid, { runNs: run!, queuedNs: queued! });
+    }
+  } catch {
+    /* not Linux: the in-process figures still print */
+  }
+  return out;
+}
+
+/** The `count` threads that ran most between two taskTimes(): ms on a CPU and ms waiting for one (preempted). */
+function busiestThreads(
+  before: ReturnType<typeof taskTimes>,
+  after: ReturnType<typeof taskTimes>,
+  count: number,
+): { runMs: number; queuedMs: number }[] {
+  return [...after.entries()]
+    .map(([tid, a]) => {
+      const b = before.get(tid) ?? { runNs: 0, queuedNs: 0 };
+      return { runMs: (a.runNs - b.runNs) / 1e6, queuedMs: (a.queuedNs - b.queuedNs) / 1e6 };
+    })
+    .sort((x, y) => y.runMs - x.runMs)
+    .slice(0, count);
+}
+
+/**
+ * The speed-up two free cores would give, from on-CPU time (schedstat), which other processes cannot inflate: the
+ * 1-thread run's CPU time over the busiest thread's of each team (its spinning included).
+ */
+function printCpuScaling(label: string, cpu: { runMs: number; queuedMs: number }[][]) {
+  if (cpu.some((c) => c.length === 0)) return;
+  const one = cpu[0]![0]!.runMs;
+  console.log(
+    `  ${label} by on-CPU time (schedstat): ` +
+      THREADS.map(
+        (t, i) => `${t}T busiest thread ${cpu[i]![0]!.runMs.toFixed(1)} ms (${(one / cpu[i]![0]!.runMs).toFixed(2)}×)`,
+      ).join(', ') +
+      `; preempted ${THREADS.map((t, i) => `${t}T ${cpu[i]!.reduce((s, c) => s + c.queuedMs, 0).toFixed(0)} ms`).join(', ')}`,
+  );
+}
+
+/**
+ * Where the second thread loses, from the team's own records (threads.ts STAT: performance.now per part, not
+ * dependent on a quiet machine) and the kernel's schedstat: per thread its parts, the ms inside them, the wake-up
+ * latency, the caller's wait; then the split kernels' span against their ideal (busy time / threads).
+ */
+function printThreads(label: string, stats: ThreadStats[], wallMs: number, cpu: { runMs: number; queuedMs: number }[]) {
+  console.log(`  ${label}: ${wallMs.toFixed(1)} ms wall`);
+  console.log(`    thread   parts  busy ms  wake µs/run  missed  wait ms`);
+  for (const t of stats)
+    console.log(
+      `    ${(t.thread === 0 ? 'caller' : `worker ${t.thread}`).padEnd(9)}${String(t.parts).padStart(6)}${ms(t.busyMs)}` +
+        `${(t.thread === 0 ? '' : ((t.wakeMs / Math.max(1, t.runs)) * 1000).toFixed(1)).padStart(13)}` +
+        `${(t.thread === 0 ? '' : String(t.missed)).padStart(8)}${t.thread === 0 ? ms(t.waitMs) : ''}`,
+    );
+  const caller = stats[0]!;
+  const busy = stats.reduce((sum, t) => sum + t.busyMs, 0);
+  const ideal = busy / stats.length;
+  console.log(
+    `    split kernels: ${caller.runs} runs, span ${caller.spanMs.toFixed(1)} ms vs ideal ${ideal.toFixed(1)} ms (busy / threads): ` +
+      `${((caller.spanMs / Math.max(1e-9, ideal) - 1) * 100).toFixed(1)} % lost to imbalance, wake-up and waits; ` +
+      `caller outside split kernels ${(wallMs - caller.spanMs).toFixed(1)} ms (${(((wallMs - caller.spanMs) / wallMs) * 100).toFixed(1)} %)`,
+  );
+  if (cpu.length > 0)
+    console.log(
+      `    on-CPU / preempted ms of the busiest threads (schedstat): ${cpu.map((c) => `${c.runMs.toFixed(1)} / ${c.queuedMs.toFixed(1)}`).join(', ')}`,
+    );
+}
 
 /** A backend on the reference workload, weights and data in place. */
 async function referenceBackend(threads: number): Promise<{ backend: WasmBackend; n: number }> {
@@ -57,6 +132,9 @@ let lastTeamRuns = { split: 0, alone: 0 };
 /** The kernels' instruction set the backends loaded (the default variant), for the headings. */
 let kernelsName = '';
 
+/** The fastest epoch's thread records and schedstat per thread count, from the last phaseSplit. */
+const epochThreads = new Map<number, { stats: ThreadStats[]; cpu: ReturnType<typeof busiestThreads> }>();
+
 async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>> {
   const backends = await Promise.all(threads.map((t) => referenceBackend(t)));
   const best = new Map<number, PhaseProfile>();
@@ -65,9 +143,13 @@ async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>>
     const order = rng.permutation(backends[0]!.n);
     for (const [i, { backend }] of backends.entries()) {
       const profile = backend.profilePhases(true)!;
+      const before = taskTimes();
       await backend.trainEpoch({ order, batchSize: WORKLOAD.batch, lr: 0.01, step: r * 40 });
       const t = threads[i]!;
-      if (r > 0 && profile.totalMs < (best.get(t)?.totalMs ?? Infinity)) best.set(t, profile);
+      if (r > 0 && profile.totalMs < (best.get(t)?.totalMs ?? Infinity)) {
+        best.set(t, profile);
+        epochThreads.set(t, { stats: profile.threads(), cpu: busiestThreads(before, taskTimes(), t) });
+      }
     }
   }
   kernelsName = backends[0]!.backend.info.kernels ?? '';
@@ -76,6 +158,9 @@ async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>>
   backends.forEach(({ backend }) => backend.dispose());
   return best;
 }
+
+/** The fastest round's thread records per thread count, from the last gemmScaling. */
+let lastGemmThreads: { stats: ThreadStats[]; wallMs: number; cpu: ReturnType<typeof busiestThreads> }[] = [];
 
 /** GFLOP/s of C = A·B (n³) per thread count, minimum time of ROUNDS interleaved rounds. */
 async function gemmScaling(n: number, threads: number[]): Promise<number[]> {
@@ -86,14 +171,23 @@ async function gemmScaling(n: number, threads: number[]): Promise<number[]> {
   const a = Float32Array.from({ length: n * n }, () => rng.next() - 0.5);
   const ptrs = rts.map((rt) => [rt.upload(a), rt.upload(a), rt.heap.alloc(n * n * 4)] as const);
   const best = threads.map(() => Infinity);
+  const fastest: { stats: ThreadStats[]; wallMs: number; cpu: ReturnType<typeof busiestThreads> }[] = [];
   for (let r = 0; r <= ROUNDS; r++)
     rts.forEach((rt, i) => {
       const [A, B, C] = ptrs[i]!;
+      rt.recordThreads(true);
+      const before = taskTimes();
       const t0 = performance.now();
       rt.gemm(LAYOUT.NN, n, n, n, A, n, B, n, C, n, INIT.ZERO);
-      if (r > 0) best[i] = Math.min(best[i]!, performance.now() - t0);
+      const wallMs = performance.now() - t0;
+      if (r > 0 && wallMs < best[i]!) {
+        best[i] = wallMs;
+        fastest[i] = { stats: rt.threadStats(), wallMs, cpu: busiestThreads(before, taskTimes(), threads[i]!) };
+      }
+      rt.recordThreads(false);
     });
   rts.forEach((rt) => rt.dispose());
+  lastGemmThreads = fastest;
   return best.map((t) => (2 * n ** 3) / t / 1e6);
 }
 
@@ -185,6 +279,15 @@ export async function run(): Promise<void> {
   }
   console.log(`  ${'epoch'.padEnd(16)}${THREADS.map((t) => ms(split.get(t)!.totalMs)).join('')}`);
   const quiet = lastTeamRuns;
+  printCpuScaling(
+    'reference epoch',
+    THREADS.map((t) => epochThreads.get(t)?.cpu ?? []),
+  );
+  for (const t of THREADS) {
+    const e = epochThreads.get(t);
+    if (e && t > 1)
+      printThreads(`reference epoch on ${t} threads, fastest round`, e.stats, split.get(t)!.totalMs, e.cpu);
+  }
   console.log(
     `  ${'speed-up'.padEnd(16)}${THREADS.map((t) => (split.get(1)!.totalMs / split.get(t)!.totalMs).toFixed(2).padStart(9)).join('')}   (load ${load()})`,
   );
@@ -194,6 +297,13 @@ export async function run(): Promise<void> {
     `\n1024³ product, GFLOP/s (fastest of ${ROUNDS}): ${THREADS.map((t, i) => `${t}T ${gflops[i]!.toFixed(1)}`).join(', ')}; ` +
       `2T / 1T ${(gflops[1]! / gflops[0]!).toFixed(2)}× (goal ≥ 1.9) (load ${load()})`,
   );
+  printCpuScaling(
+    '1024³',
+    lastGemmThreads.map((g) => g?.cpu ?? []),
+  );
+  lastGemmThreads.forEach((g, i) => {
+    if (THREADS[i]! > 1) printThreads(`1024³ on ${THREADS[i]} threads, fastest round`, g.stats, g.wallMs, g.cpu);
+  });
   const d = await dispatchMicros();
   console.log(`one 8³ dispatch: alone ${d.alone.toFixed(2)} µs, split over 2 threads ${d.split.toFixed(2)} µs`);
 

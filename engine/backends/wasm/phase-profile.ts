@@ -1,6 +1,8 @@
 // Where a training step's time goes, for the bench (bench/25-cpu-phases.bench.ts): the backend calls `lap(phase)` at
 // each boundary of a step, so the phases tile the epoch's wall time exactly; the time the calling thread waited for
 // workers inside a lap is moved to 'sync wait'. Off (null) in training: one `?.` per boundary.
+import type { ThreadStats } from './threads.ts';
+
 export type Phase =
   'forward gemm' | 'backward gemm' | 'elementwise' | 'loss' | 'gradient norms' | 'update' | 'gather' | 'bookkeeping';
 
@@ -23,8 +25,11 @@ export class PhaseProfile {
   private last = performance.now();
   private lastWait = 0;
 
-  /** `waited()` reads the thread team's cumulative wait in ms. */
-  constructor(private readonly waited: () => number) {
+  /** `waited()` reads the thread team's cumulative wait in ms; `threads()` what each thread did (threads.ts). */
+  constructor(
+    private readonly waited: () => number,
+    readonly threads: () => ThreadStats[] = () => [],
+  ) {
     this.lastWait = waited();
   }
 

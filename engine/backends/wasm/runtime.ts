@@ -4,7 +4,7 @@ import { ACT_NONE, CTRL_BYTES, INIT, kernelImports, type KernelExports, type Par
 import { WasmHeap } from './heap.ts';
 import type { KernelModule } from './module.ts';
 import { PhaseProfile } from './phase-profile.ts';
-import { chunksFor, ThreadTeam } from './threads.ts';
+import { chunksFor, ThreadTeam, threadStatsBytes, type ThreadStats } from './threads.ts';
 
 /** 4 GiB (all of wasm32), else 1 GiB where a large shared reservation is refused. */
 const MAX_PAGES = [65536, 16384];
@@ -58,7 +58,8 @@ export class KernelRuntime {
     const ctrl = heap.alloc(CTRL_BYTES);
     // One GEMM scratch block per part a split product runs in (parts are claimed, so any thread may take any).
     const scratch = heap.alloc(exports.gemmScratchBytes() * (wanted > 1 ? chunksFor(wanted) : 1));
-    const team = await ThreadTeam.start(exports, kernels.module, memory, ctrl, wanted);
+    const stats = heap.alloc(threadStatsBytes(wanted));
+    const team = await ThreadTeam.start(exports, kernels.module, memory, ctrl, wanted, stats);
     return new KernelRuntime(exports, heap, team, scratch, minParallelWork);
   }
 
@@ -95,8 +96,23 @@ export class KernelRuntime {
   /** Starts (or stops, with false) timing a step's phases and the waits for workers; returns the fresh profile. */
   profilePhases(on: boolean): PhaseProfile | null {
     this.team.timeWaits = on;
-    this.profile = on ? new PhaseProfile(() => this.team.waitedMs) : null;
+    this.team.recordThreads(on);
+    this.profile = on
+      ? new PhaseProfile(
+          () => this.team.waitedMs,
+          () => this.team.threadStats(),
+        )
+      : null;
     return this.profile;
+  }
+
+  /** Starts (from zero) or stops recording what each thread does in split kernels; see ThreadTeam.threadStats. */
+  recordThreads(on: boolean): void {
+    this.team.recordThreads(on);
+  }
+
+  threadStats(): ThreadStats[] {
+    return this.team.threadStats();
   }
 
   /** Split kernels run on the team, and those run alone because a worker had been late (see ThreadTeam.run). */

@@ -26,12 +26,41 @@ export interface KernelWorkerInit {
   part: number;
   /** team size: the parts the work is split into. */
   threads: number;
+  /** byte offset of the per-thread statistics block (THREAD_STATS_BYTES per thread after a 64-byte header). */
+  stats: number;
 }
 /** Parts per thread: enough for the others to absorb a late thread's share, few enough that a part stays large. */
 export const CHUNKS_PER_THREAD = 2;
 /** Control slots beside kernel-abi's CTRL (0–4, one 64-byte line): the claim word and the part count. */
 export const CTRL_CLAIM = 8;
 export const CTRL_CHUNKS = 9;
+/** Non-zero while threads record their statistics (ThreadTeam.recordThreads). */
+export const CTRL_STATS = 10;
+
+/**
+ * Per-thread statistics, one 64-byte line each (no false sharing) after a header line whose slot 0 holds the
+ * time (ms, timeOrigin + now) the caller published the current kernel. Each thread writes only its own line.
+ */
+export const STAT = { PARTS: 0, BUSY_MS: 1, WAKE_MS: 2, RUNS: 3, MISSED: 4, WAIT_MS: 5, SPAN_MS: 6 } as const;
+export const THREAD_STATS_F64 = 8;
+export const threadStatsBytes = (threads: number) => (threads + 1) * THREAD_STATS_F64 * 8;
+/** What one thread did over the recorded kernels (ThreadTeam.threadStats). */
+export interface ThreadStats {
+  /** 0 is the caller. */
+  thread: number;
+  /** parts it claimed and ran, and the ms inside them. */
+  parts: number;
+  busyMs: number;
+  /** workers: kernels it woke for, the ms from publication to waking, and kernels it found all claimed. */
+  runs: number;
+  wakeMs: number;
+  missed: number;
+  /** the caller: ms after its own parts until all were done, and publication to all done. */
+  waitMs: number;
+  spanMs: number;
+}
+/** The clock every thread shares (performance.now alone has a per-thread origin). */
+export const sharedNow = () => performance.timeOrigin + performance.now();
 const CHUNK_BITS = 12;
 /** The most parts one run splits into (the claim word's low bits). */
 export const MAX_CHUNKS = 1 << CHUNK_BITS;
@@ -113,9 +142,37 @@ export class ThreadTeam {
     memory: WebAssembly.Memory,
     ctrlPtr: number,
     private readonly workers: KernelWorker[],
+    statsPtr: number,
   ) {
     this.ctrl = new Int32Array(memory.buffer, ctrlPtr, CTRL_INTS);
     this.args = new Float64Array(memory.buffer, ctrlPtr + CTRL_ARGS_OFFSET, CTRL_MAX_ARGS);
+    this.stats = new Float64Array(memory.buffer, statsPtr, threadStatsBytes(workers.length + 1) / 8);
+  }
+  private readonly stats: Float64Array;
+  private recording = false;
+
+  /** Starts (true, from zero) or stops recording every thread's parts, busy time, wake-ups and waits. */
+  recordThreads(on: boolean): void {
+    if (on) this.stats.fill(0);
+    this.recording = on;
+    Atomics.store(this.ctrl, CTRL_STATS, on ? 1 : 0);
+  }
+
+  /** What each thread did since `recordThreads(true)`. */
+  threadStats(): ThreadStats[] {
+    return Array.from({ length: this.threads }, (_, t) => {
+      const at = (field: number) => this.stats[(t + 1) * THREAD_STATS_F64 + field]!;
+      return {
+        thread: t,
+        parts: at(STAT.PARTS),
+        busyMs: at(STAT.BUSY_MS),
+        runs: at(STAT.RUNS),
+        wakeMs: at(STAT.WAKE_MS),
+        missed: at(STAT.MISSED),
+        waitMs: at(STAT.WAIT_MS),
+        spanMs: at(STAT.SPAN_MS),
+      };
+    });
   }
 
   get threads(): number {
@@ -129,6 +186,7 @@ export class ThreadTeam {
     memory: WebAssembly.Memory,
     ctrlPtr: number,
     threads: number,
+    statsPtr: number,
   ): Promise<ThreadTeam> {
     const workers: KernelWorker[] = [];
     if (threads > 1) {
@@ -138,7 +196,7 @@ export class ThreadTeam {
         await Promise.all(
           workers.map((w, i) => {
             const ready = whenReady(w);
-            w.post({ type: 'init', module, memory, ctrl: ctrlPtr, part: i + 1, threads });
+            w.post({ type: 'init', module, memory, ctrl: ctrlPtr, part: i + 1, threads, stats: statsPtr });
             return ready;
           }),
         );
@@ -147,7 +205,7 @@ export class ThreadTeam {
         throw e;
       }
     }
-    return new ThreadTeam(exports, memory, ctrlPtr, workers);
+    return new ThreadTeam(exports, memory, ctrlPtr, workers, statsPtr);
   }
 
   /**
@@ -179,12 +237,18 @@ export class ThreadTeam {
     Atomics.store(ctrl, CTRL.DONE, 0);
     const gen = (Atomics.load(ctrl, CTRL.GEN) + 1) | 0;
     Atomics.store(ctrl, CTRL_CLAIM, claimWord(gen, 0));
+    const { recording, stats } = this;
+    const published = recording ? sharedNow() : 0;
+    if (recording) stats[0] = published;
     Atomics.store(ctrl, CTRL.GEN, gen);
     Atomics.notify(ctrl, CTRL.GEN);
     const started = performance.now();
     let mine = 0;
+    let busy = 0;
     for (let part = claimChunk(ctrl, gen); part >= 0; part = claimChunk(ctrl, gen)) {
+      const t0 = recording ? performance.now() : 0;
       fn(...args, part, parts);
+      if (recording) busy += performance.now() - t0;
       mine++;
     }
     Atomics.add(ctrl, CTRL.DONE, mine);
@@ -197,6 +261,14 @@ export class ThreadTeam {
     }
     const ended = performance.now();
     if (this.timeWaits) this.waitedMs += ended - worked;
+    if (recording) {
+      const line = THREAD_STATS_F64;
+      stats[line + STAT.PARTS]! += mine;
+      stats[line + STAT.BUSY_MS]! += busy;
+      stats[line + STAT.RUNS]! += 1;
+      stats[line + STAT.WAIT_MS]! += ended - worked;
+      stats[line + STAT.SPAN_MS]! += sharedNow() - published;
+    }
     if (ended - worked > worked - started + LATE_SLACK_MS) {
       this.soloLeft = this.backoff;
       this.backoff = Math.min(2 * this.backoff, SOLO_MAX);

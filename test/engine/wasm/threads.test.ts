@@ -5,7 +5,7 @@
 // step is worth splitting) are checked here too.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import '../../../engine/host/node/kernel-threads.ts';
-import { ACTIVATION_CODES, CTRL, OPTIMIZER_CODES } from '../../../engine/backends/wasm/kernel-abi.ts';
+import { ACTIVATION_CODES, CTRL, INIT, LAYOUT, OPTIMIZER_CODES } from '../../../engine/backends/wasm/kernel-abi.ts';
 import { createWasmBackend } from '../../../engine/backends/wasm/provider.ts';
 import type { KernelRuntime } from '../../../engine/backends/wasm/runtime.ts';
 import { chunksFor, claimChunk, CTRL_CHUNKS, CTRL_CLAIM, MAX_CHUNKS } from '../../../engine/backends/wasm/threads.ts';
@@ -125,6 +125,37 @@ describe('kernels on teams of 1, 4 and 8 threads', () => {
     expect(results[0]!.subarray(n * units + units, n * units + units + units)).toEqual(
       X.subarray(order[0]! * units, order[0]! * units + units),
     );
+    expect(allBitsEqual(results)).toBe(true);
+  });
+
+  test('thread records: every part of every split run is counted once, on some thread, and recording changes no bit', () => {
+    const [m, n, k] = [96, 200, 70];
+    const A = randomArray(m * k, 27);
+    const B = randomArray(k * n, 28);
+    const runs = 5;
+    const results = rts.map((rt) => {
+      const [a, b, c] = [rt.upload(A), rt.upload(B), rt.heap.alloc(m * n * 4)];
+      const product = () => {
+        rt.gemm(LAYOUT.NN, m, n, k, a, k, b, n, c, n, INIT.ZERO);
+        return rt.heap.f32(c, m * n).slice();
+      };
+      const plain = product();
+      rt.recordThreads(true);
+      const recorded = Array.from({ length: runs }, product);
+      const stats = rt.threadStats();
+      rt.recordThreads(false);
+      expect(stats.map((t) => t.thread)).toEqual([...Array(rt.threads).keys()]);
+      const parts = stats.reduce((sum, t) => sum + t.parts, 0);
+      if (rt.threads === 1) expect(parts).toBe(0);
+      else {
+        // a run the team did alone after a late worker splits into nothing; every split run hands out all its parts
+        expect(parts).toBe(stats[0]!.runs * chunksFor(rt.threads));
+        expect(stats.every((t) => t.busyMs >= 0 && t.wakeMs >= 0 && t.missed <= t.runs)).toBe(true);
+        expect(stats[0]!.spanMs).toBeGreaterThanOrEqual(stats[0]!.waitMs);
+      }
+      expect(recorded.every((r) => bitsEqual(r, plain))).toBe(true);
+      return plain;
+    });
     expect(allBitsEqual(results)).toBe(true);
   });
 
