@@ -32,11 +32,7 @@ export class QueuedRungs {
     readonly pruner: AshaPruner,
   ) {}
 
-  static fresh(store: RunStore, sweepId: string, spec: PrunerSpec): QueuedRungs {
-    return new QueuedRungs(store, sweepId, new AshaPruner(spec));
-  }
-
-  /** A sweep queued earlier: the recorded decisions replayed into a fresh pruner in the order they were made. */
+  /** The sweep's pruner with the decisions recorded so far (none for a new sweep) replayed in the order they were made. */
   static replayed(store: RunStore, sweepId: string, spec: PrunerSpec): QueuedRungs {
     const rungs = new QueuedRungs(store, sweepId, new AshaPruner(spec));
     const made: { id: number; runId: string; d: RungDecision }[] = [];

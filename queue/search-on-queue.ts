@@ -50,58 +50,44 @@ function valuesOf(params: readonly SearchParam[], config: ExperimentConfig): unk
 
 const FINISHED = new Set(['completed', 'diverged', 'failed']);
 
-export interface QueuedBayesOptions {
-  sweepId: string;
-  base: ExperimentConfig;
-  params: readonly SearchParam[];
-  /** trials in all */
-  size: number;
-  /** K: points queued or training at once */
-  inFlight: number;
-  experiment?: string;
-}
-
 export class QueuedBayes {
-  private readonly arrived: Finished[];
   private readonly values = new Map<string, { trial: number; values: readonly unknown[] }>();
-  private proposed: number;
 
   private constructor(
     private readonly store: RunStore,
-    private readonly opts: QueuedBayesOptions,
+    private readonly sweep: SweepRecord,
+    private readonly params: readonly SearchParam[],
     private readonly rng: Rng,
-    proposed: number,
-    arrived: Finished[],
-  ) {
-    this.proposed = proposed;
-    this.arrived = arrived;
-  }
+    private proposed: number,
+    private readonly arrived: Finished[],
+    private readonly experiment: string | undefined,
+  ) {}
 
-  /** A new sweep: nothing proposed yet, the rng at the sweep seed. */
-  static fresh(store: RunStore, opts: QueuedBayesOptions, seed: number): QueuedBayes {
-    return new QueuedBayes(store, opts, new Rng(seed), 0, []);
+  /** K: the points queued or training at once (the sweep's --parallel) */
+  get inFlight(): number {
+    return Math.max(1, this.sweep.parallel);
   }
 
   /**
-   * A sweep queued earlier (`--attach`): TPE's rng replayed over every recorded proposal with the trials it saw, then
-   * the finished trials in their recorded arrival order (those finished before their arrival was recorded last, by
-   * trial), so the next proposal is the one an unbroken coordinator would have made.
+   * The search of a stored bayes sweep. A new one starts at its seed; one queued earlier (`--attach`) has TPE's rng
+   * replayed over every recorded proposal with the trials it saw, and the finished trials in their recorded arrival
+   * order (one finished before its arrival was recorded goes last, by trial), so the next proposal is the one an
+   * unbroken coordinator would have made.
    */
-  static replayed(store: RunStore, sweep: SweepRecord, inFlight: number): QueuedBayes {
+  static of(store: RunStore, sweep: SweepRecord, experiment?: string): QueuedBayes {
     const params = (sweep.space ?? []).map((p) => parseParamFlag(`${p.key}=${p.dist}`));
     const runs = store.sweepTrials(sweep.id);
     const byTrial = new Map<number, Finished & { arrival: number | null }>();
     const proposals: { trial: number; seen: number[] }[] = [];
     for (const r of runs) {
       if (r.trial === null) continue;
+      let arrival: number | null = null;
       for (const a of store.listArtifacts(r.runId)) {
-        const d = a.details as { trial?: number; seen?: number[]; arrival?: number } | null;
+        const d = a.details as { seen?: number[]; arrival?: number } | null;
         if (a.kind === PROPOSAL_ARTIFACT && d?.seen) proposals.push({ trial: r.trial, seen: d.seen });
-        if (a.kind === RESULT_ARTIFACT && FINISHED.has(r.status))
-          byTrial.set(r.trial, { ...finishedOf(store, params, r), arrival: d?.arrival ?? null });
+        if (a.kind === RESULT_ARTIFACT && typeof d?.arrival === 'number') arrival = d.arrival;
       }
-      if (FINISHED.has(r.status) && !byTrial.has(r.trial))
-        byTrial.set(r.trial, { ...finishedOf(store, params, r), arrival: null });
+      if (FINISHED.has(r.status)) byTrial.set(r.trial, { ...finishedOf(store, params, r), arrival });
     }
     proposals.sort((a, b) => a.trial - b.trial);
     const rng = new Rng(sweep.sweepSeed ?? 0);
@@ -116,17 +102,12 @@ export class QueuedBayes {
     );
     const search = new QueuedBayes(
       store,
-      {
-        sweepId: sweep.id,
-        base: sweep.baseConfig,
-        params,
-        size: sweep.trials ?? sweep.size,
-        inFlight,
-        experiment: runs[0] ? store.getRun(runs[0].runId).experiment : undefined,
-      },
+      sweep,
+      params,
       rng,
       proposals.length,
       arrived,
+      experiment ?? (runs[0] ? store.getRun(runs[0].runId).experiment : undefined),
     );
     for (const r of runs)
       if (r.trial !== null) search.values.set(r.runId, { trial: r.trial, values: valuesOf(params, r.config) });
@@ -136,7 +117,8 @@ export class QueuedBayes {
   /** Proposals that bring the points in flight up to K (none after the last trial). */
   fill(open: number): SweepJob[] {
     const out: SweepJob[] = [];
-    while (open + out.length < this.opts.inFlight && this.proposed < this.opts.size) out.push(this.propose());
+    const size = this.sweep.trials ?? this.sweep.size;
+    while (open + out.length < this.inFlight && this.proposed < size) out.push(this.propose());
     return out;
   }
 
@@ -154,9 +136,9 @@ export class QueuedBayes {
   }
 
   private propose(): SweepJob {
-    const { store, opts } = this;
+    const { store, sweep } = this;
     const history: TpeTrial[] = this.arrived.map(({ values, score }) => ({ values, score }));
-    const point = pointAt(opts.base, tpePropose(opts.params, history, this.rng));
+    const point = pointAt(sweep.baseConfig, tpePropose(this.params, history, this.rng));
     const config = store.datasets.runConfig(point.config);
     const trial = this.proposed++;
     const seen = this.arrived.map((a) => a.trial);
@@ -164,8 +146,8 @@ export class QueuedBayes {
     const runId = store.db.transaction(() => {
       const id = store.createRun(config, {
         status: 'queued',
-        sweepId: opts.sweepId,
-        experiment: opts.experiment,
+        sweepId: sweep.id,
+        experiment: this.experiment,
         sweepTrial: trial,
       });
       store.addArtifact(id, { kind: PROPOSAL_ARTIFACT, path: '', details: { trial, seen } });

@@ -47,6 +47,7 @@ import { EXPERIMENT_FLAG } from './experiments.ts';
 import { unknownDatasetError } from './train.ts';
 import { findDataset } from '../../engine/data/builtin.ts';
 import { attachSweep, checkQueueFlags, QUEUE_FLAGS, QUEUE_USAGE, runQueuedSweep } from '../queue/sweep-on-queue.ts';
+import { DEFAULT_IN_FLIGHT } from '../../queue/search-on-queue.ts';
 
 const MAX_PARALLEL = 64;
 const MAX_TRIALS = 10_000;
@@ -152,7 +153,13 @@ async function execute(
   const stopBeating = keepAlive(store);
   let outcomes: SweepOutcome[];
   try {
-    if (out.queue) outcomes = await runQueuedSweep(store, out.queue, sweepId, jobs, ctx, { quiet, line: outcomeLine });
+    // On agents the coordinator steers the sweep from its stored record: bayes proposals, ASHA rungs, the budget.
+    if (out.queue)
+      outcomes = await runQueuedSweep(store, out.queue, sweepId, jobs, ctx, {
+        quiet,
+        line: outcomeLine,
+        experiment: plan.experiment,
+      });
     else if (plan.method !== 'bayes') outcomes = await runSweep(store, jobs, plan.parallel, onDone, options);
     else {
       // TPE sees the finished trials only; each run is recorded as it is proposed. Trials to rerun go first.
@@ -395,7 +402,8 @@ ${QUEUE_USAGE}`,
       });
     }
 
-    const parallel = parallelGiven ?? 1;
+    // A bayes search on agents keeps K points in flight (--parallel K); locally, one trial at a time by default.
+    const parallel = parallelGiven ?? (values.queue && values.method === 'bayes' ? DEFAULT_IN_FLIGHT : 1);
     const method = (values.method ?? 'grid') as Method;
     if (!METHODS.includes(method))
       throw new UsageError(`--method: expected grid, random or bayes, got "${values.method}"`);

@@ -10,6 +10,7 @@ import { withStore } from '../store-path.ts';
 import type { SweepJob, SweepOutcome } from '../../queue/sweep-job.ts';
 import { redisOptions, shownUrl } from '../../queue/connection.ts';
 import { attachToQueue, runOnQueue, type QueueHandlers } from '../../queue/coordinator.ts';
+import { steeredSweep, type SteeredSweep } from '../../queue/steered-sweep.ts';
 
 export const QUEUE_FLAGS = {
   queue: { type: 'string' },
@@ -17,35 +18,53 @@ export const QUEUE_FLAGS = {
 } as const satisfies Options;
 
 export const QUEUE_USAGE = `mlpw sweep … --queue redis://[:PASSWORD@]HOST[:PORT]   the points are trained by mlpw agent on other machines
-mlpw sweep --attach SWEEP --queue URL [--db FILE]   collect a queued sweep again (its coordinator was stopped)`;
+mlpw sweep --attach SWEEP --queue URL [--db FILE]   collect a queued sweep again (its coordinator was stopped)
+  With --queue, grid and random queue every point at once. bayes keeps --parallel K points in flight (default 4)
+  and proposes the next as each result comes back; the proposals follow from the sweep seed and the order results
+  arrive, which the store records, so --attach goes on with the proposals an unbroken coordinator would make (with
+  K = 1 they are those of a local --parallel 1 sweep). --early-stop: each agent trains a trial epoch by epoch and
+  waits at each rung for this process's decision (judged in the order rung values arrive; a trial waits at a rung
+  while no coordinator runs, until --attach). --time-budget: nothing is queued after it, and points no agent has
+  started leave the queue (cancelled); a reattached sweep's budget counts from its creation.`;
 
 /** --queue with a local-only option is a usage error before anything is stored; a bad URL too. */
-export function checkQueueFlags(values: {
-  queue?: string;
-  attach?: string;
-  method?: string;
-  'early-stop'?: string;
-  'time-budget'?: string;
-}): void {
+export function checkQueueFlags(values: { queue?: string; attach?: string; method?: string; parallel?: string }): void {
   if (values.attach !== undefined && !values.queue) throw new UsageError('--attach needs --queue URL');
   if (!values.queue) return;
   redisOptions(values.queue);
-  for (const flag of ['early-stop', 'time-budget'] as const)
-    if (values[flag] !== undefined)
-      throw new UsageError(`--queue: --${flag} stops trials from this process, which a queued sweep cannot yet do`);
-  if (values.method === 'bayes')
-    throw new UsageError('--queue: --method bayes proposes each point from finished runs; use grid or random');
+  if (values.attach !== undefined) {
+    // The sweep is collected as it was stored: its search, pruner, budget and points in flight.
+    const allowed = new Set(['attach', 'queue', 'db', 'json', 'quiet']);
+    const other = Object.keys(values).find((k) => !allowed.has(k));
+    if (other)
+      throw new UsageError(
+        `--attach takes the sweep as it was stored: --${other} cannot be given (only --queue, --json, --quiet, --db)`,
+      );
+  }
+  if (values.parallel !== undefined && values.method !== 'bayes')
+    throw new UsageError(
+      `--queue: --parallel ${values.parallel} is the points in flight of a --method bayes search; a ${values.method ?? 'grid'} sweep queues every point at once (each agent's --concurrency sets how many it trains)`,
+    );
 }
 
 /** An outcome line as sweep.ts prints it: [done/total], the run, its point, status, best val_loss. */
 export type OutcomeLine = (o: SweepOutcome, done: number, total: number) => string;
 
-function handlers(ctx: CommandContext, quiet: boolean, done: number, total: number, line: OutcomeLine): QueueHandlers {
+function handlers(
+  ctx: CommandContext,
+  quiet: boolean,
+  done: number,
+  total: number,
+  line: OutcomeLine,
+  steered: SteeredSweep,
+): QueueHandlers {
   const out = (s: string) => {
     if (!quiet) ctx.stdout.write(s + '\n');
   };
   return {
-    onDone: (o, n) => out(line(o, done + n, total)),
+    onDone: (o, n) => out(line(steered.withStop(o), done + n, total)),
+    onExpired: (jobs) =>
+      out(`time budget reached: ${jobs.length} point(s) no agent had started taken off the queue (cancelled)`),
     onStarted: (job, agent, retry) =>
       out(
         `  ${job.runId} running on ${agent}${retry > 0 ? ` (retry ${retry}: its earlier attempt's agent stopped)` : ''}`,
@@ -61,10 +80,17 @@ export async function runQueuedSweep(
   sweepId: string,
   jobs: readonly SweepJob[],
   ctx: CommandContext,
-  opts: { quiet: boolean; line: OutcomeLine },
+  opts: { quiet: boolean; line: OutcomeLine; experiment?: string },
 ): Promise<SweepOutcome[]> {
+  const sweep = store.getSweep(sweepId);
+  const steered = steeredSweep(store, sweep, Date.now(), opts.experiment);
+  const total = sweep.method === 'bayes' ? (sweep.trials ?? sweep.size) : jobs.length;
   if (!opts.quiet)
-    ctx.stdout.write(`sweep ${sweepId}: ${jobs.length} points queued on ${shownUrl(url)} for mlpw agent\n`);
+    ctx.stdout.write(
+      sweep.method === 'bayes'
+        ? `sweep ${sweepId}: ${total} trials proposed as results come back, ${Math.min(total, sweep.parallel)} in flight on ${shownUrl(url)} for mlpw agent\n`
+        : `sweep ${sweepId}: ${jobs.length} points queued on ${shownUrl(url)} for mlpw agent\n`,
+    );
   const stop = keepAlive(store);
   // Ctrl-C detaches: the agents go on, the store keeps the points queued or running, and --attach collects them.
   const onSigint = () => {
@@ -75,7 +101,15 @@ export async function runQueuedSweep(
   };
   process.on('SIGINT', onSigint);
   try {
-    return await runOnQueue(store, url, sweepId, jobs, handlers(ctx, opts.quiet, 0, jobs.length, opts.line));
+    const outcomes = await runOnQueue(
+      store,
+      url,
+      sweepId,
+      jobs,
+      handlers(ctx, opts.quiet, 0, total, opts.line, steered),
+      steered.steering,
+    );
+    return outcomes.map(steered.withStop);
   } finally {
     process.off('SIGINT', onSigint);
     stop();
@@ -84,19 +118,24 @@ export async function runQueuedSweep(
 
 /** `--attach SWEEP`: the sweep's unfinished points collected from the queue and its stream, then exit 0 or 1. */
 export async function attachSweep(
-  values: { queue?: string; attach?: string; db?: string; quiet?: boolean; json?: boolean },
+  values: { queue?: string; attach?: string; db?: string; quiet?: boolean; json?: boolean; [flag: string]: unknown },
   ctx: CommandContext,
   line: OutcomeLine,
 ): Promise<number> {
   checkQueueFlags(values);
   return withStore(values.db, ctx.env, async (store) => {
     const sweepId = store.resolveSweepId(values.attach!);
+    const sweep = store.getSweep(sweepId);
+    const steered = steeredSweep(store, sweep, sweep.createdAt);
+    const size = sweep.method === 'bayes' ? (sweep.trials ?? sweep.size) : null;
     const quiet = values.quiet === true || values.json === true;
     const before = store.listRuns({ sweepId });
     const open = before.filter((r) => r.status === 'queued' || r.status === 'running').length;
     if (!quiet)
       ctx.stdout.write(
-        `sweep ${sweepId}: collecting ${open} unfinished of ${before.length} points from ${shownUrl(values.queue!)}\n`,
+        `sweep ${sweepId}: collecting ${open} unfinished of ${before.length} points from ${shownUrl(values.queue!)}` +
+          (size !== null && size > before.length ? `, ${size - before.length} still to propose` : '') +
+          '\n',
       );
     const stop = keepAlive(store);
     let collected;
@@ -105,7 +144,8 @@ export async function attachSweep(
         store,
         values.queue!,
         sweepId,
-        handlers(ctx, quiet, before.length - open, before.length, line),
+        handlers(ctx, quiet, before.length - open, size ?? before.length, line, steered),
+        steered.steering,
       );
     } finally {
       stop();
