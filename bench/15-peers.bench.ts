@@ -1,7 +1,7 @@
 // Our CPU engine against PyTorch (when a Python with torch is found: MLPW_BENCH_PYTHON or python3) and jax-js on the
 // same cores, the same data, the same initial weights and the same batch order (exported from our engine), in
 // interleaved rounds, medians reported: the reference workload (samples/s), the spiral small net (seconds for the
-// 50-epoch loop) and the 1024³ matrix product. BENCH_ROUNDS=N (default 3), BENCH_EPOCHS=N (default 5).
+// 50-epoch loop) and the 1024³ matrix product. BENCH_ROUNDS=N (default 3), BENCH_EPOCHS=N (default 5), BENCH_PEERS.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ import { median, WORKLOAD } from './workload.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? WORKLOAD.epochs);
 const THREADS = [1, 2];
+/** BENCH_PEERS=spiral (or a comma list of reference, spiral, matmul) runs only those sections. */
+const SECTIONS = new Set((process.env.BENCH_PEERS ?? 'reference,spiral,matmul').split(','));
 const MATMUL_N = 1024;
 
 /** One round's numbers, keyed by contender; `load` is the 1-minute load average when the round started. */
@@ -107,101 +109,105 @@ export async function run(): Promise<void> {
   );
   console.log(jax.ok ? `peers: jax-js ${jax.version} (wasm device, ${jax.threads})` : `jax-js skipped: ${jax.reason}`);
   try {
-    // Reference workload.
-    const ref = referenceJob(EPOCHS + 1);
-    const refDir = writeJob(join(dir, 'reference'), ref);
-    const refLoss: Record<string, number> = {};
-    const refContenders: [string, () => Promise<number>][] = THREADS.map((t) => [
-      `ours ${t}T`,
-      async () => {
-        const backend = await wasmBackend(t);
-        const r = await oursEpochs(backend, ref);
-        ranAs(`ours ${t}T`, backend.info);
-        backend.dispose();
-        refLoss.ours = r.epochLosses.at(-1)!;
-        return samplesPerSec(ref, r.epochSeconds);
-      },
-    ]);
-    if (torch) {
-      await torch.train(refDir, 2, 1); // warm-up: first-call allocations and thread-pool start
-      for (const t of THREADS)
-        refContenders.push([
-          `PyTorch ${t}T`,
-          async () => {
-            const r = await torch.train(refDir, t, EPOCHS + 1);
-            refLoss.torch = r.epochLosses.at(-1)!;
-            return samplesPerSec(ref, r.epochSeconds);
-          },
-        ]);
-    }
-    if (jax.ok) refContenders.push(['jax-js wasm', () => jaxReferenceSamplesPerSec(jax, ref, Math.min(EPOCHS, 2))]);
-    console.log(
-      `reference workload (784-512-256-10 ReLU, softmax CE, SGD 0.01, batch ${WORKLOAD.batch}, ${ref.n} rows; warm-up + median of ${EPOCHS} epochs; samples/s):`,
-    );
-    const refRounds = await interleave(refContenders, ROUNDS);
-    printRounds(refRounds, 'samples/s', 0);
-    if (torch) {
-      printRatio(refRounds, 'ours 2T', 'PyTorch 2T', true);
-      printRatio(refRounds, 'ours 1T', 'PyTorch 1T', true);
-      console.log(
-        `  last-epoch mean loss (same weights, same batches): ours ${refLoss.ours!.toFixed(6)}, PyTorch ${refLoss.torch!.toFixed(6)}`,
-      );
-    }
-    if (jax.ok) printRatio(refRounds, 'ours 1T', 'jax-js wasm', true);
-
-    // Small net: the whole 50-epoch loop, from the initial weights.
-    const spiral = spiralJob(SPIRAL.epochs);
-    const spiralDir = writeJob(join(dir, 'spiral'), spiral);
-    const spiralLoss: Record<string, number> = {};
-    const spiralContenders: [string, () => Promise<number>][] = [
-      [
-        `ours (default ${defaultThreads}T)`,
+    if (SECTIONS.has('reference')) {
+      // Reference workload.
+      const ref = referenceJob(EPOCHS + 1);
+      const refDir = writeJob(join(dir, 'reference'), ref);
+      const refLoss: Record<string, number> = {};
+      const refContenders: [string, () => Promise<number>][] = THREADS.map((t) => [
+        `ours ${t}T`,
         async () => {
-          const backend = await wasmBackend();
-          const r = await oursEpochs(backend, spiral);
-          ranAs(`ours (default ${defaultThreads}T)`, backend.info);
+          const backend = await wasmBackend(t);
+          const r = await oursEpochs(backend, ref);
+          ranAs(`ours ${t}T`, backend.info);
           backend.dispose();
-          spiralLoss.ours = r.epochLosses.at(-1)!;
-          return sum(r.epochSeconds);
+          refLoss.ours = r.epochLosses.at(-1)!;
+          return samplesPerSec(ref, r.epochSeconds);
         },
-      ],
-    ];
-    if (torch) {
-      await torch.train(spiralDir, 1, 2);
-      for (const t of THREADS)
-        spiralContenders.push([
-          `PyTorch ${t}T`,
+      ]);
+      if (torch) {
+        await torch.train(refDir, 2, 1); // warm-up: first-call allocations and thread-pool start
+        for (const t of THREADS)
+          refContenders.push([
+            `PyTorch ${t}T`,
+            async () => {
+              const r = await torch.train(refDir, t, EPOCHS + 1);
+              refLoss.torch = r.epochLosses.at(-1)!;
+              return samplesPerSec(ref, r.epochSeconds);
+            },
+          ]);
+      }
+      if (jax.ok) refContenders.push(['jax-js wasm', () => jaxReferenceSamplesPerSec(jax, ref, Math.min(EPOCHS, 2))]);
+      console.log(
+        `reference workload (784-512-256-10 ReLU, softmax CE, SGD 0.01, batch ${WORKLOAD.batch}, ${ref.n} rows; warm-up + median of ${EPOCHS} epochs; samples/s):`,
+      );
+      const refRounds = await interleave(refContenders, ROUNDS);
+      printRounds(refRounds, 'samples/s', 0);
+      if (torch) {
+        printRatio(refRounds, 'ours 2T', 'PyTorch 2T', true);
+        printRatio(refRounds, 'ours 1T', 'PyTorch 1T', true);
+        console.log(
+          `  last-epoch mean loss (same weights, same batches): ours ${refLoss.ours!.toFixed(6)}, PyTorch ${refLoss.torch!.toFixed(6)}`,
+        );
+      }
+      if (jax.ok) printRatio(refRounds, 'ours 1T', 'jax-js wasm', true);
+    }
+    if (SECTIONS.has('spiral')) {
+      // Small net: the whole 50-epoch loop, from the initial weights.
+      const spiral = spiralJob(SPIRAL.epochs);
+      const spiralDir = writeJob(join(dir, 'spiral'), spiral);
+      const spiralLoss: Record<string, number> = {};
+      const spiralContenders: [string, () => Promise<number>][] = [
+        [
+          `ours (default ${defaultThreads}T)`,
           async () => {
-            const r = await torch.train(spiralDir, t, SPIRAL.epochs);
-            spiralLoss.torch = r.epochLosses.at(-1)!;
+            const backend = await wasmBackend();
+            const r = await oursEpochs(backend, spiral);
+            ranAs(`ours (default ${defaultThreads}T)`, backend.info);
+            backend.dispose();
+            spiralLoss.ours = r.epochLosses.at(-1)!;
             return sum(r.epochSeconds);
           },
-        ]);
-    }
-    console.log(
-      `\nspiral 2-${SPIRAL.hidden.join('-')}-3 tanh, Adam 0.01, batch ${SPIRAL.batch}, ${spiral.n} rows, ${SPIRAL.epochs} epochs (loop seconds, lower is better):`,
-    );
-    const spiralRounds = await interleave(spiralContenders, ROUNDS);
-    printRounds(spiralRounds, 's', 3);
-    if (torch) {
-      for (const t of THREADS) printRatio(spiralRounds, `ours (default ${defaultThreads}T)`, `PyTorch ${t}T`, false);
+        ],
+      ];
+      if (torch) {
+        await torch.train(spiralDir, 1, 2);
+        for (const t of THREADS)
+          spiralContenders.push([
+            `PyTorch ${t}T`,
+            async () => {
+              const r = await torch.train(spiralDir, t, SPIRAL.epochs);
+              spiralLoss.torch = r.epochLosses.at(-1)!;
+              return sum(r.epochSeconds);
+            },
+          ]);
+      }
       console.log(
-        `  last-epoch mean loss (same weights, same batches): ours ${spiralLoss.ours!.toFixed(6)}, PyTorch ${spiralLoss.torch!.toFixed(6)}`,
+        `\nspiral 2-${SPIRAL.hidden.join('-')}-3 tanh, Adam 0.01, batch ${SPIRAL.batch}, ${spiral.n} rows, ${SPIRAL.epochs} epochs (loop seconds, lower is better):`,
       );
+      const spiralRounds = await interleave(spiralContenders, ROUNDS);
+      printRounds(spiralRounds, 's', 3);
+      if (torch) {
+        for (const t of THREADS) printRatio(spiralRounds, `ours (default ${defaultThreads}T)`, `PyTorch ${t}T`, false);
+        console.log(
+          `  last-epoch mean loss (same weights, same batches): ours ${spiralLoss.ours!.toFixed(6)}, PyTorch ${spiralLoss.torch!.toFixed(6)}`,
+        );
+      }
     }
-
-    // Matrix product.
-    const mmContenders: [string, () => Promise<number>][] = THREADS.map((t) => [
-      `ours gemm ${t}T`,
-      () => oursMatmulGflops(MATMUL_N, t),
-    ]);
-    if (torch) for (const t of THREADS) mmContenders.push([`PyTorch ${t}T`, () => torch.matmul(MATMUL_N, t)]);
-    if (jax.ok) mmContenders.push(['jax-js wasm', () => jaxMatmulGflops(jax, MATMUL_N)]);
-    console.log(`\nmatrix product ${MATMUL_N}³ float32 (median of 5 timings of ≥ 2 GFLOP; GFLOP/s):`);
-    const mmRounds = await interleave(mmContenders, ROUNDS);
-    printRounds(mmRounds, 'GFLOP/s', 1);
-    if (torch) for (const t of THREADS) printRatio(mmRounds, `ours gemm ${t}T`, `PyTorch ${t}T`, true);
-    if (jax.ok) printRatio(mmRounds, 'ours gemm 1T', 'jax-js wasm', true);
+    if (SECTIONS.has('matmul')) {
+      // Matrix product.
+      const mmContenders: [string, () => Promise<number>][] = THREADS.map((t) => [
+        `ours gemm ${t}T`,
+        () => oursMatmulGflops(MATMUL_N, t),
+      ]);
+      if (torch) for (const t of THREADS) mmContenders.push([`PyTorch ${t}T`, () => torch.matmul(MATMUL_N, t)]);
+      if (jax.ok) mmContenders.push(['jax-js wasm', () => jaxMatmulGflops(jax, MATMUL_N)]);
+      console.log(`\nmatrix product ${MATMUL_N}³ float32 (median of 5 timings of ≥ 2 GFLOP; GFLOP/s):`);
+      const mmRounds = await interleave(mmContenders, ROUNDS);
+      printRounds(mmRounds, 'GFLOP/s', 1);
+      if (torch) for (const t of THREADS) printRatio(mmRounds, `ours gemm ${t}T`, `PyTorch ${t}T`, true);
+      if (jax.ok) printRatio(mmRounds, 'ours gemm 1T', 'jax-js wasm', true);
+    }
   } finally {
     torch?.close();
     rmSync(dir, { recursive: true, force: true });

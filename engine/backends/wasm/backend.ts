@@ -69,6 +69,8 @@ export class WasmBackend implements TrainingBackend {
   private val!: SplitData;
   private order = { ptr: 0, length: 0 };
   private lossOut = 0;
+  /** A view of lossOut's f64, made again only when growing the memory replaced its buffer (not one per batch). */
+  private lossView: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private features = 0;
   private outputs = 0;
   /** per layer: Σ over batches of ‖dW‖₂ since gradientNorms() was last called, and how many batches. */
@@ -265,7 +267,8 @@ export class WasmBackend implements TrainingBackend {
       this.lossOut,
     );
     this.rt.profile?.lap('loss');
-    return { lossSum, correct: this.rt.heap.f64(this.lossOut, 1)[0]! };
+    if (this.lossView.buffer !== this.rt.heap.memory.buffer) this.lossView = this.rt.heap.f64(this.lossOut, 1);
+    return { lossSum, correct: this.lossView[0]! };
   }
 
   /** A distilled student: the teacher's term mixed into the output layer's dZ on the JavaScript side (n × k values). */
