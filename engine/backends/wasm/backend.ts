@@ -217,7 +217,9 @@ export class WasmBackend implements TrainingBackend {
     const b = this.buf;
     const p = this.rt.profile;
     let input = x;
-    this.layers.forEach((l, li) => {
+    // Plain loops on the per-batch path: a tiny net's step is a few microseconds, a closure per layer shows.
+    for (let li = 0; li < this.layers.length; li++) {
+      const l = this.layers[li]!;
       const act = b.A[li] === b.Z[li] ? ACT_NONE : l.act;
       this.rt.gemm(
         LAYOUT.NN,
@@ -245,7 +247,7 @@ export class WasmBackend implements TrainingBackend {
         p?.lap('elementwise');
         input = b.D[li]!;
       }
-    });
+    }
     this.rt.exports.headForward(HEAD_CODES[this.spec.head], b.Z[this.layers.length - 1]!, b.P, n, this.outputs);
     p?.lap('loss');
   }
@@ -389,9 +391,10 @@ export class WasmBackend implements TrainingBackend {
   /** Adds each layer's ‖dW‖₂ (the batch-mean gradient, before the optimizer adds weight decay) to its sum. */
   private accumulateGradientNorms(): void {
     const sumOfSquares = this.rt.exports.sumOfSquares;
-    this.layers.forEach((l, li) => {
+    for (let li = 0; li < this.layers.length; li++) {
+      const l = this.layers[li]!;
       this.gradNormSums[li]! += Math.sqrt(sumOfSquares(l.dW, l.inputs * l.units));
-    });
+    }
     this.gradNormBatches++;
     this.rt.profile?.lap('gradient norms', this.layers.length);
   }
