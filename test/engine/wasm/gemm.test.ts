@@ -140,4 +140,28 @@ describe.each(VARIANTS)('wasm gemm (%s) vs reference', (variant) => {
     expect(relativeError(results[0]!, expected)).toBeLessThan(TOL);
     for (const r of results.slice(1)) expect(bitsEqual(results[0]!, r)).toBe(true);
   });
+
+  test('a product large enough that the parts form a grid of row and column blocks (edge tiles on both sides)', () => {
+    // 301 × 299 from 300: on 2 threads (4 parts) the split is 2×2 blocks, on 4 and 8 threads a wider grid.
+    const [n, inputs, out] = [301, 300, 299];
+    const X = randomArray(n * inputs, 12);
+    const W = randomArray(inputs * out, 13);
+    const b = randomArray(out, 14);
+    const Z = new Float32Array(n * out);
+    const A = new Float32Array(n * out);
+    linearForward(X, W, b, Z, n, inputs, out);
+    activationForward('relu', Z, A, n * out);
+    const results = onTeams(TEAMS.length, (rt) => {
+      const [x, w, bias] = [rt.upload(X), rt.upload(W), rt.upload(b)];
+      const [z, a] = [rt.heap.alloc(n * out * 4), rt.heap.alloc(n * out * 4)];
+      rt.gemm(LAYOUT.NN, n, out, inputs, x, inputs, w, out, z, out, INIT.BIAS, bias, ACTIVATION_CODES.relu, a);
+      return { z: rt.heap.f32(z, n * out).slice(), a: rt.heap.f32(a, n * out).slice() };
+    });
+    expect(relativeError(results[0]!.z, Z)).toBeLessThan(TOL);
+    expect(relativeError(results[0]!.a, A)).toBeLessThan(TOL);
+    for (const r of results.slice(1)) {
+      expect(bitsEqual(results[0]!.z, r.z)).toBe(true);
+      expect(bitsEqual(results[0]!.a, r.a)).toBe(true);
+    }
+  });
 });

@@ -6,7 +6,7 @@
 // A packed into 4-row panels with each value splatted to a v128 ([p][4][4]); K in blocks of KC = 256, columns in
 // blocks of NC = 512.
 // Every C element is summed over k in increasing order by one thread, so the result does not depend on how work
-// is split: threads take whole 8-column strips (or whole 4-row panels when there are few strips).
+// is split: parts take blocks of whole 4-row panels × whole 8-column strips (splitRows picks the grid).
 // Built twice (scripts/build-wasm.mjs): SIMD128 multiplies then adds; relaxed SIMD fuses the two (f32x4.relaxed_madd,
 // rounded once where the CPU has FMA), so the variants differ in the last bits but each is bit-reproducible.
 import { applyActivation, ACT_NONE } from './activations';
@@ -207,6 +207,37 @@ function packB(layout: i32, B: usize, ldb: i32, j0: i32, nc: i32, k0: i32, kc: i
 }
 
 /**
+ * How many row groups a product split into `parts` takes (a divisor; the rest are column groups), by the bytes its
+ * packing reads from beyond the caches: each column group reads its rows of A once per NC-wide block of its columns,
+ * each row group reads B for its columns. The plain split (whole columns when there are at least 2 strips a part,
+ * else whole rows) makes every part repack all of A, which at 1024³ on 4 parts cost 12 % more CPU than 1 part (2×2
+ * blocks: 1 %); a grid replaces it only when it reads at least 10 % less, and of equal grids the one with the
+ * widest blocks. The grid moves block edges along whole tiles only, so no C element's sum changes: results never
+ * depend on it.
+ */
+function splitRows(m: i32, n: i32, k: i32, panels: i32, strips: i32, parts: i32): i32 {
+  const plain = strips >= 2 * parts || panels < parts ? 1 : parts;
+  const plainReads = packReads(m, n, k, strips, plain, parts / plain);
+  let best = 1;
+  let bestReads = f64.MAX_VALUE;
+  for (let rows = parts; rows >= 1; rows--) {
+    if (parts % rows != 0 || rows > panels || parts / rows > strips) continue;
+    const reads = packReads(m, n, k, strips, rows, parts / rows);
+    if (reads < bestReads) {
+      bestReads = reads;
+      best = rows;
+    }
+  }
+  return bestReads <= 0.9 * plainReads ? best : plain;
+}
+
+/** Values the packing of a rows × cols grid reads: A once per column group and NC block, B once per row group. */
+function packReads(m: i32, n: i32, k: i32, strips: i32, rows: i32, cols: i32): f64 {
+  const blocks = Math.ceil(Math.ceil(<f64>strips / cols) * NR / NC);
+  return <f64>cols * blocks * <f64>m * <f64>k + <f64>rows * <f64>n * <f64>k;
+}
+
+/**
  * C (m×n, row stride ldc) = init + A·B in the given layout; with `act` ≥ 0 also Out = act(C) (same layout as C).
  * `part` of `parts` threads computes its own strips or panels; `scratch` holds `parts` GEMM_SCRATCH_BYTES blocks.
  */
@@ -218,14 +249,14 @@ export function gemm(
 ): void {
   const strips = (n + NR - 1) / NR;
   const panels = (m + MR - 1) / MR;
-  let i0 = 0, i1 = m, j0 = 0, j1 = n;
-  if (strips >= 2 * parts || panels < parts) {
-    j0 = <i32>((<i64>strips * part) / parts) * NR;
-    j1 = min(n, <i32>((<i64>strips * (part + 1)) / parts) * NR);
-  } else {
-    i0 = <i32>((<i64>panels * part) / parts) * MR;
-    i1 = min(m, <i32>((<i64>panels * (part + 1)) / parts) * MR);
-  }
+  // The parts form a grid of `rowGroups` × (parts / rowGroups) blocks of whole panels and strips.
+  const rowGroups = splitRows(m, n, k, panels, strips, parts);
+  const colGroups = parts / rowGroups;
+  const pr = part / colGroups, pc = part % colGroups;
+  const i0 = <i32>((<i64>panels * pr) / rowGroups) * MR;
+  const i1 = min(m, <i32>((<i64>panels * (pr + 1)) / rowGroups) * MR);
+  const j0 = <i32>((<i64>strips * pc) / colGroups) * NR;
+  const j1 = min(n, <i32>((<i64>strips * (pc + 1)) / colGroups) * NR);
   if (i0 >= i1 || j0 >= j1) return;
   const own = scratch + <usize>part * GEMM_SCRATCH_BYTES;
   const aPanel = own;
