@@ -1,8 +1,10 @@
 // The lecture's homework, runnable on a trained run: backprop's gradient against central finite differences,
 // (L(θ + h) − L(θ − h)) / 2h, in float64 on a few validation rows at a checkpoint's weights. Inference mode (no
 // dropout) and the loss alone (no weight decay), so both sides differentiate the same function. Wide layers are
-// checked on a seeded sample of their parameters: each one costs two forward passes.
-import type { LayerGradCheck, GradCheckVerdict, GradientCheckResult } from './types.ts';
+// checked on a seeded sample of their parameters: each one costs two forward passes. A distilled student is checked
+// on the objective it trains on, alpha·(true-label loss) + (1 − alpha)·(teacher term), its teacher's logits held fixed.
+import type { LayerGradCheck, GradCheckObjective, GradCheckVerdict, GradientCheckResult } from './types.ts';
+import type { DistillLoss } from '../engine/model/losses.ts';
 import { Mlp } from '../engine/backends/cpu/mlp.ts';
 import { applyStandardize } from '../engine/data/prepare.ts';
 import { Rng } from '../engine/rng.ts';
@@ -15,6 +17,8 @@ export interface GradCheckRows {
   labels?: Uint32Array;
   /** regression: n × outputs */
   targets?: Float32Array;
+  /** a distilled student's teacher logits of these rows, n × outputs (teacherLogits64) */
+  teacher?: ArrayLike<number>;
 }
 
 export interface GradCheckOptions {
@@ -23,6 +27,22 @@ export interface GradCheckOptions {
   /** the finite-difference step */
   epsilon?: number;
   seed?: number;
+  /** a distilled student's loss settings (with rows.teacher): the check differentiates the mixed objective */
+  distill?: DistillLoss;
+}
+
+/** A teacher checkpoint's logits (its output layer before the head) of n raw rows, standardised as the teacher was, in float64. */
+export function teacherLogits64(teacher: ModelSnapshot, raw: Float32Array, n: number): Float64Array {
+  const features = teacher.layers[0]!.inputs;
+  const x = raw.slice(0, n * features);
+  if (teacher.standardize) applyStandardize(x, features, teacher.standardize);
+  const mlp = new Mlp(
+    'float64',
+    teacher.layers.map((l) => ({ ...l, dropout: 0 })),
+    'identity',
+    'mse',
+  );
+  return Float64Array.from(mlp.forward(Float64Array.from(x), n));
 }
 
 export const AGREE = 1e-5;
@@ -58,22 +78,28 @@ export function gradientCheck(
   const x = rows.x.slice(0, n * features);
   if (snapshot.standardize) applyStandardize(x, features, snapshot.standardize);
   const X = Float64Array.from(x);
+  const k = snapshot.layers.at(-1)!.units;
+  const distill = options.distill && rows.teacher ? options.distill : null;
+  if (options.distill && !rows.teacher) throw new Error('gradientCheck: distill needs rows.teacher (n × outputs)');
+  const teacher = distill ? { teacher: Float64Array.from(rows.teacher!).subarray(0, n * k) } : {};
   const targets =
     snapshot.task === 'regression'
-      ? { targets: Float64Array.from(rows.targets!.subarray(0, n * snapshot.layers.at(-1)!.units)) }
-      : { labels: rows.labels!.subarray(0, n) };
+      ? { targets: Float64Array.from(rows.targets!.subarray(0, n * k)), ...teacher }
+      : { labels: rows.labels!.subarray(0, n), ...teacher };
   const mlp = new Mlp(
     'float64',
     snapshot.layers.map((l) => ({ ...l, dropout: 0 })),
     snapshot.head,
     snapshot.loss,
+    distill,
   );
+  const objective: GradCheckObjective = distill ? { kind: 'distill', ...distill } : { kind: 'labels' };
   const meanLoss = () => {
     mlp.forward(X, n);
     return mlp.lossAndBackward(X, n, targets, false).lossSum / n;
   };
   mlp.forward(X, n);
-  mlp.lossAndBackward(X, n, targets, true);
+  const loss = mlp.lossAndBackward(X, n, targets, true).lossSum / n;
   const analytic = mlp.layers.map((l) => ({ W: Float64Array.from(l.dW), b: Float64Array.from(l.db) }));
 
   const layers = mlp.layers.map((layer, li): LayerGradCheck => {
@@ -114,7 +140,7 @@ export function gradientCheck(
     };
   });
   const worst = Math.max(...layers.map((l) => l.maxRelError));
-  return { rows: n, epsilon: h, layers, worst, verdict: verdictOf(worst) };
+  return { rows: n, epsilon: h, objective, loss, layers, worst, verdict: verdictOf(worst) };
 }
 
-export type { LayerGradCheck, GradCheckVerdict, GradientCheckResult };
+export type { LayerGradCheck, GradCheckObjective, GradCheckVerdict, GradientCheckResult };

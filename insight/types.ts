@@ -43,9 +43,16 @@ export interface LayerGradCheck {
 
 export type GradCheckVerdict = 'agree' | 'close' | 'disagree';
 
+/** The loss a gradient check differentiates: the true-label loss, or a distilled student's mixed objective. */
+export type GradCheckObjective =
+  { kind: 'labels' } | { kind: 'distill'; loss: 'mimic-l2' | 'soft-ce'; temperature: number; alpha: number };
+
 export interface GradientCheckResult {
   rows: number;
   epsilon: number;
+  objective: GradCheckObjective;
+  /** the mean objective over the rows at the checkpoint's weights */
+  loss: number;
   layers: LayerGradCheck[];
   /** the largest maxRelError over the layers */
   worst: number;

@@ -7,7 +7,7 @@ import type { Split } from '../../engine/data/prepare.ts';
 import type { CheckpointKind } from '../../engine/types.ts';
 import { confusionMatrix, type ConfusionMatrix } from '../confusion.ts';
 import { decisionBoundary, type DecisionGrid } from '../decision-boundary.ts';
-import { gradientCheck, type GradientCheckResult } from '../gradient-check.ts';
+import { gradientCheck, teacherLogits64, type GradientCheckResult } from '../gradient-check.ts';
 import { misclassifiedRows, type Misclassified } from '../misclassified.ts';
 import { transformsOf } from '../../engine/data/transforms.ts';
 import { runSplits } from './run-data.ts';
@@ -85,12 +85,21 @@ export function runGradientCheck(
   const n = Math.min(rows, split.n);
   const features = snapshot.layers[0]!.inputs;
   const outputs = snapshot.layers.at(-1)!.units;
-  const result = gradientCheck(snapshot, {
-    x: split.x.subarray(0, n * features),
-    n,
-    labels: split.labels?.subarray(0, n),
-    targets: split.targets?.subarray(0, n * outputs),
-  });
+  const x = split.x.subarray(0, n * features);
+  // A student trains on its teacher's logits too (the teacher's best checkpoint, as the worker gets it).
+  const distill = run.config.distill;
+  const teacher = distill && store.requireCheckpoint(store.getRun(distill.teacher), 'best').snapshot;
+  const result = gradientCheck(
+    snapshot,
+    {
+      x,
+      n,
+      labels: split.labels?.subarray(0, n),
+      targets: split.targets?.subarray(0, n * outputs),
+      ...(teacher && { teacher: teacherLogits64(teacher, x, n) }),
+    },
+    distill ? { distill: { loss: distill.loss, temperature: distill.temperature, alpha: distill.alpha } } : {},
+  );
   return { runId: run.id, checkpoint: kind, epoch, split: name, result };
 }
 
