@@ -194,10 +194,67 @@ describe('ASHA early stopping in the app', () => {
     SWEEP_TIMEOUT,
   );
 
+  it(
+    'Hyperband with start paused: the first trial waits at epoch 0, steps an epoch while judged, and plays on as the CLI runs it',
+    async () => {
+      await page.getByTestId('nav-training').click();
+      await page.getByTestId('start-paused').check();
+      await page.getByTestId('nav-designer').click();
+      await page.getByTestId('early-stop-kind').selectOption('hyperband');
+      await expect
+        .poll(() => page.getByTestId('early-stop-schedule').textContent(), { timeout: 30_000 })
+        .toBe('hyperband on val_loss (min), r=1 η=3, rungs at epoch 1,3 | 3 | none of 9');
+      await page.getByTestId('queue-sweep').click();
+      await expect.poll(() => page.url(), { timeout: 30_000 }).not.toMatch(new RegExp(`${sweepId}$`));
+      await expect.poll(() => page.url(), { timeout: 30_000 }).toMatch(/#\/sweeps\/[0-9a-z]+$/);
+      const id = page.url().split('/').pop()!;
+      await page.getByTestId('nav-training').click();
+      const at = page.getByTestId('paused-at');
+      await expect.poll(() => at.textContent(), { timeout: SWEEP_TIMEOUT }).toBe('Paused after epoch 0');
+      await expect
+        .poll(() => page.getByTestId('judged').textContent(), { timeout: 30_000 })
+        .toContain('Judged by Hyperband after epoch 1, 3');
+      // One epoch by hand: judged at rung 1 (the first value there goes on), then held again.
+      await page.getByTestId('step-epoch').click();
+      await expect.poll(() => at.textContent(), { timeout: 60_000 }).toBe('Paused after epoch 1');
+      await screenshot(page, 'sweep-asha-training-1280x800');
+      await page.getByTestId('start-paused').uncheck();
+      await page.getByTestId('play').click();
+      await expect
+        .poll(
+          () =>
+            trialsOf(db, id)
+              .map((t) => t.status)
+              .join(),
+          { timeout: SWEEP_TIMEOUT, interval: 1000 },
+        )
+        .toBe(Array(6).fill('completed').join());
+      const reader = new RunStore(db, { readonly: true });
+      const base = reader.getSweep(id).baseConfig;
+      reader.close();
+      const config = join(dir, 'base-hyperband.json');
+      writeFileSync(config, JSON.stringify(base));
+      const cliDb = join(dir, 'cli-hyperband.db');
+      const r = await cli(
+        [
+          'sweep',
+          ...['--config', config, '--grid', `optimizer.lr=${LRS.join(',')}`],
+          ...['--early-stop', 'hyperband:min=1,eta=3', '--json'],
+        ],
+        { db: cliDb },
+      );
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      const ran = trialsOf(cliDb, (JSON.parse(r.stdout) as { sweepId: string }).sweepId);
+      expect(trialsOf(db, id)).toEqual(ran);
+    },
+    SWEEP_TIMEOUT + 60_000,
+  );
+
   it('marks the stopped trials on the sweep page, with the schedule', async () => {
     const app = trialsOf(db, sweepId);
     const stopped = app.filter((t) => t.stoppedRung !== null);
     await page.goto(`${served.origin}/#/sweeps/${sweepId}`);
+    await expect.poll(() => page.getByTestId('sweep-pruner').count(), { timeout: 30_000 }).toBe(1);
     await expect
       .poll(() => page.getByTestId('sweep-pruner').textContent(), { timeout: 30_000 })
       .toMatch(
