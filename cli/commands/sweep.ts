@@ -46,7 +46,14 @@ import { DB_FLAG, withStore } from '../store-path.ts';
 import { EXPERIMENT_FLAG } from './experiments.ts';
 import { unknownDatasetError } from './train.ts';
 import { findDataset } from '../../engine/data/builtin.ts';
-import { attachSweep, checkQueueFlags, QUEUE_FLAGS, QUEUE_USAGE, runQueuedSweep } from '../queue/sweep-on-queue.ts';
+import {
+  attachSweep,
+  cancelSweep,
+  checkQueueFlags,
+  QUEUE_FLAGS,
+  QUEUE_USAGE,
+  runQueuedSweep,
+} from '../queue/sweep-on-queue.ts';
 import { DEFAULT_IN_FLIGHT } from '../../queue/search-on-queue.ts';
 
 const MAX_PARALLEL = 64;
@@ -375,6 +382,7 @@ ${QUEUE_USAGE}`,
     );
     checkQueueFlags(values);
     if (values.attach !== undefined) return attachSweep(values, ctx, outcomeLine);
+    if (values.cancel !== undefined) return cancelSweep(values, ctx);
     const parallelGiven = intFlag('parallel', values.parallel);
     if (parallelGiven !== undefined && (parallelGiven < 1 || parallelGiven > MAX_PARALLEL))
       throw new UsageError(`--parallel: expected 1 to ${MAX_PARALLEL}, got ${parallelGiven}`);

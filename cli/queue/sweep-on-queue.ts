@@ -11,14 +11,18 @@ import type { SweepJob, SweepOutcome } from '../../queue/sweep-job.ts';
 import { redisOptions, shownUrl } from '../../queue/connection.ts';
 import { attachToQueue, runOnQueue, type QueueHandlers } from '../../queue/coordinator.ts';
 import { steeredSweep, type SteeredSweep } from '../../queue/steered-sweep.ts';
+import { cancelQueuedPoints } from '../../queue/cancel.ts';
 
 export const QUEUE_FLAGS = {
   queue: { type: 'string' },
   attach: { type: 'string' },
+  cancel: { type: 'string' },
 } as const satisfies Options;
 
 export const QUEUE_USAGE = `mlpw sweep … --queue redis://[:PASSWORD@]HOST[:PORT]   the points are trained by mlpw agent on other machines
 mlpw sweep --attach SWEEP --queue URL [--db FILE]   collect a queued sweep again (its coordinator was stopped)
+mlpw sweep --cancel SWEEP --queue URL [--db FILE] [--json]   take its waiting points off the queue, their runs
+  cancelled; a point an agent already trains finishes (a coordinator collecting the sweep records it, then stops)
   With --queue, grid and random queue every point at once. bayes keeps --parallel K points in flight (default 4)
   and proposes the next as each result comes back; the proposals follow from the sweep seed and the order results
   arrive, which the store records, so --attach goes on with the proposals an unbroken coordinator would make (with
@@ -28,10 +32,25 @@ mlpw sweep --attach SWEEP --queue URL [--db FILE]   collect a queued sweep again
   started leave the queue (cancelled); a reattached sweep's budget counts from its creation.`;
 
 /** --queue with a local-only option is a usage error before anything is stored; a bad URL too. */
-export function checkQueueFlags(values: { queue?: string; attach?: string; method?: string; parallel?: string }): void {
+export function checkQueueFlags(values: {
+  queue?: string;
+  attach?: string;
+  cancel?: string;
+  method?: string;
+  parallel?: string;
+}): void {
   if (values.attach !== undefined && !values.queue) throw new UsageError('--attach needs --queue URL');
+  if (values.cancel !== undefined && !values.queue) throw new UsageError('--cancel needs --queue URL');
   if (!values.queue) return;
   redisOptions(values.queue);
+  if (values.cancel !== undefined) {
+    const allowed = new Set(['cancel', 'queue', 'db', 'json', 'quiet']);
+    const other = Object.keys(values).find((k) => !allowed.has(k));
+    if (other)
+      throw new UsageError(
+        `--cancel takes a stored sweep: --${other} cannot be given (only --queue, --json, --quiet, --db)`,
+      );
+  }
   if (values.attach !== undefined) {
     // The sweep is collected as it was stored: its search, pruner, budget and points in flight.
     const allowed = new Set(['attach', 'queue', 'db', 'json', 'quiet']);
@@ -173,5 +192,26 @@ export async function attachSweep(
         ctx.stdout.write(`best: ${best.id} val_loss ${fmt(best.bestValLoss)} at epoch ${best.bestEpoch}\n`);
     }
     return runs.every((r) => r.status === 'completed' || r.status === 'cancelled') ? 0 : 1;
+  });
+}
+
+/** `--cancel SWEEP`: its points no agent has taken leave the queue and their runs are cancelled; exit 0. */
+export async function cancelSweep(
+  values: { queue?: string; cancel?: string; db?: string; quiet?: boolean; json?: boolean },
+  ctx: CommandContext,
+): Promise<number> {
+  checkQueueFlags(values);
+  return withStore(values.db, ctx.env, async (store) => {
+    const sweepId = store.resolveSweepId(values.cancel!);
+    const { cancelled, running } = await cancelQueuedPoints(store, values.queue!, sweepId);
+    if (values.json) ctx.stdout.write(JSON.stringify({ sweepId, cancelled, running }) + '\n');
+    else if (!values.quiet) {
+      ctx.stdout.write(
+        `sweep ${sweepId}: ${cancelled.length} queued point(s) taken off ${shownUrl(values.queue!)}, runs cancelled\n`,
+      );
+      if (running.length > 0)
+        ctx.stdout.write(`${running.length} point(s) an agent trains finish: ${running.join(' ')}\n`);
+    }
+    return 0;
   });
 }
