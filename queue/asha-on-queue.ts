@@ -16,8 +16,9 @@ import type { SweepJob } from './sweep-job.ts';
 export const RUNG_ARTIFACT = 'sweep-rung';
 /** A decision key outlives any wait at its rung: a day, as finished jobs are kept. */
 const KEEP_DECISION_S = 24 * 3600;
-/** How often a waiting agent reads its decision key (one GET; the coordinator answers within a stream read). */
-const POLL_MS = 100;
+/** A waiting agent reads its decision key (one GET) after 5 ms, then backs off to every 200 ms (a detached coordinator). */
+const POLL_FIRST_MS = 5;
+const POLL_MAX_MS = 200;
 
 export type RungVerdict = 'stop' | 'go';
 
@@ -111,10 +112,10 @@ export async function awaitVerdict(
   gone: () => boolean,
 ): Promise<RungVerdict | null> {
   const key = keys.rung(sweepId, runId, epoch);
-  while (!gone()) {
+  for (let wait = POLL_FIRST_MS; !gone(); wait = Math.min(POLL_MAX_MS, wait * 2)) {
     const v = await redis.get(key);
     if (v === 'stop' || v === 'go') return v;
-    await new Promise((r) => setTimeout(r, POLL_MS));
+    await new Promise((r) => setTimeout(r, wait));
   }
   return null;
 }

@@ -4,6 +4,7 @@
 // artifact), each result its place in the arrival order ('sweep-result'). A reattached coordinator replays TPE's rng
 // over the recorded proposals and goes on from the recorded order: it proposes what the first one would have.
 import type { RunStore, SweepRecord } from '../db/index.ts';
+import { QueueRuns } from '../db/queue-runs.ts';
 import type { ExperimentConfig } from '../engine/config.ts';
 import {
   flattenConfig,
@@ -52,6 +53,7 @@ const FINISHED = new Set(['completed', 'diverged', 'failed']);
 
 export class QueuedBayes {
   private readonly values = new Map<string, { trial: number; values: readonly unknown[] }>();
+  private readonly queueRuns: QueueRuns;
 
   private constructor(
     private readonly store: RunStore,
@@ -61,7 +63,9 @@ export class QueuedBayes {
     private proposed: number,
     private readonly arrived: Finished[],
     private readonly experiment: string | undefined,
-  ) {}
+  ) {
+    this.queueRuns = new QueueRuns(store);
+  }
 
   /** K: the points queued or training at once (the sweep's --parallel) */
   get inFlight(): number {
@@ -142,7 +146,8 @@ export class QueuedBayes {
     const config = store.datasets.runConfig(point.config);
     const trial = this.proposed++;
     const seen = this.arrived.map((a) => a.trial);
-    // The run and what its proposal saw are one write: a coordinator killed between them cannot leave one alone.
+    // The run, what its proposal saw and its hand-over to the queue are one write: a coordinator killed before the
+    // job reaches Redis leaves a queued run no process owns (never marked interrupted), which --attach queues again.
     const runId = store.db.transaction(() => {
       const id = store.createRun(config, {
         status: 'queued',
@@ -151,6 +156,7 @@ export class QueuedBayes {
         sweepTrial: trial,
       });
       store.addArtifact(id, { kind: PROPOSAL_ARTIFACT, path: '', details: { trial, seen } });
+      this.queueRuns.handOver([id]);
       return id;
     })();
     this.values.set(runId, { trial, values: point.assignments.map((a) => a.value) });
