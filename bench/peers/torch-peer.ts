@@ -114,6 +114,11 @@ export class TorchPeer {
     return Multiplied.parse(await this.ask({ matmul: n, threads })).gflops;
   }
 
+  /** The Python process's id (bench/22-cpu-ceiling reads its CPU time). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   close(): void {
     this.rl.close();
     this.child.stdin.end();
