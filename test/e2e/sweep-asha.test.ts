@@ -250,6 +250,60 @@ describe('ASHA early stopping in the app', () => {
     SWEEP_TIMEOUT + 60_000,
   );
 
+  it(
+    'a bayes search under ASHA proposes and stops what mlpw sweep --method bayes --early-stop asha does',
+    async () => {
+      await page.getByTestId('nav-designer').click();
+      await page.getByTestId('sweep-method').selectOption('bayes');
+      await page.getByTestId('search-key-1').selectOption('optimizer.lr');
+      await page.getByTestId('search-dist-1').selectOption('loguniform');
+      await page.getByTestId('search-low-1').fill('0.001');
+      await page.getByTestId('search-high-1').fill('0.3');
+      await page.getByTestId('search-trials').fill('7');
+      await page.getByTestId('search-seed').fill('4');
+      await page.getByTestId('early-stop-kind').selectOption('asha');
+      await expect
+        .poll(() => page.getByTestId('sweep-count').textContent(), { timeout: 30_000 })
+        .toMatch(/7\s+runs, bayes from sweep seed\s+4/);
+      const before = page.url();
+      await page.getByTestId('queue-sweep').click();
+      await expect.poll(() => page.url(), { timeout: 30_000 }).not.toBe(before);
+      await expect
+        .poll(() => page.getByTestId('sweep-search').textContent(), { timeout: 30_000 })
+        .toMatch(/bayes search, seed\s+4/);
+      const id = page.url().split('/').pop()!;
+      await expect
+        .poll(
+          () =>
+            trialsOf(db, id)
+              .map((t) => t.status)
+              .join(),
+          { timeout: SWEEP_TIMEOUT, interval: 1000 },
+        )
+        .toBe(Array(7).fill('completed').join());
+      const reader = new RunStore(db, { readonly: true });
+      const baseConfig = reader.getSweep(id).baseConfig;
+      reader.close();
+      const config = join(dir, 'base-bayes.json');
+      writeFileSync(config, JSON.stringify(baseConfig));
+      const cliDb = join(dir, 'cli-bayes.db');
+      const r = await cli(
+        [
+          'sweep',
+          ...['--config', config, '--method', 'bayes', '--trials', '7', '--sweep-seed', '4', '--parallel', '1'],
+          ...['--param', 'optimizer.lr=loguniform:0.001:0.3', '--early-stop', 'asha:min=1,eta=3', '--json'],
+        ],
+        { db: cliDb },
+      );
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      const ran = trialsOf(cliDb, (JSON.parse(r.stdout) as { sweepId: string }).sweepId);
+      expect(ran.filter((t) => t.stoppedEarly).length).toBeGreaterThan(0);
+      // TPE's points 6 and 7 come from the first five's scores, stopped trials' truncated curves included.
+      expect(trialsOf(db, id)).toEqual(ran);
+    },
+    SWEEP_TIMEOUT + 60_000,
+  );
+
   it('marks the stopped trials on the sweep page, with the schedule', async () => {
     const app = trialsOf(db, sweepId);
     const stopped = app.filter((t) => t.stoppedRung !== null);
