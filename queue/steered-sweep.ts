@@ -31,10 +31,13 @@ export function steeredSweep(
   const steering: QueueSteering = {
     deadline: sweep.timeBudgetMs === null ? null : startedAt + sweep.timeBudgetMs,
   };
+  // A run cancelled from outside (mlpw sweep --cancel, the app's Cancel) ends the search: nothing more is proposed.
+  let cancelled = false;
   if (bayes)
     steering.next = (outcome, open) => {
-      if (outcome) bayes.heard(outcome);
-      return bayes.fill(open);
+      if (outcome && outcome.summary === null && outcome.error === 'cancelled') cancelled = true;
+      else if (outcome) bayes.heard(outcome);
+      return cancelled ? [] : bayes.fill(open);
     };
   if (rungs) {
     steering.rungsOf = (job) => rungs.rungsOf(job);

@@ -300,6 +300,47 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
     expect(trials(db, sweepId).every((t) => t.status === 'completed' && t.epochsDone === 4)).toBe(true);
   });
 
+  it('hyperband with its coordinator SIGKILLed mid-sweep: --attach judges the rungs left as one coordinator would', async () => {
+    await stopAll();
+    await agent('paced-1', ['--epochs-per-second', '6']);
+    await agent('paced-2', ['--epochs-per-second', '6']);
+    const HB = [...ASHA.slice(0, -1), 'hyperband:min=1,eta=3'];
+    const full = await cli(['sweep', ...ASHA.slice(0, -2), '--json'], { db: tmp.file('hb-full.db') });
+    expect(full.code).toBe(0);
+    const unpruned = new Map(trials(tmp.file('hb-full.db'), sweepIdOf(full.stdout)).map((t) => [t.point, t]));
+    const db = tmp.file('hb-attach.db');
+    const coordinator = mlpw(['sweep', ...HB, '--queue', redis.url, '--db', db]);
+    agents.push(coordinator);
+    const sweepId = /^sweep (\w+):/.exec(await coordinator.waitFor(/^sweep \w+:/))![1]!;
+    const judged = (s: RunStore) =>
+      s.sweepTrials(sweepId).flatMap((t) => s.listArtifacts(t.runId).filter((a) => a.kind === RUNG_ARTIFACT));
+    await until(() => peek(db, (s) => (judged(s).length >= 1 ? true : undefined)), 'a first rung judged');
+    coordinator.proc.kill('SIGKILL');
+    await coordinator.exited;
+    const atKill = withStore(db, (s) => judged(s).length);
+    const attached = await cli(['sweep', '--attach', sweepId, '--queue', redis.url], { db });
+    expect(attached.code).toBe(0);
+    const spec = withStore(db, (s) => s.getSweep(sweepId).pruner!);
+    expect(spec.brackets).toBe(3);
+    const decisions = withStore(db, (s) =>
+      judged(s)
+        .sort((a, b) => a.id - b.id)
+        .map((a) => a.details as RungDecision),
+    );
+    expect(decisions.length).toBeGreaterThan(atKill); // the reattached coordinator judged the rest
+    const pruner = new AshaPruner(spec);
+    for (const d of decisions) expect(pruner.report(d.trial, d.epoch, d.value)).toEqual(d);
+    for (const t of trials(db, sweepId)) {
+      const stop = decisions.find((d) => d.trial === t.trial && d.stop);
+      expect(t.status).toBe('completed');
+      expect(t.stoppedRung).toBe(stop?.rung ?? null);
+      expect(t.epochsDone).toBe(stop?.epoch ?? 9);
+      const reached = pruner.rungsOf(t.trial!).filter((e) => e <= t.epochsDone);
+      expect(decisions.filter((d) => d.trial === t.trial).map((d) => d.epoch)).toEqual(reached);
+      expect(t.epochs).toEqual(unpruned.get(t.point)!.epochs.slice(0, t.epochsDone));
+    }
+  });
+
   it('a time budget: nothing is proposed after it, and points no agent started leave the queue, cancelled', async () => {
     await stopAll();
     await agent('slow', ['--epochs-per-second', '4']);
