@@ -52,7 +52,9 @@ export class QueueRuns {
       sweepUrl: p(`SELECT a.details FROM artifacts a JOIN runs r ON r.id = a.run_id
         WHERE r.sweep_id = @sweepId AND a.kind = '${QUEUE_URL_ARTIFACT}' ORDER BY a.id DESC LIMIT 1`),
       sweepStates: p(`SELECT r.id, r.status, r.owner_host AS host,
-          (SELECT COUNT(*) FROM artifacts a WHERE a.run_id = r.id AND a.kind = '${ATTEMPT_ARTIFACT}') AS attempts
+          (SELECT COUNT(*) FROM artifacts a WHERE a.run_id = r.id AND a.kind = '${ATTEMPT_ARTIFACT}') AS attempts,
+          (SELECT a.details FROM artifacts a WHERE a.run_id = r.id AND a.kind = '${ATTEMPT_ARTIFACT}'
+            ORDER BY a.id DESC LIMIT 1) AS last
         FROM runs r WHERE r.sweep_id = @sweepId ORDER BY r.created_at, r.id`),
       openSweeps: p(`SELECT DISTINCT sweep_id AS sweepId FROM runs WHERE sweep_id IS NOT NULL
         AND status IN ('queued', 'running') AND owner_token IS NULL AND (owner_host = 'queue' OR owner_host LIKE 'agent %')
@@ -83,14 +85,17 @@ export class QueueRuns {
     return row ? (JSON.parse(row.details) as { url: string }).url : null;
   }
 
-  /** Each run of a sweep: its status, the agent on it (owner_host "agent NAME"), its retries. */
+  /** Each run of a sweep: its status, its agent (owner_host "agent NAME" while it trains, then its last attempt's), its retries. */
   sweepStates(sweepId: string): QueuedRunState[] {
-    return (
-      this.st.sweepStates.all({ sweepId }) as { id: string; status: string; host: string | null; attempts: number }[]
-    ).map((r) => ({
+    type Row = { id: string; status: string; host: string | null; attempts: number; last: string | null };
+    return (this.st.sweepStates.all({ sweepId }) as Row[]).map((r) => ({
       id: r.id,
       status: r.status,
-      agent: r.host?.startsWith('agent ') ? r.host.slice('agent '.length) : null,
+      agent: r.host?.startsWith('agent ')
+        ? r.host.slice('agent '.length)
+        : r.last
+          ? (JSON.parse(r.last) as AttemptRecord).agent
+          : null,
       retries: Math.max(0, r.attempts - 1),
     }));
   }

@@ -10,7 +10,7 @@ import { RunStore } from '../../db/index.ts';
 import { parseConfig } from '../../engine/config.ts';
 import { QueueSweeps } from '../../server/queue-sweeps.ts';
 import { tempDir } from '../db/helpers.ts';
-import { SKIP_REDIS, startRedis, until, type TestRedis } from '../cli/queue-harness.ts';
+import { SKIP_REDIS, startAgent, startRedis, stopAgent, until, type TestRedis } from '../cli/queue-harness.ts';
 
 /** until() for a check that asks Redis. */
 async function untilAsync(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
@@ -154,5 +154,52 @@ describe.skipIf(SKIP_REDIS)('on a real redis-server', () => {
       30_000,
     );
     expect(await redis.client.lrange('mlpw:runs:wait', 0, -1)).toEqual([]);
+  });
+
+  it('a server started again asks for the password it never stored, then reattaches and collects what an agent trained', async () => {
+    const started = await call('startQueueSweep', { url: redis.url, grid });
+    await untilAsync(
+      async () => (await redis.client.lrange('mlpw:runs:wait', 0, -1)).length === 2,
+      'both jobs waiting in BullMQ',
+      30_000,
+    );
+    // The server stops (its coordinator lets go); an agent trains both points while nothing collects them.
+    await host.close();
+    expect(host.status(started.sweepId).collecting).toBe(false);
+    const agent = await startAgent(redis.url, 'alpha');
+    try {
+      await agent.waitFor(/completed/, 120_000);
+      await until(
+        () => (agent.lines.filter((l) => / completed /.test(l)).length === 2 ? true : undefined),
+        'two completed lines from the agent',
+      );
+      expect(store.listRuns({ sweepId: started.sweepId }).map((r) => r.status)).not.toContain('completed');
+
+      host = new QueueSweeps(store);
+      api = createStoreApi(store, { mode: 'browser', appVersion: '0.0.0-test', queue: host });
+      await host.reattachAll();
+      const waiting = await call('queueSweepState', { sweepId: started.sweepId });
+      expect(waiting).toMatchObject({ onQueue: true, collecting: false, url: started.url });
+      expect(waiting.problem).toMatch(/has a password, which the store does not keep: give the URL/);
+
+      const again = await call('reattachQueueSweep', { sweepId: started.sweepId, url: redis.url });
+      expect(again).toMatchObject({ collecting: true, problem: null });
+      await until(
+        () => {
+          const runs = store.listRuns({ sweepId: started.sweepId });
+          return runs.every((r) => r.status === 'completed') ? runs : undefined;
+        },
+        'both runs completed in the store',
+        60_000,
+      );
+      for (const id of started.runIds) expect(store.getEpochs(id).map((e) => e.epoch)).toEqual([1, 2]);
+      const state = await call('queueSweepState', { sweepId: started.sweepId });
+      expect(state.runs.map((r) => [r.status, r.agent, r.retries])).toEqual([
+        ['completed', 'alpha', 0],
+        ['completed', 'alpha', 0],
+      ]);
+    } finally {
+      await stopAgent(agent);
+    }
   });
 });
