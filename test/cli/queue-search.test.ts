@@ -341,6 +341,49 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
     }
   });
 
+  it('an agent SIGKILLed past a rung: the retry gets the decision already made, never a second judgment', async () => {
+    await stopAll();
+    const lock = ['--lock-ms', '1500'];
+    const doomed = await agent('doomed', [...lock, '--epochs-per-second', '6']);
+    const db = tmp.file('asha-retry.db');
+    const coordinator = cli(['sweep', ...ASHA, '--queue', redis.url, '--json'], { db });
+    const past = await until(
+      () =>
+        peek(db, (s) =>
+          s
+            .sweepTrials(s.listSweeps()[0]?.id ?? '')
+            .find((t) => t.trial === 0 && t.status === 'running' && s.getEpochs(t.runId).length >= 2),
+        ),
+      'trial 0 past its first rung',
+    );
+    doomed.proc.kill('SIGKILL');
+    await doomed.exited;
+    await agent('rescuer', lock);
+    const r = await coordinator;
+    expect(r.code).toBe(0);
+    const sweepId = sweepIdOf(r.stdout);
+    const attempts = withStore(db, (s) => s.listArtifacts(past.runId).filter((a) => a.kind === 'queue-attempt').length);
+    expect(attempts).toBe(2);
+    const decisions = withStore(db, (s) =>
+      s
+        .sweepTrials(sweepId)
+        .flatMap((t) => s.listArtifacts(t.runId).filter((a) => a.kind === RUNG_ARTIFACT))
+        .sort((a, b) => a.id - b.id)
+        .map((a) => a.details as RungDecision),
+    );
+    // Trial 0 reached rung 1 twice (once per attempt) and was judged there once.
+    expect(decisions.filter((d) => d.trial === 0 && d.epoch === 1)).toHaveLength(1);
+    const pruner = new AshaPruner(withStore(db, (s) => s.getSweep(sweepId).pruner!));
+    for (const d of decisions) expect(pruner.report(d.trial, d.epoch, d.value)).toEqual(d);
+    const full = await cli(['sweep', ...ASHA.slice(0, -2), '--json'], { db: tmp.file('retry-full.db') });
+    const unpruned = new Map(trials(tmp.file('retry-full.db'), sweepIdOf(full.stdout)).map((t) => [t.point, t]));
+    for (const t of trials(db, sweepId)) {
+      const stop = decisions.find((d) => d.trial === t.trial && d.stop);
+      expect(t.epochsDone).toBe(stop?.epoch ?? 9);
+      expect(t.epochs).toEqual(unpruned.get(t.point)!.epochs.slice(0, t.epochsDone));
+    }
+  });
+
   it('a time budget: nothing is proposed after it, and points no agent started leave the queue, cancelled', async () => {
     await stopAll();
     await agent('slow', ['--epochs-per-second', '4']);
