@@ -48,13 +48,6 @@ export function createQueueSweepHandlers(
           'a bayes sweep proposes each point from finished runs: use grid or random on agents',
           'search.method',
         );
-      const early = grid?.earlyStop ?? search?.earlyStop;
-      if (early !== undefined)
-        throw new ApiError(
-          'invalid_argument',
-          'early stopping steers trials from this process, which a sweep on agents cannot yet do',
-          grid ? 'grid.earlyStop' : 'search.earlyStop',
-        );
       await host.check(url);
       const created = grid ? await creators.createSweep(grid) : await creators.createSearchSweep(search!);
       // Each point's label as the agents print it: the sweep's keys and the run's values ("optimizer.lr=0.1").

@@ -55,7 +55,7 @@ export class QueueRuns {
           (SELECT COUNT(*) FROM artifacts a WHERE a.run_id = r.id AND a.kind = '${ATTEMPT_ARTIFACT}') AS attempts,
           (SELECT a.details FROM artifacts a WHERE a.run_id = r.id AND a.kind = '${ATTEMPT_ARTIFACT}'
             ORDER BY a.id DESC LIMIT 1) AS last
-        FROM runs r WHERE r.sweep_id = @sweepId ORDER BY r.created_at, r.id`),
+        FROM runs r WHERE r.sweep_id = @sweepId ORDER BY r.sweep_trial, r.created_at, r.id`),
       openSweeps: p(`SELECT DISTINCT sweep_id AS sweepId FROM runs WHERE sweep_id IS NOT NULL
         AND status IN ('queued', 'running') AND owner_token IS NULL AND (owner_host = 'queue' OR owner_host LIKE 'agent %')
         ORDER BY sweep_id`),
@@ -85,7 +85,10 @@ export class QueueRuns {
     return row ? (JSON.parse(row.details) as { url: string }).url : null;
   }
 
-  /** Each run of a sweep: its status, its agent (owner_host "agent NAME" while it trains, then its last attempt's), its retries. */
+  /**
+   * Each run of a sweep, in trial order: its status, its agent (owner_host "agent NAME" while it trains, then its
+   * last attempt's), its retries.
+   */
   sweepStates(sweepId: string): QueuedRunState[] {
     type Row = { id: string; status: string; host: string | null; attempts: number; last: string | null };
     return (this.st.sweepStates.all({ sweepId }) as Row[]).map((r) => ({

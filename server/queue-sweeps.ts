@@ -10,6 +10,7 @@ import type { ExperimentConfig } from '../engine/config.ts';
 import { cancelQueuedPoints } from '../queue/cancel.ts';
 import { probe, shownUrl } from '../queue/connection.ts';
 import { attachToQueue, runOnQueue } from '../queue/coordinator.ts';
+import { steeredSweep } from '../queue/steered-sweep.ts';
 
 /** How long the app waits for Redis to answer before it says the queue URL is not reachable. */
 const PROBE_MS = 5_000;
@@ -43,16 +44,29 @@ export class QueueSweeps implements QueueSweepHost {
       points.map((p) => p.runId),
       shownUrl(url),
     );
-    const jobs = points.map((p) => ({ runId: p.runId, config: p.config as ExperimentConfig, label: p.label }));
-    this.collect(sweepId, url, (signal) => runOnQueue(this.store, url, sweepId, jobs, { onDone: () => {}, signal }));
+    // Each point's trial number deals its ASHA/Hyperband bracket; the coordinator judges the rungs (queue/steered-sweep.ts).
+    const trials = new Map(this.store.sweepTrials(sweepId).map((t) => [t.runId, t.trial]));
+    const jobs = points.map((p) => {
+      const trial = trials.get(p.runId);
+      return { runId: p.runId, config: p.config as ExperimentConfig, label: p.label, ...(trial != null && { trial }) };
+    });
+    const { steering } = steeredSweep(this.store, this.store.getSweep(sweepId), Date.now());
+    this.collect(sweepId, url, (signal) =>
+      runOnQueue(this.store, url, sweepId, jobs, { onDone: () => {}, signal }, steering),
+    );
   }
 
   async reattach(sweepId: string, url: string | undefined): Promise<void> {
     if (this.collecting.has(sweepId)) return;
     const chosen = this.urlOf(sweepId, url);
     await probe(chosen, FLAG, PROBE_MS);
+    const sweep = this.store.getSweep(sweepId);
+    // As `mlpw sweep --attach`: the same steering, rebuilt from the store's records, its budget from the creation.
+    const { steering } = steeredSweep(this.store, sweep, sweep.createdAt);
     this.collect(sweepId, chosen, (signal) =>
-      attachToQueue(this.store, chosen, sweepId, { onDone: () => {}, signal }).then(({ outcomes }) => outcomes),
+      attachToQueue(this.store, chosen, sweepId, { onDone: () => {}, signal }, steering).then(
+        ({ outcomes }) => outcomes,
+      ),
     );
   }
 

@@ -9,7 +9,9 @@ import type { ApiHandlers, ApiOutputs } from '../../api/workbench-api.ts';
 import { RunStore } from '../../db/index.ts';
 import { parseConfig } from '../../engine/config.ts';
 import { QueueSweeps } from '../../server/queue-sweeps.ts';
+import { writeFileSync } from 'node:fs';
 import { tempDir } from '../db/helpers.ts';
+import { cli } from '../cli/helpers.ts';
 import { SKIP_REDIS, startAgent, startRedis, stopAgent, until, type TestRedis } from '../cli/queue-harness.ts';
 
 /** until() for a check that asks Redis. */
@@ -69,7 +71,7 @@ describe('startQueueSweep refuses before it stores anything', () => {
     nothingStored();
   });
 
-  it('bayes and early stopping, which steer trials from this process', async () => {
+  it('bayes, which proposes each point from finished runs here, and an input that is neither grid nor search', async () => {
     await expect(
       call('startQueueSweep', {
         url: 'redis://127.0.0.1:1',
@@ -82,9 +84,6 @@ describe('startQueueSweep refuses before it stores anything', () => {
         },
       }),
     ).rejects.toMatchObject({ code: 'invalid_argument', field: 'search.method' });
-    await expect(
-      call('startQueueSweep', { url: 'redis://127.0.0.1:1', grid: { ...grid, earlyStop: 'asha' } }),
-    ).rejects.toMatchObject({ code: 'invalid_argument', field: 'grid.earlyStop' });
     await expect(call('startQueueSweep', { url: 'redis://127.0.0.1:1' })).rejects.toMatchObject({
       code: 'invalid_argument',
       message: 'startQueueSweep: grid: give grid or search, one of them',
@@ -198,6 +197,62 @@ describe.skipIf(SKIP_REDIS)('on a real redis-server', () => {
         ['completed', 'alpha', 0],
         ['completed', 'alpha', 0],
       ]);
+    } finally {
+      await stopAgent(agent);
+    }
+  });
+
+  it('early stopping on agents: the coordinator judges the rungs, and the trials stop where a local sweep stops them', async () => {
+    const base = parseConfig({ dataset: { name: 'xor', samples: 120 }, epochs: 9, backend: 'cpu', seed: 5 });
+    const lrs = [0.3, 0.1, 0.03, 0.01, 0.003, 0.001];
+    const agent = await startAgent(redis.url, 'alpha');
+    try {
+      const started = await call('startQueueSweep', {
+        url: redis.url,
+        grid: { baseConfig: base, grid: [{ key: 'optimizer.lr', values: lrs }], earlyStop: 'asha:min=1,eta=3' },
+      });
+      const trials = await until(
+        () => {
+          const all = store.sweepTrials(started.sweepId);
+          return all.every((t) => t.status === 'completed') ? all : undefined;
+        },
+        'six trials completed',
+        240_000,
+      );
+
+      // The same grid and schedule trained here, one trial at a time (as one agent takes them).
+      const file = tmp.file('base.json');
+      writeFileSync(file, JSON.stringify(base));
+      const localDb = tmp.file('local.db');
+      const local = await cli(
+        [
+          'sweep',
+          '--config',
+          file,
+          '--grid',
+          `optimizer.lr=${lrs.join(',')}`,
+          '--early-stop',
+          'asha:min=1,eta=3',
+          '--json',
+        ],
+        { db: localDb },
+      );
+      expect(local.code, local.stderr).toBe(0);
+      const localStore = new RunStore(localDb, { readonly: true });
+      try {
+        const localId = (JSON.parse(local.stdout) as { sweepId: string }).sweepId;
+        const view = (s: RunStore, t: (typeof trials)[number]) => ({
+          trial: t.trial,
+          lr: t.config.optimizer.lr,
+          stoppedRung: t.stoppedRung,
+          epochs: s.getEpochs(t.runId).map(({ durationMs: _d, samplesPerSec: _s, ...m }) => m),
+        });
+        const mine = trials.map((t) => view(store, t));
+        expect(mine.some((t) => t.stoppedRung !== null)).toBe(true);
+        expect(mine).toEqual(localStore.sweepTrials(localId).map((t) => view(localStore, t)));
+      } finally {
+        localStore.close();
+      }
     } finally {
       await stopAgent(agent);
     }
