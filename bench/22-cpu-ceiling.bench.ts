@@ -244,11 +244,10 @@ export async function run(): Promise<void> {
   ] as const) {
     if (!has(`${peer} 2T`)) continue;
     const cpu1 = bestCpu(`${peer} 1T`);
-    const cpu2 = bestCpu(`${peer} 2T`);
     console.log(
       `  goal "${goal}" needs ${pct((100 * scale * best(`${peer} 2T`)) / peak2)} of the 2-thread FMA peak (best rounds); ` +
-        `per CPU-second ${pct(cpu2 === null || peakCpu === null ? null : (100 * scale * cpu2) / peakCpu)} ` +
-        `(${peer} 1T alone: ${pct(cpu1 === null || peakCpu === null ? null : (100 * cpu1) / peakCpu)} of the peak per CPU-second)`,
+        `per CPU-second, ${pct(cpu1 === null || peakCpu === null ? null : (100 * scale * cpu1) / peakCpu)} of it on each core ` +
+        `if the peer scaled perfectly (its 1-thread GFLOP per CPU-second over the peak's)`,
     );
   }
   console.log(`  load average (1 min) per round: ${loads.map((l) => l.toFixed(2)).join(', ')}`);
