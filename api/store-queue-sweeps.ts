@@ -32,7 +32,7 @@ export function createQueueSweepHandlers(
     const status = host?.status(sweep.id) ?? { collecting: false, problem: null, url: null };
     return {
       sweepId: sweep.id,
-      onQueue: url !== null || states.some((r) => r.agent !== null) || runs.openSweeps().includes(sweep.id),
+      onQueue: url !== null || states.some((r) => r.agent !== null) || runs.onQueue(sweep.id),
       url: status.url ?? url,
       collecting: status.collecting,
       problem: status.problem,

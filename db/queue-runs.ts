@@ -56,6 +56,8 @@ export class QueueRuns {
           (SELECT a.details FROM artifacts a WHERE a.run_id = r.id AND a.kind = '${ATTEMPT_ARTIFACT}'
             ORDER BY a.id DESC LIMIT 1) AS last
         FROM runs r WHERE r.sweep_id = @sweepId ORDER BY r.sweep_trial, r.created_at, r.id`),
+      sweepOnQueue: p(`SELECT 1 FROM runs WHERE sweep_id = @sweepId AND owner_token IS NULL
+        AND (owner_host = 'queue' OR owner_host LIKE 'agent %') LIMIT 1`),
       openSweeps: p(`SELECT DISTINCT sweep_id AS sweepId FROM runs WHERE sweep_id IS NOT NULL
         AND status IN ('queued', 'running') AND owner_token IS NULL AND (owner_host = 'queue' OR owner_host LIKE 'agent %')
         ORDER BY sweep_id`),
@@ -101,6 +103,11 @@ export class QueueRuns {
           : null,
       retries: Math.max(0, r.attempts - 1),
     }));
+  }
+
+  /** Some run of the sweep is handed to a queue or trained by an agent now. */
+  onQueue(sweepId: string): boolean {
+    return this.st.sweepOnQueue.get({ sweepId }) !== undefined;
   }
 
   /** Sweeps with runs still queued or running on a queue (no local process owns them). */
