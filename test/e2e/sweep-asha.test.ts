@@ -317,6 +317,15 @@ describe('ASHA early stopping in the app', () => {
     await expect.poll(() => page.getByTestId('stopped-rung').count(), { timeout: 30_000 }).toBe(stopped.length);
     const marks = (await page.getByTestId('stopped-rung').allTextContents()).map((t) => t.trim()).sort();
     expect(marks).toEqual(stopped.map((t) => `stopped · rung ${t.stoppedRung}`).sort());
+    // The optimisation trace draws the stopped trials apart (triangles), by their place in trial order.
+    const trace = page.getByTestId('sweep-trace');
+    await trace.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => trace.getAttribute('data-stopped'), { timeout: 30_000 })
+      .toBe(app.flatMap((t, i) => (t.stoppedRung === null ? [] : [i + 1])).join(','));
+    await page.waitForTimeout(300);
+    await screenshot(page, 'sweep-asha-trace-1280x800');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'sweep-asha-page-top-1280x800');
     await page.getByTestId('sweep-runs').scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
