@@ -79,37 +79,13 @@ export class QueuedBayes {
    * unbroken coordinator would have made.
    */
   static of(store: RunStore, sweep: SweepRecord, experiment?: string): QueuedBayes {
-    const params = (sweep.space ?? []).map((p) => parseParamFlag(`${p.key}=${p.dist}`));
-    const runs = store.sweepTrials(sweep.id);
-    const byTrial = new Map<number, Finished & { arrival: number | null }>();
-    const proposals: { trial: number; seen: number[] }[] = [];
-    for (const r of runs) {
-      if (r.trial === null) continue;
-      let arrival: number | null = null;
-      for (const a of store.listArtifacts(r.runId)) {
-        const d = a.details as { seen?: number[]; arrival?: number } | null;
-        if (a.kind === PROPOSAL_ARTIFACT && d?.seen) proposals.push({ trial: r.trial, seen: d.seen });
-        if (a.kind === RESULT_ARTIFACT && typeof d?.arrival === 'number') arrival = d.arrival;
-      }
-      if (FINISHED.has(r.status)) byTrial.set(r.trial, { ...finishedOf(store, params, r), arrival });
-    }
-    proposals.sort((a, b) => a.trial - b.trial);
-    const rng = new Rng(sweep.sweepSeed ?? 0);
-    for (const p of proposals)
-      tpePropose(
-        params,
-        p.seen.flatMap((t) => (byTrial.has(t) ? [byTrial.get(t)!] : [])),
-        rng,
-      );
-    const arrived = [...byTrial.values()].sort(
-      (a, b) => (a.arrival ?? Infinity) - (b.arrival ?? Infinity) || a.trial - b.trial,
-    );
+    const { params, runs, rng, proposed, arrived } = replayRecords(store, sweep);
     const search = new QueuedBayes(
       store,
       sweep,
       params,
       rng,
-      proposals.length,
+      proposed,
       arrived,
       experiment ?? (runs[0] ? store.getRun(runs[0].runId).experiment : undefined),
     );
@@ -178,4 +154,46 @@ function finishedOf(
         ? null
         : (store.getEpochs(r.runId).find((e) => e.epoch === r.bestEpoch)?.trainLoss ?? null));
   return { trial: r.trial!, values: valuesOf(params, r.config), score };
+}
+
+/** The recorded proposals of a bayes sweep replayed: TPE's rng after them, and the finished trials in arrival order. */
+function replayRecords(store: RunStore, sweep: SweepRecord) {
+  const params = (sweep.space ?? []).map((p) => parseParamFlag(`${p.key}=${p.dist}`));
+  const runs = store.sweepTrials(sweep.id);
+  const byTrial = new Map<number, Finished & { arrival: number | null }>();
+  const proposals: { trial: number; seen: number[] }[] = [];
+  for (const r of runs) {
+    if (r.trial === null) continue;
+    let arrival: number | null = null;
+    for (const a of store.listArtifacts(r.runId)) {
+      const d = a.details as { seen?: number[]; arrival?: number } | null;
+      if (a.kind === PROPOSAL_ARTIFACT && d?.seen) proposals.push({ trial: r.trial, seen: d.seen });
+      if (a.kind === RESULT_ARTIFACT && typeof d?.arrival === 'number') arrival = d.arrival;
+    }
+    if (FINISHED.has(r.status)) byTrial.set(r.trial, { ...finishedOf(store, params, r), arrival });
+  }
+  proposals.sort((a, b) => a.trial - b.trial);
+  const rng = new Rng(sweep.sweepSeed ?? 0);
+  for (const p of proposals)
+    tpePropose(
+      params,
+      p.seen.flatMap((t) => (byTrial.has(t) ? [byTrial.get(t)!] : [])),
+      rng,
+    );
+  const arrived = [...byTrial.values()].sort(
+    (a, b) => (a.arrival ?? Infinity) - (b.arrival ?? Infinity) || a.trial - b.trial,
+  );
+  return { params, runs, rng, proposed: proposals.length, arrived };
+}
+
+/**
+ * For `mlpw sweep --resume` of a bayes sweep trained on agents: TPE's rng after its recorded proposals and the
+ * finished trials in the order they arrived, when every trial's proposal was recorded; null otherwise (a local
+ * sweep, whose proposal k saw trials 0..k−1).
+ */
+export function recordedSearch(store: RunStore, sweep: SweepRecord): { rng: Rng; order: number[] } | null {
+  const trials = new Set(store.sweepTrials(sweep.id).map((t) => t.trial));
+  const { rng, proposed, arrived } = replayRecords(store, sweep);
+  if (proposed === 0 || proposed !== trials.size) return null;
+  return { rng, order: arrived.map((a) => a.trial) };
 }

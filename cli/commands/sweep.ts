@@ -54,7 +54,7 @@ import {
   QUEUE_USAGE,
   runQueuedSweep,
 } from '../queue/sweep-on-queue.ts';
-import { DEFAULT_IN_FLIGHT } from '../../queue/search-on-queue.ts';
+import { DEFAULT_IN_FLIGHT, recordedSearch } from '../../queue/search-on-queue.ts';
 
 const MAX_PARALLEL = 64;
 const MAX_TRIALS = 10_000;
@@ -317,6 +317,12 @@ function resumePlan(
   }));
   const seed = sweep.sweepSeed ?? 0;
   const proposed = states.length;
+  // A bayes sweep trained on agents proposed from the order results arrived, and recorded it: resumed from there.
+  const recorded = sweep.method === 'bayes' ? recordedSearch(store, sweep) : null;
+  if (recorded) {
+    const at = new Map(recorded.order.map((t, i) => [t, i]));
+    history.sort((a, b) => (at.get(a.trial) ?? Infinity) - (at.get(b.trial) ?? Infinity) || a.trial - b.trial);
+  }
   return {
     sweepId: sweep.id,
     method: sweep.method,
@@ -328,7 +334,7 @@ function resumePlan(
     jobs,
     history,
     proposed,
-    rng: sweep.method === 'bayes' ? replayedRng(params, seed, history, proposed) : new Rng(seed),
+    rng: sweep.method === 'bayes' ? (recorded?.rng ?? replayedRng(params, seed, history, proposed)) : new Rng(seed),
     experiment,
     pruner: sweep.pruner ? rebuiltPruner(store, sweep.pruner, kept) : null,
     timeBudgetMs: timeBudgetMs === undefined ? sweep.timeBudgetMs : timeBudgetMs,

@@ -113,7 +113,7 @@ function trials(db: string, sweepId: string) {
  * TPE replayed from the store alone: proposal k gets the trials its artifact says it saw, in that order, with their
  * stored scores, from the sweep seed's rng. Returns each replayed point's label and the stored one, per trial.
  */
-function replayedProposals(db: string, sweepId: string) {
+function replayedProposals(db: string, sweepId: string, localFrom = Infinity, reruns: number[] = []) {
   return withStore(db, (s) => {
     const sweep = s.getSweep(sweepId);
     const params = (sweep.space ?? []).map((p) => parseParamFlag(`${p.key}=${p.dist}`));
@@ -130,11 +130,23 @@ function replayedProposals(db: string, sweepId: string) {
     const rng = new Rng(sweep.sweepSeed!);
     const seen: number[][] = [];
     const arrival = new Map<number, number>();
+    for (const r of runs) {
+      const result = s.listArtifacts(r.runId).find((a) => a.kind === RESULT_ARTIFACT)?.details as
+        { arrival: number } | undefined;
+      if (result) arrival.set(r.trial!, result.arrival);
+    }
+    // A local resume's proposal k saw the queue's kept trials in arrival order (one finished after the budget, by
+    // trial), then the reruns and its own trials as they finished (one at a time: in trial order).
+    const kept = runs
+      .map((r) => r.trial!)
+      .filter((t) => t < localFrom && !reruns.includes(t))
+      .sort((a, b) => (arrival.get(a) ?? Infinity) - (arrival.get(b) ?? Infinity) || a - b);
     const out = runs.map((r) => {
       const artifacts = s.listArtifacts(r.runId);
-      const proposal = artifacts.find((a) => a.kind === PROPOSAL_ARTIFACT)!.details as { seen: number[] };
-      const result = artifacts.find((a) => a.kind === RESULT_ARTIFACT)?.details as { arrival: number } | undefined;
-      if (result) arrival.set(r.trial!, result.arrival);
+      const recorded = artifacts.find((a) => a.kind === PROPOSAL_ARTIFACT)?.details as { seen: number[] } | undefined;
+      const proposal = recorded ?? {
+        seen: [...kept, ...reruns, ...runs.map((x) => x.trial!).filter((t) => t >= localFrom && t < r.trial!)],
+      };
       seen.push(proposal.seen);
       const history = proposal.seen.map((t) => ({
         values: valuesOf(byTrial.get(t)!.config),
@@ -386,26 +398,43 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
 
   it('a time budget: nothing is proposed after it, and points no agent started leave the queue, cancelled', async () => {
     await stopAll();
-    await agent('slow', ['--epochs-per-second', '4']);
+    await Promise.all([agent('fast-1'), agent('fast-2')]);
     const waiting = () => redis.client.llen('mlpw:runs:wait');
     // bayes: K = 2 in flight, so at most two runs are open when the budget ends; no more are proposed.
     const bdb = tmp.file('budget-bayes.db');
     const b = await cli(
-      ['sweep', ...BAYES, '--trials', '40', '--parallel', '2', '--time-budget', '3s', '--queue', redis.url, '--json'],
+      ['sweep', ...BAYES, '--trials', '30', '--parallel', '2', '--time-budget', '3s', '--queue', redis.url, '--json'],
       { db: bdb },
     );
     expect(b.code).toBe(0);
-    const bj = JSON.parse(b.stdout) as { budgetReached: boolean; runs: { status: string; epochsDone: number }[] };
+    const bj = JSON.parse(b.stdout) as {
+      sweepId: string;
+      budgetReached: boolean;
+      runs: { trial: number; status: string; epochsDone: number }[];
+    };
     expect(bj.budgetReached).toBe(true);
     const done = bj.runs.filter((r) => r.status === 'completed');
     const cancelled = bj.runs.filter((r) => r.status === 'cancelled');
     expect(done.length).toBeGreaterThan(0);
     expect(done.length + cancelled.length).toBe(bj.runs.length);
     expect(cancelled.length).toBeLessThanOrEqual(2); // K = 2: at most the two in flight were still waiting
-    expect(bj.runs.length).toBeLessThan(40);
+    expect(bj.runs.length).toBeLessThan(30);
     expect(cancelled.every((r) => r.epochsDone === 0)).toBe(true);
     expect(await waiting()).toBe(0);
-    // random: every point is queued at once; the budget takes all the unstarted ones off the queue.
+    // --resume on this machine goes on from the recorded proposals and arrival order: the cancelled points run
+    // first (as the same runs), then each new proposal sees the queue's results in the order they came back.
+    const resumed = await cli(
+      ['sweep', '--resume', bj.sweepId, '--parallel', '1', '--time-budget', 'none', '--quiet'],
+      { db: bdb },
+    );
+    expect(resumed.code).toBe(0);
+    const reruns = cancelled.map((r) => r.trial).sort((x, y) => x - y);
+    const { out } = replayedProposals(bdb, bj.sweepId, bj.runs.length, reruns);
+    expect(out).toHaveLength(30);
+    for (const p of out) expect(p.replayed).toBe(p.stored);
+    // random: every point is queued at once; one slow agent leaves most of them waiting when the budget ends.
+    await stopAll();
+    await agent('slow', ['--epochs-per-second', '4']);
     const rdb = tmp.file('budget-random.db');
     const r = await cli(
       [
