@@ -14,6 +14,8 @@ import { steeredSweep } from '../queue/steered-sweep.ts';
 
 /** How long the app waits for Redis to answer before it says the queue URL is not reachable. */
 const PROBE_MS = 5_000;
+/** How long closing waits for the coordinators to let go. */
+const CLOSE_WAIT_MS = 5_000;
 /** How the app's messages name the URL (the CLI says --queue). */
 const FLAG = 'queue URL';
 
@@ -100,7 +102,11 @@ export class QueueSweeps implements QueueSweepHost {
   async close(): Promise<void> {
     const all = [...this.collecting.values()];
     for (const c of all) c.stop.abort();
-    await Promise.all(all.map((c) => c.done));
+    // A coordinator still waiting for a Redis that went away hears no abort: the server closes without it.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+    await Promise.race([Promise.all(all.map((c) => c.done)), late]);
+    clearTimeout(timer);
   }
 
   /** The URL to use for a sweep: the one given, else the one this process used, else the recorded one (no password). */

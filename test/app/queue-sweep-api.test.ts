@@ -202,6 +202,20 @@ describe.skipIf(SKIP_REDIS)('on a real redis-server', () => {
     }
   });
 
+  it('a server whose Redis went away still closes, leaving the points queued for the next start', async () => {
+    const gone = await startRedis(redisDir.file('gone'));
+    const started = await call('startQueueSweep', { url: gone.url, grid });
+    await untilAsync(
+      async () => (await gone.client.lrange('mlpw:runs:wait', 0, -1)).length === 2,
+      'both jobs waiting in BullMQ',
+      30_000,
+    );
+    await gone.stop();
+    await new Promise((r) => setTimeout(r, 2_500)); // past a coordinator check, which now waits on the lost Redis
+    await host.close();
+    expect(store.listRuns({ sweepId: started.sweepId }).map((r) => r.status)).toEqual(['queued', 'queued']);
+  });
+
   it('early stopping on agents: the coordinator judges the rungs, and the trials stop where a local sweep stops them', async () => {
     const base = parseConfig({ dataset: { name: 'xor', samples: 120 }, epochs: 9, backend: 'cpu', seed: 5 });
     const lrs = [0.3, 0.1, 0.03, 0.01, 0.003, 0.001];
