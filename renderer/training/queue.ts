@@ -290,6 +290,8 @@ export function createTrainingQueue(api: WorkbenchApi) {
       },
     };
     let stopped: RungDecision | null = null;
+    // Stored as soon as the pruner decides (as cli/sweep/run-sweep.ts does), before the run's end is written.
+    let rungWrite: Promise<void> = Promise.resolve();
     if (judge) {
       live.judged = { kind: judge.pruner.spec.kind, rungs: judge.pruner.rungsOf(judge.trial), stopped: null };
       const held = { held: null as StepUnit | null, resume: () => {} };
@@ -316,6 +318,8 @@ export function createTrainingQueue(api: WorkbenchApi) {
           }),
           (d) => {
             stopped = d;
+            rungWrite = api.recordStoppedRung({ id: item.runId!, rung: d.rung });
+            rungWrite.catch(() => undefined); // awaited after the run's writes: its failure fails the item there
             live.judged = { ...live.judged!, stopped: d };
           },
         )
@@ -340,9 +344,9 @@ export function createTrainingQueue(api: WorkbenchApi) {
     try {
       const { summary } = await engine.result;
       await store().settle();
-      const rung = (stopped as RungDecision | null)?.rung;
       // Stopped by the pruner: finished completed, stopped early, at its rung (as cli/sweep/run-sweep.ts records it).
-      if (rung !== undefined) await api.recordStoppedRung({ id: item.runId!, rung });
+      const rung = (stopped as RungDecision | null)?.rung;
+      await rungWrite;
       if (finalSnapshot && boundaries)
         live.boundary = await boundaryOf(finalSnapshot, boundaries.bounds).catch(() => live.boundary);
       item.status = rung !== undefined ? 'completed' : summary.status;
