@@ -4,7 +4,8 @@
 // point as queued at once; with no agent running, Cancel takes the points off the queue
 // (their BullMQ jobs gone from Redis) and cancels their runs. Then a second sweep: the agent starts, the page shows
 // "running on alpha", and every point ends completed with epochs, layer stats and checkpoints bit-identical to the
-// same stored config trained locally by `mlpw train`. Screenshots (1280×800) of the builder and the sweep page, both
+// same stored config trained locally by `mlpw train`; the Runs view shows a point's epochs climb while the agent
+// trains it. Screenshots (1280×800) of the builder and the sweep page, both
 // checked to fit 1024×700.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -184,12 +185,35 @@ describe.skipIf(SKIP_REDIS)('a sweep run on agents from the app', () => {
       const sweepId = await queueOnAgents('0.2, 0.05', 8);
       expect(readRuns(sweepId).map((r) => r.status)).toEqual(['queued', 'queued']);
       await expect.poll(statuses, { timeout: 30_000 }).toEqual(['queued', 'queued']);
-      // Paced (4 epochs a second) so the page can be seen while a point trains; the metrics do not depend on it.
-      agent = await startAgent(redis.url, 'alpha', ['--epochs-per-second', '4']);
+      // Paced (1.5 epochs a second) so the page can be seen while a point trains; the metrics do not depend on it.
+      agent = await startAgent(redis.url, 'alpha', ['--epochs-per-second', '1.5']);
       await expect
         .poll(async () => (await statuses()).some((s) => s === 'running on alpha'), { timeout: 60_000 })
         .toBe(true);
       await screenshot(page, 'sweep-agents-running-1280x800');
+
+      // The run an agent trains streams into the Runs view as it goes: its epochs count climbs while it runs.
+      const running = readRuns(sweepId).find((r) => r.status === 'running')!;
+      await page.getByTestId('nav-runs').click();
+      const epochsCell = page.locator(`[data-test="runs-table"] tr[data-run="${running.id}"] td.col-epochs`);
+      const seen = new Set<string>();
+      await expect
+        .poll(
+          async () => {
+            const text = (await epochsCell.textContent())?.trim() ?? '';
+            seen.add(text);
+            return text;
+          },
+          { timeout: 60_000, intervals: [200] },
+        )
+        .toBe('8/8');
+      expect(
+        [...seen].filter((t) => /^[1-7]\/8$/.test(t)),
+        [...seen].join(' '),
+      ).not.toEqual([]);
+      await screenshot(page, 'sweep-agents-runs-1280x800');
+      await page.getByTestId('nav-sweeps').click();
+      await page.locator(`a[href="#/sweeps/${sweepId}"]`).click();
       await page
         .getByTestId('sweep-progress')
         .filter({ hasText: '2 / 2 runs finished' })
