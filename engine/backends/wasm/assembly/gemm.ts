@@ -211,7 +211,7 @@ function packB(layout: i32, B: usize, ldb: i32, j0: i32, nc: i32, k0: i32, kc: i
  * packing reads from beyond the caches: each column group reads its rows of A once per NC-wide block of its columns,
  * each row group reads B for its columns. The plain split (whole columns when there are at least 2 strips a part,
  * else whole rows) makes every part repack all of A, which at 1024³ on 4 parts cost 12 % more CPU than 1 part (2×2
- * blocks: 1 %); a grid replaces it only when it reads at least 10 % less, and of equal grids the one with the
+ * blocks: 1–2 %); a grid replaces it only when it reads at least 10 % less, and of equal grids the one with the
  * widest blocks. The grid moves block edges along whole tiles only, so no C element's sum changes: results never
  * depend on it.
  */
