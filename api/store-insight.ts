@@ -65,7 +65,9 @@ export function createInsightHandlers(store: RunStore): InsightHandlers {
     getSweep: ({ id }) => {
       const sweep = store.getSweep(id);
       const stoppedRungs: Record<string, number> = {};
-      for (const t of store.sweepTrials(sweep.id)) if (t.stoppedRung !== null) stoppedRungs[t.runId] = t.stoppedRung;
+      // Only a sweep with a pruner has stopped rungs: the others' refreshes read no trial again.
+      if (sweep.pruner)
+        for (const t of store.sweepTrials(sweep.id)) if (t.stoppedRung !== null) stoppedRungs[t.runId] = t.stoppedRung;
       return { sweep, runs: inGridOrder(sweep, store.listRuns({ sweepId: sweep.id })), stoppedRungs };
     },
     sweepRungs: ({ id }) => sweepRungs(store, store.resolveRunId(id)),
