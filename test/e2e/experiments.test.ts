@@ -1,6 +1,7 @@
 // Experiments in the real UI against `mlpw serve` on a real SQLite file: a run already in "Default" (written by a
 // RunStore before the app starts), an experiment made from the sidebar, a Designer run trained into it; the sidebar
-// counts both experiments and choosing one filters the runs table to its runs. Screenshot: experiments-sidebar.
+// counts both experiments and choosing one filters the runs table to its runs; a run another process writes into the
+// file is counted without anything done in the window. Screenshot: experiments-sidebar.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,4 +114,18 @@ describe('experiments', () => {
       reader.close();
     }
   }, 240_000);
+
+  it('counts a run another process writes into the store (an agent, the CLI) without anything done in the window', async () => {
+    await page.getByTestId('nav-designer').click();
+    const before = Number(await page.getByTestId('run-count').textContent());
+    const defaultBefore = Number(await count('Default').textContent());
+    const writer = new RunStore(db);
+    try {
+      writer.createRun(parseConfig({ dataset: { name: 'xor', samples: 100 }, epochs: 1, backend: 'cpu' }));
+    } finally {
+      writer.close();
+    }
+    await expect.poll(() => page.getByTestId('run-count').textContent(), { timeout: 30_000 }).toBe(String(before + 1));
+    await expect.poll(() => count('Default').textContent(), { timeout: 30_000 }).toBe(String(defaultBefore + 1));
+  }, 60_000);
 });
