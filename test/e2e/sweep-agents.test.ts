@@ -204,7 +204,7 @@ describe.skipIf(SKIP_REDIS)('a sweep run on agents from the app', () => {
             seen.add(text);
             return text;
           },
-          { timeout: 60_000, intervals: [200] },
+          { timeout: 60_000, interval: 200 },
         )
         .toBe('8/8');
       expect(
