@@ -49,8 +49,9 @@ describe.skipIf(SKIP_REDIS)('sweep --cancel', { timeout: 300_000 }, () => {
     const ids = await until(() => {
       const store = new RunStore(db, { readonly: true });
       try {
-        const runs = store.listRuns({ sweepId });
-        return runs.length === 3 ? runs.map((r) => r.id) : undefined;
+        // In trial order, as --cancel answers (listRuns orders by creation, and all three share a millisecond).
+        const trials = store.sweepTrials(sweepId);
+        return trials.length === 3 ? trials.map((t) => t.runId) : undefined;
       } finally {
         store.close();
       }
