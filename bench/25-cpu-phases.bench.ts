@@ -10,9 +10,9 @@ import { INIT, LAYOUT } from '../engine/backends/wasm/kernel-abi.ts';
 import { loadKernelModule } from '../engine/backends/wasm/module.ts';
 import { PHASES, type PhaseProfile } from '../engine/backends/wasm/phase-profile.ts';
 import { createWasmBackend } from '../engine/backends/wasm/provider.ts';
-import { KernelRuntime } from '../engine/backends/wasm/runtime.ts';
+import { KernelRuntime, MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_WORK } from '../engine/backends/wasm/runtime.ts';
 import type { ThreadStats } from '../engine/backends/wasm/threads.ts';
-import type { WasmBackend } from '../engine/backends/wasm/backend.ts';
+import { WasmBackend } from '../engine/backends/wasm/backend.ts';
 import { parseConfig } from '../engine/config.ts';
 import { loadBuiltinDataset } from '../engine/data/builtin.ts';
 import { prepareData } from '../engine/data/prepare.ts';
@@ -124,10 +124,14 @@ function printThreads(label: string, stats: ThreadStats[], wallMs: number, cpu: 
     );
 }
 
-/** A backend on the reference workload, weights and data in place. */
-async function referenceBackend(threads: number): Promise<{ backend: WasmBackend; n: number }> {
-  const made = await createWasmBackend(threads);
-  if ('unavailable' in made) throw new Error(made.unavailable);
+/** A backend on the reference workload, weights and data in place; `minParallelElements` for the A/B below. */
+async function referenceBackend(
+  threads: number,
+  minParallelElements?: number,
+): Promise<{ backend: WasmBackend; n: number }> {
+  const kernels = await loadKernelModule();
+  if ('unavailable' in kernels) throw new Error(kernels.unavailable);
+  const made = { backend: new WasmBackend(kernels, { threads, minParallelElements }) };
   const config = workloadConfig();
   const data = workloadData();
   const prepared = prepareData(data, 0, false, 1);
@@ -186,6 +190,56 @@ async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>>
   if (two >= 0) lastTeamRuns = backends[two]!.backend.teamRuns();
   backends.forEach(({ backend }) => backend.dispose());
   return best;
+}
+
+/**
+ * The element-wise kernels' own split threshold (runtime.ts MIN_PARALLEL_ELEMENTS) against the old one (they split at
+ * MIN_PARALLEL_WORK like a product), on 2 threads, epochs interleaved, with 1 thread as the base: per arm the summed
+ * share of the epoch the caller spent outside split kernels (serial), the busiest thread's on-CPU ms per epoch, the
+ * 1T on-CPU time over it, and the median wall epoch.
+ */
+export async function elementSplitAB(rounds = ROUNDS): Promise<void> {
+  const arms = [
+    { label: '1T', threads: 1, elements: MIN_PARALLEL_ELEMENTS },
+    { label: `2T, element-wise split at ${MIN_PARALLEL_WORK} (old)`, threads: 2, elements: MIN_PARALLEL_WORK },
+    { label: `2T, element-wise split at ${MIN_PARALLEL_ELEMENTS}`, threads: 2, elements: MIN_PARALLEL_ELEMENTS },
+  ];
+  const backends = await Promise.all(arms.map((a) => referenceBackend(a.threads, a.elements)));
+  const tallies = arms.map(() => new CpuTally());
+  const serial = arms.map(() => ({ outsideMs: 0, aloneMs: 0, wallMs: 0, walls: [] as number[] }));
+  const rng = new Rng(5);
+  for (let r = 0; r <= rounds; r++) {
+    const order = rng.permutation(backends[0]!.n);
+    for (const [i, { backend }] of backends.entries()) {
+      const profile = backend.profilePhases(true)!;
+      const before = taskTimes();
+      await backend.trainEpoch({ order, batchSize: WORKLOAD.batch, lr: 0.01, step: r * 40 });
+      const after = taskTimes();
+      if (r === 0) continue;
+      tallies[i]!.add(before, after);
+      const caller = profile.threads()[0];
+      serial[i]!.wallMs += profile.totalMs;
+      serial[i]!.outsideMs += profile.totalMs - (caller?.spanMs ?? 0);
+      serial[i]!.aloneMs += caller?.aloneMs ?? 0;
+      serial[i]!.walls.push(profile.totalMs);
+    }
+  }
+  const base = tallies[0]!.busiest(1)[0]?.runMs ?? NaN;
+  console.log(`
+element-wise split A/B, reference epoch, ${rounds} interleaved rounds (load ${load()}):`);
+  for (const [i, a] of arms.entries()) {
+    const cpu = tallies[i]!.busiest(a.threads);
+    const s = serial[i]!;
+    const median = [...s.walls].sort((x, y) => x - y)[s.walls.length >> 1]!;
+    const runs = backends[i]!.backend.teamRuns();
+    console.log(
+      `  ${a.label.padEnd(38)} caller outside split kernels ${((s.outsideMs / s.wallMs) * 100).toFixed(1).padStart(5)} %, ` +
+        `of which the back-off's alone runs ${((s.aloneMs / s.wallMs) * 100).toFixed(1).padStart(5)} %, ` +
+        `busiest thread on-CPU ${(cpu[0]?.runMs ?? NaN).toFixed(1)} ms/epoch (1T/this ${(base / (cpu[0]?.runMs ?? NaN)).toFixed(2)}×), ` +
+        `wall median ${median.toFixed(1)} ms, split runs ${runs.split}, run alone ${runs.alone}`,
+    );
+  }
+  backends.forEach(({ backend }) => backend.dispose());
 }
 
 /** The fastest round's thread records per thread count, from the last gemmScaling. */
@@ -323,6 +377,8 @@ export async function run(): Promise<void> {
   console.log(
     `  ${'speed-up'.padEnd(16)}${THREADS.map((t) => (split.get(1)!.totalMs / split.get(t)!.totalMs).toFixed(2).padStart(9)).join('')}   (load ${load()})`,
   );
+
+  await elementSplitAB();
 
   const gflops = await gemmScaling(1024, THREADS);
   console.log(

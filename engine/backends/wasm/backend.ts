@@ -20,6 +20,11 @@ import { KernelRuntime, MIN_PARALLEL_WORK } from './runtime.ts';
 
 /** rows per evaluate/predict chunk, and the smallest activation capacity. */
 const CHUNK = 1024;
+/**
+ * Floats per block of a gradient-norm sum: each block is summed by one part, the blocks in order on the caller, so
+ * a norm has the same bits on any thread count (a layer of one block, as in a small net, is summed as before).
+ */
+const NORM_BLOCK = 1 << 15;
 /** datasets larger than this stay in JavaScript and are copied in a batch at a time. */
 const MAX_RESIDENT_DATA_BYTES = 1 << 30;
 
@@ -76,11 +81,20 @@ export class WasmBackend implements TrainingBackend {
   /** per layer: Σ over batches of ‖dW‖₂ since gradientNorms() was last called, and how many batches. */
   private gradNormSums = new Float64Array(0);
   private gradNormBatches = 0;
+  /** The norms' block table ((ptr, count) u32 pairs), its f64 block sums, and each layer's first block. */
+  private normBlocks = { table: 0, out: 0, count: 0, values: 0, first: [0] };
+  private normView: Float64Array<ArrayBufferLike> = new Float64Array(0);
 
   /** `gradientNorms: false` skips the per-batch norm pass (the no-change test and the overhead A/B compare both). */
   constructor(
     private readonly kernels: KernelModule,
-    private readonly options: { threads: number; minParallelWork?: number; gradientNorms?: boolean },
+    private readonly options: {
+      threads: number;
+      minParallelWork?: number;
+      /** the element-wise kernels' split threshold (runtime.ts MIN_PARALLEL_ELEMENTS); the bench's A/B sets it. */
+      minParallelElements?: number;
+      gradientNorms?: boolean;
+    },
   ) {
     this.info = { backend: 'cpu', kernels: kernelsName(kernels.variant), precision: 'float32', threads: 1 };
   }
@@ -88,7 +102,12 @@ export class WasmBackend implements TrainingBackend {
   async init(spec: ModelSpec, weights: LayerWeights[], data: PreparedData): Promise<void> {
     this.rt?.dispose();
     const threads = this.teamNeeded(spec, data) ? this.options.threads : 1;
-    this.rt = await KernelRuntime.create(this.kernels, threads, this.options.minParallelWork);
+    this.rt = await KernelRuntime.create(
+      this.kernels,
+      threads,
+      this.options.minParallelWork,
+      this.options.minParallelElements,
+    );
     this.info = { ...this.info, threads: this.rt.threads };
     this.spec = spec;
     this.features = spec.features;
@@ -122,6 +141,7 @@ export class WasmBackend implements TrainingBackend {
     await this.setWeights(weights);
     this.gradNormSums = new Float64Array(this.layers.length);
     this.gradNormBatches = 0;
+    this.normBlocks = this.placeNormBlocks();
     this.outputs = this.layers[this.layers.length - 1]!.units;
     this.lossOut = heap.alloc(8);
     const bytes = (data.train.n + data.val.n) * (data.features + data.outputs) * 4;
@@ -377,23 +397,46 @@ export class WasmBackend implements TrainingBackend {
   }
 
   /**
-   * Whether a kernel of `work` runs on this thread alone (no team, or too small to split, as KernelRuntime.run
-   * decides): then it is called directly, without run's argument array and spread (a tiny net's step is ~10 calls).
+   * Whether an element-wise kernel of `work` runs on this thread alone (no team, or too small to split, as
+   * KernelRuntime.run decides): then it is called directly, without run's argument array and spread (a tiny net's
+   * step is ~10 calls).
    */
   private solo(work: number): boolean {
-    return this.rt.threads === 1 || work < (this.options.minParallelWork ?? MIN_PARALLEL_WORK);
+    return this.rt.threads === 1 || work < this.rt.minParallelElements;
   }
 
   private get tracksGradientNorms(): boolean {
     return this.options.gradientNorms !== false;
   }
 
+  /** Every layer's dW cut into NORM_BLOCK floats: the table sumOfSquaresBlocks reads, and where its sums go. */
+  private placeNormBlocks(): { table: number; out: number; count: number; values: number; first: number[] } {
+    const pairs: number[] = [];
+    const first: number[] = [];
+    for (const l of this.layers) {
+      first.push(pairs.length / 2);
+      const size = l.inputs * l.units;
+      for (let at = 0; at < size; at += NORM_BLOCK) pairs.push(l.dW + at * 4, Math.min(NORM_BLOCK, size - at));
+    }
+    const count = pairs.length / 2;
+    first.push(count);
+    const table = this.rt.upload(Uint32Array.from(pairs));
+    return { table, out: this.rt.heap.alloc(count * 8), count, values: this.params.weights, first };
+  }
+
   /** Adds each layer's ‖dW‖₂ (the batch-mean gradient, before the optimizer adds weight decay) to its sum. */
   private accumulateGradientNorms(): void {
-    const sumOfSquares = this.rt.exports.sumOfSquares;
+    const { table, out, count, values, first } = this.normBlocks;
+    if (this.solo(values)) this.rt.exports.sumOfSquaresBlocks(table, count, out, 0, 1);
+    else this.rt.run('sumOfSquaresBlocks', [table, count, out], values);
+    if (this.normView.buffer !== this.rt.heap.memory.buffer || this.normView.byteOffset !== out)
+      this.normView = this.rt.heap.f64(out, count);
+    const sums = this.normView;
     for (let li = 0; li < this.layers.length; li++) {
-      const l = this.layers[li]!;
-      this.gradNormSums[li]! += Math.sqrt(sumOfSquares(l.dW, l.inputs * l.units));
+      // The blocks in order: the same sum whichever thread computed which block.
+      let s = 0;
+      for (let b = first[li]!; b < first[li + 1]!; b++) s += sums[b]!;
+      this.gradNormSums[li]! += Math.sqrt(s);
     }
     this.gradNormBatches++;
     this.rt.profile?.lap('gradient norms', this.layers.length);

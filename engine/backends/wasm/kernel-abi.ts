@@ -89,8 +89,10 @@ export interface KernelExports {
   ): void;
   columnSums(dZ: Ptr, db: Ptr, n: number, units: number, part: number, parts: number): void;
   gatherRows(src: Ptr, index: Ptr, dst: Ptr, n: number, rowBytes: number, part: number, parts: number): void;
-  /** Σ x² over `count` floats, in f64; one thread (O(count), next to a step's O(batch·count)). */
+  /** Σ x² over `count` floats, in f64; one thread. */
   sumOfSquares(x: Ptr, count: number): number;
+  /** out[b] (f64) = Σ x² over block b of `table`'s (ptr, count) u32 pairs, blocks split across the threads. */
+  sumOfSquaresBlocks(table: Ptr, blocks: number, out: Ptr, part: number, parts: number): void;
 }
 
 /** Kernels every thread runs on its share; the index is the command number in the control block. */
@@ -101,6 +103,7 @@ export const PARALLEL_KERNELS = [
   'optimizerStep',
   'columnSums',
   'gatherRows',
+  'sumOfSquaresBlocks',
 ] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 

@@ -27,6 +27,13 @@ function createMemory(shared: boolean): WebAssembly.Memory {
  * never change results, so this only moves time.
  */
 export const MIN_PARALLEL_WORK = 1 << 21;
+/**
+ * Values (weighted by cost per value, see the backend's calls) below which an element-wise kernel (gather, dropout,
+ * activation backward, column sums, optimizer step) runs on the caller alone. Far below MIN_PARALLEL_WORK: a value
+ * costs a load and a store where a product's flop is a fraction of a SIMD lane, and the reference batch's 65–200 k
+ * value kernels were 20 % of a 2-thread epoch, serial (bench/25-cpu-phases).
+ */
+export const MIN_PARALLEL_ELEMENTS = 1 << 16;
 
 export class KernelRuntime {
   /** Set by `profilePhases(true)` (the bench); the backend charges each step's phases to it. */
@@ -38,17 +45,23 @@ export class KernelRuntime {
     private readonly team: ThreadTeam,
     private readonly scratch: number,
     private readonly minParallelWork: number,
+    /** see MIN_PARALLEL_ELEMENTS; the backend asks it to call small element-wise kernels directly. */
+    readonly minParallelElements: number,
   ) {}
 
   get threads(): number {
     return this.team.threads;
   }
 
-  /** `minParallelWork` 0 splits every kernel (tests use it to check that splitting changes no bit). */
+  /**
+   * `minParallelWork` 0 splits every kernel (tests use it to check that splitting changes no bit); the element
+   * threshold defaults to the smaller of MIN_PARALLEL_ELEMENTS and it.
+   */
   static async create(
     kernels: KernelModule,
     threads: number,
     minParallelWork = MIN_PARALLEL_WORK,
+    minParallelElements = Math.min(MIN_PARALLEL_ELEMENTS, minParallelWork),
   ): Promise<KernelRuntime> {
     const wanted = kernels.shared ? Math.max(1, Math.floor(threads)) : 1;
     const memory = createMemory(kernels.shared);
@@ -60,12 +73,12 @@ export class KernelRuntime {
     const scratch = heap.alloc(exports.gemmScratchBytes() * (wanted > 1 ? chunksFor(wanted) : 1));
     const stats = heap.alloc(threadStatsBytes(wanted));
     const team = await ThreadTeam.start(exports, kernels.module, memory, ctrl, wanted, stats);
-    return new KernelRuntime(exports, heap, team, scratch, minParallelWork);
+    return new KernelRuntime(exports, heap, team, scratch, minParallelWork, minParallelElements);
   }
 
-  /** Run a parallel kernel; `work` (elements it touches) decides whether the other threads are worth waking. */
+  /** Run an element-wise kernel; `work` (values it touches) decides whether the other threads are worth waking. */
   run(kernel: ParallelKernel, args: number[], work = Infinity): void {
-    this.team.run(kernel, args, work < this.minParallelWork);
+    this.team.run(kernel, args, work < this.minParallelElements);
   }
 
   /** C = init + op(A)·op(B) (layout NN, TN or NT, see assembly/gemm.ts), then out = act(C) when act ≥ 0. */

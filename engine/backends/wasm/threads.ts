@@ -41,7 +41,16 @@ export const CTRL_STATS = 10;
  * Per-thread statistics, one 64-byte line each (no false sharing) after a header line whose slot 0 holds the
  * time (ms, timeOrigin + now) the caller published the current kernel. Each thread writes only its own line.
  */
-export const STAT = { PARTS: 0, BUSY_MS: 1, WAKE_MS: 2, RUNS: 3, MISSED: 4, WAIT_MS: 5, SPAN_MS: 6 } as const;
+export const STAT = {
+  PARTS: 0,
+  BUSY_MS: 1,
+  WAKE_MS: 2,
+  RUNS: 3,
+  MISSED: 4,
+  WAIT_MS: 5,
+  SPAN_MS: 6,
+  ALONE_MS: 7,
+} as const;
 export const THREAD_STATS_F64 = 8;
 export const threadStatsBytes = (threads: number) => (threads + 1) * THREAD_STATS_F64 * 8;
 /** What one thread did over the recorded kernels (ThreadTeam.threadStats). */
@@ -58,6 +67,8 @@ export interface ThreadStats {
   /** the caller: ms after its own parts until all were done, and publication to all done. */
   waitMs: number;
   spanMs: number;
+  /** the caller: ms in kernels the back-off ran alone after a late worker (serial by the load, not by size). */
+  aloneMs: number;
 }
 /** The clock every thread shares (performance.now alone has a per-thread origin). */
 export const sharedNow = () => performance.timeOrigin + performance.now();
@@ -171,6 +182,7 @@ export class ThreadTeam {
         missed: at(STAT.MISSED),
         waitMs: at(STAT.WAIT_MS),
         spanMs: at(STAT.SPAN_MS),
+        aloneMs: at(STAT.ALONE_MS),
       };
     });
   }
@@ -224,7 +236,9 @@ export class ThreadTeam {
     if (this.soloLeft > 0) {
       this.soloLeft--;
       this.soloRuns++;
+      const t0 = this.recording ? performance.now() : 0;
       fn(...args, 0, 1);
+      if (this.recording) this.stats[THREAD_STATS_F64 + STAT.ALONE_MS]! += performance.now() - t0;
       return;
     }
     this.teamRuns++;

@@ -5,7 +5,7 @@ export { activationBackward } from './activations';
 export { dropoutForward } from './dropout';
 export { headForward, headLoss } from './losses';
 export { optimizerStep } from './optimizers';
-export { columnSums, gatherRows, sumOfSquares } from './reductions';
+export { columnSums, gatherRows, sumOfSquares, sumOfSquaresBlocks } from './reductions';
 
 /** First byte the host may use: past the module's own static data. */
 export function heapBase(): usize {

@@ -37,6 +37,19 @@ export function gatherRows(src: usize, index: usize, dst: usize, n: i32, rowByte
 }
 
 /**
+ * out[b] = sumOfSquares(ptr_b, count_b) for the blocks b that part `part` of `parts` takes, where `table` holds
+ * `blocks` (ptr, count) pairs of u32: the host cuts every gradient into blocks of a fixed size and adds each one's
+ * block sums in block order, so the norm is the same for any thread count.
+ */
+export function sumOfSquaresBlocks(table: usize, blocks: i32, out: usize, part: i32, parts: i32): void {
+  const b1 = shareStart(blocks, part + 1, parts);
+  for (let b = shareStart(blocks, part, parts); b < b1; b++) {
+    const entry = table + (<usize>b << 3);
+    store<f64>(out + (<usize>b << 3), sumOfSquares(<usize>load<u32>(entry), <i32>load<u32>(entry, 4)));
+  }
+}
+
+/**
  * Σ x[i]² over `count` floats, in f64 like the reference's l2Norm (an f32 square is exact in f64, so only the
  * summation order differs). Four f64x2 accumulators: 8 floats per iteration, two independent add chains per half.
  */
