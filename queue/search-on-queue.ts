@@ -108,11 +108,7 @@ export class QueuedBayes {
     if (!v || this.arrived.some((a) => a.trial === v.trial)) return;
     const arrival = this.arrived.length;
     this.arrived.push({ trial: v.trial, values: v.values, score: summaryScore(outcome.summary) });
-    this.store.addArtifact(outcome.job.runId, {
-      kind: RESULT_ARTIFACT,
-      path: '',
-      details: { trial: v.trial, arrival },
-    });
+    recordResult(this.store, outcome.job.runId, v.trial, arrival);
   }
 
   private propose(): SweepJob {
@@ -131,7 +127,7 @@ export class QueuedBayes {
         experiment: this.experiment,
         sweepTrial: trial,
       });
-      store.addArtifact(id, { kind: PROPOSAL_ARTIFACT, path: '', details: { trial, seen } });
+      recordProposal(store, id, trial, seen);
       this.queueRuns.handOver([id]);
       return id;
     })();
@@ -160,7 +156,7 @@ function finishedOf(
 function replayRecords(store: RunStore, sweep: SweepRecord) {
   const params = (sweep.space ?? []).map((p) => parseParamFlag(`${p.key}=${p.dist}`));
   const runs = store.sweepTrials(sweep.id);
-  const byTrial = new Map<number, Finished & { arrival: number | null }>();
+  const byTrial = new Map<number, Finished & { arrival: number | null; runId: string }>();
   const proposals: { trial: number; seen: number[] }[] = [];
   for (const r of runs) {
     if (r.trial === null) continue;
@@ -170,7 +166,7 @@ function replayRecords(store: RunStore, sweep: SweepRecord) {
       if (a.kind === PROPOSAL_ARTIFACT && d?.seen) proposals.push({ trial: r.trial, seen: d.seen });
       if (a.kind === RESULT_ARTIFACT && typeof d?.arrival === 'number') arrival = d.arrival;
     }
-    if (FINISHED.has(r.status)) byTrial.set(r.trial, { ...finishedOf(store, params, r), arrival });
+    if (FINISHED.has(r.status)) byTrial.set(r.trial, { ...finishedOf(store, params, r), arrival, runId: r.runId });
   }
   proposals.sort((a, b) => a.trial - b.trial);
   const rng = new Rng(sweep.sweepSeed ?? 0);
@@ -183,6 +179,14 @@ function replayRecords(store: RunStore, sweep: SweepRecord) {
   const arrived = [...byTrial.values()].sort(
     (a, b) => (a.arrival ?? Infinity) - (b.arrival ?? Infinity) || a.trial - b.trial,
   );
+  // A trial that finished while no search heard it (after a time budget, between coordinators) takes its place in
+  // the order now, recorded, so that results heard later come after it in every later replay too.
+  store.db.transaction(() => {
+    arrived.forEach((a, i) => {
+      if (a.arrival === null && proposals.length > 0)
+        store.addArtifact(a.runId, { kind: RESULT_ARTIFACT, path: '', details: { trial: a.trial, arrival: i } });
+    });
+  })();
   return { params, runs, rng, proposed: proposals.length, arrived };
 }
 
@@ -192,8 +196,26 @@ function replayRecords(store: RunStore, sweep: SweepRecord) {
  * sweep, whose proposal k saw trials 0..k−1).
  */
 export function recordedSearch(store: RunStore, sweep: SweepRecord): { rng: Rng; order: number[] } | null {
-  const trials = new Set(store.sweepTrials(sweep.id).map((t) => t.trial));
-  const { rng, proposed, arrived } = replayRecords(store, sweep);
-  if (proposed === 0 || proposed !== trials.size) return null;
+  if (!hasRecords(store, sweep)) return null;
+  const { rng, arrived } = replayRecords(store, sweep);
   return { rng, order: arrived.map((a) => a.trial) };
+}
+
+/** Whether every trial of a bayes sweep has its proposal recorded (a sweep proposed nothing yet has, trivially). */
+export function hasRecords(store: RunStore, sweep: SweepRecord): boolean {
+  const runs = store.sweepTrials(sweep.id);
+  const recorded = new Set(
+    runs.filter((r) => store.listArtifacts(r.runId).some((a) => a.kind === PROPOSAL_ARTIFACT)).map((r) => r.trial),
+  );
+  return runs.every((r) => recorded.has(r.trial));
+}
+
+/** A proposal's record, as the queued search writes it: the trials TPE was given, in the order it was given them. */
+export function recordProposal(store: RunStore, runId: string, trial: number, seen: readonly number[]): void {
+  store.addArtifact(runId, { kind: PROPOSAL_ARTIFACT, path: '', details: { trial, seen: [...seen] } });
+}
+
+/** A result's place in the order the search heard results. */
+export function recordResult(store: RunStore, runId: string, trial: number, arrival: number): void {
+  store.addArtifact(runId, { kind: RESULT_ARTIFACT, path: '', details: { trial, arrival } });
 }

@@ -54,7 +54,14 @@ import {
   QUEUE_USAGE,
   runQueuedSweep,
 } from '../queue/sweep-on-queue.ts';
-import { DEFAULT_IN_FLIGHT, recordedSearch } from '../../queue/search-on-queue.ts';
+import {
+  DEFAULT_IN_FLIGHT,
+  hasRecords,
+  recordedSearch,
+  recordProposal,
+  recordResult,
+} from '../../queue/search-on-queue.ts';
+import { connect, redisOptions, shownUrl, whenReachable } from '../../queue/connection.ts';
 
 const MAX_PARALLEL = 64;
 const MAX_TRIALS = 10_000;
@@ -152,6 +159,9 @@ async function execute(
   const jobs = [...plan.jobs];
   const quiet = out.json || out.quiet;
   const onDone = (o: SweepOutcome, done: number) => {
+    // A bayes result's place in the order TPE hears results, recorded as on agents: any later resume replays it.
+    if (plan.method === 'bayes' && o.job.trial !== undefined)
+      recordResult(store, o.job.runId, o.job.trial, plan.history.length + done - 1);
     if (!quiet) ctx.stdout.write(outcomeLine(o, plan.kept + done, size) + '\n');
   };
   const started = Date.now();
@@ -166,6 +176,10 @@ async function execute(
         quiet,
         line: outcomeLine,
         experiment: plan.experiment,
+        kept: plan.kept,
+        size,
+        parallel: plan.parallel,
+        timeBudgetMs: plan.timeBudgetMs,
       });
     else if (plan.method !== 'bayes') outcomes = await runSweep(store, jobs, plan.parallel, onDone, options);
     else {
@@ -186,12 +200,18 @@ async function execute(
           const point = searchPoint(base, tpePropose(params, history, plan.rng));
           const config = store.datasets.runConfig(point.config);
           const trial = proposed++;
-          const runId = store.createRun(config, {
-            status: 'queued',
-            sweepId,
-            experiment: plan.experiment,
-            sweepTrial: trial,
-          });
+          // The run and what its proposal saw are one write, as on agents: a resume on agents or here replays it.
+          const seen = [...plan.history.map((h) => h.trial), ...finished.map((o) => o.job.trial ?? -1)];
+          const runId = store.db.transaction(() => {
+            const id = store.createRun(config, {
+              status: 'queued',
+              sweepId,
+              experiment: plan.experiment,
+              sweepTrial: trial,
+            });
+            recordProposal(store, id, trial, seen);
+            return id;
+          })();
           valuesOfRun.set(
             runId,
             point.assignments.map((a) => a.value),
@@ -250,7 +270,7 @@ async function execute(
     ctx.stdout.write(parts.join(', ') + ` in ${fmtDuration(Date.now() - started)}\n`);
     if (budgetReached)
       ctx.stdout.write(
-        `time budget ${fmtDuration(plan.timeBudgetMs!)} reached: no trial started after it; the rest: mlpw sweep --resume ${sweepId}\n`,
+        `time budget ${fmtDuration(plan.timeBudgetMs!)} reached: no trial started after it; the rest: mlpw sweep --resume ${sweepId}${out.queue ? ` --queue ${shownUrl(out.queue)}` : ''}\n`,
       );
     const best = runs.find((r) => r.bestValLoss != null);
     if (best?.bestValLoss != null)
@@ -261,6 +281,33 @@ async function execute(
   }
   const bad = outcomes.filter((o) => !o.summary || o.summary.status === 'failed' || o.summary.status === 'diverged');
   return bad.length === 0 ? 0 : 1;
+}
+
+/**
+ * `--resume SWEEP --queue URL`, checked before anything is stored: --parallel is a bayes search's points in flight, a
+ * bayes sweep needs every proposal recorded (one proposed here before they were is resumed here), and Redis answers
+ * (a refused login exits 2 naming the URL, password masked; a Redis that is down is waited for, as a new sweep does).
+ */
+async function checkResumeOnQueue(
+  store: RunStore,
+  sweep: SweepRecord,
+  url: string,
+  parallel: number | undefined,
+): Promise<void> {
+  if (parallel !== undefined && sweep.method !== 'bayes')
+    throw new UsageError(
+      `--queue: --parallel ${parallel} is the points in flight of a --method bayes search; sweep ${sweep.id} is a ${sweep.method} sweep, whose points are queued at once (each agent's --concurrency sets how many it trains)`,
+    );
+  if (sweep.method === 'bayes' && !hasRecords(store, sweep))
+    throw new UsageError(
+      `--queue: sweep ${sweep.id}'s bayes trials were proposed before proposals were recorded, so agents cannot go on from them; resume it here: mlpw sweep --resume ${sweep.id}`,
+    );
+  const redis = connect(redisOptions(url));
+  try {
+    await whenReachable(redis, url);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** The search a stored sweep ran, as the flags gave it. */
@@ -349,7 +396,7 @@ export const sweep: Command = {
   usage: `mlpw sweep [--config FILE] [config flags as for train] --grid KEY=V1,V2,… [--grid …] [--parallel N] [--experiment NAME] [--json] [--db FILE]
 mlpw sweep [config flags] --method random|bayes --trials N --param KEY=DIST [--param …] [--sweep-seed S] [--parallel N] …
 mlpw sweep … [--early-stop asha|hyperband[:metric=val_loss,min=1,eta=3,brackets=B]] [--time-budget 90s|10m|1h|none]
-mlpw sweep --resume SWEEP_ID [--parallel N] [--time-budget D] [--json] [--db FILE]
+mlpw sweep --resume SWEEP_ID [--parallel N] [--time-budget D] [--queue URL] [--json] [--db FILE]
   KEY is a config path (optimizer.lr, batchSize, model.layers, model.layers.activation, …); layer lists are
   written with x: --grid model.layers=16,16x16,64x64 (keeping the base activation). Every point is checked first.
   DIST is uniform:A:B, loguniform:A:B (A > 0, drawn in log space), int:A:B (both ends included) or
@@ -362,7 +409,8 @@ mlpw sweep --resume SWEEP_ID [--parallel N] [--time-budget D] [--json] [--db FIL
   there (at least one), else it stops, recorded completed and stopped early with its rung. hyperband: several
   such brackets (first rung min·eta^s), trials dealt round-robin. --time-budget: no trial starts after it (those
   running finish; none: no limit). --resume: a sweep whose CLI was killed keeps its finished trials, reruns the interrupted ones
-  and runs the rest (bayes: proposed from the stored seed and the finished trials).
+  and runs the rest (bayes: proposed from the stored seed and the finished trials, in the order recorded with each
+  proposal); --queue URL runs them on agents instead (see below).
 ${QUEUE_USAGE}`,
   async run(argv, ctx) {
     const { values } = parseFlags(
@@ -396,14 +444,15 @@ ${QUEUE_USAGE}`,
     const out = { json: values.json === true, quiet: values.quiet === true, queue: values.queue };
 
     if (values.resume !== undefined) {
-      const allowed = new Set(['resume', 'parallel', 'time-budget', 'json', 'quiet', 'db']);
+      const allowed = new Set(['resume', 'parallel', 'time-budget', 'queue', 'json', 'quiet', 'db']);
       const other = Object.keys(values).find((k) => !allowed.has(k));
       if (other)
         throw new UsageError(
-          `--resume takes the sweep as it was stored: --${other} cannot be given (only --parallel, --time-budget, --json, --quiet, --db)`,
+          `--resume takes the sweep as it was stored: --${other} cannot be given (only --parallel, --time-budget, --queue, --json, --quiet, --db)`,
         );
       return withStore(values.db, ctx.env, async (store) => {
         const stored = store.getSweep(values.resume!);
+        if (out.queue) await checkResumeOnQueue(store, stored, out.queue, parallelGiven);
         const plan = resumePlan(store, stored, parallelGiven, timeBudgetMs);
         if (!out.json && !out.quiet)
           ctx.stdout.write(

@@ -29,7 +29,12 @@ mlpw sweep --cancel SWEEP --queue URL [--db FILE] [--json]   take its waiting po
   K = 1 they are those of a local --parallel 1 sweep). --early-stop: each agent trains a trial epoch by epoch and
   waits at each rung for this process's decision (judged in the order rung values arrive; a trial waits at a rung
   while no coordinator runs, until --attach). --time-budget: nothing is queued after it, and points no agent has
-  started leave the queue (cancelled); a reattached sweep's budget counts from its creation.`;
+  started leave the queue (cancelled); a reattached sweep's budget counts from its creation.
+mlpw sweep --resume SWEEP --queue URL [--time-budget D] [--parallel K]   a sweep cut by its budget, a cancel or a
+  killed coordinator whose points were cancelled goes on on agents: its cancelled points are queued again and a
+  bayes search proposes the rest from its recorded proposals and arrival order, as an unbroken sweep would
+  (--parallel: bayes only; --time-budget counts from now). Proposals made here are recorded the same way, so local
+  and queued resumes mix. A sweep with points still on the queue is collected with --attach.`;
 
 /** --queue with a local-only option is a usage error before anything is stored; a bad URL too. */
 export function checkQueueFlags(values: {
@@ -38,6 +43,7 @@ export function checkQueueFlags(values: {
   cancel?: string;
   method?: string;
   parallel?: string;
+  resume?: string;
 }): void {
   if (values.attach !== undefined && !values.queue) throw new UsageError('--attach needs --queue URL');
   if (values.cancel !== undefined && !values.queue) throw new UsageError('--cancel needs --queue URL');
@@ -60,7 +66,8 @@ export function checkQueueFlags(values: {
         `--attach takes the sweep as it was stored: --${other} cannot be given (only --queue, --json, --quiet, --db)`,
       );
   }
-  if (values.parallel !== undefined && values.method !== 'bayes')
+  // (a resumed sweep's method is the stored one: sweep.ts checks its --parallel once it has read it)
+  if (values.parallel !== undefined && values.method !== 'bayes' && values.resume === undefined)
     throw new UsageError(
       `--queue: --parallel ${values.parallel} is the points in flight of a --method bayes search; a ${values.method ?? 'grid'} sweep queues every point at once (each agent's --concurrency sets how many it trains)`,
     );
@@ -99,11 +106,27 @@ export async function runQueuedSweep(
   sweepId: string,
   jobs: readonly SweepJob[],
   ctx: CommandContext,
-  opts: { quiet: boolean; line: OutcomeLine; experiment?: string },
+  opts: {
+    quiet: boolean;
+    line: OutcomeLine;
+    experiment?: string;
+    /** a resumed sweep: its trials kept from before, its size, and this run's points in flight and budget */
+    kept?: number;
+    size?: number;
+    parallel?: number;
+    timeBudgetMs?: number | null;
+  },
 ): Promise<SweepOutcome[]> {
-  const sweep = store.getSweep(sweepId);
+  const stored = store.getSweep(sweepId);
+  // A resume's --parallel and --time-budget steer this run only; the stored sweep keeps its own.
+  const sweep = {
+    ...stored,
+    parallel: opts.parallel ?? stored.parallel,
+    timeBudgetMs: opts.timeBudgetMs === undefined ? stored.timeBudgetMs : opts.timeBudgetMs,
+  };
   const steered = steeredSweep(store, sweep, Date.now(), opts.experiment);
-  const total = sweep.method === 'bayes' ? (sweep.trials ?? sweep.size) : jobs.length;
+  const kept = opts.kept ?? 0;
+  const total = opts.size ?? (sweep.method === 'bayes' ? (sweep.trials ?? sweep.size) : jobs.length);
   if (!opts.quiet)
     ctx.stdout.write(
       sweep.method === 'bayes'
@@ -125,7 +148,7 @@ export async function runQueuedSweep(
       url,
       sweepId,
       jobs,
-      handlers(ctx, opts.quiet, 0, total, opts.line, steered),
+      handlers(ctx, opts.quiet, kept, total, opts.line, steered),
       steered.steering,
     );
     return outcomes.map(steered.withStop);
