@@ -198,11 +198,17 @@ async function phaseSplit(threads: number[]): Promise<Map<number, PhaseProfile>>
  * share of the epoch the caller spent outside split kernels (serial), the busiest thread's on-CPU ms per epoch, the
  * 1T on-CPU time over it, and the median wall epoch.
  */
-export async function elementSplitAB(rounds = ROUNDS): Promise<void> {
+export async function elementSplitAB(
+  rounds = ROUNDS,
+  thresholds = [MIN_PARALLEL_WORK, MIN_PARALLEL_ELEMENTS],
+): Promise<void> {
   const arms = [
     { label: '1T', threads: 1, elements: MIN_PARALLEL_ELEMENTS },
-    { label: `2T, element-wise split at ${MIN_PARALLEL_WORK} (old)`, threads: 2, elements: MIN_PARALLEL_WORK },
-    { label: `2T, element-wise split at ${MIN_PARALLEL_ELEMENTS}`, threads: 2, elements: MIN_PARALLEL_ELEMENTS },
+    ...thresholds.map((elements) => ({
+      label: `2T, element-wise split at ${elements}${elements === MIN_PARALLEL_WORK ? ' (old)' : ''}`,
+      threads: 2,
+      elements,
+    })),
   ];
   const backends = await Promise.all(arms.map((a) => referenceBackend(a.threads, a.elements)));
   const tallies = arms.map(() => new CpuTally());
