@@ -12,7 +12,7 @@ import { prepareData } from '../../../engine/data/prepare.ts';
 import { parseConfig } from '../../../engine/config.ts';
 import { Rng } from '../../../engine/rng.ts';
 import type { LayerWeights } from '../../../engine/types.ts';
-import { bitsEqual } from './helpers.ts';
+import { bitsEqual, randomArray, runtime } from './helpers.ts';
 
 const ROWS = 512;
 const BATCH = 256;
@@ -110,5 +110,28 @@ describe('element-wise kernels split at MIN_PARALLEL_ELEMENTS', () => {
     const [defaults, , , old, everything] = runs;
     expect(kernels(defaults!) - kernels(old!)).toBe(4 * 7);
     expect(kernels(everything!)).toBeGreaterThan(kernels(defaults!));
+  });
+});
+
+describe('sumOfSquaresBlocks kernel', () => {
+  test('each block is its own f64 sum of squares, the same bits on teams of 1, 2, 4 and 8 and as sumOfSquares', async () => {
+    // blocks of uneven sizes (0, 1, 7, 8, 9, 33 k floats) in one table, more blocks than parts on every team
+    const sizes = [0, 1, 7, 8, 9, 33_000, 12_345, 4, 32_768, 100];
+    const results: Float64Array[] = [];
+    for (const threads of [1, 2, 4, 8]) {
+      const rt = await runtime(threads);
+      const pairs = sizes.flatMap((count, i) => [rt.upload(randomArray(count, i + 1, -3, 3)), count]);
+      const table = rt.upload(Uint32Array.from(pairs));
+      const out = rt.heap.alloc(sizes.length * 8);
+      rt.run('sumOfSquaresBlocks', [table, sizes.length, out]);
+      const sums = Float64Array.from(rt.heap.f64(out, sizes.length));
+      sizes.forEach((count, b) => expect(sums[b]).toBe(rt.exports.sumOfSquares(pairs[2 * b]!, count)));
+      results.push(sums);
+      rt.dispose();
+    }
+    let expected = 0;
+    for (const v of randomArray(33_000, 6, -3, 3)) expected += v * v;
+    expect(Math.abs(results[0]![5]! - expected)).toBeLessThanOrEqual(1e-13 * expected);
+    for (const r of results) expect(Buffer.compare(Buffer.from(r.buffer), Buffer.from(results[0]!.buffer))).toBe(0);
   });
 });
