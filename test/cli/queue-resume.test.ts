@@ -187,36 +187,36 @@ describe('sweep --resume --queue usage', () => {
 
 describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () => {
   it('a bayes sweep cut by its budget on agents goes on on agents, every proposal replaying as one unbroken search', async () => {
-    // Paced: two agents finish at most ~5 trials a second, so a 3 s budget cuts the 24 trials however fast the box.
+    // Paced: two agents finish at most ~5 trials a second, so a 3 s budget cuts the 40 trials however fast the box.
     await Promise.all([
       agent('paced-1', ['--epochs-per-second', '10']),
       agent('paced-2', ['--epochs-per-second', '10']),
     ]);
     const db = tmp.file('bayes.db');
     const first = await cli(
-      ['sweep', ...BAYES, '--trials', '24', '--parallel', '2', '--time-budget', '3s', '--queue', redis.url, '--json'],
+      ['sweep', ...BAYES, '--trials', '40', '--parallel', '2', '--time-budget', '3s', '--queue', redis.url, '--json'],
       { db },
     );
     expect(first.code).toBe(0);
     const cut = JSON.parse(first.stdout) as SweepJson;
     expect(cut.budgetReached).toBe(true);
-    expect(cut.runs.length).toBeLessThan(24);
+    expect(cut.runs.length).toBeLessThan(40);
     const resumed = await cli(['sweep', '--resume', cut.sweepId, '--queue', redis.url, '--time-budget', 'none'], {
       db,
     });
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toMatch(new RegExp(`sweep ${cut.sweepId} resumed: bayes, \\d+ of 24 trials kept`));
+    expect(resumed.stdout).toMatch(new RegExp(`sweep ${cut.sweepId} resumed: bayes, \\d+ of 40 trials kept`));
     expect(resumed.stdout).toMatch(/trials proposed as results come back, 2 in flight on redis:/);
     const all = trials(db, cut.sweepId);
-    expect(all).toHaveLength(24);
+    expect(all).toHaveLength(40);
     for (const t of all) {
       expect(t.status).toBe('completed');
       expect(t.epochsDone).toBe(4);
       expect(t.agents).toHaveLength(1); // trained on an agent, once
       expect(t.agents[0]).toMatch(/^paced-[12]$/);
     }
-    expectReplays(db, cut.sweepId, 24);
+    expectReplays(db, cut.sweepId, 40);
   });
 
   it('a grid sweep whose points were cancelled goes on on an agent, epochs bit-identical to local training', async () => {
@@ -249,12 +249,19 @@ describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () =
   it('queued, then resumed here, then resumed on agents: every proposal, local ones too, replays', async () => {
     await stopAll();
     await Promise.all([
-      agent('paced-1', ['--epochs-per-second', '10']),
-      agent('paced-2', ['--epochs-per-second', '10']),
+      agent('paced-1', ['--epochs-per-second', '40']),
+      agent('paced-2', ['--epochs-per-second', '40']),
     ]);
-    // Heavier points, so that a 2 s budget here also cuts the local part (its first engine worker starts cold).
+    // Heavier points (20 k rows, 12 epochs: ~0.2 s a trial here at load 8, ~0.5 s on a paced agent), so that the
+    // 3 s budget on agents and the 2 s budget here both cut the 60 trials with several-fold margins.
     const HEAVY = BAYES.map((a) =>
-      a === '200' ? '2000' : a === 'model.layers=choice:4,8x8' ? 'model.layers=choice:16x16,32x32' : a,
+      a === '200'
+        ? '20000'
+        : a === '4'
+          ? '12'
+          : a === 'model.layers=choice:4,8x8'
+            ? 'model.layers=choice:16x16,32x32'
+            : a,
     );
     const db = tmp.file('mix.db');
     const first = await cli(
@@ -282,7 +289,7 @@ describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () =
     expect(onAgents.code).toBe(0);
     const all = trials(db, cut.sweepId);
     expect(all).toHaveLength(60);
-    expect(all.every((t) => t.status === 'completed' && t.epochsDone === 4)).toBe(true);
+    expect(all.every((t) => t.status === 'completed' && t.epochsDone === 12)).toBe(true);
     expect(all.filter((t) => t.trial >= afterLocal.length).every((t) => t.agents.length === 1)).toBe(true);
     expectReplays(db, cut.sweepId, 60);
   });
