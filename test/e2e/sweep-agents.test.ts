@@ -108,6 +108,8 @@ async function queueOnAgents(lrs: string, epochs: number, opts: { badUrlFirst?: 
   }
   await page.getByTestId('agents-url').fill(redis.url);
   await expect.poll(() => page.getByTestId('queue-sweep').textContent(), { timeout: 30_000 }).toContain('on agents');
+  // the refused URL's error goes once the URL is changed, before anything is queued
+  expect(await page.getByTestId('sweep-builder').getByRole('alert').count()).toBe(0);
   if (opts.badUrlFirst) {
     await page.getByTestId('sweep-builder').scrollIntoViewIfNeeded();
     await screenshot(page, 'sweep-agents-builder-1280x800');
