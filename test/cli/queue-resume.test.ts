@@ -246,6 +246,34 @@ describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () =
     );
   });
 
+  it('a random sweep cut by its budget on an agent: the points taken off the queue are queued again as the same runs', async () => {
+    await stopAll();
+    await agent('slow', ['--epochs-per-second', '8']);
+    const db = tmp.file('random.db');
+    const RANDOM = BAYES.map((a) => (a === 'bayes' ? 'random' : a));
+    const first = await cli(
+      ['sweep', ...RANDOM, '--trials', '10', '--time-budget', '1s', '--queue', redis.url, '--json'],
+      {
+        db,
+      },
+    );
+    expect(first.code).toBe(0);
+    const cut = JSON.parse(first.stdout) as SweepJson;
+    const before = trials(db, cut.sweepId);
+    const cancelled = before.filter((t) => t.status === 'cancelled');
+    expect(cancelled.length).toBeGreaterThan(2); // one agent at 8 epochs/s trains at most ~2 points a second
+    const resumed = await cli(['sweep', '--resume', cut.sweepId, '--queue', redis.url, '--time-budget', 'none'], {
+      db,
+    });
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    const after = trials(db, cut.sweepId);
+    // The same runs, with the same points, now trained by the agent; nothing else was added.
+    expect(withStore(db, (s) => s.listRuns({ sweepId: cut.sweepId }).length)).toBe(10);
+    expect(after.map((t) => [t.trial, t.runId, t.lr])).toEqual(before.map((t) => [t.trial, t.runId, t.lr]));
+    expect(after.every((t) => t.status === 'completed' && t.epochsDone === 4 && t.agents.join() === 'slow')).toBe(true);
+  });
+
   it('queued, then resumed here, then resumed on agents: every proposal, local ones too, replays', async () => {
     await stopAll();
     await Promise.all([
