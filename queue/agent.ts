@@ -116,6 +116,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
             handlers,
             () => run,
             (epoch) => awaitVerdict(events, sweepId, runId, epoch, () => closing),
+            opts.epochsPerSecond ?? null,
           )
         : handlers,
       { dataset, epochsPerSecond: opts.epochsPerSecond ?? null, paused: judged },

@@ -123,17 +123,26 @@ export async function awaitVerdict(
 /**
  * Handlers for a trial started paused: each paused position is an epoch boundary; right after a rung's epoch the
  * trial waits for `verdict`, then is stepped one more epoch or cancelled, finishing completed and stopped early.
- * The same gate as judgedTrialHandlers, with the judgment made elsewhere.
+ * The same gate as judgedTrialHandlers, with the judgment made elsewhere. `epochsPerSecond` paces the steps: the
+ * engine's gate paces only a playing run, and a stepped one would otherwise ignore the agent's --epochs-per-second.
  */
 export function gatedTrialHandlers(
   rungs: readonly number[],
   handlers: RunHandlers,
   run: () => Pick<EngineRun, 'cancel' | 'step'>,
   verdict: (epoch: number) => Promise<RungVerdict | null>,
+  epochsPerSecond: number | null = null,
 ): RunHandlers {
   const at = new Set(rungs);
   let last: EpochMetrics | null = null;
   let stopped = false;
+  let lastStepAt = -Infinity;
+  /** The next epoch starts no sooner than 1/pace after the one before it started, as a playing run's gate paces it. */
+  const paced = async () => {
+    const due = epochsPerSecond === null ? 0 : lastStepAt + 1000 / epochsPerSecond - performance.now();
+    if (due > 0) await new Promise((r) => setTimeout(r, due));
+    lastStepAt = performance.now();
+  };
   return {
     ...handlers,
     onEpoch: (m) => {
@@ -149,6 +158,7 @@ export function gatedTrialHandlers(
           return run().cancel();
         }
       }
+      await paced();
       run().step('epoch');
     },
     onFinished: (summary) =>

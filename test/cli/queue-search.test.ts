@@ -355,8 +355,10 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
 
   it('an agent SIGKILLed past a rung: the retry gets the decision already made, never a second judgment', async () => {
     await stopAll();
-    const lock = ['--lock-ms', '1500'];
-    const doomed = await agent('doomed', [...lock, '--epochs-per-second', '6']);
+    // A 3 s lock: the doomed agent renews it every 1.5 s, so a loaded box's stall never loses it before the kill.
+    const lock = ['--lock-ms', '3000'];
+    // Paced at 3 epochs/s, trial 0 is running past its first rung for over 2 s: the poll below cannot miss it.
+    const doomed = await agent('doomed', [...lock, '--epochs-per-second', '3']);
     const db = tmp.file('asha-retry.db');
     const coordinator = cli(['sweep', ...ASHA, '--queue', redis.url, '--json'], { db });
     const past = await until(
