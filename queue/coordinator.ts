@@ -158,6 +158,7 @@ class QueueSession {
   }
 
   async enqueue(jobs: readonly SweepJob[]): Promise<void> {
+    await this.removeStale(jobs);
     const bulk = [];
     for (const job of jobs)
       bulk.push({
@@ -173,6 +174,22 @@ class QueueSession {
         },
       });
     await this.queue.addBulk(bulk);
+  }
+
+  /**
+   * A point queued again keeps its run id, its job id: BullMQ adds nothing under an id it still keeps (an agent took
+   * the job just as it was cancelled, and it completed or failed there), and the coordinator would wait forever. Such
+   * a finished job of a run the store holds as still to train is stale: it leaves the queue before the point is added.
+   */
+  private async removeStale(jobs: readonly SweepJob[]): Promise<void> {
+    const states = await Promise.all(jobs.map((j) => this.queue.getJobState(j.runId)));
+    for (let i = 0; i < jobs.length; i++) {
+      const runId = jobs[i]!.runId;
+      const status = this.applier.queueRuns.state(runId)?.status;
+      if ((states[i] === 'completed' || states[i] === 'failed') && (status === 'queued' || status === 'running'))
+        if ((await this.queue.remove(runId)) !== 1)
+          throw new Error(`run ${runId}: its finished job in the queue could not be removed to queue the point again`);
+    }
   }
 
   async collect(jobs: readonly SweepJob[], handlers: QueueHandlers): Promise<SweepOutcome[]> {
@@ -255,6 +272,7 @@ class QueueSession {
       const found = await Promise.all(ids.map((id) => this.queue.getJob(id)));
       const states = await Promise.all(found.map((j) => (j ? j.getState() : Promise.resolve('missing'))));
       const lost: SweepJob[] = [];
+      const stale: SweepJob[] = [];
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i]!;
         if (states[i] === 'failed') {
@@ -262,9 +280,13 @@ class QueueSession {
           if (pending.has(id) && this.applier.failFromQueue(id, `queue: ${found[i]!.failedReason}`))
             settle(id, { summary: null, error: found[i]!.failedReason });
         } else if (states[i] === 'missing') lost.push(byId.get(id)!);
+        else if (states[i] === 'completed') stale.push(byId.get(id)!);
       }
-      if (lost.length > 0) {
+      if (lost.length > 0 || stale.length > 0) {
         while ((await read(false)) > 0);
+        // An agent sends 'started' before it completes a job: completed, yet never started in the store, it is stale.
+        for (const j of stale)
+          if (pending.has(j.runId) && this.applier.queueRuns.state(j.runId)?.status === 'queued') lost.push(j);
         const still = lost.filter((j) => pending.has(j.runId));
         if (still.length > 0) {
           warn(
