@@ -16,10 +16,16 @@ export const QUEUE_SWEEP_INPUTS = {
       url: QueueUrl,
       grid: INSIGHT_INPUTS.createSweep.optional(),
       search: INSIGHT_INPUTS.createSearchSweep.optional(),
+      /** a bayes search's points queued or training at once, as `mlpw sweep --queue --parallel K` (default 4) */
+      inFlight: z.number().int().min(1).max(64).optional(),
     })
     .refine((q) => (q.grid === undefined) !== (q.search === undefined), {
       message: 'give grid or search, one of them',
       path: ['grid'],
+    })
+    .refine((q) => q.inFlight === undefined || q.search?.method === 'bayes', {
+      message: 'points in flight are a bayes search’s (grid and random points are queued at once)',
+      path: ['inFlight'],
     }),
   /** which of a sweep's runs wait, which agent trains each, their retries, and whether this host collects it */
   queueSweepState: z.strictObject({ sweepId: SweepId }),
@@ -76,8 +82,11 @@ export interface QueuePoint {
 export interface QueueSweepHost {
   /** the URL parses and Redis answers, else an error naming the URL (its password masked) */
   check(url: string): Promise<void>;
-  /** hands the stored points to the queue and collects them in the background; resolves once they are queued */
-  run(url: string, sweepId: string, points: readonly QueuePoint[]): Promise<void>;
+  /**
+   * hands the stored points to the queue and collects them in the background; resolves once they are queued. A bayes
+   * sweep has none stored: its search proposes every trial as results come back (its runs go in `experiment`).
+   */
+  run(url: string, sweepId: string, points: readonly QueuePoint[], experiment?: string): Promise<void>;
   reattach(sweepId: string, url: string | undefined): Promise<void>;
   cancel(sweepId: string, url: string | undefined): Promise<QueueCancelResult>;
   /** collecting now, or why not (null: no problem known) */

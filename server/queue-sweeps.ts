@@ -10,7 +10,7 @@ import type { ExperimentConfig } from '../engine/config.ts';
 import { cancelQueuedPoints } from '../queue/cancel.ts';
 import { probe, shownUrl } from '../queue/connection.ts';
 import { attachToQueue, runOnQueue } from '../queue/coordinator.ts';
-import { steeredSweep } from '../queue/steered-sweep.ts';
+import { steeredSweep, type SteeredSweep } from '../queue/steered-sweep.ts';
 
 /** How long the app waits for Redis to answer before it says the queue URL is not reachable. */
 const PROBE_MS = 5_000;
@@ -41,7 +41,7 @@ export class QueueSweeps implements QueueSweepHost {
     return probe(url, FLAG, PROBE_MS);
   }
 
-  async run(url: string, sweepId: string, points: readonly QueuePoint[]): Promise<void> {
+  async run(url: string, sweepId: string, points: readonly QueuePoint[], experiment?: string): Promise<void> {
     this.runs.recordQueueUrl(
       points.map((p) => p.runId),
       shownUrl(url),
@@ -52,7 +52,10 @@ export class QueueSweeps implements QueueSweepHost {
       const trial = trials.get(p.runId);
       return { runId: p.runId, config: p.config as ExperimentConfig, label: p.label, ...(trial != null && { trial }) };
     });
-    const { steering } = steeredSweep(this.store, this.store.getSweep(sweepId), Date.now());
+    const { steering } = this.steered(
+      url,
+      steeredSweep(this.store, this.store.getSweep(sweepId), Date.now(), experiment),
+    );
     this.collect(sweepId, url, (signal) =>
       runOnQueue(this.store, url, sweepId, jobs, { onDone: () => {}, signal }, steering),
     );
@@ -64,7 +67,7 @@ export class QueueSweeps implements QueueSweepHost {
     await probe(chosen, FLAG, PROBE_MS);
     const sweep = this.store.getSweep(sweepId);
     // As `mlpw sweep --attach`: the same steering, rebuilt from the store's records, its budget from the creation.
-    const { steering } = steeredSweep(this.store, sweep, sweep.createdAt);
+    const { steering } = this.steered(chosen, steeredSweep(this.store, sweep, sweep.createdAt));
     this.collect(sweepId, chosen, (signal) =>
       attachToQueue(this.store, chosen, sweepId, { onDone: () => {}, signal }, steering).then(
         ({ outcomes }) => outcomes,
@@ -121,6 +124,22 @@ export class QueueSweeps implements QueueSweepHost {
         'url',
       );
     return url;
+  }
+
+  /** A bayes search's runs, proposed as results come back, record the queue URL as the first points did. */
+  private steered(url: string, steered: SteeredSweep): SteeredSweep {
+    const next = steered.steering.next;
+    if (!next) return steered;
+    const recording = (outcome: Parameters<typeof next>[0], open: number) => {
+      const jobs = next(outcome, open);
+      if (jobs.length > 0)
+        this.runs.recordQueueUrl(
+          jobs.map((j) => j.runId),
+          shownUrl(url),
+        );
+      return jobs;
+    };
+    return { ...steered, steering: { ...steered.steering, next: recording } };
   }
 
   private collect(sweepId: string, url: string, work: (signal: AbortSignal) => Promise<unknown>): void {

@@ -71,19 +71,28 @@ describe('startQueueSweep refuses before it stores anything', () => {
     nothingStored();
   });
 
-  it('bayes, which proposes each point from finished runs here, and an input that is neither grid nor search', async () => {
+  it('a bayes search Redis does not answer, points in flight on a grid, and an input that is neither grid nor search', async () => {
+    const search = {
+      baseConfig,
+      method: 'bayes',
+      params: [{ key: 'optimizer.lr', dist: 'uniform:0.01:0.1' }],
+      trials: 3,
+      seed: 1,
+    };
+    await expect(call('startQueueSweep', { url: 'redis://127.0.0.1:1', search, inFlight: 2 })).rejects.toMatchObject({
+      code: 'queue_url',
+    });
+    // A space the base config cannot take is named before Redis is asked.
     await expect(
       call('startQueueSweep', {
         url: 'redis://127.0.0.1:1',
-        search: {
-          baseConfig,
-          method: 'bayes',
-          params: [{ key: 'optimizer.lr', dist: 'uniform:0.01:0.1' }],
-          trials: 3,
-          seed: 1,
-        },
+        search: { ...search, params: [{ key: 'optimizer.nope', dist: 'uniform:0.01:0.1' }] },
       }),
-    ).rejects.toMatchObject({ code: 'invalid_argument', field: 'search.method' });
+    ).rejects.toMatchObject({ code: 'invalid_argument', field: 'search.params' });
+    await expect(call('startQueueSweep', { url: 'redis://127.0.0.1:1', grid, inFlight: 2 })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      field: 'inFlight',
+    });
     await expect(call('startQueueSweep', { url: 'redis://127.0.0.1:1' })).rejects.toMatchObject({
       code: 'invalid_argument',
       message: 'startQueueSweep: grid: give grid or search, one of them',
@@ -266,6 +275,85 @@ describe.skipIf(SKIP_REDIS)('on a real redis-server', () => {
         expect(mine).toEqual(localStore.sweepTrials(localId).map((t) => view(localStore, t)));
       } finally {
         localStore.close();
+      }
+    } finally {
+      await stopAgent(agent);
+    }
+  });
+
+  it('bayes on agents: the coordinator proposes every trial, the same ones as mlpw sweep --method bayes --queue', async () => {
+    const base = parseConfig({ dataset: { name: 'xor', samples: 120 }, epochs: 3, backend: 'cpu', seed: 5 });
+    const space = [
+      { key: 'optimizer.lr', dist: 'loguniform:0.01:0.3' },
+      { key: 'model.layers', dist: 'choice:4,8x8' },
+    ];
+    const trials = 7;
+    const agent = await startAgent(redis.url, 'alpha');
+    try {
+      const started = await call('startQueueSweep', {
+        url: redis.url,
+        search: { baseConfig: base, method: 'bayes', params: space, trials, seed: 11, experiment: 'tpe' },
+        inFlight: 1,
+      });
+      expect(started.runIds).toEqual([]); // nothing stored by the app: the search proposes trial 0 too
+      expect(store.getSweep(started.sweepId)).toMatchObject({ method: 'bayes', parallel: 1, trials, sweepSeed: 11 });
+      const mine = await until(
+        () => {
+          const all = store.sweepTrials(started.sweepId);
+          return all.length === trials && all.every((t) => t.status === 'completed') ? all : undefined;
+        },
+        `${trials} trials completed`,
+        240_000,
+      );
+      await until(
+        () => (!host.status(started.sweepId).collecting ? true : undefined),
+        'the coordinator ends with the search',
+        30_000,
+      );
+      const state = await call('queueSweepState', { sweepId: started.sweepId });
+      expect(state).toMatchObject({ onQueue: true, url: started.url });
+      expect(state.runs.map((r) => r.agent)).toEqual(Array(trials).fill('alpha'));
+      expect(new Set(mine.map((t) => store.getRun(t.runId).experiment))).toEqual(new Set(['tpe']));
+
+      // The same search from the CLI on the same queue and agent, K = 1.
+      const file = tmp.file('base.json');
+      writeFileSync(file, JSON.stringify(base));
+      const cliDb = tmp.file('cli.db');
+      const params = space.flatMap((p) => ['--param', `${p.key}=${p.dist}`]);
+      const byCli = await cli(
+        [
+          'sweep',
+          '--config',
+          file,
+          '--method',
+          'bayes',
+          '--trials',
+          String(trials),
+          '--sweep-seed',
+          '11',
+          ...params,
+        ].concat(['--parallel', '1', '--queue', redis.url, '--json']),
+        { db: cliDb },
+      );
+      expect(byCli.code, byCli.stderr).toBe(0);
+      const cliStore = new RunStore(cliDb, { readonly: true });
+      try {
+        const cliId = (JSON.parse(byCli.stdout) as { sweepId: string }).sweepId;
+        const view = (s: RunStore, t: (typeof mine)[number]) => ({
+          trial: t.trial,
+          lr: t.config.optimizer.lr,
+          layers: t.config.model.layers,
+          status: t.status,
+          proposal: s.listArtifacts(t.runId).find((a) => a.kind === 'sweep-proposal')?.details,
+          epochs: s.getEpochs(t.runId).map(({ durationMs: _d, samplesPerSec: _s, ...m }) => m),
+        });
+        const theirs = cliStore.sweepTrials(cliId).map((t) => view(cliStore, t));
+        expect(theirs).toHaveLength(trials);
+        expect(mine.map((t) => view(store, t))).toEqual(theirs);
+        // Later proposals learned from the earlier ones (TPE after its random start), not a fixed list.
+        expect(theirs.at(-1)!.proposal).toEqual({ trial: trials - 1, seen: [0, 1, 2, 3, 4, 5] });
+      } finally {
+        cliStore.close();
       }
     } finally {
       await stopAgent(agent);
