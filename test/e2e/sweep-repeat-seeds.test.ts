@@ -16,7 +16,10 @@ import { runInWorker } from '../../engine/host/node/engine-client.ts';
 import { launchChromium, screenshot, type Browser } from './chromium.ts';
 import { startServe, type Served } from './serve-process.ts';
 
+// Wide margins for a loaded 2-core box: the four runs train in about 6 s at load 13 (min of this file's runs).
 const TRAIN_TIMEOUT = 120_000;
+/** A page's answer (a render, a fetch through `mlpw serve`) on a loaded box; expect.poll's own default is 1 s. */
+const UI_TIMEOUT = 30_000;
 let dir: string;
 let db: string;
 let served: Served;
@@ -80,7 +83,9 @@ describe('"Repeat with seeds…" on a sweep', () => {
     await page.getByTestId('sweep-progress').getByText('2 / 2 runs finished').waitFor();
     await page.getByTestId('repeat-runs').click();
     await page.getByTestId('repeat-runs-count').fill('2');
-    expect(await page.getByTestId('repeat-runs-queue').textContent()).toContain('Queue 4');
+    await expect
+      .poll(() => page.getByTestId('repeat-runs-queue').textContent(), { timeout: UI_TIMEOUT })
+      .toContain('Queue 4');
     await screenshot(page, 'sweep-repeat-seeds');
     // the open form fits the sweep's header at the smallest window the app supports
     await page.setViewportSize({ width: 1024, height: 700 });
@@ -91,10 +96,27 @@ describe('"Repeat with seeds…" on a sweep', () => {
     expect(sideways.every((d) => d <= 1)).toBe(true);
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByTestId('repeat-runs-queue').click();
-    // the four train in this window's queue, one after another
+    // the four train in this window's queue, one after another; a run that ends otherwise ends the wait at once,
+    // so the assertion below names it (status, error, the page's errors) instead of a bare count after 2 minutes
+    const ended = (r: RunRecord) => r.status !== 'queued' && r.status !== 'running';
     await expect
-      .poll(() => readRuns().filter((r) => r.status === 'completed').length, { timeout: TRAIN_TIMEOUT })
-      .toBe(6);
+      .poll(
+        () => {
+          const runs = readRuns();
+          return (
+            runs.filter((r) => r.status === 'completed').length === 6 ||
+            runs.some((r) => ended(r) && r.status !== 'completed')
+          );
+        },
+        { timeout: TRAIN_TIMEOUT },
+      )
+      .toBe(true);
+    expect(
+      readRuns()
+        .filter((r) => r.status !== 'completed')
+        .map((r) => ({ status: r.status, error: r.error, page: browser.errors })),
+    ).toEqual([]);
+    expect(readRuns().filter((r) => r.status === 'completed').length).toBe(6);
     const repeats = readRuns().filter((r) => r.sweepId === null);
     expect(repeats).toHaveLength(4);
     for (const original of swept) {
@@ -108,7 +130,7 @@ describe('"Repeat with seeds…" on a sweep', () => {
     // the groups over seeds this makes: one per lr, the sweep's run and its two repeats
     await page.getByTestId('nav-runs').click();
     await page.getByTestId('group-by').selectOption('optimizer.lr');
-    await expect.poll(() => page.locator('[data-group]').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-group]').count(), { timeout: UI_TIMEOUT }).toBe(2);
     expect(await page.getByTestId('group-n').allTextContents()).toEqual(['3', '3']);
-  });
+  }, 300_000);
 });
