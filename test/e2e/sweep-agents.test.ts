@@ -254,4 +254,59 @@ describe.skipIf(SKIP_REDIS)('a sweep run on agents from the app', () => {
     },
     SWEEP_TIMEOUT + 60_000,
   );
+
+  it(
+    'a bayes search on agents: the builder takes the points in flight, and the coordinator proposes every trial',
+    async () => {
+      await page.getByTestId('nav-designer').click();
+      await page.getByTestId('dataset').selectOption('xor');
+      await page.getByTestId('samples').fill('200');
+      await page.getByTestId('epochs').fill('3');
+      await page.getByTestId('batch').fill('16');
+      await page.getByTestId('backend').selectOption('cpu');
+      await page.getByTestId('sweep-method').selectOption('bayes');
+      await page.getByTestId('search-key-1').selectOption('optimizer.lr');
+      await page.getByTestId('search-dist-1').selectOption('loguniform');
+      await page.getByTestId('search-low-1').fill('0.01');
+      await page.getByTestId('search-high-1').fill('0.5');
+      await page.getByTestId('search-trials').fill('5');
+      await page.getByTestId('search-seed').fill('7');
+      if (!(await page.getByTestId('agents-on').isChecked())) await page.getByTestId('agents-on').check();
+      await page.getByTestId('agents-url').fill(redis.url);
+      // A bad count is named before anything is queued; the hint that sent bayes elsewhere is gone.
+      await page.getByTestId('agents-in-flight').fill('0');
+      await expect
+        .poll(() => page.getByTestId('sweep-problem').textContent(), { timeout: 30_000 })
+        .toMatch(/^in flight: expected a whole number from 1 to 64/);
+      await page.getByTestId('agents-in-flight').fill('2');
+      await expect
+        .poll(() => page.getByTestId('agents-option').textContent(), { timeout: 30_000 })
+        .toContain('Bayes keeps 2 in flight');
+      expect(await page.getByTestId('agents-option').textContent()).not.toContain('use grid or random');
+      await expect
+        .poll(() => page.getByTestId('queue-sweep').textContent(), { timeout: 30_000 })
+        .toMatch(/Queue 5 runs as a bayes sweep on agents/);
+      await page.getByTestId('sweep-builder').scrollIntoViewIfNeeded();
+      await screenshot(page, 'sweep-agents-bayes-builder-1280x800');
+      await fits('sweep-agents-bayes-builder');
+      await page.getByTestId('queue-sweep').click();
+      await page.getByTestId('sweeps-view').waitFor();
+      await expect.poll(() => page.url(), { timeout: 30_000 }).toMatch(/#\/sweeps\/[\w-]+$/);
+      const sweepId = page.url().split('/').pop()!;
+      agent ??= await startAgent(redis.url, 'alpha', ['--epochs-per-second', '1.5']);
+      // The trials appear on the page as the search proposes them, and all five end completed on the agent.
+      await expect
+        .poll(async () => (await statuses()).filter((s) => s === 'completed').length, { timeout: SWEEP_TIMEOUT })
+        .toBe(5);
+      await screenshot(page, 'sweep-agents-bayes-done-1280x800');
+      const sweep = withStore(db, (s) => s.getSweep(sweepId));
+      expect(sweep).toMatchObject({ method: 'bayes', parallel: 2, trials: 5, sweepSeed: 7 });
+      const proposals = withStore(db, (s) =>
+        s.sweepTrials(sweepId).map((t) => s.listArtifacts(t.runId).find((a) => a.kind === 'sweep-proposal')?.details),
+      );
+      // K = 2: the first two proposed at the start, each later one after a result came back.
+      expect(proposals.map((p) => (p as { seen: number[] }).seen.length)).toEqual([0, 0, 1, 2, 3]);
+    },
+    SWEEP_TIMEOUT + 60_000,
+  );
 });
