@@ -223,6 +223,10 @@ describe('random and bayes sweeps in the app', () => {
     await expect
       .poll(() => page.getByTestId('importance-n').textContent(), { timeout: 30_000 })
       .toMatch(/Over\s+6\s+finished trials/);
+    // the line explains the sign of the column, it does not claim one (it said "negative" beside a +0.80)
+    expect(await page.getByTestId('importance-n').textContent()).toMatch(
+      /Spearman's ρ: below 0,\s+higher values went with a lower best val loss \(better here\)/,
+    );
   });
 
   it('draws the optimisation trace, ending at the best stored loss', async () => {
