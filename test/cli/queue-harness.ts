@@ -5,6 +5,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { RunStore } from '../../db/index.ts';
+import { tempDir } from '../db/helpers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/mlpw.mjs', import.meta.url));
 
@@ -157,4 +160,56 @@ export async function until<T>(check: () => T | undefined, what: string, timeout
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Reads a store file once, read-only, and closes it. */
+export function withStore<T>(db: string, f: (s: RunStore) => T): T {
+  const store = new RunStore(db, { readonly: true });
+  try {
+    return f(store);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * One redis-server and a temporary folder for a test file, started before its tests and stopped after them with
+ * every agent the file started through `agent` (nothing is started where the queue tests are skipped).
+ */
+export function redisForFile() {
+  let tmp: ReturnType<typeof tempDir>;
+  let redis: TestRedis;
+  const agents: Spawned[] = [];
+  beforeAll(async () => {
+    if (SKIP_REDIS) return;
+    tmp = tempDir();
+    redis = await startRedis(tmp.file('redis'));
+  });
+  afterAll(async () => {
+    if (SKIP_REDIS) return;
+    await Promise.all(agents.splice(0).map(stopAgent));
+    await redis.stop();
+    tmp.cleanup();
+  });
+  return {
+    get redis(): TestRedis {
+      return redis;
+    },
+    get tmp(): ReturnType<typeof tempDir> {
+      return tmp;
+    },
+    async agent(name: string, extra: string[] = []): Promise<Spawned> {
+      const a = await startAgent(redis.url, name, extra);
+      agents.push(a);
+      return a;
+    },
+    /** a process (an agent or a coordinator the test spawned) to stop after the file, or at stopAll */
+    track(p: Spawned): Spawned {
+      agents.push(p);
+      return p;
+    },
+    async stopAll(): Promise<void> {
+      await Promise.all(agents.splice(0).map(stopAgent));
+    },
+  };
 }

@@ -3,7 +3,7 @@
 // unbroken coordinator would have proposed), a grid sweep's cancelled points are trained by an agent bit-identically
 // to local training, a queued → local → queued chain of resumes still replays proposal for proposal (local proposals
 // are recorded too), and bad input exits 2 naming the flag with nothing stored.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../db/index.ts';
 import { ATTEMPT_ARTIFACT } from '../../db/queue-runs.ts';
 import { flattenConfig, parseParamFlag, pointAt, tpePropose, valueText } from '../../engine/experiment/index.ts';
@@ -11,7 +11,7 @@ import { Rng } from '../../engine/rng.ts';
 import { PROPOSAL_ARTIFACT, RESULT_ARTIFACT } from '../../queue/search-on-queue.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
-import { mlpw, SKIP_REDIS, startAgent, startRedis, stopAgent, type Spawned, type TestRedis } from './queue-harness.ts';
+import { mlpw, redisForFile, SKIP_REDIS, startRedis, withStore } from './queue-harness.ts';
 
 const BASE = ['--dataset', 'xor', '--samples', '200', '--backend', 'cpu', '--seed', '3', '--epochs', '4'];
 const BAYES = [
@@ -27,38 +27,8 @@ const BAYES = [
 ];
 const GRID = [...BASE, '--grid', 'optimizer.lr=0.1,0.03,0.01'];
 
-let tmp: ReturnType<typeof tempDir>;
-let redis: TestRedis;
-const agents: Spawned[] = [];
-beforeAll(async () => {
-  if (SKIP_REDIS) return;
-  tmp = tempDir();
-  redis = await startRedis(tmp.file('redis'));
-});
-afterAll(async () => {
-  if (SKIP_REDIS) return;
-  await Promise.all(agents.splice(0).map(stopAgent));
-  await redis.stop();
-  tmp.cleanup();
-});
-
-async function agent(name: string, extra: string[] = []): Promise<Spawned> {
-  const a = await startAgent(redis.url, name, extra);
-  agents.push(a);
-  return a;
-}
-async function stopAll(): Promise<void> {
-  await Promise.all(agents.splice(0).map(stopAgent));
-}
-
-function withStore<T>(db: string, f: (s: RunStore) => T): T {
-  const store = new RunStore(db, { readonly: true });
-  try {
-    return f(store);
-  } finally {
-    store.close();
-  }
-}
+const fx = redisForFile();
+const { agent, stopAll } = fx;
 
 /** Per trial's latest run: status, epochs done, agents that trained it, and every epoch without its timing fields. */
 function trials(db: string, sweepId: string) {
@@ -192,16 +162,28 @@ describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () =
       agent('paced-1', ['--epochs-per-second', '10']),
       agent('paced-2', ['--epochs-per-second', '10']),
     ]);
-    const db = tmp.file('bayes.db');
+    const db = fx.tmp.file('bayes.db');
     const first = await cli(
-      ['sweep', ...BAYES, '--trials', '40', '--parallel', '2', '--time-budget', '3s', '--queue', redis.url, '--json'],
+      [
+        'sweep',
+        ...BAYES,
+        '--trials',
+        '40',
+        '--parallel',
+        '2',
+        '--time-budget',
+        '3s',
+        '--queue',
+        fx.redis.url,
+        '--json',
+      ],
       { db },
     );
     expect(first.code).toBe(0);
     const cut = JSON.parse(first.stdout) as SweepJson;
     expect(cut.budgetReached).toBe(true);
     expect(cut.runs.length).toBeLessThan(40);
-    const resumed = await cli(['sweep', '--resume', cut.sweepId, '--queue', redis.url, '--time-budget', 'none'], {
+    const resumed = await cli(['sweep', '--resume', cut.sweepId, '--queue', fx.redis.url, '--time-budget', 'none'], {
       db,
     });
     expect(resumed.stderr).toBe('');
@@ -221,24 +203,24 @@ describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () =
 
   it('a grid sweep whose points were cancelled goes on on an agent, epochs bit-identical to local training', async () => {
     await stopAll();
-    const db = tmp.file('grid.db');
+    const db = fx.tmp.file('grid.db');
     // No agent yet: the coordinator queues three points, and mlpw sweep --cancel takes them off the queue.
-    const coordinator = mlpw(['sweep', ...GRID, '--queue', redis.url, '--db', db]);
-    agents.push(coordinator);
+    const coordinator = mlpw(['sweep', ...GRID, '--queue', fx.redis.url, '--db', db]);
+    fx.track(coordinator);
     const sweepId = /^sweep (\w+):/.exec(await coordinator.waitFor(/^sweep \w+: 3 points queued/))![1]!;
-    const cancel = await cli(['sweep', '--cancel', sweepId, '--queue', redis.url], { db });
+    const cancel = await cli(['sweep', '--cancel', sweepId, '--queue', fx.redis.url], { db });
     expect(cancel.code).toBe(0);
     await coordinator.exited;
     expect(trials(db, sweepId).map((t) => t.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     await agent('gamma');
-    const resumed = await cli(['sweep', '--resume', sweepId, '--queue', redis.url], { db });
+    const resumed = await cli(['sweep', '--resume', sweepId, '--queue', fx.redis.url], { db });
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/0 of 3 trials kept, 3 to run again/);
     expect(resumed.stdout).toMatch(/\[3\/3\]/);
-    const local = await cli(['sweep', ...GRID, '--json'], { db: tmp.file('grid-local.db') });
+    const local = await cli(['sweep', ...GRID, '--json'], { db: fx.tmp.file('grid-local.db') });
     expect(local.code).toBe(0);
-    const want = trials(tmp.file('grid-local.db'), (JSON.parse(local.stdout) as SweepJson).sweepId);
+    const want = trials(fx.tmp.file('grid-local.db'), (JSON.parse(local.stdout) as SweepJson).sweepId);
     const got = trials(db, sweepId);
     expect(got.map((t) => t.agents)).toEqual([['gamma'], ['gamma'], ['gamma']]);
     expect(got.map(({ lr, status, epochsDone, epochs }) => ({ lr, status, epochsDone, epochs }))).toEqual(
@@ -249,10 +231,10 @@ describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () =
   it('a random sweep cut by its budget on an agent: the points taken off the queue are queued again as the same runs', async () => {
     await stopAll();
     await agent('slow', ['--epochs-per-second', '8']);
-    const db = tmp.file('random.db');
+    const db = fx.tmp.file('random.db');
     const RANDOM = BAYES.map((a) => (a === 'bayes' ? 'random' : a));
     const first = await cli(
-      ['sweep', ...RANDOM, '--trials', '10', '--time-budget', '1s', '--queue', redis.url, '--json'],
+      ['sweep', ...RANDOM, '--trials', '10', '--time-budget', '1s', '--queue', fx.redis.url, '--json'],
       {
         db,
       },
@@ -262,7 +244,7 @@ describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () =
     const before = trials(db, cut.sweepId);
     const cancelled = before.filter((t) => t.status === 'cancelled');
     expect(cancelled.length).toBeGreaterThan(2); // one agent at 8 epochs/s trains at most ~2 points a second
-    const resumed = await cli(['sweep', '--resume', cut.sweepId, '--queue', redis.url, '--time-budget', 'none'], {
+    const resumed = await cli(['sweep', '--resume', cut.sweepId, '--queue', fx.redis.url, '--time-budget', 'none'], {
       db,
     });
     expect(resumed.stderr).toBe('');
@@ -291,9 +273,21 @@ describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () =
             ? 'model.layers=choice:16x16,32x32'
             : a,
     );
-    const db = tmp.file('mix.db');
+    const db = fx.tmp.file('mix.db');
     const first = await cli(
-      ['sweep', ...HEAVY, '--trials', '60', '--parallel', '2', '--time-budget', '3s', '--queue', redis.url, '--json'],
+      [
+        'sweep',
+        ...HEAVY,
+        '--trials',
+        '60',
+        '--parallel',
+        '2',
+        '--time-budget',
+        '3s',
+        '--queue',
+        fx.redis.url,
+        '--json',
+      ],
       { db },
     );
     expect(first.code).toBe(0);
@@ -310,7 +304,7 @@ describe.skipIf(SKIP_REDIS)('sweep --resume --queue', { timeout: 300_000 }, () =
     const trainedHere = afterLocal.filter((t) => t.status === 'completed' && t.agents.length === 0);
     expect(trainedHere.length).toBeGreaterThan(0);
     expect(afterLocal.length).toBeLessThan(60);
-    const onAgents = await cli(['sweep', '--resume', cut.sweepId, '--queue', redis.url, '--time-budget', 'none'], {
+    const onAgents = await cli(['sweep', '--resume', cut.sweepId, '--queue', fx.redis.url, '--time-budget', 'none'], {
       db,
     });
     expect(onAgents.stderr).toBe('');

@@ -3,7 +3,7 @@
 // bayes proposes what a local --parallel 1 sweep proposes (K = 1), every proposal follows from the recorded arrival
 // order (K = 2, and across a SIGKILLed coordinator and --attach), a time budget takes unstarted points off the queue.
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../db/index.ts';
 import { AshaPruner, type RungDecision } from '../../engine/experiment/asha.ts';
 import { flattenConfig, parseParamFlag, pointAt, tpePropose, valueText } from '../../engine/experiment/index.ts';
@@ -12,16 +12,7 @@ import { RUNG_ARTIFACT } from '../../queue/asha-on-queue.ts';
 import { PROPOSAL_ARTIFACT, RESULT_ARTIFACT } from '../../queue/search-on-queue.ts';
 import { tempDir } from '../db/helpers.ts';
 import { cli } from './helpers.ts';
-import {
-  mlpw,
-  SKIP_REDIS,
-  startAgent,
-  startRedis,
-  stopAgent,
-  until,
-  type Spawned,
-  type TestRedis,
-} from './queue-harness.ts';
+import { mlpw, redisForFile, SKIP_REDIS, until, withStore } from './queue-harness.ts';
 
 const BASE = ['--dataset', 'xor', '--samples', '200', '--backend', 'cpu', '--seed', '3'];
 const ASHA = [
@@ -47,38 +38,8 @@ const BAYES = [
   '5',
 ];
 
-let tmp: ReturnType<typeof tempDir>;
-let redis: TestRedis;
-const agents: Spawned[] = [];
-beforeAll(async () => {
-  if (SKIP_REDIS) return;
-  tmp = tempDir();
-  redis = await startRedis(tmp.file('redis'));
-});
-afterAll(async () => {
-  if (SKIP_REDIS) return;
-  await Promise.all(agents.splice(0).map(stopAgent));
-  await redis.stop();
-  tmp.cleanup();
-});
-
-async function agent(name: string, extra: string[] = []): Promise<Spawned> {
-  const a = await startAgent(redis.url, name, extra);
-  agents.push(a);
-  return a;
-}
-async function stopAll(): Promise<void> {
-  await Promise.all(agents.splice(0).map(stopAgent));
-}
-
-function withStore<T>(db: string, f: (s: RunStore) => T): T {
-  const store = new RunStore(db, { readonly: true });
-  try {
-    return f(store);
-  } finally {
-    store.close();
-  }
-}
+const fx = redisForFile();
+const { agent, stopAll } = fx;
 /** A read-only look while the coordinator writes; undefined while the file is being created. */
 function peek<T>(db: string, f: (s: RunStore) => T): T | undefined {
   try {
@@ -193,13 +154,13 @@ describe('sweep --queue search flags', () => {
 describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 }, () => {
   it('asha on one agent stops the trials a local --parallel 1 sweep stops, at the same rungs, epoch for epoch', async () => {
     await agent('alpha');
-    const local = await cli(['sweep', ...ASHA, '--json'], { db: tmp.file('asha-local.db') });
+    const local = await cli(['sweep', ...ASHA, '--json'], { db: fx.tmp.file('asha-local.db') });
     expect(local.code).toBe(0);
-    const queued = await cli(['sweep', ...ASHA, '--queue', redis.url, '--json'], { db: tmp.file('asha-q1.db') });
+    const queued = await cli(['sweep', ...ASHA, '--queue', fx.redis.url, '--json'], { db: fx.tmp.file('asha-q1.db') });
     expect(queued.stderr).toBe('');
     expect(queued.code).toBe(0);
-    const want = trials(tmp.file('asha-local.db'), sweepIdOf(local.stdout));
-    const got = trials(tmp.file('asha-q1.db'), sweepIdOf(queued.stdout));
+    const want = trials(fx.tmp.file('asha-local.db'), sweepIdOf(local.stdout));
+    const got = trials(fx.tmp.file('asha-q1.db'), sweepIdOf(queued.stdout));
     expect(want.filter((t) => t.stoppedEarly).length).toBeGreaterThan(0);
     expect(want.filter((t) => !t.stoppedEarly).length).toBeGreaterThan(0);
     expect(got).toEqual(want);
@@ -210,13 +171,13 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
 
   it('asha on two agents: the recorded judgments replayed through AshaPruner give its stops; curves are prefixes', async () => {
     await agent('beta');
-    const full = await cli(['sweep', ...ASHA.slice(0, -2), '--json'], { db: tmp.file('asha-full.db') });
+    const full = await cli(['sweep', ...ASHA.slice(0, -2), '--json'], { db: fx.tmp.file('asha-full.db') });
     expect(full.code).toBe(0);
-    const db = tmp.file('asha-q2.db');
-    const queued = await cli(['sweep', ...ASHA, '--queue', redis.url, '--json'], { db });
+    const db = fx.tmp.file('asha-q2.db');
+    const queued = await cli(['sweep', ...ASHA, '--queue', fx.redis.url, '--json'], { db });
     expect(queued.code).toBe(0);
     const sweepId = sweepIdOf(queued.stdout);
-    const unpruned = new Map(trials(tmp.file('asha-full.db'), sweepIdOf(full.stdout)).map((t) => [t.point, t]));
+    const unpruned = new Map(trials(fx.tmp.file('asha-full.db'), sweepIdOf(full.stdout)).map((t) => [t.point, t]));
     const decisions = withStore(db, (s) =>
       s
         .sweepTrials(sweepId)
@@ -245,20 +206,23 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
 
   it('bayes with one point in flight on two agents proposes what a local --parallel 1 sweep proposes', async () => {
     const args = [...BAYES, '--trials', '8', '--parallel', '1', '--json'];
-    const local = await cli(['sweep', ...args], { db: tmp.file('bayes-local.db') });
+    const local = await cli(['sweep', ...args], { db: fx.tmp.file('bayes-local.db') });
     expect(local.code).toBe(0);
-    const queued = await cli(['sweep', ...args, '--queue', redis.url], { db: tmp.file('bayes-q1.db') });
+    const queued = await cli(['sweep', ...args, '--queue', fx.redis.url], { db: fx.tmp.file('bayes-q1.db') });
     expect(queued.code).toBe(0);
-    const want = trials(tmp.file('bayes-local.db'), sweepIdOf(local.stdout));
-    expect(trials(tmp.file('bayes-q1.db'), sweepIdOf(queued.stdout))).toEqual(want);
+    const want = trials(fx.tmp.file('bayes-local.db'), sweepIdOf(local.stdout));
+    expect(trials(fx.tmp.file('bayes-q1.db'), sweepIdOf(queued.stdout))).toEqual(want);
     expect(new Set(want.map((t) => t.point)).size).toBeGreaterThan(4);
   });
 
   it('bayes with two in flight: each proposal saw the results in their recorded order and replays from it', async () => {
-    const db = tmp.file('bayes-q2.db');
-    const queued = await cli(['sweep', ...BAYES, '--trials', '10', '--parallel', '2', '--queue', redis.url, '--json'], {
-      db,
-    });
+    const db = fx.tmp.file('bayes-q2.db');
+    const queued = await cli(
+      ['sweep', ...BAYES, '--trials', '10', '--parallel', '2', '--queue', fx.redis.url, '--json'],
+      {
+        db,
+      },
+    );
     expect(queued.code).toBe(0);
     const { out, seen, arrival } = replayedProposals(db, sweepIdOf(queued.stdout));
     expect(out).toHaveLength(10);
@@ -273,7 +237,7 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
     await stopAll();
     await agent('paced-1', ['--epochs-per-second', '8']);
     await agent('paced-2', ['--epochs-per-second', '8']);
-    const db = tmp.file('bayes-attach.db');
+    const db = fx.tmp.file('bayes-attach.db');
     const coordinator = mlpw([
       'sweep',
       ...BAYES,
@@ -282,11 +246,11 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
       '--parallel',
       '2',
       '--queue',
-      redis.url,
+      fx.redis.url,
       '--db',
       db,
     ]);
-    agents.push(coordinator);
+    fx.track(coordinator);
     const sweepId = /^sweep (\w+):/.exec(await coordinator.waitFor(/^sweep \w+:/))![1]!;
     await until(
       () =>
@@ -299,7 +263,7 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
     await coordinator.exited;
     const before = peek(db, (s) => s.listRuns({ sweepId }).length)!;
     expect(before).toBeLessThan(10);
-    const attached = await cli(['sweep', '--attach', sweepId, '--queue', redis.url], { db });
+    const attached = await cli(['sweep', '--attach', sweepId, '--queue', fx.redis.url], { db });
     // The kill may land between a proposal's run in the store and its job in Redis: --attach queues that one again.
     expect(attached.stderr).toMatch(/^(mlpw sweep: 1 point\(s\) not in the queue any more: queued again\n)?$/);
     expect(attached.code).toBe(0);
@@ -317,12 +281,12 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
     await agent('paced-1', ['--epochs-per-second', '6']);
     await agent('paced-2', ['--epochs-per-second', '6']);
     const HB = [...ASHA.slice(0, -1), 'hyperband:min=1,eta=3'];
-    const full = await cli(['sweep', ...ASHA.slice(0, -2), '--json'], { db: tmp.file('hb-full.db') });
+    const full = await cli(['sweep', ...ASHA.slice(0, -2), '--json'], { db: fx.tmp.file('hb-full.db') });
     expect(full.code).toBe(0);
-    const unpruned = new Map(trials(tmp.file('hb-full.db'), sweepIdOf(full.stdout)).map((t) => [t.point, t]));
-    const db = tmp.file('hb-attach.db');
-    const coordinator = mlpw(['sweep', ...HB, '--queue', redis.url, '--db', db]);
-    agents.push(coordinator);
+    const unpruned = new Map(trials(fx.tmp.file('hb-full.db'), sweepIdOf(full.stdout)).map((t) => [t.point, t]));
+    const db = fx.tmp.file('hb-attach.db');
+    const coordinator = mlpw(['sweep', ...HB, '--queue', fx.redis.url, '--db', db]);
+    fx.track(coordinator);
     const sweepId = /^sweep (\w+):/.exec(await coordinator.waitFor(/^sweep \w+:/))![1]!;
     const judged = (s: RunStore) =>
       s.sweepTrials(sweepId).flatMap((t) => s.listArtifacts(t.runId).filter((a) => a.kind === RUNG_ARTIFACT));
@@ -330,7 +294,7 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
     coordinator.proc.kill('SIGKILL');
     await coordinator.exited;
     const atKill = withStore(db, (s) => judged(s).length);
-    const attached = await cli(['sweep', '--attach', sweepId, '--queue', redis.url], { db });
+    const attached = await cli(['sweep', '--attach', sweepId, '--queue', fx.redis.url], { db });
     expect(attached.code).toBe(0);
     const spec = withStore(db, (s) => s.getSweep(sweepId).pruner!);
     expect(spec.brackets).toBe(3);
@@ -359,8 +323,8 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
     const lock = ['--lock-ms', '3000'];
     // Paced at 3 epochs/s, trial 0 is running past its first rung for over 2 s: the poll below cannot miss it.
     const doomed = await agent('doomed', [...lock, '--epochs-per-second', '3']);
-    const db = tmp.file('asha-retry.db');
-    const coordinator = cli(['sweep', ...ASHA, '--queue', redis.url, '--json'], { db });
+    const db = fx.tmp.file('asha-retry.db');
+    const coordinator = cli(['sweep', ...ASHA, '--queue', fx.redis.url, '--json'], { db });
     const past = await until(
       () =>
         peek(db, (s) =>
@@ -389,8 +353,8 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
     expect(decisions.filter((d) => d.trial === 0 && d.epoch === 1)).toHaveLength(1);
     const pruner = new AshaPruner(withStore(db, (s) => s.getSweep(sweepId).pruner!));
     for (const d of decisions) expect(pruner.report(d.trial, d.epoch, d.value)).toEqual(d);
-    const full = await cli(['sweep', ...ASHA.slice(0, -2), '--json'], { db: tmp.file('retry-full.db') });
-    const unpruned = new Map(trials(tmp.file('retry-full.db'), sweepIdOf(full.stdout)).map((t) => [t.point, t]));
+    const full = await cli(['sweep', ...ASHA.slice(0, -2), '--json'], { db: fx.tmp.file('retry-full.db') });
+    const unpruned = new Map(trials(fx.tmp.file('retry-full.db'), sweepIdOf(full.stdout)).map((t) => [t.point, t]));
     for (const t of trials(db, sweepId)) {
       const stop = decisions.find((d) => d.trial === t.trial && d.stop);
       expect(t.epochsDone).toBe(stop?.epoch ?? 9);
@@ -405,11 +369,23 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
       agent('paced-1', ['--epochs-per-second', '10']),
       agent('paced-2', ['--epochs-per-second', '10']),
     ]);
-    const waiting = () => redis.client.llen('mlpw:runs:wait');
+    const waiting = () => fx.redis.client.llen('mlpw:runs:wait');
     // bayes: K = 2 in flight, so at most two runs are open when the budget ends; no more are proposed.
-    const bdb = tmp.file('budget-bayes.db');
+    const bdb = fx.tmp.file('budget-bayes.db');
     const b = await cli(
-      ['sweep', ...BAYES, '--trials', '40', '--parallel', '2', '--time-budget', '3s', '--queue', redis.url, '--json'],
+      [
+        'sweep',
+        ...BAYES,
+        '--trials',
+        '40',
+        '--parallel',
+        '2',
+        '--time-budget',
+        '3s',
+        '--queue',
+        fx.redis.url,
+        '--json',
+      ],
       { db: bdb },
     );
     expect(b.code).toBe(0);
@@ -441,7 +417,7 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
     // random: every point is queued at once; one slow agent leaves most of them waiting when the budget ends.
     await stopAll();
     await agent('slow', ['--epochs-per-second', '4']);
-    const rdb = tmp.file('budget-random.db');
+    const rdb = fx.tmp.file('budget-random.db');
     const r = await cli(
       [
         'sweep',
@@ -451,7 +427,7 @@ describe.skipIf(SKIP_REDIS)('sweep --queue with a search', { timeout: 300_000 },
         '--time-budget',
         '2s',
         '--queue',
-        redis.url,
+        fx.redis.url,
       ],
       { db: rdb },
     );
